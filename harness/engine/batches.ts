@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset, TaskKind } from './types.ts';
+import type { Rng } from './rng.ts';
+
+export interface Batch {
+  x: tf.Tensor;
+  /** One-hot float targets (classification) or regression targets, shape [b, outputSize]. */
+  y: tf.Tensor2D;
+  size: number;
+}
+
+export function taskKindOf(data: Dataset): TaskKind {
+  return data.y instanceof Int32Array ? 'classification' : 'regression';
+}
+
+/** Copies the rows `indices` of a data set into fresh tensors. */
+export function gatherBatch(data: Dataset, indices: ArrayLike<number>): Batch {
+  const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
+  const b = indices.length;
+  const x = new Float32Array(b * rowSize);
+  for (let i = 0; i < b; i++) x.set(data.x.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
+  const yValues = new Float32Array(b * data.outputSize);
+  if (data.y instanceof Int32Array) {
+    for (let i = 0; i < b; i++) yValues[i * data.outputSize + data.y[indices[i]]] = 1;
+  } else {
+    for (let i = 0; i < b; i++) yValues.set(data.y.subarray(indices[i] * data.outputSize, (indices[i] + 1) * data.outputSize), i * data.outputSize);
+  }
+  return { x: tf.tensor(x, [b, ...data.inputShape]), y: tf.tensor2d(yValues, [b, data.outputSize]), size: b };
+}
+
+/** Index ranges of one shuffled epoch (the last short batch is kept). */
+export function epochOrder(n: number, batchSize: number, rng: Rng | null): Int32Array[] {
+  const order = rng ? rng.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+  const batches: Int32Array[] = [];
+  for (let start = 0; start < n; start += batchSize) batches.push(order.subarray(start, Math.min(n, start + batchSize)));
+  return batches;
+}
+
+/** Seeded batches drawn without replacement, cycling through reshuffled epochs as needed. */
+export function* sampleBatches(data: Dataset, batchSize: number, count: number, rng: Rng): Generator<Batch> {
+  let produced = 0;
+  while (produced < count) {
+    for (const idx of epochOrder(data.n, Math.min(batchSize, data.n), rng)) {
+      if (produced >= count) return;
+      yield gatherBatch(data, idx);
+      produced++;
+    }
+  }
+}
+
+/** A subset of a data set by row indices (used for group and class-balanced views). */
+export function subsetOf(data: Dataset, indices: ArrayLike<number>): Dataset {
+  const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
+  const n = indices.length;
+  const x = new Float32Array(n * rowSize);
+  for (let i = 0; i < n; i++) x.set(data.x.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
+  let y: Int32Array | Float32Array;
+  if (data.y instanceof Int32Array) {
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = data.y[indices[i]];
+    y = labels;
+  } else {
+    const targets = new Float32Array(n * data.outputSize);
+    for (let i = 0; i < n; i++) targets.set(data.y.subarray(indices[i] * data.outputSize, (indices[i] + 1) * data.outputSize), i * data.outputSize);
+    y = targets;
+  }
+  const out: Dataset = { n, inputShape: data.inputShape, x, y, outputSize: data.outputSize };
+  if (data.groups) {
+    const g = new Int32Array(n);
+    for (let i = 0; i < n; i++) g[i] = data.groups[indices[i]];
+    out.groups = g;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { MaskedNetwork } from './network.ts';
+import type { Dataset } from './types.ts';
+import { gatherBatch, taskKindOf } from './batches.ts';
+
+/**
+ * Network outputs for a whole data set, in order: softmax probabilities (classification)
+ * or raw outputs (regression), n × outputSize.
+ */
+export function predict(network: MaskedNetwork, data: Dataset, batchSize = 1000): Float32Array {
+  const out = new Float32Array(data.n * data.outputSize);
+  const classification = taskKindOf(data) === 'classification';
+  for (let start = 0; start < data.n; start += batchSize) {
+    const end = Math.min(data.n, start + batchSize);
+    const idx = Int32Array.from({ length: end - start }, (_, i) => start + i);
+    const batch = gatherBatch(data, idx);
+    const values = tf.tidy(() => {
+      const logits = network.forward(batch.x);
+      return classification ? tf.softmax(logits as tf.Tensor2D) : logits;
+    });
+    out.set(values.dataSync() as Float32Array, start * data.outputSize);
+    values.dispose();
+    batch.x.dispose();
+    batch.y.dispose();
+  }
+  return out;
+}
+
+/** Mean loss and accuracy (classification) or MSE (regression) on a data set: the validation score. */
+export function quickScore(network: MaskedNetwork, data: Dataset): { loss: number; accuracy: number | null } {
+  const outputs = predict(network, data);
+  const k = data.outputSize;
+  if (data.y instanceof Int32Array) {
+    let correct = 0;
+    let nll = 0;
+    for (let i = 0; i < data.n; i++) {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (outputs[i * k + j] > outputs[i * k + best]) best = j;
+      if (best === data.y[i]) correct++;
+      nll -= Math.log(Math.max(outputs[i * k + data.y[i]], 1e-12));
+    }
+    return { loss: nll / data.n, accuracy: correct / data.n };
+  }
+  let se = 0;
+  for (let i = 0; i < outputs.length; i++) se += (outputs[i] - data.y[i]) ** 2;
+  return { loss: se / data.n, accuracy: null };
+}

@@ -1,0 +1,181 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { MaskedNetwork } from './network.ts';
+import type { Dataset } from './types.ts';
+import type { Rng } from './rng.ts';
+import { type TrainingRecipe, learningRateAt } from './recipe.ts';
+import { epochOrder, gatherBatch, taskKindOf, type Batch } from './batches.ts';
+import { taskLoss } from './loss.ts';
+import { quickScore } from './predict.ts';
+
+export interface StepInfo {
+  step: number;
+  epoch: number;
+  /** Fraction of the run completed after this step, in (0, 1]. */
+  progress: number;
+  totalSteps: number;
+  /** Gradients of the loss for this step, by variable name; valid only during the hook. */
+  gradients: Record<string, tf.Tensor>;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number;
+  validationAccuracy: number | null;
+}
+
+export interface TrainingResult {
+  epochs: EpochRecord[];
+  /** Epoch (1-based) whose weights were kept; 0 means the initial weights. */
+  selectedEpoch: number;
+  steps: number;
+}
+
+export interface LoopOptions {
+  /** Variables the optimiser updates, by name. */
+  variables: Record<string, tf.Variable>;
+  /** Loss of one batch as a function of the variables. */
+  loss: (batch: Batch) => tf.Scalar;
+  train: Dataset;
+  recipe: TrainingRecipe;
+  epochs: number;
+  rng: Rng;
+  /** Called after each optimiser step (mask re-application, during-training pruning). */
+  afterStep?: (info: StepInfo) => void;
+  /** Validation score after each epoch; higher is better. Enables best-epoch selection and patience. */
+  validate?: () => { score: number; loss: number; accuracy: number | null };
+  /** Read/write of the variables' values, for restoring the best epoch. */
+  snapshot?: () => unknown;
+  restore?: (state: unknown) => void;
+  /** Stop after this many steps (tests, fixed-budget methods). */
+  maxSteps?: number;
+}
+
+function makeOptimizer(recipe: TrainingRecipe): tf.Optimizer {
+  switch (recipe.optimizer) {
+    case 'sgd':
+      return tf.train.sgd(recipe.learningRate);
+    case 'momentum':
+      return tf.train.momentum(recipe.learningRate, recipe.momentum ?? 0.9);
+    case 'adam':
+      return tf.train.adam(recipe.learningRate);
+  }
+}
+
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(lr);
+  else (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/**
+ * The one training loop of PruneBench. Seeded shuffling per epoch, learning-rate schedule,
+ * per-step hooks, model selection on validation only.
+ */
+export function runTrainingLoop(opts: LoopOptions): TrainingResult {
+  const { recipe, train, epochs } = opts;
+  const optimizer = makeOptimizer(recipe);
+  const names = Object.keys(opts.variables);
+  const varList = names.map((n) => opts.variables[n]);
+  const batchesPerEpoch = Math.ceil(train.n / recipe.batchSize);
+  const totalSteps = Math.min(opts.maxSteps ?? Infinity, epochs * batchesPerEpoch);
+  const history: EpochRecord[] = [];
+  let step = 0;
+  let bestScore = -Infinity;
+  let bestState: unknown = null;
+  let selectedEpoch = 0;
+  let sinceBest = 0;
+
+  if (opts.validate && recipe.selectBestEpoch && opts.snapshot) {
+    bestScore = opts.validate().score;
+    bestState = opts.snapshot();
+  }
+
+  for (let epoch = 0; epoch < epochs && step < totalSteps; epoch++) {
+    const shuffle = opts.rng.fork(`epoch:${epoch}`);
+    let lossSum = 0;
+    let lossCount = 0;
+    for (const idx of epochOrder(train.n, recipe.batchSize, shuffle)) {
+      if (step >= totalSteps) break;
+      setLearningRate(optimizer, learningRateAt(recipe, epoch + (step % batchesPerEpoch) / batchesPerEpoch, epochs));
+      const batch = gatherBatch(train, idx);
+      const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
+      optimizer.applyGradients(grads);
+      step++;
+      if (opts.afterStep) opts.afterStep({ step, epoch, progress: step / totalSteps, totalSteps, gradients: grads });
+      if (step % 50 === 0 || step === totalSteps) {
+        lossSum += value.dataSync()[0];
+        lossCount++;
+      }
+      value.dispose();
+      for (const g of Object.values(grads)) g.dispose();
+      batch.x.dispose();
+      batch.y.dispose();
+    }
+    const record: EpochRecord = { epoch: epoch + 1, trainLoss: lossCount ? lossSum / lossCount : NaN, validationLoss: NaN, validationAccuracy: null };
+    if (opts.validate) {
+      const v = opts.validate();
+      record.validationLoss = v.loss;
+      record.validationAccuracy = v.accuracy;
+      if (v.score > bestScore) {
+        bestScore = v.score;
+        selectedEpoch = epoch + 1;
+        sinceBest = 0;
+        if (recipe.selectBestEpoch && opts.snapshot) bestState = opts.snapshot();
+      } else sinceBest++;
+    } else selectedEpoch = epoch + 1;
+    history.push(record);
+    if (recipe.patience !== undefined && sinceBest >= recipe.patience) break;
+  }
+  if (recipe.selectBestEpoch && opts.restore && bestState !== null && selectedEpoch !== history.length) opts.restore(bestState);
+  else if (!recipe.selectBestEpoch) selectedEpoch = history.length;
+  optimizer.dispose();
+  return { epochs: history, selectedEpoch, steps: step };
+}
+
+export interface TrainNetworkOptions {
+  network: MaskedNetwork;
+  train: Dataset;
+  validation?: Dataset;
+  recipe: TrainingRecipe;
+  epochs: number;
+  rng: Rng;
+  afterStep?: (info: StepInfo) => void;
+  maxSteps?: number;
+  /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
+  trainable?: string[];
+}
+
+/** Trains a masked network's weights; masks are re-applied after every step. */
+export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
+  const { network, recipe } = opts;
+  const kind = taskKindOf(opts.train);
+  const names = opts.trainable ?? [...network.variables.keys()];
+  const variables = Object.fromEntries(names.map((n) => [n, network.variable(n)]));
+  const kernels = network.parameters.filter((p) => p.role === 'kernel').map((p) => network.variable(p.name));
+  const wd = recipe.weightDecay ?? 0;
+  return runTrainingLoop({
+    variables,
+    train: opts.train,
+    recipe,
+    epochs: opts.epochs,
+    rng: opts.rng,
+    maxSteps: opts.maxSteps,
+    loss: (batch) => {
+      const base = taskLoss(kind, network.forward(batch.x), batch.y);
+      if (wd === 0) return base;
+      return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+    },
+    afterStep: (info) => {
+      network.applyMasks();
+      opts.afterStep?.(info);
+    },
+    validate: opts.validation
+      ? () => {
+          const s = quickScore(network, opts.validation!);
+          return { score: s.accuracy ?? -s.loss, loss: s.loss, accuracy: s.accuracy };
+        }
+      : undefined,
+    snapshot: () => network.getWeights(),
+    restore: (state) => network.setWeights(state as Record<string, Float32Array>),
+  });
+}

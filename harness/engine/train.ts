@@ -76,6 +76,7 @@ export function runTrainingLoop(opts: LoopOptions): TrainingResult {
   const optimizer = makeOptimizer(recipe);
   const names = Object.keys(opts.variables);
   const varList = names.map((n) => opts.variables[n]);
+  const nameOfVariable = new Map(names.map((n) => [opts.variables[n].name, n]));
   const batchesPerEpoch = Math.ceil(train.n / recipe.batchSize);
   const totalSteps = Math.min(opts.maxSteps ?? Infinity, epochs * batchesPerEpoch);
   const history: EpochRecord[] = [];
@@ -101,7 +102,10 @@ export function runTrainingLoop(opts: LoopOptions): TrainingResult {
       const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
       optimizer.applyGradients(grads);
       step++;
-      if (opts.afterStep) opts.afterStep({ step, epoch, progress: step / totalSteps, totalSteps, gradients: grads });
+      if (opts.afterStep) {
+        const byName = Object.fromEntries(Object.entries(grads).map(([varName, g]) => [nameOfVariable.get(varName) ?? varName, g]));
+        opts.afterStep({ step, epoch, progress: step / totalSteps, totalSteps, gradients: byName });
+      }
       if (step % 50 === 0 || step === totalSteps) {
         lossSum += value.dataSync()[0];
         lossCount++;

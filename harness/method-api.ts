@@ -1,0 +1,111 @@
+/**
+ * The contract between the harness and a pruning method (DESIGN §4). A method folder
+ * `methods/<id>/` holds `manifest.json` and `index.ts`, whose exported `prune(ctx)` returns
+ * saliency scores or explicit masks. Methods import only this module (and what it re-exports).
+ */
+import type * as tfcore from '@tensorflow/tfjs-core';
+import type { ParameterInfo } from './engine/architecture.ts';
+import type { Batch } from './engine/batches.ts';
+import type { TrainingRecipe } from './engine/recipe.ts';
+import type { Rng } from './engine/rng.ts';
+import type { StepInfo, TrainingResult } from './engine/train.ts';
+import type { MaskMap, TaskKind, WeightMap } from './engine/types.ts';
+
+export type { Batch, MaskMap, ParameterInfo, Rng, StepInfo, TaskKind, TrainingRecipe, TrainingResult, WeightMap };
+
+export type PruningTime = 'init' | 'after-training' | 'iterative' | 'during-training' | 'strong-ticket';
+export type PruningScope = 'global' | 'layerwise';
+export type HyperparameterValue = number | string | boolean;
+
+export interface MethodManifest {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  when: PruningTime;
+  scope: PruningScope;
+  needs: Array<'data' | 'labels' | 'gradients' | 'training'>;
+  output?: 'scores' | 'masks';
+  hyperparameters: Record<string, HyperparameterValue>;
+  choices?: string;
+  paper?: { title: string; authors: string; year: number; url: string; bibtex: string };
+}
+
+/** Read-only view of the network being pruned. */
+export interface NetworkView {
+  readonly parameters: readonly ParameterInfo[];
+  readonly prunableNames: readonly string[];
+  /** Copies of current parameter values (pruned weights are 0). */
+  getWeights(names?: string[]): WeightMap;
+  /** Copies of the current masks (all ones where nothing is pruned yet). */
+  getMasks(): MaskMap;
+}
+
+export interface PruneTarget {
+  /** Fraction of prunable weights to remove, e.g. 0.9. */
+  sparsity: number;
+  scope: PruningScope;
+  /** Prunable weights to keep in total: totalPrunable − round(sparsity · totalPrunable). */
+  keepCount: number;
+  totalPrunable: number;
+}
+
+export interface TrainOptions {
+  /** Epochs of the task's recipe to run (default: the recipe's full training epochs). */
+  epochs?: number;
+  /** Stop after this many optimiser steps. */
+  steps?: number;
+  /** Called after each step (masks are already re-applied); may call ctx.setMasks. */
+  afterStep?: (info: StepInfo) => void;
+}
+
+export interface OptimizeOptions {
+  /** Variables the method owns (e.g. edge-popup scores); the network's weights are not touched. */
+  variables: Record<string, tfcore.Variable>;
+  loss: (batch: Batch) => tfcore.Scalar;
+  epochs?: number;
+  steps?: number;
+  /** Overrides of the task recipe for this loop (optimizer, learning rate, …). */
+  recipe?: Partial<TrainingRecipe>;
+  afterStep?: (info: StepInfo) => void;
+}
+
+export interface PruneContext {
+  readonly network: NetworkView;
+  readonly target: PruneTarget;
+  /** The manifest's defaults merged with the job's overrides. */
+  readonly hyperparameters: Readonly<Record<string, HyperparameterValue>>;
+  /** Seeded generator for the method's own randomness. */
+  readonly rng: Rng;
+  readonly taskKind: TaskKind;
+  readonly recipe: Readonly<TrainingRecipe>;
+  /** The tfjs-core API, for methods that build differentiable expressions. */
+  readonly tf: typeof tfcore;
+
+  /** Seeded batches of the training split (never the test split). Caller disposes batch tensors. */
+  trainBatches(count: number, batchSize?: number): Generator<Batch>;
+  /** Seeded batches of the validation split. */
+  validationBatches(count: number, batchSize?: number): Generator<Batch>;
+  /** Outputs (logits or regression outputs) with current masks; `override` swaps parameter tensors by name. */
+  forward(x: tfcore.Tensor, override?: Partial<Record<string, tfcore.Tensor>>): tfcore.Tensor;
+  /** The task's mean loss (cross-entropy on logits, or MSE). */
+  loss(outputs: tfcore.Tensor, targets: tfcore.Tensor2D): tfcore.Scalar;
+  /** Gradient of the mean loss on a batch with respect to each prunable weight (current masks applied). */
+  gradients(batch: Batch): WeightMap;
+
+  /** Installs masks on the network (pruned weights become exactly 0). Not for one-shot methods' results: return those. */
+  setMasks(masks: MaskMap): void;
+  /** Saves the current weights under a name. A checkpoint 'init' (weights at initialisation) always exists. */
+  checkpoint(name: string): void;
+  /** Restores the weights saved under a name (masks stay as they are and are re-applied). */
+  rewind(name: string): void;
+  /** Trains the network's weights with the harness's own loop and the task recipe; validation picks the epoch. */
+  train(options?: TrainOptions): TrainingResult;
+  /** Runs the harness's loop on the method's own variables (weights stay frozen). */
+  optimize(options: OptimizeOptions): TrainingResult;
+}
+
+/** Saliency scores (higher = keep) or explicit binary masks, by prunable parameter name. */
+export type PruneResult = { scores: WeightMap } | { masks: MaskMap };
+
+export type PruneFunction = (ctx: PruneContext) => Promise<PruneResult> | PruneResult;

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+const schemaDir = fileURLToPath(new URL('../../results/schema/', import.meta.url));
+
+export type SchemaName = 'record' | 'manifest' | 'suite' | 'reproduction';
+
+export class SchemaError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`);
+  }
+}
+
+let ajv: Ajv | null = null;
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+function validatorFor(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    if (!ajv) {
+      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+      const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+      (addFormats as unknown as (a: Ajv) => void)(ajv);
+    }
+    const schema = JSON.parse(readFileSync(`${schemaDir}${name}.schema.json`, 'utf8'));
+    v = ajv.compile(schema);
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** Human-readable problems, each naming the JSON path. */
+export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => {
+    const path = e.instancePath === '' ? '(root)' : e.instancePath;
+    if (e.keyword === 'additionalProperties') return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    if (e.keyword === 'required') return `${path}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
+    return `${path}: ${e.message}`;
+  });
+}
+
+/** Problems with `data` under the named schema (empty when valid). */
+export function schemaProblems(name: SchemaName, data: unknown): string[] {
+  const v = validatorFor(name);
+  if (v(data)) return [];
+  return dedupe(describeErrors(v.errors));
+}
+
+export function assertValid(name: SchemaName, data: unknown, file: string): void {
+  const problems = schemaProblems(name, data);
+  if (problems.length) throw new SchemaError(file, problems);
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+/** Parses JSON with an error that names the file and position. */
+export function parseJsonFile(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SchemaError(file, [`malformed JSON: ${(e as Error).message}`]);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds a real PruneContext around a tiny network with hand-set weights, for golden tests of
+ * methods: the same context code the harness uses, on the cpu backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import { MaskedNetwork } from '../engine/network.ts';
+import type { TrainingRecipe } from '../engine/recipe.ts';
+import { Rng } from '../engine/rng.ts';
+import type { Dataset, WeightMap } from '../engine/types.ts';
+import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope } from '../method-api.ts';
+import { createPruneContext } from '../prune/context.ts';
+import { keepCountFor } from '../prune/select.ts';
+
+export const tinyRecipe: TrainingRecipe = {
+  optimizer: 'sgd',
+  learningRate: 0.1,
+  batchSize: 4,
+  epochs: 2,
+  fineTuneEpochs: 1,
+  schedule: { kind: 'constant' },
+  selectBestEpoch: false,
+};
+
+/** A 2-3-2 ReLU MLP: fc1/kernel [2,3], fc2/kernel [3,2]. */
+export const tinyMlp: ArchitectureSpec = {
+  id: 'tiny-mlp',
+  inputShape: [2],
+  layers: [
+    { kind: 'dense', name: 'fc1', units: 3, activation: 'relu' },
+    { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
+  ],
+};
+
+/** Four labelled points for the tiny MLP. */
+export function tinyClassificationData(): Dataset {
+  return {
+    n: 4,
+    inputShape: [2],
+    x: Float32Array.from([1, 0, 0, 1, 1, 1, -1, 0.5]),
+    y: Int32Array.from([0, 1, 0, 1]),
+    outputSize: 2,
+  };
+}
+
+export interface TinyContextOptions {
+  spec?: ArchitectureSpec;
+  weights: WeightMap;
+  sparsity: number;
+  scope?: PruningScope;
+  manifest?: MethodManifest;
+  hyperparameters?: Record<string, HyperparameterValue>;
+  train?: Dataset;
+  validation?: Dataset;
+  recipe?: TrainingRecipe;
+  seed?: number;
+  allowWeightTraining?: boolean;
+}
+
+export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx: PruneContext; network: MaskedNetwork }> {
+  if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+  const spec = opts.spec ?? tinyMlp;
+  const network = MaskedNetwork.fromWeights(spec, opts.weights);
+  const total = network.prunableNames.reduce((s, n) => s + network.variable(n).size, 0);
+  const train = opts.train ?? tinyClassificationData();
+  const ctx = createPruneContext({
+    network,
+    train,
+    validation: opts.validation ?? train,
+    recipe: opts.recipe ?? tinyRecipe,
+    target: { sparsity: opts.sparsity, scope: opts.scope ?? opts.manifest?.scope ?? 'global', keepCount: keepCountFor(total, opts.sparsity), totalPrunable: total },
+    hyperparameters: { ...(opts.manifest?.hyperparameters ?? {}), ...(opts.hyperparameters ?? {}) },
+    rng: new Rng(opts.seed ?? 0),
+    taskKind: train.y instanceof Int32Array ? 'classification' : 'regression',
+    allowWeightTraining: opts.allowWeightTraining ?? opts.manifest?.when !== 'strong-ticket',
+  });
+  return { ctx, network };
+}

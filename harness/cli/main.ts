@@ -1,0 +1,83 @@
+import { Command, CommanderError } from 'commander';
+import { parseList, parseNumberList, parsePositiveInt } from './options.ts';
+import { parseControls, runCommand } from './run-command.ts';
+import { listCommand } from './list-command.ts';
+import { validateCommand } from './validate-command.ts';
+import { reportCommand } from './report-command.ts';
+import { plantedCommand } from '../../planted/cli.ts';
+import { defaultWorkerCount } from '../run/runner.ts';
+
+const DEFAULT_RESULTS = 'results';
+const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command();
+  program.name('prunebench').description('Benchmark suite and leaderboard for neural-network pruning methods').exitOverride();
+
+  program
+    .command('run')
+    .description('Run a suite (resumable: finished jobs are skipped)')
+    .requiredOption('--suite <id>', 'suite id (see `prunebench list suites`)')
+    .option('--tasks <ids>', 'only these tasks (comma-separated)', parseList('--tasks'))
+    .option('--methods <ids>', 'only these methods', parseList('--methods'))
+    .option('--sparsities <list>', 'only these sparsities, e.g. 0.9,0.98', parseNumberList('--sparsities'))
+    .option('--seeds <list>', 'only these seeds', parseNumberList('--seeds', true))
+    .option('--controls <list>', 'controls to add: shuffled,reinit,inverted or none (default: the suite\'s)', parseControls)
+    .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
+    .option('--shard <k/n>', 'run shard k of n (0-based); also read from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, PRUNEBENCH_SHARD')
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--cache <dir>', 'dense checkpoint cache', DEFAULT_CACHE)
+    .option('--backend <name>', 'tensorflow | wasm | cpu (default: PRUNEBENCH_BACKEND or the fastest available)')
+    .option('--retry-failed', 'rerun jobs whose stored record is a failure')
+    .option('--no-progress', 'log lines instead of a progress bar')
+    .action(async (o) => setExit(await runCommand({ ...o, progress: o.progress === false ? false : undefined })));
+
+  program
+    .command('report')
+    .description('Aggregate the records of a suite into a table')
+    .requiredOption('--suite <id>', 'suite id')
+    .option('--format <fmt>', 'table | markdown | csv | json', 'table')
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .action(async (o) => setExit(await reportCommand(o)));
+
+  program
+    .command('validate')
+    .description('Validate manifests, suites and records against their schemas and each other')
+    .argument('[paths...]', 'files or directories (default: methods/ and results/)')
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .action(async (paths: string[], o) => setExit(await validateCommand(paths, o)));
+
+  program
+    .command('list')
+    .description('List tasks, methods or suites')
+    .argument('<what>', 'tasks | methods | suites')
+    .action(async (what: string) => setExit(await listCommand(what)));
+
+  program
+    .command('planted')
+    .description('Generate a planted-ticket task and print its ticket')
+    .requiredOption('--target <name>', 'circle | relu | helix')
+    .option('--depth <d>', 'weight layers of the mother network', parsePositiveInt('--depth'), 5)
+    .option('--width <w>', 'hidden width', parsePositiveInt('--width'), 100)
+    .option('--seed <s>', 'seed', (v) => Number(v), 0)
+    .option('--json', 'print JSON')
+    .action((o) => {
+      console.log(plantedCommand({ target: o.target, depth: o.depth, width: o.width, seed: o.seed, json: Boolean(o.json) }));
+      setExit(0);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    console.error(`prunebench: ${(e as Error).message}`);
+    return 1;
+  }
+  return code;
+}

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkManifest, checkRecords, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
+import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
+import { listSuites, listTasks } from '../../suites/registry.ts';
+
+export interface ValidateOptions {
+  results: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.severity === 'error' ? 'error' : 'warning'}: ${p.file} ${p.path}: ${p.message}`;
+}
+
+export async function validateCommand(paths: string[], opts: ValidateOptions, print: (line: string) => void = console.log): Promise<number> {
+  const resultsDir = resolve(opts.results);
+  const problems: Problem[] = [];
+  const targets = paths.length ? paths.map((p) => resolve(p)) : [methodsDir, resultsDir].filter(existsSync);
+  for (const p of targets) if (!existsSync(p)) problems.push({ file: p, path: '(root)', message: 'no such file or directory', severity: 'error' });
+  const files = jsonFilesUnder(targets.filter(existsSync));
+
+  const manifestFiles = files.filter((f) => basename(f) === 'manifest.json');
+  for (const f of manifestFiles) problems.push(...checkManifest(f, basename(dirname(f))));
+
+  if (!paths.length) {
+    const tasks = new Set(listTasks().map((t) => t.id));
+    const methods = new Set(methodIds());
+    for (const suite of listSuites()) problems.push(...checkSuite(suite, tasks, methods));
+  }
+
+  const methodHashes = new Map(methodIds().map((id) => [id, methodSourceHash(join(methodsDir, id))]));
+  const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !f.includes(`${join('results', 'schema')}`));
+  const { problems: recordProblems, records } = checkRecords(recordFiles, { resultsDir, methodHashes });
+  problems.push(...recordProblems);
+
+  for (const p of problems) print(formatProblem(p));
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${records.size} records${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
+  return errors ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
+import type { MethodManifest } from '../method-api.ts';
+import { PROTOCOL_VERSION, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+
+export interface PlanFilters {
+  tasks?: string[];
+  methods?: string[];
+  sparsities?: number[];
+  seeds?: number[];
+  /** Override the suite's controls (empty list: none). */
+  controls?: Control[];
+}
+
+export interface JobPlan {
+  /** Dense references the sparse jobs need, one per (task, seed), in order. */
+  dense: JobSpec[];
+  sparse: JobSpec[];
+  /** Tasks left out because they cannot run here, with the reason. */
+  skipped: Array<{ task: string; reason: string }>;
+}
+
+export interface PlanSources {
+  getTask(id: string): TaskDefinition;
+  listMethodManifests(): MethodManifest[];
+}
+
+function restrict<T>(values: T[], filter: T[] | undefined, what: string, suiteId: string): T[] {
+  if (!filter) return values;
+  const unknown = filter.filter((f) => !values.includes(f));
+  if (unknown.length) throw new Error(`${what} ${unknown.join(', ')} not in suite '${suiteId}' (it has: ${values.join(', ')})`);
+  return values.filter((v) => filter.includes(v));
+}
+
+/** Expands a suite into jobs: task × method × control × sparsity × seed, plus dense references, in a fixed order. */
+export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters: PlanFilters = {}): JobPlan {
+  const manifests = sources.listMethodManifests();
+  const suiteMethods = suite.methods === 'all' ? manifests.map((m) => m.id) : suite.methods;
+  for (const id of suiteMethods) {
+    if (!manifests.some((m) => m.id === id)) throw new Error(`suite '${suite.id}' names method '${id}', which is not registered`);
+  }
+  const methodIds = restrict(suiteMethods, filters.methods, 'method(s)', suite.id);
+  const taskIds = restrict(suite.tasks, filters.tasks, 'task(s)', suite.id);
+  const sparsities = restrict(suite.sparsities, filters.sparsities, 'sparsity', suite.id);
+  const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
+  const controls = filters.controls ?? suite.controls ?? [];
+
+  const plan: JobPlan = { dense: [], sparse: [], skipped: [] };
+  for (const taskId of taskIds) {
+    const task = sources.getTask(taskId);
+    const reason = task.unavailableReason();
+    if (reason) {
+      plan.skipped.push({ task: taskId, reason });
+      continue;
+    }
+    for (const seed of seeds) {
+      let needsDense = false;
+      for (const methodId of methodIds) {
+        const manifest = manifests.find((m) => m.id === methodId)!;
+        const applicable: Array<Control | null> = [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
+        for (const control of applicable) {
+          for (const sparsity of sparsities) {
+            plan.sparse.push({
+              protocol: PROTOCOL_VERSION,
+              task: { id: task.id, version: task.version },
+              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...manifest.hyperparameters } },
+              control,
+              sparsity,
+              seed,
+            });
+            needsDense = true;
+          }
+        }
+      }
+      if (needsDense || methodIds.length === 0) {
+        plan.dense.push({ protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
+      }
+    }
+  }
+  return plan;
+}
+
+/** Parses "k/n" (k in 0..n−1). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new Error(`--shard must look like k/n with 0 ≤ k < n, got '${text}'`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new Error(`--shard ${text}: need 0 ≤ k < n`);
+  return { index, count };
+}
+
+/**
+ * The shard from the command line, else from the scheduler's environment: Slurm job arrays
+ * (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT), Kubernetes Indexed Jobs
+ * (JOB_COMPLETION_INDEX with PRUNEBENCH_SHARD_COUNT), or a CI matrix (PRUNEBENCH_SHARD=k/n).
+ */
+export function shardFromEnvironment(cli: string | undefined, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } | null {
+  if (cli) return parseShard(cli);
+  if (env.PRUNEBENCH_SHARD) return parseShard(env.PRUNEBENCH_SHARD);
+  if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
+    const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
+    return parseShard(`${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`);
+  }
+  if (env.JOB_COMPLETION_INDEX !== undefined) {
+    if (!env.PRUNEBENCH_SHARD_COUNT) throw new Error('JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job\'s completions');
+    return parseShard(`${env.JOB_COMPLETION_INDEX}/${env.PRUNEBENCH_SHARD_COUNT}`);
+  }
+  return null;
+}
+
+export interface ShardPlan extends JobPlan {
+  /** Dense references this shard writes records for (each dense job is owned by exactly one shard). */
+  ownedDense: Set<string>;
+}
+
+/**
+ * Sparse jobs go round-robin over the shards; each dense reference is owned by one shard.
+ * A shard that needs a reference it does not own trains it locally for its cache but writes no
+ * record for it, so shard outputs never collide and their union equals the unsharded run.
+ */
+export function shardPlan(plan: JobPlan, shard: { index: number; count: number } | null): ShardPlan {
+  if (!shard) return { ...plan, ownedDense: new Set(plan.dense.map(jobId)) };
+  const sparse = plan.sparse.filter((_, i) => i % shard.count === shard.index);
+  const owned = plan.dense.filter((_, i) => i % shard.count === shard.index);
+  const neededIds = new Set(sparse.map((s) => jobId(denseSpecFor(s))));
+  const ownedIds = new Set(owned.map(jobId));
+  const dense = plan.dense.filter((d) => ownedIds.has(jobId(d)) || neededIds.has(jobId(d)));
+  return { dense, sparse, skipped: plan.skipped, ownedDense: ownedIds };
+}

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { Control } from '../task-api.ts';
+import type { HyperparameterValue } from '../method-api.ts';
+
+/** Version of the protocol (splits, counting, evaluation). Part of every job's identity. */
+export const PROTOCOL_VERSION = '1';
+
+export interface JobSpec {
+  protocol: string;
+  task: { id: string; version: string };
+  /** Null for a dense reference run. */
+  method: { id: string; version: string; hyperparameters: Record<string, HyperparameterValue> } | null;
+  control: Control | null;
+  sparsity: number;
+  seed: number;
+}
+
+/** JSON with object keys sorted at every level, so equal specs serialise identically. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
+  return JSON.stringify(value);
+}
+
+/** Job identity: the first 16 hex digits of SHA-256 over the canonical spec. */
+export function jobId(spec: JobSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 16);
+}
+
+export function denseSpecFor(spec: JobSpec): JobSpec {
+  return { protocol: spec.protocol, task: spec.task, method: null, control: null, sparsity: 0, seed: spec.seed };
+}
+
+/** Where a job's record lives, relative to the results directory: it follows from the spec alone. */
+export function recordRelativePath(spec: JobSpec): string {
+  const methodPart = spec.method ? `${spec.method.id}${spec.control ? `+${spec.control}` : ''}` : 'dense';
+  return `runs/${spec.task.id}/${methodPart}/${jobId(spec)}.json`;
+}
+
+export function describeJob(spec: JobSpec): string {
+  if (!spec.method) return `${spec.task.id} dense seed ${spec.seed}`;
+  return `${spec.task.id} ${spec.method.id}${spec.control ? `+${spec.control}` : ''} s=${spec.sparsity} seed ${spec.seed}`;
+}

@@ -1,0 +1,236 @@
+import { MaskedNetwork, initialWeights } from '../engine/network.ts';
+import { Rng } from '../engine/rng.ts';
+import { trainNetwork, type TrainingResult } from '../engine/train.ts';
+import type { MaskMap, WeightMap } from '../engine/types.ts';
+import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
+import type { PruneFunction, MethodManifest } from '../method-api.ts';
+import { createPruneContext } from '../prune/context.ts';
+import { checkMasks, countKept, keepCountFor, masksFromScores, MethodResultError } from '../prune/select.ts';
+import type { RunRecord } from '../store/record.ts';
+import type { TaskData, TaskDefinition } from '../task-api.ts';
+import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './evaluate.ts';
+
+export interface RecordContext {
+  environment: RunRecord['environment'];
+  provenance: Omit<RunRecord['provenance'], 'date' | 'methodSourceHash'>;
+}
+
+export interface DenseReference {
+  recordId: string;
+  summary: DenseSummary;
+  weights: WeightMap;
+}
+
+export interface LoadedMethod {
+  manifest: MethodManifest;
+  sourceHash: string;
+  prune: PruneFunction;
+}
+
+/** A failure at a named stage; becomes a failed record. */
+export class StageError extends Error {
+  constructor(
+    readonly stage: NonNullable<RunRecord['failure']>['stage'],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SPARSITY_TOLERANCE = 0.001;
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+/** Weights at initialisation for a task and seed: shared by the dense reference and every sparse run. */
+export function initialWeightsFor(task: TaskDefinition, data: TaskData, seed: number): WeightMap {
+  return data.initialWeights ?? initialWeights(task.architecture, new Rng(seed));
+}
+
+function baseRecord(spec: JobSpec, ctx: RecordContext, methodSourceHash: string | null): RunRecord {
+  return {
+    schemaVersion: 1,
+    id: jobId(spec),
+    job: spec,
+    status: 'ok',
+    failure: null,
+    metrics: null,
+    dense: null,
+    planted: null,
+    environment: ctx.environment,
+    provenance: { ...ctx.provenance, date: new Date().toISOString(), methodSourceHash },
+    timings: { pruneSeconds: 0, trainSeconds: 0, evaluateSeconds: 0, totalSeconds: 0 },
+  };
+}
+
+export function failedRecord(spec: JobSpec, ctx: RecordContext, stage: NonNullable<RunRecord['failure']>['stage'], reason: string, methodSourceHash: string | null, totalSeconds = 0): RunRecord {
+  const record = baseRecord(spec, ctx, methodSourceHash);
+  record.status = 'failed';
+  record.failure = { stage, reason: reason.slice(0, 2000) || 'unknown error' };
+  record.timings.totalSeconds = totalSeconds;
+  return record;
+}
+
+/** Trains the dense reference; returns its record and trained weights. */
+export function runDenseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, ctx: RecordContext): { record: RunRecord; weights: WeightMap } {
+  const started = performance.now();
+  const rng = new Rng(spec.seed);
+  const network = MaskedNetwork.fromWeights(task.architecture, initialWeightsFor(task, data, spec.seed));
+  try {
+    const trainStart = performance.now();
+    const training = trainNetwork({ network, train: data.splits.train, validation: data.splits.validation, recipe: task.recipe, epochs: task.recipe.epochs, rng: rng.fork('train:dense') });
+    const trainSeconds = seconds(trainStart);
+    const evalStart = performance.now();
+    const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: 0, dense: null, training });
+    const record = baseRecord(spec, ctx, null);
+    record.metrics = metrics;
+    record.timings = { pruneSeconds: 0, trainSeconds, evaluateSeconds: seconds(evalStart), totalSeconds: seconds(started) };
+    return { record, weights: network.getWeights() };
+  } finally {
+    network.dispose();
+  }
+}
+
+function shuffleWithinLayers(masks: MaskMap, rng: Rng): MaskMap {
+  const out: MaskMap = {};
+  for (const [name, mask] of Object.entries(masks)) out[name] = rng.fork(name).shuffle(Float32Array.from(mask));
+  return out;
+}
+
+function negateScores(scores: WeightMap): WeightMap {
+  return Object.fromEntries(Object.entries(scores).map(([n, s]) => [n, s.map((v) => -v)]));
+}
+
+/** Runs one pruning job end to end. Never throws for a method fault: returns a failed record instead. */
+export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, dense: DenseReference, method: LoadedMethod, ctx: RecordContext): Promise<RunRecord> {
+  const started = performance.now();
+  const { manifest } = method;
+  if (!spec.method) throw new Error('runSparseJob needs a method');
+  if (jobId(denseSpecFor(spec)) !== dense.recordId) throw new Error('runSparseJob: dense reference does not belong to this job');
+  const rng = new Rng(spec.seed);
+  const initWeights = initialWeightsFor(task, data, spec.seed);
+  const startWeights = manifest.when === 'after-training' ? dense.weights : initWeights;
+  const network = MaskedNetwork.fromWeights(task.architecture, startWeights);
+  const timings = { pruneSeconds: 0, trainSeconds: 0, evaluateSeconds: 0, totalSeconds: 0 };
+  try {
+    const names = network.prunableNames;
+    const shapes = network.shapes;
+    const total = names.reduce((s, n) => s + network.variable(n).size, 0);
+
+    // 1. The method decides the mask.
+    const pruneStart = performance.now();
+    let masks: MaskMap;
+    try {
+      const context = createPruneContext({
+        network,
+        train: data.splits.train,
+        validation: data.splits.validation,
+        recipe: task.recipe,
+        target: { sparsity: spec.sparsity, scope: manifest.scope, keepCount: keepCountFor(total, spec.sparsity), totalPrunable: total },
+        hyperparameters: spec.method.hyperparameters,
+        rng: rng.fork(`method:${spec.method.id}`),
+        taskKind: task.kind,
+        allowWeightTraining: manifest.when !== 'strong-ticket',
+      });
+      const result = await method.prune(context);
+      if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result))) {
+        throw new MethodResultError('prune() must return { scores } or { masks }');
+      }
+      if ('scores' in result) {
+        const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
+        masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope);
+      } else {
+        if (spec.control === 'inverted') throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
+        checkMasks(result.masks, names, shapes);
+        masks = result.masks;
+      }
+    } catch (e) {
+      if (e instanceof StageError) throw e;
+      throw new StageError(e instanceof MethodResultError ? 'check' : 'prune', `${manifest.id}: ${(e as Error).message}`);
+    }
+    timings.pruneSeconds = seconds(pruneStart);
+    const kept = countKept(masks, names);
+    const achieved = 1 - kept / total;
+    if (Math.abs(achieved - spec.sparsity) > SPARSITY_TOLERANCE) {
+      throw new StageError('check', `mask keeps ${kept} of ${total} weights: sparsity ${achieved.toFixed(5)}, target ${spec.sparsity} (tolerance ${SPARSITY_TOLERANCE})`);
+    }
+
+    // 2. Controls, then the weights training starts from.
+    if (spec.control === 'shuffled') masks = shuffleWithinLayers(masks, rng.fork('control:shuffled'));
+    let epochs: number;
+    const methodTrainedItself = manifest.when === 'during-training' || manifest.when === 'strong-ticket';
+    if (spec.control === 'reinit') {
+      network.setWeights(initialWeights(task.architecture, rng.fork('control:reinit')));
+      epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
+    } else if (spec.control === 'shuffled' && methodTrainedItself) {
+      network.setWeights(initWeights);
+      epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
+    } else if (manifest.when === 'after-training') {
+      epochs = task.recipe.fineTuneEpochs;
+    } else if (methodTrainedItself) {
+      epochs = 0;
+    } else {
+      epochs = task.recipe.epochs;
+    }
+    if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(initWeights);
+    network.setMasks(masks);
+
+    // Strong-ticket score: the mask on the task's initial weights, before any training.
+    let strongTicketScore: number | null = null;
+    if (data.planted) {
+      const probe = MaskedNetwork.fromWeights(task.architecture, initWeights);
+      probe.setMasks(masks);
+      strongTicketScore = plantedScore(task, probe, data.splits.test);
+      probe.dispose();
+    }
+
+    // 3. Training with the mask enforced after every step.
+    const trainStart = performance.now();
+    let training: TrainingResult | null = null;
+    if (epochs > 0) {
+      try {
+        training = trainNetwork({ network, train: data.splits.train, validation: data.splits.validation, recipe: task.recipe, epochs, rng: rng.fork('train:sparse') });
+      } catch (e) {
+        throw new StageError('train', (e as Error).message);
+      }
+    }
+    timings.trainSeconds = seconds(trainStart);
+
+    // 4. The harness counts sparsity itself and evaluates on the test split.
+    const evalStart = performance.now();
+    const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: spec.sparsity, dense: dense.summary, training });
+    if (Math.abs(metrics.sparsity.global - spec.sparsity) > SPARSITY_TOLERANCE) {
+      throw new StageError('check', `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${spec.sparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`);
+    }
+    if ((metrics.accuracy !== null && !Number.isFinite(metrics.accuracy)) || !Number.isFinite(metrics.loss)) {
+      throw new StageError('evaluate', `non-finite test metrics (loss ${metrics.loss})`);
+    }
+    const record = baseRecord(spec, ctx, method.sourceHash);
+    record.metrics = metrics;
+    record.dense = { recordId: dense.recordId, ...dense.summary };
+    if (data.planted) {
+      record.planted = plantedMetrics({
+        task,
+        finalMask: network.getMasks(),
+        truthMask: data.planted.truthMask,
+        names,
+        strongTicketScore,
+        weakTicketScore: epochs > 0 ? plantedScore(task, network, data.splits.test) : strongTicketScore,
+        plantedScore: data.planted.plantedScore,
+        plantedDensity: data.planted.plantedDensity,
+      });
+    }
+    timings.evaluateSeconds = seconds(evalStart);
+    timings.totalSeconds = seconds(started);
+    record.timings = timings;
+    return record;
+  } catch (e) {
+    const stage = e instanceof StageError ? e.stage : 'evaluate';
+    const record = failedRecord(spec, ctx, stage, (e as Error).message, method.sourceHash, seconds(started));
+    record.timings = { ...timings, totalSeconds: seconds(started) };
+    return record;
+  } finally {
+    network.dispose();
+  }
+}

@@ -1,0 +1,217 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
+import type { ShardPlan } from '../jobs/plan.ts';
+import { ResultStore } from '../store/store.ts';
+import { CheckpointCache } from './checkpoints.ts';
+import { failedRecord, type RecordContext } from './execute.ts';
+import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
+
+const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
+
+export interface RunOptions {
+  plan: ShardPlan;
+  resultsDir: string;
+  cacheDir: string;
+  workers?: number;
+  backend?: string;
+  provenance: RecordContext['provenance'];
+  /** Re-run jobs whose stored record is a failure. */
+  retryFailed?: boolean;
+  /** Wall-clock budget per job, by task id (seconds). */
+  jobBudgetSeconds: (taskId: string) => number;
+  onProgress?: (p: Progress) => void;
+  onMessage?: (line: string) => void;
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  remaining: number;
+  etaSeconds: number | null;
+  current: string | null;
+}
+
+export interface RunSummary {
+  ran: number;
+  failed: number;
+  skipped: number;
+  backend: string | null;
+  interrupted: boolean;
+  failures: Array<{ job: string; reason: string }>;
+}
+
+interface Task {
+  request: Extract<WorkerRequest, { type: 'dense' | 'sparse' }>;
+  label: string;
+}
+
+interface WorkerSlot {
+  child: ChildProcess;
+  busy: Task | null;
+  timer: NodeJS.Timeout | null;
+  environment: RecordContext['environment'] | null;
+  resolveIdle: (() => void) | null;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, cpus().length);
+}
+
+/** Runs a planned (and possibly sharded) job list on a pool of worker processes. Resumable. */
+export class Runner {
+  private slots: WorkerSlot[] = [];
+  private stopped = false;
+  private readonly store: ResultStore;
+  private readonly checkpoints: CheckpointCache;
+
+  constructor(private readonly opts: RunOptions) {
+    this.store = new ResultStore(opts.resultsDir);
+    this.checkpoints = new CheckpointCache(opts.cacheDir);
+  }
+
+  /** Stops dispatching and kills the workers; jobs in flight are lost, finished records stay. */
+  stop(): void {
+    this.stopped = true;
+    for (const s of this.slots) s.child.kill('SIGKILL');
+  }
+
+  private isDone(spec: JobSpec): boolean {
+    const record = this.store.read(spec);
+    return record !== null && (record.status === 'ok' || !this.opts.retryFailed);
+  }
+
+  async run(): Promise<RunSummary> {
+    const { plan } = this.opts;
+    const pendingSparse = plan.sparse.filter((s) => !this.isDone(s));
+    const neededDense = new Set(pendingSparse.map((s) => jobId(denseSpecFor(s))));
+    const denseTasks: Task[] = plan.dense
+      .filter((d) => {
+        const id = jobId(d);
+        const ownedMissing = plan.ownedDense.has(id) && !this.store.has(d);
+        const cacheMissing = neededDense.has(id) && !this.checkpoints.has(id);
+        return ownedMissing || cacheMissing;
+      })
+      .map((d) => ({ request: { type: 'dense', spec: d, writeRecord: plan.ownedDense.has(jobId(d)) }, label: describeJob(d) }));
+    const sparseTasks: Task[] = pendingSparse.map((s) => ({ request: { type: 'sparse', spec: s }, label: describeJob(s) }));
+
+    const total = plan.dense.filter((d) => plan.ownedDense.has(jobId(d))).length + plan.sparse.length;
+    const progress: Progress = { total, done: 0, failed: 0, skipped: 0, remaining: denseTasks.length + sparseTasks.length, etaSeconds: null, current: null };
+    progress.skipped = total - denseTasks.filter((t) => (t.request as { writeRecord?: boolean }).writeRecord).length - sparseTasks.length;
+    const summary: RunSummary = { ran: 0, failed: 0, skipped: progress.skipped, backend: null, interrupted: false, failures: [] };
+    if (denseTasks.length + sparseTasks.length === 0) return summary;
+
+    const started = performance.now();
+    const workerCount = Math.max(1, Math.min(this.opts.workers ?? defaultWorkerCount(), denseTasks.length + sparseTasks.length));
+    const report = () => {
+      const finished = progress.done + progress.failed;
+      const rate = finished / ((performance.now() - started) / 1000);
+      progress.etaSeconds = finished > 0 ? progress.remaining / rate : null;
+      this.opts.onProgress?.({ ...progress });
+    };
+    report();
+
+    const runPhase = async (tasks: Task[]) => {
+      const queue = [...tasks];
+      await Promise.all(
+        Array.from({ length: Math.min(workerCount, queue.length) }, async (_, i) => {
+          while (queue.length && !this.stopped) {
+            const task = queue.shift()!;
+            progress.current = task.label;
+            const reply = await this.execute(i, task);
+            progress.remaining--;
+            if (reply.status === 'failed') {
+              progress.failed++;
+              summary.failed++;
+              summary.failures.push({ job: task.label, reason: reply.reason ?? 'unknown' });
+            } else if (task.request.type === 'sparse' || (task.request as { writeRecord: boolean }).writeRecord) {
+              progress.done++;
+              summary.ran++;
+            }
+            report();
+          }
+        }),
+      );
+    };
+
+    try {
+      await runPhase(denseTasks);
+      if (!this.stopped) await runPhase(sparseTasks);
+    } finally {
+      for (const s of this.slots) if (s) s.child.kill('SIGKILL');
+      this.slots = [];
+    }
+    summary.interrupted = this.stopped;
+    return summary;
+  }
+
+  private config(): WorkerConfig {
+    return { resultsDir: this.opts.resultsDir, cacheDir: this.opts.cacheDir, backend: this.opts.backend, provenance: this.opts.provenance };
+  }
+
+  private async slot(i: number): Promise<WorkerSlot> {
+    const existing = this.slots[i];
+    if (existing && existing.child.exitCode === null && existing.child.signalCode === null) return existing;
+    const child = fork(workerFile, [], { execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const slot: WorkerSlot = { child, busy: null, timer: null, environment: null, resolveIdle: null };
+    this.slots[i] = slot;
+    const ready = await this.request(slot, { type: 'init', config: this.config() });
+    if (ready.type !== 'ready') throw new Error(`worker failed to start: ${ready.type === 'fatal' ? ready.message : ready.type}`);
+    slot.environment = ready.environment;
+    this.opts.onMessage?.(`worker ${i + 1}: ${ready.note}`);
+    return slot;
+  }
+
+  private request(slot: WorkerSlot, message: WorkerRequest, timeoutSeconds?: number): Promise<WorkerReply> {
+    return new Promise((resolve) => {
+      const cleanup = () => {
+        slot.child.off('message', onMessage);
+        slot.child.off('exit', onExit);
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = null;
+      };
+      const onMessage = (reply: WorkerReply) => {
+        cleanup();
+        resolve(reply);
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        cleanup();
+        resolve({ type: 'fatal', message: this.stopped ? 'interrupted' : `worker process exited (${signal ?? `code ${code}`}) during the job` });
+      };
+      slot.child.on('message', onMessage);
+      slot.child.on('exit', onExit);
+      if (timeoutSeconds) {
+        slot.timer = setTimeout(() => {
+          cleanup();
+          slot.child.kill('SIGKILL');
+          resolve({ type: 'fatal', message: `exceeded the job time budget of ${timeoutSeconds} s and was stopped` });
+        }, timeoutSeconds * 1000);
+      }
+      slot.child.send(message);
+    });
+  }
+
+  private async execute(i: number, task: Task): Promise<{ status: 'ok' | 'failed' | 'cached'; reason?: string }> {
+    let slot: WorkerSlot;
+    try {
+      slot = await this.slot(i);
+    } catch (e) {
+      return { status: 'failed', reason: (e as Error).message };
+    }
+    const spec = task.request.spec;
+    const reply = await this.request(slot, task.request, this.opts.jobBudgetSeconds(spec.task.id));
+    if (reply.type === 'done') return { status: reply.status, reason: reply.reason };
+    const reason = reply.type === 'fatal' ? reply.message : `unexpected reply ${reply.type}`;
+    if (this.stopped) return { status: 'failed', reason: 'interrupted' };
+    // The worker died or timed out: record the failure from here so the run goes on.
+    if (task.request.type === 'sparse' && slot.environment) {
+      this.store.write(failedRecord(spec, { environment: slot.environment, provenance: this.opts.provenance }, 'prune', reason, null, this.opts.jobBudgetSeconds(spec.task.id)));
+    }
+    slot.child.kill('SIGKILL');
+    return { status: 'failed', reason };
+  }
+}

@@ -1,0 +1,65 @@
+import type { JobSpec } from '../jobs/spec.ts';
+
+export interface GroupCount {
+  group: number;
+  count: number;
+  accuracy: number;
+}
+
+export interface CalibrationBin {
+  lower: number;
+  upper: number;
+  count: number;
+  confidence: number | null;
+  accuracy: number | null;
+}
+
+export interface RunMetrics {
+  taskKind: 'classification' | 'regression';
+  accuracy: number | null;
+  mse: number | null;
+  loss: number;
+  retention: number | null;
+  calibration: { ece: number; mce: number; nll: number; brier: number; bins: CalibrationBin[] } | null;
+  disparateImpact: {
+    groupBy: 'class' | 'attribute';
+    groups: Array<{ group: number; count: number; accuracy: number; denseAccuracy: number | null; psi: number | null }>;
+    maxPsi: number | null;
+    psiRange: number | null;
+    worstGroupAccuracy: number;
+  } | null;
+  sparsity: { target: number; global: number; layers: Array<{ name: string; total: number; zeros: number; sparsity: number }> };
+  parameters: { total: number; prunable: number; remaining: number };
+  flops: { dense: number; sparse: number };
+  training: { epochs: number; selectedEpoch: number };
+}
+
+export interface Recovery {
+  precision: number;
+  recall: number;
+  jaccard: number;
+}
+
+export interface PlantedMetrics {
+  metric: 'accuracy' | 'mse';
+  recovery: Recovery;
+  layers: Array<{ name: string } & Recovery>;
+  strongTicketScore: number | null;
+  weakTicketScore: number | null;
+  plantedScore: number;
+  plantedDensity: number;
+}
+
+export interface RunRecord {
+  schemaVersion: 1;
+  id: string;
+  job: JobSpec;
+  status: 'ok' | 'failed';
+  failure: { stage: 'setup' | 'prune' | 'check' | 'train' | 'evaluate'; reason: string } | null;
+  metrics: RunMetrics | null;
+  dense: { recordId: string; accuracy: number | null; mse: number | null; groupAccuracies: GroupCount[] | null } | null;
+  planted: PlantedMetrics | null;
+  environment: { node: string; tfjs: string; backend: string; threads: number; platform: string; arch: string; cpu: string; gpu: string | null };
+  provenance: { prunebenchVersion: string; gitCommit: string | null; gitDirty: boolean | null; date: string; methodSourceHash: string | null };
+  timings: { pruneSeconds: number; trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
+}

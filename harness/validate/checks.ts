@@ -1,0 +1,119 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { jobId, recordRelativePath } from '../jobs/spec.ts';
+import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
+import { walkJson } from '../store/store.ts';
+import type { RunRecord } from '../store/record.ts';
+import type { SuiteDefinition } from '../task-api.ts';
+import type { MethodManifest } from '../method-api.ts';
+import { bibtexProblems } from './bibtex.ts';
+
+export interface Problem {
+  file: string;
+  /** JSON path inside the file, '(root)' for the whole document. */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+function fromSchema(file: string, messages: string[]): Problem[] {
+  return messages.map((m) => {
+    const i = m.indexOf(': ');
+    return { file, path: m.slice(0, i), message: m.slice(i + 2), severity: 'error' as const };
+  });
+}
+
+function readJson(file: string): { data: unknown } | { problem: Problem } {
+  try {
+    return { data: parseJsonFile(file, readFileSync(file, 'utf8')) };
+  } catch (e) {
+    const message = e instanceof SchemaError ? e.problems.join('; ') : (e as Error).message;
+    return { problem: { file, path: '(root)', message, severity: 'error' } };
+  }
+}
+
+export function checkManifest(file: string, folderName: string): Problem[] {
+  const read = readJson(file);
+  if ('problem' in read) return [read.problem];
+  const problems = fromSchema(file, schemaProblems('manifest', read.data));
+  if (problems.length) return problems;
+  const manifest = read.data as MethodManifest;
+  if (manifest.id !== folderName) problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
+  if (manifest.paper) for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
+  if (!existsSync(join(file, '..', 'index.ts'))) problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
+  return problems;
+}
+
+export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>): Problem[] {
+  const file = `suite:${suite.id}`;
+  const problems = fromSchema(file, schemaProblems('suite', suite));
+  suite.tasks.forEach((t, i) => {
+    if (!knownTasks.has(t)) problems.push({ file, path: `/tasks/${i}`, message: `unknown task '${t}'`, severity: 'error' });
+  });
+  if (suite.methods !== 'all') {
+    suite.methods.forEach((m, i) => {
+      if (!knownMethods.has(m)) problems.push({ file, path: `/methods/${i}`, message: `unknown method '${m}'`, severity: 'error' });
+    });
+  }
+  return problems;
+}
+
+export interface RecordCheckContext {
+  resultsDir: string;
+  /** Current source hash per method id. */
+  methodHashes: Map<string, string>;
+}
+
+/** Schema, identity, path, staleness and cross-record consistency of a set of record files. */
+export function checkRecords(files: string[], ctx: RecordCheckContext): { problems: Problem[]; records: Map<string, RunRecord> } {
+  const problems: Problem[] = [];
+  const records = new Map<string, RunRecord>();
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const read = readJson(file);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      continue;
+    }
+    const data = read.data as Record<string, unknown>;
+    if (!data || typeof data !== 'object' || !('schemaVersion' in data)) continue;
+    const schema = fromSchema(file, schemaProblems('record', data));
+    if (schema.length) {
+      problems.push(...schema);
+      continue;
+    }
+    const record = data as unknown as RunRecord;
+    const expectedId = jobId(record.job);
+    if (record.id !== expectedId) problems.push({ file, path: '/id', message: `'${record.id}' is not the identity of the job spec (expected ${expectedId})`, severity: 'error' });
+    const expectedPath = recordRelativePath(record.job);
+    const actualPath = relative(ctx.resultsDir, resolve(file)).split('\\').join('/');
+    if (actualPath !== expectedPath) problems.push({ file, path: '(root)', message: `record is at '${actualPath}', its job identity puts it at '${expectedPath}'`, severity: 'error' });
+    const previous = seen.get(record.id);
+    if (previous) problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
+    seen.set(record.id, file);
+    records.set(record.id, record);
+    if (record.job.method) {
+      const current = ctx.methodHashes.get(record.job.method.id);
+      if (current === undefined) problems.push({ file, path: '/job/method/id', message: `method '${record.job.method.id}' is not registered`, severity: 'warning' });
+      else if (record.provenance.methodSourceHash && record.provenance.methodSourceHash !== current) {
+        problems.push({ file, path: '/provenance/methodSourceHash', message: `stale: the method's code changed since this record was made (rerun it)`, severity: 'warning' });
+      }
+    }
+    if (record.status === 'ok' && record.metrics === null) problems.push({ file, path: '/metrics', message: 'an ok record must have metrics', severity: 'error' });
+    if (record.status === 'failed' && record.failure === null) problems.push({ file, path: '/failure', message: 'a failed record must say why', severity: 'error' });
+    if (record.status === 'ok' && record.metrics && Math.abs(record.metrics.sparsity.global - record.job.sparsity) > 0.001) {
+      problems.push({ file, path: '/metrics/sparsity/global', message: `measured sparsity ${record.metrics.sparsity.global} misses the job's target ${record.job.sparsity} by more than 0.1 pp`, severity: 'error' });
+    }
+  }
+  for (const [id, record] of records) {
+    if (record.dense && !records.has(record.dense.recordId)) {
+      problems.push({ file: seen.get(id)!, path: '/dense/recordId', message: `dense reference ${record.dense.recordId} is not among the records`, severity: 'warning' });
+    }
+  }
+  return { problems, records };
+}
+
+/** Expands paths (files or directories) into JSON files. */
+export function jsonFilesUnder(paths: string[]): string[] {
+  return paths.flatMap((p) => (statSync(p).isDirectory() ? walkJson(p) : [p]));
+}

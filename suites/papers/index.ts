@@ -1,0 +1,7 @@
+import type { SuiteDefinition } from '../../harness/task-api.ts';
+
+export interface PaperSuite {
+  suite: SuiteDefinition;
+}
+
+export const paperSuites: PaperSuite[] = [];

@@ -1,0 +1,50 @@
+import type { SuiteDefinition } from '../harness/task-api.ts';
+
+export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.9, 0.95, 0.98, 0.99];
+export const DEFAULT_SEEDS = [0, 1, 2];
+
+export const suites: SuiteDefinition[] = [
+  {
+    id: 'smoke',
+    version: '1',
+    description: 'Seconds: a tiny planted task and a tiny MNIST subset, 2 methods, 2 sparsities, 1 seed. Used by tests and CI.',
+    tasks: ['planted-circle-tiny', 'mnist-lenet300-tiny'],
+    methods: ['random', 'magnitude-global'],
+    sparsities: [0.5, 0.9],
+    seeds: [0],
+  },
+  {
+    id: 'quick',
+    version: '1',
+    description: 'Minutes on 2 cores: a 10k MNIST subset and planted Circle/ReLU, the one-shot methods, 3 sparsities, 1 seed.',
+    tasks: ['mnist-lenet300-small', 'planted-circle-d5-w100', 'planted-relu-d5-w100'],
+    methods: ['random', 'magnitude-global', 'magnitude-init', 'snip', 'synflow', 'lamp'],
+    sparsities: [0.5, 0.9, 0.98],
+    seeds: [0],
+  },
+  {
+    id: 'standard',
+    version: '1',
+    description: 'The leaderboard grid: every task, every registered method, sparsities 0.5–0.99, 3 seeds.',
+    tasks: [
+      'mnist-lenet300',
+      'mnist-lenet5',
+      'fashion-lenet300',
+      'fashion-lenet5',
+      'cifar10-conv4',
+      'planted-circle-d5-w100',
+      'planted-relu-d5-w100',
+      'planted-helix-d5-w100',
+      'planted-circle-d3-w100',
+      'planted-circle-d10-w100',
+      'planted-circle-noise0-d5-w100',
+      'planted-circle-noise10-d5-w100',
+      'planted-circle-noise30-d5-w100',
+      'planted-disparity-d5-w100',
+    ],
+    methods: 'all',
+    sparsities: DEFAULT_SPARSITIES,
+    seeds: DEFAULT_SEEDS,
+    controls: ['shuffled', 'reinit', 'inverted'],
+  },
+];

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// Gradients of every op are registered here once: tfjs-core alone ships the ops without them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { type ArchitectureSpec, type ParameterInfo, describeParameters } from './architecture.ts';
 import type { MaskMap, ShapeMap, WeightMap } from './types.ts';
 import type { Rng } from './rng.ts';
@@ -93,7 +95,8 @@ export class MaskedNetwork {
     tf.tidy(() => {
       for (const [name, mask] of this.maskTensors) {
         const v = this.variable(name);
-        v.assign(tf.mul(v, mask));
+        // Adding 0 turns the −0 of a negative weight times 0 into +0, so pruned weights are exactly 0.0.
+        v.assign(tf.add(tf.mul(v, mask), 0));
       }
     });
   }

@@ -63,8 +63,10 @@ function makeOptimizer(recipe: TrainingRecipe): tf.Optimizer {
 }
 
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(lr);
-  else (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  // tfjs's optimizer classes override instanceof (any optimizer passes), so test for the method itself.
+  const sgdLike = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof sgdLike.setLearningRate === 'function') sgdLike.setLearningRate(lr);
+  else sgdLike.learningRate = lr;
 }
 
 /**

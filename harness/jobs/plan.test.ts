@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { parseShard, planSuite, shardFromEnvironment, shardPlan } from './plan.ts';
+import { denseSpecFor, jobId } from './spec.ts';
+import type { SuiteDefinition, TaskDefinition } from '../task-api.ts';
+import type { MethodManifest } from '../method-api.ts';
+
+function task(id: string, unavailable: string | null = null): TaskDefinition {
+  return {
+    id, version: '3', family: 'mnist', description: id, kind: 'classification',
+    architecture: { id: 'a', inputShape: [2], layers: [{ kind: 'dense', name: 'fc1', units: 2, activation: 'linear' }] },
+    recipe: { optimizer: 'sgd', learningRate: 0.1, batchSize: 2, epochs: 1, fineTuneEpochs: 1, schedule: { kind: 'constant' }, selectBestEpoch: false },
+    prunableStatement: '', groupBy: 'class', jobBudgetSeconds: 10,
+    unavailableReason: () => unavailable,
+    load: async () => { throw new Error('not loaded in planning'); },
+  };
+}
+
+function manifest(id: string, output: 'scores' | 'masks' = 'scores'): MethodManifest {
+  return { id, name: id, version: '1.0.0', description: id, when: 'after-training', scope: 'global', needs: [], output, hyperparameters: { k: 1 } };
+}
+
+const tasks = new Map([['t1', task('t1')], ['t2', task('t2')], ['cifar', task('cifar', 'set PRUNEBENCH_DATA_DIR')]]);
+const sources = { getTask: (id: string) => tasks.get(id)!, listMethodManifests: () => [manifest('a'), manifest('b', 'masks')] };
+const suite: SuiteDefinition = { id: 's', version: '1', description: 's', tasks: ['t1', 't2', 'cifar'], methods: 'all', sparsities: [0.5, 0.9], seeds: [0, 1] };
+
+describe('planSuite', () => {
+  it('expands task × method × sparsity × seed with one dense reference per task and seed', () => {
+    const plan = planSuite(suite, sources);
+    expect(plan.sparse).toHaveLength(2 * 2 * 2 * 2);
+    expect(plan.dense).toHaveLength(2 * 2);
+    expect(plan.skipped).toEqual([{ task: 'cifar', reason: 'set PRUNEBENCH_DATA_DIR' }]);
+    expect(plan.sparse[0]).toMatchObject({ task: { id: 't1', version: '3' }, method: { id: 'a', version: '1.0.0', hyperparameters: { k: 1 } }, sparsity: 0.5, seed: 0, control: null });
+    const denseIds = new Set(plan.dense.map(jobId));
+    for (const s of plan.sparse) expect(denseIds.has(jobId(denseSpecFor(s)))).toBe(true);
+  });
+
+  it('is deterministic', () => {
+    expect(planSuite(suite, sources).sparse.map(jobId)).toEqual(planSuite(suite, sources).sparse.map(jobId));
+  });
+
+  it('adds controls, and inverted only for score-based methods', () => {
+    const plan = planSuite({ ...suite, tasks: ['t1'], seeds: [0], sparsities: [0.9], controls: ['shuffled', 'reinit', 'inverted'] }, sources);
+    const labels = plan.sparse.map((s) => `${s.method!.id}:${s.control}`);
+    expect(labels).toEqual(['a:null', 'a:shuffled', 'a:reinit', 'a:inverted', 'b:null', 'b:shuffled', 'b:reinit']);
+  });
+
+  it('applies filters and rejects values outside the suite', () => {
+    const plan = planSuite(suite, sources, { tasks: ['t2'], methods: ['b'], sparsities: [0.9], seeds: [1] });
+    expect(plan.sparse).toHaveLength(1);
+    expect(plan.dense).toHaveLength(1);
+    expect(() => planSuite(suite, sources, { sparsities: [0.3] })).toThrow(/sparsity 0.3 not in suite 's'/);
+    expect(() => planSuite({ ...suite, methods: ['nope'] }, sources)).toThrow(/method 'nope', which is not registered/);
+  });
+});
+
+describe('sharding', () => {
+  const plan = planSuite(suite, sources);
+  it('splits sparse jobs so the union of shards is the whole plan, without overlap', () => {
+    for (const n of [1, 2, 3, 5]) {
+      const shards = Array.from({ length: n }, (_, k) => shardPlan(plan, { index: k, count: n }));
+      const sparse = shards.flatMap((s) => s.sparse.map(jobId));
+      expect(new Set(sparse).size).toBe(sparse.length);
+      expect([...sparse].sort()).toEqual(plan.sparse.map(jobId).sort());
+      const owned = shards.flatMap((s) => [...s.ownedDense]);
+      expect(owned.sort()).toEqual(plan.dense.map(jobId).sort());
+      for (const s of shards) {
+        const available = new Set(s.dense.map(jobId));
+        for (const job of s.sparse) expect(available.has(jobId(denseSpecFor(job)))).toBe(true);
+      }
+    }
+  });
+
+  it('reads the shard from the flag or the scheduler environment', () => {
+    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
+    expect(() => parseShard('4/4')).toThrow(/0 ≤ k < n/);
+    expect(() => parseShard('x')).toThrow(/k\/n/);
+    expect(shardFromEnvironment(undefined, {})).toBeNull();
+    expect(shardFromEnvironment('0/2', { PRUNEBENCH_SHARD: '1/2' })).toEqual({ index: 0, count: 2 });
+    expect(shardFromEnvironment(undefined, { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '1' })).toEqual({ index: 2, count: 4 });
+    expect(shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2', PRUNEBENCH_SHARD_COUNT: '3' })).toEqual({ index: 2, count: 3 });
+    expect(() => shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2' })).toThrow(/PRUNEBENCH_SHARD_COUNT/);
+  });
+});

@@ -1,0 +1,308 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../store/record.ts';
+import { aggregate, aggregateTask, compression, poolCalibrationBins, taskFamily, type MethodScore } from './aggregate.ts';
+import type { AggregatableRecord } from './record.ts';
+import { makeRecord, type RecordOptions } from './record-factory.ts';
+
+// The store's record type must stay usable as aggregation input.
+const storeRecordsAggregate: (records: RunRecord[]) => AggregatableRecord[] = (records) => records;
+void storeRecordsAggregate;
+
+const T975_2 = 4.302652729911275;
+const T975_1 = 12.706204736174707;
+
+/** Records of one method at the given sparsities, one per (sparsity, seed) with retention from `retention(s, seed)`. */
+function methodRecords(method: string, sparsities: number[], seeds: number[], retention: (s: number, seed: number) => number, extra: RecordOptions = {}) {
+  return sparsities.flatMap((s) =>
+    seeds.map((seed) => makeRecord({ method, sparsity: s, seed, denseAccuracy: 1, accuracy: retention(s, seed), ...extra })),
+  );
+}
+
+function byMethod(scores: MethodScore[], method: string): MethodScore {
+  const found = scores.find((s) => s.method === method);
+  if (!found) throw new Error(`no score for ${method}`);
+  return found;
+}
+
+describe('cells', () => {
+  it('give mean and 95% t-interval over seeds', () => {
+    const records = [0.96, 0.97, 0.98].map((accuracy, seed) => makeRecord({ method: 'a', sparsity: 0.5, seed, accuracy, denseAccuracy: 0.98 }));
+    const [cell] = aggregateTask(records).cells;
+    expect(cell.n).toBe(3);
+    expect(cell.seeds).toEqual([0, 1, 2]);
+    expect(cell.accuracy!.mean).toBeCloseTo(0.97, 14);
+    expect(cell.accuracy!.std).toBeCloseTo(0.01, 14);
+    const half = (T975_2 * 0.01) / Math.sqrt(3);
+    expect(cell.accuracy!.interval!.low).toBeCloseTo(0.97 - half, 10);
+    expect(cell.accuracy!.interval!.high).toBeCloseTo(0.97 + half, 10);
+    expect(cell.retention!.mean).toBeCloseTo(0.97 / 0.98, 14);
+    expect(cell.compression).toBeCloseTo(2, 14);
+    expect(cell.flopsSparse!.mean).toBe(133_100);
+    expect(cell.remainingParameters!.mean).toBe(133_100);
+  });
+
+  it('exclude failed records from the numbers but count them', () => {
+    const records = [
+      makeRecord({ method: 'a', sparsity: 0.9, seed: 0, accuracy: 0.9 }),
+      makeRecord({ method: 'a', sparsity: 0.9, seed: 1, accuracy: 0.8 }),
+      makeRecord({ method: 'a', sparsity: 0.9, seed: 2, status: 'failed', failureReason: 'returned NaN scores' }),
+    ];
+    const t = aggregateTask(records);
+    const [cell] = t.cells;
+    expect(cell.n).toBe(2);
+    expect(cell.failed).toBe(1);
+    expect(cell.failures).toEqual([{ seed: 2, stage: 'train', reason: 'returned NaN scores' }]);
+    expect(cell.accuracy!.mean).toBeCloseTo(0.85, 14);
+    expect(t.failed).toBe(1);
+    expect(t.records).toBe(3);
+    const all = aggregate(records);
+    expect(all.failed).toBe(1);
+    expect(all.ok).toBe(2);
+  });
+
+  it('keep a cell whose every run failed, with null metrics', () => {
+    const t = aggregateTask([makeRecord({ method: 'a', sparsity: 0.9, status: 'failed' })]);
+    expect(t.cells[0].n).toBe(0);
+    expect(t.cells[0].accuracy).toBeNull();
+    expect(t.cells[0].paretoDominated).toBeNull();
+    expect(t.ranking[0].complete).toBe(false);
+  });
+
+  it('single seed gives a null interval', () => {
+    const [cell] = aggregateTask([makeRecord({ method: 'a', sparsity: 0.5 })]).cells;
+    expect(cell.accuracy!.interval).toBeNull();
+    expect(cell.accuracy!.std).toBeNull();
+  });
+
+  it('pool planted recovery and report the planted density', () => {
+    const records = [0, 1].map((seed) =>
+      makeRecord({ task: 'planted-circle', method: 'a', sparsity: 0.9, seed, planted: { precision: 0.5 + seed * 0.2, recall: 0.4, jaccard: 0.3, density: 0.05 + seed * 0.02 } }),
+    );
+    const t = aggregateTask(records);
+    expect(t.family).toBe('planted');
+    expect(t.cells[0].recovery!.precision!.mean).toBeCloseTo(0.6, 14);
+    expect(t.cells[0].recovery!.precision!.interval!.high).toBeCloseTo(0.6 + T975_1 * 0.1, 8);
+    expect(t.planted!.density!.mean).toBeCloseTo(0.06, 14);
+    expect(t.planted!.sparsity).toBeCloseTo(0.94, 14);
+  });
+});
+
+describe('dense baseline', () => {
+  it('is a per-task row from the dense reference runs', () => {
+    const records = [
+      makeRecord({ method: null, seed: 0, denseAccuracy: 0.98 }),
+      makeRecord({ method: null, seed: 1, denseAccuracy: 0.96 }),
+      makeRecord({ method: 'a', sparsity: 0.5, seed: 0 }),
+    ];
+    const t = aggregateTask(records);
+    expect(t.dense!.n).toBe(2);
+    expect(t.dense!.accuracy!.mean).toBeCloseTo(0.97, 14);
+    expect(t.dense!.flops!.mean).toBe(266_200);
+    expect(t.cells).toHaveLength(1);
+    expect(t.grid).toEqual([0.5]);
+    expect(t.methods).toEqual(['a']);
+  });
+});
+
+describe('scores and ranking', () => {
+  it('score is the mean over seeds of per-seed mean retention, with the interval over seeds', () => {
+    // seed 0: (0.9 + 0.7) / 2 = 0.8; seed 1: (1.0 + 0.8) / 2 = 0.9; seed 2: (0.95 + 0.75) / 2 = 0.85
+    const table: Record<number, [number, number]> = { 0: [0.9, 0.7], 1: [1.0, 0.8], 2: [0.95, 0.75] };
+    const t = aggregateTask(methodRecords('a', [0.5, 0.9], [0, 1, 2], (s, seed) => table[seed][s === 0.5 ? 0 : 1]));
+    const score = t.ranking[0];
+    expect(score.seedScores.map((x) => x.score)).toEqual([expect.closeTo(0.8, 12), expect.closeTo(0.9, 12), expect.closeTo(0.85, 12)]);
+    expect(score.score!.mean).toBeCloseTo(0.85, 12);
+    expect(score.score!.std).toBeCloseTo(0.05, 12);
+    expect(score.score!.interval!.high - 0.85).toBeCloseTo((T975_2 * 0.05) / Math.sqrt(3), 10);
+    expect(score.rankLabel).toBe('1');
+    expect(score.leader).toBe(true);
+  });
+
+  it('marks methods whose interval overlaps the leader as tied "=1" and ranks the rest by position', () => {
+    const records = [
+      ...methodRecords('alpha', [0.5], [0, 1, 2], (_s, seed) => [0.9, 0.92, 0.94][seed]), // 0.92 ± 0.05
+      ...methodRecords('beta', [0.5], [0, 1, 2], (_s, seed) => [0.88, 0.9, 0.92][seed]), // 0.90 ± 0.05: overlaps
+      ...methodRecords('gamma', [0.5], [0, 1, 2], (_s, seed) => [0.5, 0.51, 0.52][seed]), // far below
+    ];
+    const ranking = aggregateTask(records).ranking;
+    expect(ranking.map((s) => s.method)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(ranking.map((s) => s.rankLabel)).toEqual(['=1', '=1', '3']);
+    expect(ranking.map((s) => s.rank)).toEqual([1, 1, 3]);
+    expect(byMethod(ranking, 'beta').tiedWithLeader).toBe(true);
+    expect(byMethod(ranking, 'gamma').tiedWithLeader).toBe(false);
+  });
+
+  it('does not tie methods whose intervals are disjoint from the leader', () => {
+    const records = [
+      ...methodRecords('alpha', [0.5], [0, 1, 2], (_s, seed) => [0.9, 0.901, 0.902][seed]),
+      ...methodRecords('beta', [0.5], [0, 1, 2], (_s, seed) => [0.8, 0.801, 0.802][seed]),
+    ];
+    expect(aggregateTask(records).ranking.map((s) => s.rankLabel)).toEqual(['1', '2']);
+  });
+
+  it('treats a single-seed score as unbounded: tied with the leader', () => {
+    const records = [
+      ...methodRecords('alpha', [0.5], [0, 1, 2], (_s, seed) => [0.9, 0.901, 0.902][seed]),
+      ...methodRecords('beta', [0.5], [0], () => 0.5),
+    ];
+    const ranking = aggregateTask(records).ranking;
+    expect(byMethod(ranking, 'beta').score!.interval).toBeNull();
+    expect(ranking.map((s) => s.rankLabel)).toEqual(['=1', '=1']);
+  });
+
+  it('lists a method missing a grid sparsity as incomplete, after every complete method', () => {
+    const records = [
+      ...methodRecords('full', [0.5, 0.9], [0, 1], (s) => (s === 0.5 ? 0.6 : 0.5)),
+      ...methodRecords('partial', [0.5], [0, 1], () => 0.99),
+    ];
+    const t = aggregateTask(records);
+    expect(t.grid).toEqual([0.5, 0.9]);
+    expect(t.ranking.map((s) => s.method)).toEqual(['full', 'partial']);
+    const partial = byMethod(t.ranking, 'partial');
+    expect(partial.complete).toBe(false);
+    expect(partial.rank).toBeNull();
+    expect(partial.rankLabel).toBe('—');
+    expect(partial.missingSparsities).toEqual([0.9]);
+    expect(partial.score).toBeNull();
+    expect(partial.partialScore).toBeCloseTo(0.99, 12);
+    expect(byMethod(t.ranking, 'full').rankLabel).toBe('1');
+  });
+
+  it('a failed sparsity makes the grid point missing, and seeds without it leave the score', () => {
+    const records = [
+      ...methodRecords('a', [0.5, 0.9], [0, 1], (s, seed) => (s === 0.5 ? 0.9 : 0.7 + seed * 0.1)),
+      makeRecord({ method: 'a', sparsity: 0.5, seed: 2, accuracy: 0.1, denseAccuracy: 1 }),
+      makeRecord({ method: 'a', sparsity: 0.9, seed: 2, status: 'failed' }),
+      makeRecord({ method: 'b', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.9 }),
+      makeRecord({ method: 'b', sparsity: 0.9, seed: 0, status: 'failed' }),
+    ];
+    const t = aggregateTask(records);
+    const a = byMethod(t.ranking, 'a');
+    expect(a.incompleteSeeds).toEqual([2]);
+    expect(a.seedScores.map((s) => s.seed)).toEqual([0, 1]);
+    expect(a.score!.mean).toBeCloseTo((0.8 + 0.85) / 2, 12);
+    expect(byMethod(t.ranking, 'b').complete).toBe(false);
+  });
+
+  it('scores regression tasks by retention = dense MSE / sparse MSE', () => {
+    const records = [0, 1].map((seed) => makeRecord({ kind: 'regression', method: 'a', sparsity: 0.5, seed, denseMse: 0.01, mse: seed === 0 ? 0.02 : 0.04 }));
+    const t = aggregateTask(records);
+    expect(t.kind).toBe('regression');
+    expect(t.cells[0].accuracy).toBeNull();
+    expect(t.cells[0].mse!.mean).toBeCloseTo(0.03, 14);
+    expect(t.ranking[0].score!.mean).toBeCloseTo((0.5 + 0.25) / 2, 14);
+  });
+});
+
+describe('controls', () => {
+  it('are separate rows of their method: not ranked, not in the grid, not in the Pareto set', () => {
+    const records = [
+      ...methodRecords('a', [0.5, 0.9], [0, 1], (s) => (s === 0.5 ? 0.95 : 0.9)),
+      ...methodRecords('a', [0.9], [0, 1], () => 0.99, { control: 'shuffled' }),
+      ...methodRecords('a', [0.99], [0, 1], () => 0.99, { control: 'reinit' }),
+    ];
+    const t = aggregateTask(records);
+    expect(t.grid).toEqual([0.5, 0.9]);
+    expect(t.ranking.map((s) => s.method)).toEqual(['a']);
+    expect(t.ranking[0].control).toBeNull();
+    expect(t.controls.map((c) => c.control)).toEqual(['reinit', 'shuffled']);
+    const shuffled = t.controls.find((c) => c.control === 'shuffled')!;
+    expect(shuffled.rank).toBeNull();
+    expect(shuffled.rankLabel).toBe('—');
+    expect(shuffled.grid).toEqual([0.9]);
+    expect(shuffled.score!.mean).toBeCloseTo(0.99, 12);
+    expect(shuffled.referenceScore!.mean).toBeCloseTo(0.9, 12);
+    expect(t.controls.find((c) => c.control === 'reinit')!.referenceScore).toBeNull();
+    const controlCells = t.cells.filter((c) => c.control !== null);
+    expect(controlCells).toHaveLength(2);
+    expect(controlCells.every((c) => c.paretoDominated === null)).toBe(true);
+    // the control at 0.9 is more accurate than the method at 0.9 but does not dominate it
+    expect(t.cells.find((c) => c.control === null && c.sparsity === 0.9)!.paretoDominated).toBe(false);
+    expect(t.cells.slice(0, 2).every((c) => c.control === null)).toBe(true);
+  });
+});
+
+describe('Pareto marks', () => {
+  it('mark entries with another at ≥ sparsity and ≥ accuracy, one strictly', () => {
+    const records = [
+      makeRecord({ method: 'a', sparsity: 0.5, accuracy: 0.9 }), // dominated by a@0.9 (same acc, higher sparsity)
+      makeRecord({ method: 'a', sparsity: 0.9, accuracy: 0.9 }),
+      makeRecord({ method: 'b', sparsity: 0.5, accuracy: 0.95 }), // front
+      makeRecord({ method: 'b', sparsity: 0.9, accuracy: 0.8 }), // dominated by a@0.9
+      makeRecord({ method: 'c', sparsity: 0.99, accuracy: 0.5 }), // front (highest sparsity)
+      makeRecord({ method: 'd', sparsity: 0.99, accuracy: 0.5 }), // equal to c: neither dominates
+    ];
+    const marks = Object.fromEntries(aggregateTask(records).cells.map((c) => [`${c.method}@${c.sparsity}`, c.paretoDominated]));
+    expect(marks).toEqual({ 'a@0.5': true, 'a@0.9': false, 'b@0.5': false, 'b@0.9': true, 'c@0.99': false, 'd@0.99': false });
+  });
+
+  it('use lower MSE on regression tasks', () => {
+    const records = [
+      makeRecord({ kind: 'regression', method: 'a', sparsity: 0.5, mse: 0.03 }),
+      makeRecord({ kind: 'regression', method: 'b', sparsity: 0.9, mse: 0.02 }),
+    ];
+    const marks = Object.fromEntries(aggregateTask(records).cells.map((c) => [c.method, c.paretoDominated]));
+    expect(marks).toEqual({ a: true, b: false });
+  });
+});
+
+describe('grouping', () => {
+  it('separates task versions and sorts tasks by key', () => {
+    const all = aggregate([
+      makeRecord({ task: 'mnist-x', taskVersion: '2', method: 'a' }),
+      makeRecord({ task: 'mnist-x', taskVersion: '1', method: 'a' }),
+      makeRecord({ task: 'fashion-x', method: 'a' }),
+    ]);
+    expect(all.tasks.map((t) => t.task.key)).toEqual(['fashion-x@1', 'mnist-x@1', 'mnist-x@2']);
+  });
+
+  it('families come from the task id prefix', () => {
+    expect(['mnist-lenet5', 'fashion-lenet300', 'cifar10-conv4', 'planted-helix-d5-w100', 'imagenet'].map(taskFamily)).toEqual([
+      'mnist',
+      'fashion',
+      'cifar',
+      'planted',
+      'other',
+    ]);
+    expect(compression(0.99)).toBeCloseTo(100, 10);
+  });
+
+  it('records the method versions of a cell so mixed implementations are visible', () => {
+    const t = aggregateTask([makeRecord({ method: 'a', seed: 0, methodVersion: '1.0.0' }), makeRecord({ method: 'a', seed: 1, methodVersion: '1.1.0' })]);
+    expect(t.cells[0].methodVersions).toEqual(['1.0.0', '1.1.0']);
+  });
+});
+
+describe('calibration bins', () => {
+  it('pool over seeds with count weights', () => {
+    const pooled = poolCalibrationBins([
+      [
+        { lower: 0, upper: 0.5, count: 0, confidence: null, accuracy: null },
+        { lower: 0.5, upper: 1, count: 10, confidence: 0.8, accuracy: 0.7 },
+      ],
+      [
+        { lower: 0, upper: 0.5, count: 2, confidence: 0.4, accuracy: 0.5 },
+        { lower: 0.5, upper: 1, count: 30, confidence: 0.6, accuracy: 0.9 },
+      ],
+      null,
+    ])!;
+    expect(pooled).toEqual([
+      { lower: 0, upper: 0.5, count: 2, confidence: 0.4, accuracy: 0.5 },
+      { lower: 0.5, upper: 1, count: 40, confidence: expect.closeTo(0.65, 12), accuracy: expect.closeTo(0.85, 12) },
+    ]);
+    expect(poolCalibrationBins([null])).toBeNull();
+  });
+});
+
+describe('record factory', () => {
+  it('makes schema-valid records of every kind', async () => {
+    const { schemaProblems } = await import('../schema/validator.ts');
+    const samples = [
+      makeRecord({ method: null }),
+      makeRecord({ method: 'a', control: 'inverted', sparsity: 0.98 }),
+      makeRecord({ method: 'a', status: 'failed' }),
+      makeRecord({ kind: 'regression', method: 'a', planted: { precision: 0.1, recall: 0.2, jaccard: 0.05, density: 0.03 } }),
+    ];
+    for (const r of samples) expect(schemaProblems('record', r)).toEqual([]);
+  });
+});

@@ -1,0 +1,513 @@
+/**
+ * Aggregation of result records into leaderboard cells, per-task method scores, rankings with
+ * ties and Pareto marks (DESIGN §8). Pure functions over records; the CLI `report` command and the
+ * site both build on `aggregate()`.
+ *
+ * Rules (also in docs/site.md):
+ * - Only `ok` records contribute numbers; failed records are counted per cell and per task.
+ * - A cell is (task id + version, method id, control, sparsity); n = its ok records (one per seed).
+ * - The task's sparsity grid is every sparsity at which any uncontrolled pruning record (ok or
+ *   failed) of the task exists.
+ * - Score of a method on a task: for each seed, the mean retention over the grid; the score is the
+ *   mean of those per-seed scores with a 95% Student-t interval over seeds. Only seeds with an ok
+ *   result at every grid sparsity count. A method with no such seed is incomplete: it gets no rank,
+ *   is listed after every complete method, and shows a partial score (mean of its cells' mean
+ *   retention over the sparsities it covers) for information only.
+ * - Ranking: complete methods sorted by score (higher first; equal scores by method id). A method
+ *   whose interval overlaps the leader's is tied with the leader and shown as "=1". A single-seed
+ *   score has no interval, which means its uncertainty is unbounded, so it counts as overlapping.
+ *   Every other method's rank is its 1-based position in the sorted list.
+ * - Controls (shuffled / reinit / inverted) are rows of their method, scored over the sparsities
+ *   the control itself covers (next to the method's own score over the same sparsities), never
+ *   ranked, never in the Pareto set.
+ * - Pareto: among a task's uncontrolled cells with results, a cell is dominated when another cell
+ *   has sparsity ≥ and quality ≥ (accuracy; for regression lower MSE), at least one strictly.
+ */
+import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './record.ts';
+import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
+
+export interface TaskRef {
+  id: string;
+  version: string;
+  /** `id@version`: versions are different tasks, since a version bump changes the numbers. */
+  key: string;
+}
+
+export type TaskFamily = 'mnist' | 'fashion' | 'cifar' | 'planted' | 'other';
+
+export const TASK_FAMILIES: ReadonlyArray<{ id: TaskFamily; title: string }> = [
+  { id: 'mnist', title: 'MNIST' },
+  { id: 'fashion', title: 'Fashion-MNIST' },
+  { id: 'cifar', title: 'CIFAR' },
+  { id: 'planted', title: 'Planted tickets' },
+  { id: 'other', title: 'Other tasks' },
+];
+
+export interface PooledBin {
+  lower: number;
+  upper: number;
+  count: number;
+  /** Count-weighted mean over seeds; null when the bin is empty in every seed. */
+  confidence: number | null;
+  accuracy: number | null;
+}
+
+export interface RecoveryEstimate {
+  precision: Estimate | null;
+  recall: Estimate | null;
+  jaccard: Estimate | null;
+}
+
+export interface Cell {
+  task: TaskRef;
+  method: string;
+  /** Method versions seen among the cell's records; more than one means mixed implementations. */
+  methodVersions: string[];
+  control: Control | null;
+  sparsity: number;
+  /** 1 / (1 − sparsity). */
+  compression: number;
+  /** Ok records (seeds) in the cell. */
+  n: number;
+  seeds: number[];
+  failed: number;
+  failures: Array<{ seed: number; stage: string; reason: string }>;
+  accuracy: Estimate | null;
+  mse: Estimate | null;
+  retention: Estimate | null;
+  ece: Estimate | null;
+  nll: Estimate | null;
+  brier: Estimate | null;
+  maxPsi: Estimate | null;
+  psiRange: Estimate | null;
+  worstGroupAccuracy: Estimate | null;
+  measuredSparsity: Estimate | null;
+  flopsSparse: Estimate | null;
+  flopsDense: Estimate | null;
+  remainingParameters: Estimate | null;
+  recovery: RecoveryEstimate | null;
+  strongTicketScore: Estimate | null;
+  weakTicketScore: Estimate | null;
+  calibrationBins: PooledBin[] | null;
+  /** Null for controls and for cells without results (not part of the Pareto set). */
+  paretoDominated: boolean | null;
+}
+
+export interface DenseBaseline {
+  task: TaskRef;
+  n: number;
+  seeds: number[];
+  failed: number;
+  accuracy: Estimate | null;
+  mse: Estimate | null;
+  ece: Estimate | null;
+  nll: Estimate | null;
+  brier: Estimate | null;
+  worstGroupAccuracy: Estimate | null;
+  flops: Estimate | null;
+  parameters: Estimate | null;
+  prunableParameters: Estimate | null;
+  calibrationBins: PooledBin[] | null;
+}
+
+export interface MethodScore {
+  task: TaskRef;
+  method: string;
+  control: Control | null;
+  /** The sparsities this score averages over: the task grid, or for a control the sparsities it covers. */
+  grid: number[];
+  coveredSparsities: number[];
+  missingSparsities: number[];
+  complete: boolean;
+  seedScores: Array<{ seed: number; score: number }>;
+  /** Seeds with some results but not at every grid sparsity; left out of the score. */
+  incompleteSeeds: number[];
+  score: Estimate | null;
+  /** Incomplete methods only: mean over covered sparsities of the cells' mean retention. */
+  partialScore: number | null;
+  /** Controls only: the uncontrolled method's score over the same sparsities. */
+  referenceScore: Estimate | null;
+  /** Null for incomplete methods and controls. */
+  rank: number | null;
+  /** "1", "=1" (tied with the leader), "4", or "—" when unranked. */
+  rankLabel: string;
+  leader: boolean;
+  tiedWithLeader: boolean;
+}
+
+export interface PlantedSummary {
+  metric: 'accuracy' | 'mse';
+  density: Estimate | null;
+  /** Sparsity of the planted ticket: 1 − mean density. */
+  sparsity: number | null;
+  plantedScore: Estimate | null;
+}
+
+export interface TaskAggregate {
+  task: TaskRef;
+  family: TaskFamily;
+  kind: TaskKind | null;
+  grid: number[];
+  seeds: number[];
+  methods: string[];
+  dense: DenseBaseline | null;
+  /** Uncontrolled cells then control cells, each by method id and sparsity. */
+  cells: Cell[];
+  /** Complete methods by rank, then incomplete ones. */
+  ranking: MethodScore[];
+  controls: MethodScore[];
+  planted: PlantedSummary | null;
+  records: number;
+  failed: number;
+}
+
+export interface Aggregate {
+  tasks: TaskAggregate[];
+  records: number;
+  ok: number;
+  failed: number;
+}
+
+export function taskKey(task: { id: string; version: string }): string {
+  return `${task.id}@${task.version}`;
+}
+
+export function taskFamily(taskId: string): TaskFamily {
+  const id = taskId.toLowerCase();
+  for (const family of ['mnist', 'fashion', 'cifar', 'planted'] as const) if (id.startsWith(family)) return family;
+  return 'other';
+}
+
+export function compression(sparsity: number): number {
+  return 1 / (1 - sparsity);
+}
+
+/** Sparsities are compared after rounding so 0.9 from different float paths is one grid point. */
+export function sparsityKey(sparsity: number): number {
+  return Math.round(sparsity * 1e6) / 1e6;
+}
+
+export function methodLabel(method: string, control: Control | null): string {
+  return control ? `${method} + ${control}` : method;
+}
+
+// ---------------------------------------------------------------------------
+
+export function aggregate(records: readonly AggregatableRecord[]): Aggregate {
+  const byTask = groupBy(records, (r) => taskKey(r.job.task));
+  const tasks = [...byTask.values()].map(aggregateTask).sort((a, b) => compareStrings(a.task.key, b.task.key));
+  const failed = records.filter((r) => r.status !== 'ok').length;
+  return { tasks, records: records.length, ok: records.length - failed, failed };
+}
+
+export function aggregateTask(records: readonly AggregatableRecord[]): TaskAggregate {
+  if (records.length === 0) throw new Error('aggregateTask needs at least one record');
+  const { id, version } = records[0].job.task;
+  const task: TaskRef = { id, version, key: taskKey({ id, version }) };
+  const denseRecords = records.filter((r) => r.job.method === null);
+  const pruningRecords = records.filter((r) => r.job.method !== null);
+  const grid = sortedUnique(pruningRecords.filter((r) => r.job.control === null).map((r) => sparsityKey(r.job.sparsity)));
+
+  const cellGroups = groupBy(pruningRecords, (r) => `${r.job.method!.id}|${r.job.control ?? ''}|${sparsityKey(r.job.sparsity)}`);
+  const cells = [...cellGroups.values()].map((group) => buildCell(task, group));
+  cells.sort(compareCells);
+  markPareto(cells);
+
+  const methodGroups = groupBy(pruningRecords, (r) => `${r.job.method!.id}|${r.job.control ?? ''}`);
+  const uncontrolled: MethodScore[] = [];
+  const controls: MethodScore[] = [];
+  for (const group of methodGroups.values()) {
+    const { method, control } = { method: group[0].job.method!.id, control: group[0].job.control };
+    if (control === null) {
+      uncontrolled.push(scoreMethod(task, method, null, group, grid));
+    } else {
+      const controlGrid = sortedUnique(group.map((r) => sparsityKey(r.job.sparsity)));
+      const score = scoreMethod(task, method, control, group, controlGrid);
+      const reference = pruningRecords.filter((r) => r.job.method!.id === method && r.job.control === null);
+      score.referenceScore = reference.length ? scoreMethod(task, method, null, reference, controlGrid).score : null;
+      controls.push(score);
+    }
+  }
+  controls.sort((a, b) => compareStrings(a.method, b.method) || compareStrings(a.control ?? '', b.control ?? ''));
+
+  const okRecords = records.filter(isOk);
+  const plantedRecords = okRecords.filter((r) => r.planted !== null);
+  const planted: PlantedSummary | null = plantedRecords.length
+    ? (() => {
+        const density = estimate(plantedRecords.map((r) => r.planted!.plantedDensity));
+        return {
+          metric: plantedRecords[0].planted!.metric,
+          density,
+          sparsity: density ? 1 - density.mean : null,
+          plantedScore: estimate(plantedRecords.map((r) => r.planted!.plantedScore)),
+        };
+      })()
+    : null;
+
+  return {
+    task,
+    family: taskFamily(id),
+    kind: okRecords.find((r) => r.metrics)?.metrics!.taskKind ?? null,
+    grid,
+    seeds: sortedUnique(records.map((r) => r.job.seed)),
+    methods: sortedUniqueStrings(pruningRecords.map((r) => r.job.method!.id)),
+    dense: denseRecords.length ? buildDenseBaseline(task, denseRecords) : null,
+    cells,
+    ranking: rankScores(uncontrolled),
+    controls,
+    planted,
+    records: records.length,
+    failed: records.length - okRecords.length,
+  };
+}
+
+function isOk(r: AggregatableRecord): boolean {
+  return r.status === 'ok' && r.metrics !== null;
+}
+
+function buildCell(task: TaskRef, group: readonly AggregatableRecord[]): Cell {
+  const first = group[0];
+  const ok = group.filter(isOk);
+  const failedRecords = group.filter((r) => !isOk(r));
+  const m = ok.map((r) => r.metrics!);
+  const withPlanted = ok.filter((r) => r.planted !== null);
+  const sparsity = sparsityKey(first.job.sparsity);
+  return {
+    task,
+    method: first.job.method!.id,
+    methodVersions: sortedUniqueStrings(group.map((r) => r.job.method!.version)),
+    control: first.job.control,
+    sparsity,
+    compression: compression(sparsity),
+    n: ok.length,
+    seeds: sortedUnique(ok.map((r) => r.job.seed)),
+    failed: failedRecords.length,
+    failures: failedRecords
+      .map((r) => ({ seed: r.job.seed, stage: r.failure?.stage ?? 'unknown', reason: r.failure?.reason ?? 'no metrics recorded' }))
+      .sort((a, b) => a.seed - b.seed),
+    accuracy: estimate(m.map((x) => x.accuracy)),
+    mse: estimate(m.map((x) => x.mse)),
+    retention: estimate(m.map((x) => x.retention)),
+    ece: estimate(m.map((x) => x.calibration?.ece)),
+    nll: estimate(m.map((x) => x.calibration?.nll)),
+    brier: estimate(m.map((x) => x.calibration?.brier)),
+    maxPsi: estimate(m.map((x) => x.disparateImpact?.maxPsi)),
+    psiRange: estimate(m.map((x) => x.disparateImpact?.psiRange)),
+    worstGroupAccuracy: estimate(m.map((x) => x.disparateImpact?.worstGroupAccuracy)),
+    measuredSparsity: estimate(m.map((x) => x.sparsity.global)),
+    flopsSparse: estimate(m.map((x) => x.flops.sparse)),
+    flopsDense: estimate(m.map((x) => x.flops.dense)),
+    remainingParameters: estimate(m.map((x) => x.parameters.remaining)),
+    recovery: withPlanted.length
+      ? {
+          precision: estimate(withPlanted.map((r) => r.planted!.recovery.precision)),
+          recall: estimate(withPlanted.map((r) => r.planted!.recovery.recall)),
+          jaccard: estimate(withPlanted.map((r) => r.planted!.recovery.jaccard)),
+        }
+      : null,
+    strongTicketScore: estimate(withPlanted.map((r) => r.planted!.strongTicketScore)),
+    weakTicketScore: estimate(withPlanted.map((r) => r.planted!.weakTicketScore)),
+    calibrationBins: poolCalibrationBins(m.map((x) => x.calibration?.bins ?? null)),
+    paretoDominated: null,
+  };
+}
+
+function buildDenseBaseline(task: TaskRef, group: readonly AggregatableRecord[]): DenseBaseline {
+  const ok = group.filter(isOk);
+  const m = ok.map((r) => r.metrics!);
+  return {
+    task,
+    n: ok.length,
+    seeds: sortedUnique(ok.map((r) => r.job.seed)),
+    failed: group.length - ok.length,
+    accuracy: estimate(m.map((x) => x.accuracy)),
+    mse: estimate(m.map((x) => x.mse)),
+    ece: estimate(m.map((x) => x.calibration?.ece)),
+    nll: estimate(m.map((x) => x.calibration?.nll)),
+    brier: estimate(m.map((x) => x.calibration?.brier)),
+    worstGroupAccuracy: estimate(m.map((x) => x.disparateImpact?.worstGroupAccuracy)),
+    flops: estimate(m.map((x) => x.flops.dense)),
+    parameters: estimate(m.map((x) => x.parameters.total)),
+    prunableParameters: estimate(m.map((x) => x.parameters.prunable)),
+    calibrationBins: poolCalibrationBins(m.map((x) => x.calibration?.bins ?? null)),
+  };
+}
+
+/**
+ * Pools reliability bins over seeds: counts add, confidence and accuracy are count-weighted means,
+ * which equals the bins of the union of the seeds' test predictions.
+ */
+export function poolCalibrationBins(binSets: ReadonlyArray<readonly CalibrationBin[] | null>): PooledBin[] | null {
+  const present = binSets.filter((b): b is readonly CalibrationBin[] => b !== null && b.length > 0);
+  if (present.length === 0) return null;
+  const pooled = new Map<string, { lower: number; upper: number; count: number; confidenceSum: number; accuracySum: number; weight: number }>();
+  for (const bins of present) {
+    for (const bin of bins) {
+      const key = `${sparsityKey(bin.lower)}|${sparsityKey(bin.upper)}`;
+      let p = pooled.get(key);
+      if (!p) pooled.set(key, (p = { lower: bin.lower, upper: bin.upper, count: 0, confidenceSum: 0, accuracySum: 0, weight: 0 }));
+      p.count += bin.count;
+      if (bin.count > 0 && bin.confidence !== null && bin.accuracy !== null) {
+        p.confidenceSum += bin.count * bin.confidence;
+        p.accuracySum += bin.count * bin.accuracy;
+        p.weight += bin.count;
+      }
+    }
+  }
+  return [...pooled.values()]
+    .sort((a, b) => a.lower - b.lower)
+    .map((p) => ({
+      lower: p.lower,
+      upper: p.upper,
+      count: p.count,
+      confidence: p.weight > 0 ? p.confidenceSum / p.weight : null,
+      accuracy: p.weight > 0 ? p.accuracySum / p.weight : null,
+    }));
+}
+
+/** Scores one method (or one control of it) over `grid`; see the rules at the top of this file. */
+export function scoreMethod(
+  task: TaskRef,
+  method: string,
+  control: Control | null,
+  records: readonly AggregatableRecord[],
+  grid: readonly number[],
+): MethodScore {
+  const gridSet = new Set(grid);
+  const okRecords = records.filter((r) => isOk(r) && r.metrics!.retention !== null && gridSet.has(sparsityKey(r.job.sparsity)));
+  const coveredSparsities = sortedUnique(okRecords.map((r) => sparsityKey(r.job.sparsity)));
+  const covered = new Set(coveredSparsities);
+
+  const bySeed = groupBy(okRecords, (r) => String(r.job.seed));
+  const seedScores: Array<{ seed: number; score: number }> = [];
+  const incompleteSeeds: number[] = [];
+  for (const seedRecords of bySeed.values()) {
+    const seed = seedRecords[0].job.seed;
+    const bySparsity = groupBy(seedRecords, (r) => String(sparsityKey(r.job.sparsity)));
+    if (bySparsity.size < grid.length) {
+      incompleteSeeds.push(seed);
+      continue;
+    }
+    // Duplicate records for one seed and sparsity (reruns) are averaged, so each seed counts once.
+    const perSparsity = [...bySparsity.values()].map((rs) => mean(rs.map((r) => r.metrics!.retention!)));
+    seedScores.push({ seed, score: mean(perSparsity) });
+  }
+  seedScores.sort((a, b) => a.seed - b.seed);
+  incompleteSeeds.sort((a, b) => a - b);
+  const complete = grid.length > 0 && seedScores.length > 0;
+
+  let partialScore: number | null = null;
+  if (!complete && coveredSparsities.length > 0) {
+    const cellMeans = coveredSparsities.map((s) =>
+      mean(okRecords.filter((r) => sparsityKey(r.job.sparsity) === s).map((r) => r.metrics!.retention!)),
+    );
+    partialScore = mean(cellMeans);
+  }
+
+  return {
+    task,
+    method,
+    control,
+    grid: [...grid],
+    coveredSparsities,
+    missingSparsities: grid.filter((s) => !covered.has(s)),
+    complete,
+    seedScores,
+    incompleteSeeds,
+    score: complete ? estimate(seedScores.map((s) => s.score)) : null,
+    partialScore,
+    referenceScore: null,
+    rank: null,
+    rankLabel: '—',
+    leader: false,
+    tiedWithLeader: false,
+  };
+}
+
+/**
+ * Orders uncontrolled method scores and assigns ranks: complete methods by score with ties to the
+ * leader, then incomplete methods (unranked) by coverage and partial score.
+ */
+export function rankScores(scores: readonly MethodScore[]): MethodScore[] {
+  const complete = scores
+    .filter((s) => s.complete && s.score !== null)
+    .map((s) => ({ ...s }))
+    .sort((a, b) => b.score!.mean - a.score!.mean || compareStrings(a.method, b.method));
+  const incomplete = scores
+    .filter((s) => !(s.complete && s.score !== null))
+    .map((s) => ({ ...s, rank: null, rankLabel: '—', leader: false, tiedWithLeader: false }))
+    .sort(
+      (a, b) =>
+        b.coveredSparsities.length - a.coveredSparsities.length ||
+        (b.partialScore ?? -Infinity) - (a.partialScore ?? -Infinity) ||
+        compareStrings(a.method, b.method),
+    );
+  if (complete.length > 0) {
+    const leaderInterval = complete[0].score!.interval;
+    complete.forEach((s, i) => {
+      if (i === 0) {
+        s.leader = true;
+        s.rank = 1;
+        return;
+      }
+      s.tiedWithLeader = leaderInterval === null || s.score!.interval === null || intervalsOverlap(leaderInterval, s.score!.interval);
+      s.rank = s.tiedWithLeader ? 1 : i + 1;
+    });
+    const anyTie = complete.some((s) => s.tiedWithLeader);
+    for (const s of complete) s.rankLabel = s.rank === 1 && anyTie ? '=1' : String(s.rank);
+  }
+  return [...complete, ...incomplete];
+}
+
+/** Higher is better: accuracy for classification, −MSE for regression. */
+function quality(cell: Cell): number | null {
+  if (cell.accuracy) return cell.accuracy.mean;
+  if (cell.mse) return -cell.mse.mean;
+  return null;
+}
+
+/** Sets `paretoDominated` on the uncontrolled cells with results; see the rules at the top of this file. */
+export function markPareto(cells: Cell[]): void {
+  const entries = cells.filter((c) => c.control === null && quality(c) !== null);
+  for (const c of cells) c.paretoDominated = null;
+  for (const c of entries) {
+    const q = quality(c)!;
+    c.paretoDominated = entries.some((o) => {
+      if (o === c) return false;
+      const oq = quality(o)!;
+      return o.sparsity >= c.sparsity && oq >= q && (o.sparsity > c.sparsity || oq > q);
+    });
+  }
+}
+
+function compareCells(a: Cell, b: Cell): number {
+  return (
+    Number(a.control !== null) - Number(b.control !== null) ||
+    compareStrings(a.method, b.method) ||
+    compareStrings(a.control ?? '', b.control ?? '') ||
+    a.sparsity - b.sparsity
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function sortedUnique(values: readonly number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+function sortedUniqueStrings(values: readonly string[]): string[] {
+  return [...new Set(values)].sort(compareStrings);
+}

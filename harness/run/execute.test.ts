@@ -9,6 +9,7 @@ import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.t
 import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import type { PruneFunction, MethodManifest } from '../method-api.ts';
+import { inProcessPruner } from '../prune/run-prune.ts';
 import type { TaskData } from '../task-api.ts';
 
 const task = blobTask();
@@ -20,7 +21,7 @@ function spec(sparsity: number, control: JobSpec['control'] = null, manifest = t
 }
 
 function method(prune: PruneFunction, manifest: MethodManifest = testManifest()): LoadedMethod {
-  return { manifest, sourceHash: 'a'.repeat(64), prune };
+  return { manifest, sourceHash: 'a'.repeat(64), pruner: inProcessPruner(prune) };
 }
 
 const magnitude: PruneFunction = (ctx) => ({ scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) });

@@ -3,9 +3,9 @@ import { Rng } from '../engine/rng.ts';
 import { trainNetwork, type TrainingResult } from '../engine/train.ts';
 import type { MaskMap, WeightMap } from '../engine/types.ts';
 import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
-import type { PruneFunction, MethodManifest } from '../method-api.ts';
-import { createPruneContext } from '../prune/context.ts';
-import { checkMasks, countKept, keepCountFor, masksFromScores, MethodResultError } from '../prune/select.ts';
+import type { MethodManifest } from '../method-api.ts';
+import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import type { Pruner } from '../prune/run-prune.ts';
 import type { RunRecord } from '../store/record.ts';
 import type { TaskData, TaskDefinition } from '../task-api.ts';
 import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './evaluate.ts';
@@ -24,7 +24,8 @@ export interface DenseReference {
 export interface LoadedMethod {
   manifest: MethodManifest;
   sourceHash: string;
-  prune: PruneFunction;
+  /** Runs the method's prune(): in process (tests) or in the permission-restricted sandbox (runs). */
+  pruner: Pruner;
 }
 
 /** A failure at a named stage; becomes a failed record. */
@@ -118,25 +119,25 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const shapes = network.shapes;
     const total = names.reduce((s, n) => s + network.variable(n).size, 0);
 
-    // 1. The method decides the mask.
+    // 1. The method decides the mask, seeing train and validation data only.
     const pruneStart = performance.now();
     let masks: MaskMap;
     try {
-      const context = createPruneContext({
-        network,
+      const outcome = await method.pruner({
+        spec,
+        manifest,
+        architecture: task.architecture,
+        recipe: task.recipe,
+        taskKind: task.kind,
         train: data.splits.train,
         validation: data.splits.validation,
-        recipe: task.recipe,
-        target: { sparsity: spec.sparsity, scope: manifest.scope, keepCount: keepCountFor(total, spec.sparsity), totalPrunable: total },
-        hyperparameters: spec.method.hyperparameters,
-        rng: rng.fork(`method:${spec.method.id}`),
-        taskKind: task.kind,
-        allowWeightTraining: manifest.when !== 'strong-ticket',
+        weights: startWeights,
       });
-      const result = await method.prune(context);
+      const result = outcome.result;
       if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result))) {
         throw new MethodResultError('prune() must return { scores } or { masks }');
       }
+      if (manifest.when === 'iterative' || manifest.when === 'during-training') network.setWeights(outcome.weights);
       if ('scores' in result) {
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
         masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope);

@@ -13,6 +13,7 @@ import { getTask } from '../../suites/registry.ts';
 import { getMethod } from '../../methods/registry.ts';
 import type { DenseSummary } from './evaluate.ts';
 import type { RunRecord } from '../store/record.ts';
+import { inProcessPruner } from '../prune/run-prune.ts';
 
 export interface WorkerConfig {
   resultsDir: string;
@@ -55,7 +56,7 @@ async function loadMethod(id: string): Promise<LoadedMethod> {
   let m = methods.get(id);
   if (!m) {
     const registered = getMethod(id);
-    m = { manifest: registered.manifest, sourceHash: registered.sourceHash, prune: await registered.load() };
+    m = { manifest: registered.manifest, sourceHash: registered.sourceHash, pruner: inProcessPruner(await registered.load()) };
     methods.set(id, m);
   }
   return m;

@@ -1,0 +1,60 @@
+import { MaskedNetwork } from '../engine/network.ts';
+import { Rng } from '../engine/rng.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { TrainingRecipe } from '../engine/recipe.ts';
+import type { Dataset, TaskKind, WeightMap } from '../engine/types.ts';
+import type { JobSpec } from '../jobs/spec.ts';
+import type { MethodManifest, PruneFunction, PruneResult } from '../method-api.ts';
+import { createPruneContext } from './context.ts';
+import { keepCountFor } from './select.ts';
+
+/** Everything a method may see: never the test split. */
+export interface PruneRequest {
+  spec: JobSpec;
+  manifest: MethodManifest;
+  architecture: ArchitectureSpec;
+  recipe: TrainingRecipe;
+  taskKind: TaskKind;
+  train: Dataset;
+  validation: Dataset;
+  /** Weights the method starts from (initial, or the trained dense reference for after-training methods). */
+  weights: WeightMap;
+}
+
+export interface PruneOutcome {
+  result: PruneResult;
+  /** The network's weights when prune() returned (iterative methods rewind, during-training methods train). */
+  weights: WeightMap;
+}
+
+/** Runs a method's prune(): in this process, or in a sandboxed child (harness/sandbox). */
+export type Pruner = (request: PruneRequest) => Promise<PruneOutcome>;
+
+/** The one place a PruneContext is built for a job; the sandbox child calls it too. */
+export async function runPrune(prune: PruneFunction, request: PruneRequest): Promise<PruneOutcome> {
+  const { spec, manifest } = request;
+  if (!spec.method) throw new Error('runPrune needs a method job');
+  const network = MaskedNetwork.fromWeights(request.architecture, request.weights);
+  try {
+    const total = network.prunableNames.reduce((s, n) => s + network.variable(n).size, 0);
+    const context = createPruneContext({
+      network,
+      train: request.train,
+      validation: request.validation,
+      recipe: request.recipe,
+      target: { sparsity: spec.sparsity, scope: manifest.scope, keepCount: keepCountFor(total, spec.sparsity), totalPrunable: total },
+      hyperparameters: spec.method.hyperparameters,
+      rng: new Rng(spec.seed).fork(`method:${spec.method.id}`),
+      taskKind: request.taskKind,
+      allowWeightTraining: manifest.when !== 'strong-ticket',
+    });
+    const result = await prune(context);
+    return { result, weights: network.getWeights() };
+  } finally {
+    network.dispose();
+  }
+}
+
+export function inProcessPruner(prune: PruneFunction): Pruner {
+  return (request) => runPrune(prune, request);
+}

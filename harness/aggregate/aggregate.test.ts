@@ -306,3 +306,17 @@ describe('record factory', () => {
     for (const r of samples) expect(schemaProblems('record', r)).toEqual([]);
   });
 });
+
+describe('ranks within a sparsity', () => {
+  it('rank by accuracy with ties to the best and leave controls out', () => {
+    const records = [
+      ...[0.9, 0.92, 0.94].map((accuracy, seed) => makeRecord({ method: 'a', sparsity: 0.9, seed, accuracy })),
+      ...[0.91, 0.92, 0.93].map((accuracy, seed) => makeRecord({ method: 'b', sparsity: 0.9, seed, accuracy })),
+      ...[0.5, 0.51, 0.52].map((accuracy, seed) => makeRecord({ method: 'c', sparsity: 0.9, seed, accuracy })),
+      ...[0.99, 0.991, 0.992].map((accuracy, seed) => makeRecord({ method: 'c', sparsity: 0.5, seed, accuracy })),
+      makeRecord({ method: 'a', control: 'inverted', sparsity: 0.9, accuracy: 0.99 }),
+    ];
+    const labels = Object.fromEntries(aggregateTask(records).cells.map((c) => [`${c.method}${c.control ? '+' + c.control : ''}@${c.sparsity}`, c.sparsityRank?.label ?? null]));
+    expect(labels).toEqual({ 'a@0.9': '=1', 'b@0.9': '=1', 'c@0.9': '3', 'c@0.5': '1', 'a+inverted@0.9': null });
+  });
+});

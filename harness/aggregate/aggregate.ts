@@ -22,6 +22,8 @@
  *   ranked, never in the Pareto set.
  * - Pareto: among a task's uncontrolled cells with results, a cell is dominated when another cell
  *   has sparsity ≥ and quality ≥ (accuracy; for regression lower MSE), at least one strictly.
+ * - Within one sparsity, uncontrolled cells are ranked by accuracy (regression: lower MSE) with the
+ *   same tie rule, so the per-sparsity tables can show ties too.
  */
 import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './record.ts';
 import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
@@ -91,6 +93,8 @@ export interface Cell {
   calibrationBins: PooledBin[] | null;
   /** Null for controls and for cells without results (not part of the Pareto set). */
   paretoDominated: boolean | null;
+  /** Rank among the uncontrolled cells at this sparsity by accuracy (lower MSE), same tie rule as the score. */
+  sparsityRank: { rank: number; label: string; tied: boolean } | null;
 }
 
 export interface DenseBaseline {
@@ -212,6 +216,7 @@ export function aggregateTask(records: readonly AggregatableRecord[]): TaskAggre
   const cells = [...cellGroups.values()].map((group) => buildCell(task, group));
   cells.sort(compareCells);
   markPareto(cells);
+  rankCellsBySparsity(cells);
 
   const methodGroups = groupBy(pruningRecords, (r) => `${r.job.method!.id}|${r.job.control ?? ''}`);
   const uncontrolled: MethodScore[] = [];
@@ -309,6 +314,7 @@ function buildCell(task: TaskRef, group: readonly AggregatableRecord[]): Cell {
     weakTicketScore: estimate(withPlanted.map((r) => r.planted!.weakTicketScore)),
     calibrationBins: poolCalibrationBins(m.map((x) => x.calibration?.bins ?? null)),
     paretoDominated: null,
+    sparsityRank: null,
   };
 }
 
@@ -476,6 +482,27 @@ export function markPareto(cells: Cell[]): void {
       if (o === c) return false;
       const oq = quality(o)!;
       return o.sparsity >= c.sparsity && oq >= q && (o.sparsity > c.sparsity || oq > q);
+    });
+  }
+}
+
+/** Sets `sparsityRank` on uncontrolled cells with results, per sparsity; see the rules at the top of this file. */
+export function rankCellsBySparsity(cells: Cell[]): void {
+  for (const c of cells) c.sparsityRank = null;
+  const bySparsity = groupBy(
+    cells.filter((c) => c.control === null && quality(c) !== null),
+    (c) => String(c.sparsity),
+  );
+  for (const group of bySparsity.values()) {
+    group.sort((a, b) => quality(b)! - quality(a)! || compareStrings(a.method, b.method));
+    const interval = (c: Cell) => (c.accuracy ?? c.mse)!.interval;
+    const leaderInterval = interval(group[0]);
+    const tied = group.map((c, i) => i > 0 && (leaderInterval === null || interval(c) === null || intervalsOverlap(leaderInterval, interval(c)!)));
+    const anyTie = tied.some(Boolean);
+    group.forEach((c, i) => {
+      const rank = i === 0 || tied[i] ? 1 : i + 1;
+      const shares = rank === 1 && anyTie;
+      c.sparsityRank = { rank, label: shares ? '=1' : String(rank), tied: shares };
     });
   }
 }

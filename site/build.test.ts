@@ -1,0 +1,263 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeRecord } from '../harness/aggregate/record-factory.ts';
+import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build.ts';
+import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
+import { csvValue, parseCsv, type DataRow } from './tables.ts';
+
+const HOSTILE_NAME = '<script>alert(1)</script>';
+const HOSTILE_TASK = 'mnist-<img src=x onerror=alert(1)>';
+
+function allHtml(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
+      else if (e.name.endsWith('.html')) out.push(prefix + e.name);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+function writeFixture(root: string): { results: string; methods: string } {
+  const results = join(root, 'results');
+  const methods = join(root, 'methods');
+  writeRecords(
+    results,
+    syntheticRecords({
+      tasks: [{ id: 'mnist-small' }, { id: 'planted-circle-small', planted: true }, { id: 'planted-relu-small', planted: true, kind: 'regression' }, { id: HOSTILE_TASK }],
+      methods: ['magnitude-global', 'random', 'hostile'],
+      sparsities: [0.5, 0.9],
+      seeds: [0, 1],
+      controls: ['shuffled'],
+      failEvery: 13,
+      incompleteMethods: ['random'],
+    }),
+  );
+  const bad = makeRecord({ task: 'mnist-small', method: 'random', seed: 9 }) as Record<string, unknown>;
+  (bad.metrics as Record<string, unknown>).accuracy = 7;
+  mkdirSync(join(results, 'runs', 'broken'), { recursive: true });
+  writeFileSync(join(results, 'runs', 'broken', 'bad.json'), JSON.stringify(bad));
+  writeFileSync(join(results, 'runs', 'broken', 'truncated.json'), '{"schemaVersion": 1, "id": ');
+  writeFileSync(join(results, 'suites.json'), JSON.stringify({ smoke: { tasks: [] } }));
+  writeManifests(methods, [
+    syntheticManifest('magnitude-global', { name: 'Global magnitude' }),
+    syntheticManifest('hostile', {
+      name: HOSTILE_NAME,
+      description: `Description with ${HOSTILE_NAME} & "quotes"`,
+      paper: { title: HOSTILE_NAME, authors: '<b>bold</b>', year: 2020, url: 'javascript:alert(1)', bibtex: `@misc{x, title={${HOSTILE_NAME}}}` },
+    }),
+    syntheticManifest('registered-only'),
+  ]);
+  return { results, methods };
+}
+
+describe('buildSite on a small synthetic record set', () => {
+  const root = mkdtempSync(join(tmpdir(), 'prunebench-site-'));
+  const out = join(root, 'site');
+  let dirs: { results: string; methods: string };
+  let result: BuildSiteResult;
+
+  beforeAll(async () => {
+    dirs = writeFixture(root);
+    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out });
+  }, 60_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('produces every page', () => {
+    const expected = ['index.html', 'methods.html', 'protocol.html', 'cite.html', 'changelog.html', 'rejected.html'];
+    for (const page of expected) expect(result.pages).toContain(page);
+    for (const method of ['magnitude-global', 'random', 'hostile', 'registered-only']) expect(result.pages).toContain(`methods/${method}.html`);
+    expect(result.pages.filter((p) => p.startsWith('tasks/'))).toHaveLength(4);
+    expect(result.pages).toContain('tasks/mnist-small-v1.html');
+    expect(allHtml(out)).toEqual([...result.pages].sort());
+    expect(result.bytes).toBeGreaterThan(10_000);
+    expect(existsSync(join(out, 'assets', 'style.css'))).toBe(true);
+    expect(existsSync(join(out, 'assets', 'sort.js'))).toBe(true);
+  });
+
+  it('has no broken internal link, no absolute link, no duplicate id', () => {
+    expect(brokenLinks(out, result.pages)).toEqual([]);
+    for (const page of result.pages) expect({ page, dupes: duplicateIds(readFileSync(join(out, page), 'utf8')) }).toEqual({ page, dupes: [] });
+  });
+
+  it('escapes every string from records and manifests', () => {
+    for (const page of result.pages) {
+      const html = readFileSync(join(out, page), 'utf8');
+      expect(html).not.toContain(HOSTILE_NAME);
+      expect(html).not.toContain('<img src=x');
+      expect(html).not.toContain('<b>bold</b>');
+      expect(html).not.toMatch(/href="javascript:/i);
+      // The only script is our own sorting script.
+      for (const tag of html.match(/<script[^>]*>/g) ?? []) expect(tag).toMatch(/^<script src="(\.\.\/)*assets\/sort\.js" defer>$/);
+    }
+    const methodPage = readFileSync(join(out, 'methods', 'hostile.html'), 'utf8');
+    expect(methodPage).toContain('<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(methodPage).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    const taskPage = readFileSync(join(out, 'tasks', 'mnist-small-v1.html'), 'utf8');
+    // in tables and in the plot legends (SVG text from Vega)
+    expect(taskPage).toContain('>&lt;script&gt;alert(1)&lt;/script&gt;</a>');
+    expect(taskPage).toMatch(/<text[^>]*>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/text>/);
+    const home = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(home).toContain('mnist-&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+  });
+
+  it('writes CSV and JSON downloads equal to every table', async () => {
+    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out });
+    const pages = await sitePages(prepared.current, true);
+    let checked = 0;
+    for (const page of pages) {
+      const html = readFileSync(join(out, page.path), 'utf8');
+      const shown = pageTables(html);
+      expect(shown.map((t) => t.id)).toEqual(page.tables.map((t) => t.id));
+      const dir = join(out, page.path, '..');
+      for (const spec of page.tables) {
+        const table = shown.find((t) => t.id === spec.id)!;
+        const json = JSON.parse(readFileSync(join(dir, table.jsonHref), 'utf8')) as { fields: string[]; rows: DataRow[] };
+        const csv = parseCsv(readFileSync(join(dir, table.csvHref), 'utf8'));
+        // JSON = the table's data
+        expect(json.fields).toEqual(spec.fields);
+        expect(json.rows).toEqual(spec.rows.map((r) => Object.fromEntries(spec.fields.map((f) => [f, r[f] ?? null]))));
+        // CSV = the JSON
+        expect(csv[0]).toEqual(json.fields);
+        expect(csv.slice(1)).toEqual(json.rows.map((r) => json.fields.map((f) => parseCsv(csvValue(r[f]) + '\n')[0]?.[0] ?? '')));
+        // HTML = the JSON, formatted by the table's columns
+        expect(table.headers).toEqual(spec.columns.map((c) => c.label));
+        expect(table.rows).toEqual(json.rows.map((r) => spec.columns.map((c) => c.text(r))));
+        expect(table.ariaSort.filter(Boolean)).toEqual([spec.sortedBy.direction]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('lists rejected records and manifests with file and JSON path', () => {
+    const tables = pageTables(readFileSync(join(out, 'rejected.html'), 'utf8'));
+    const records = tables.find((t) => t.id === 'rejected-records')!;
+    expect(records.rows.map((row) => row[0])).toEqual(['runs/broken/bad.json', 'runs/broken/truncated.json']);
+    expect(records.rows[0][1]).toContain('/metrics/accuracy: must be <= 1');
+    expect(records.rows[1][1]).toMatch(/^malformed JSON/);
+    const home = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(home).toContain('2 file(s) failed validation');
+  });
+
+  it('gives every plot role="img", an aria-label and a title', () => {
+    const html = readFileSync(join(out, 'tasks', 'planted-circle-small-v1.html'), 'utf8');
+    const svgs = html.match(/<svg [^>]*>/g) ?? [];
+    expect(svgs.length).toBe(4);
+    for (const svg of svgs) {
+      expect(svg).toContain('role="img"');
+      expect(svg).toMatch(/aria-label="[^"]+"/);
+    }
+    expect((html.match(/<svg [^>]*><title>[^<]+<\/title>/g) ?? []).length).toBe(4);
+    expect(html).toContain('Recovery of the planted ticket');
+    const regression = readFileSync(join(out, 'tasks', 'planted-relu-small-v1.html'), 'utf8');
+    expect(regression).toContain('MSE against compression');
+    expect(regression).not.toContain('Reliability diagrams');
+  });
+
+  it('shows release, commit and build date on every page', () => {
+    for (const page of result.pages) {
+      const html = readFileSync(join(out, page), 'utf8');
+      expect(html).toMatch(/Release <strong>unreleased<\/strong>.*commit <code>none \(not a git repository\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    }
+  });
+
+  it('removes pages of a previous build that no longer exist, and nothing else', async () => {
+    const other = join(root, 'site2');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'keep-me.txt'), 'not ours');
+    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other });
+    expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(true);
+    rmSync(join(dirs.results, 'runs', 'planted-relu-small'), { recursive: true });
+    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other });
+    expect(again.pages).not.toContain('tasks/planted-relu-small-v1.html');
+    expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(false);
+    expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.ranking.csv'))).toBe(false);
+    expect(existsSync(join(other, 'keep-me.txt'))).toBe(true);
+    expect(brokenLinks(other, again.pages)).toEqual([]);
+  }, 60_000);
+
+  it('builds an empty site when there are no results and no manifests', async () => {
+    const empty = join(root, 'empty');
+    const r = await buildSite({ resultsDir: join(root, 'nothing'), methodsDir: join(root, 'nothing-either'), outDir: empty });
+    expect(r.pages.sort()).toEqual(['changelog.html', 'cite.html', 'index.html', 'methods.html', 'protocol.html', 'rejected.html']);
+    expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No results yet');
+    expect(brokenLinks(empty, r.pages)).toEqual([]);
+  }, 60_000);
+});
+
+describe('buildSite with releases', () => {
+  const root = mkdtempSync(join(tmpdir(), 'prunebench-releases-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: root,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+    }).toString();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const scores = (a: number, b: number) =>
+    ['a', 'b'].flatMap((method) =>
+      [0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method, sparsity: 0.9, seed, denseAccuracy: 1, accuracy: (method === 'a' ? a : b) + seed * 0.0001 })),
+    );
+
+  it('renders each vX.Y.Z tag holding results, and the changelog and cite pages compare them', async () => {
+    git('init', '-q');
+    const results = join(root, 'results');
+    const methods = join(root, 'methods');
+    writeManifests(methods, [syntheticManifest('a'), syntheticManifest('b')]);
+    writeFileSync(join(root, 'CITATION.cff'), 'cff-version: 1.2.0\ntitle: PruneBench\nauthors:\n  - family-names: Doe\n    given-names: Jane\nmessage: cite it\n');
+    git('add', '.');
+    git('commit', '-qm', 'no results yet');
+    git('tag', 'v0.0.1');
+    writeRecords(results, scores(0.9, 0.8));
+    git('add', '.');
+    git('commit', '-qm', 'first results');
+    git('tag', 'v0.1.0');
+    rmSync(results, { recursive: true });
+    writeRecords(results, scores(0.7, 0.8));
+    git('add', '-A');
+    git('commit', '-qm', 'b overtakes a');
+    git('tag', 'v0.2.0');
+    rmSync(results, { recursive: true });
+    writeRecords(results, [...scores(0.7, 0.8), ...[0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method: 'c', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.95 + seed * 0.0001 }))]);
+
+    const out = join(root, 'site');
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true });
+    expect(r.pages).toContain('v0.1.0/index.html');
+    expect(r.pages).toContain('v0.2.0/tasks/mnist-r-v1.html');
+    expect(r.pages.some((p) => p.startsWith('v0.0.1/'))).toBe(false);
+    expect(brokenLinks(out, r.pages)).toEqual([]);
+
+    const changelog = readFileSync(join(out, 'changelog.html'), 'utf8');
+    const tables = pageTables(changelog);
+    expect(tables.map((t) => t.caption)).toEqual(['Rank changes from v0.2.0 to unreleased', 'Rank changes from v0.1.0 to v0.2.0']);
+    expect(tables[1].rows.map((row) => [row[1], row[2], row[3], row[4]])).toEqual([
+      ['B', 'up', '2', '1'],
+      ['A', 'down', '1', '2'],
+    ]);
+    expect(tables[0].rows.map((row) => [row[1], row[2]])).toEqual([
+      ['c', 'new'],
+      ['B', 'down'],
+      ['A', 'down'],
+    ]);
+
+    const cite = decodeEntities(readFileSync(join(out, 'cite.html'), 'utf8'));
+    for (const tag of ['v0.0.1', 'v0.1.0', 'v0.2.0']) expect(cite).toContain(`@misc{prunebench_${tag.replace(/\./g, '_')}`);
+    expect(cite).toContain('author = {Doe, Jane}');
+    expect(cite).toContain('title  = {{PruneBench (leaderboard release v0.2.0)}}');
+    expect(cite).toContain('href="CITATION.cff"');
+    expect(existsSync(join(out, 'CITATION.cff'))).toBe(true);
+
+    const archived = readFileSync(join(out, 'v0.1.0', 'tasks', 'mnist-r-v1.html'), 'utf8');
+    expect(archived).toContain('archived release <strong>v0.1.0</strong>');
+    expect(archived).toContain('href="../../assets/style.css"');
+    const head = git('rev-parse', 'HEAD').trim();
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`commit <code>${head.slice(0, 12)}</code> with uncommitted changes`);
+  }, 120_000);
+});

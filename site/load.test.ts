@@ -1,0 +1,74 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeRecord } from '../harness/aggregate/record-factory.ts';
+import { createValidators, parseManifests, parseRecords, readManifestFiles, readResultFiles } from './load.ts';
+import { syntheticManifest } from './synthetic.ts';
+
+const validators = createValidators();
+const file = (path: string, data: unknown) => ({ path, text: typeof data === 'string' ? data : JSON.stringify(data) });
+
+describe('records', () => {
+  it('reject invalid records with their JSON paths and keep going', () => {
+    const good = makeRecord({ method: 'a', seed: 0 });
+    const bad = makeRecord({ method: 'a', seed: 1 }) as Record<string, unknown>;
+    (bad.job as Record<string, unknown>).sparsity = 1.5;
+    bad.surprise = true;
+    const set = parseRecords([file('runs/good.json', good), file('runs/bad.json', bad), file('runs/broken.json', '{"schemaVersion": 1,')], validators);
+    expect(set.records.map((r) => r.id)).toEqual([good.id]);
+    expect(set.rejected.map((r) => r.path)).toEqual(['runs/bad.json', 'runs/broken.json']);
+    expect(set.rejected[0].problems).toContain('/job/sparsity: must be <= 1');
+    expect(set.rejected[0].problems).toContain("(root): unknown field 'surprise'");
+    expect(set.rejected[1].problems[0]).toMatch(/^malformed JSON/);
+  });
+
+  it('skip JSON that is not a record', () => {
+    const set = parseRecords([file('suite.json', { id: 'smoke' }), file('list.json', [1, 2])], validators);
+    expect(set).toEqual({ records: [], rejected: [], duplicates: [] });
+  });
+
+  it('keep the newest of two files holding the same job', () => {
+    const old = makeRecord({ method: 'a', date: '2024-01-01T00:00:00.000Z' });
+    const fresh = { ...makeRecord({ method: 'a', date: '2025-01-01T00:00:00.000Z' }) };
+    const set = parseRecords([file('releases/v1/x.json', fresh), file('runs/x.json', old)], validators);
+    expect(set.records).toHaveLength(1);
+    expect(set.records[0].provenance.date).toBe('2025-01-01T00:00:00.000Z');
+    expect(set.duplicates).toEqual(['runs/x.json']);
+  });
+});
+
+describe('files on disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prunebench-load-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('read every *.json under the results directory except schema/', () => {
+    mkdirSync(join(dir, 'results', 'runs', 't', 'm'), { recursive: true });
+    mkdirSync(join(dir, 'results', 'schema'), { recursive: true });
+    writeFileSync(join(dir, 'results', 'runs', 't', 'm', 'a.json'), '{}');
+    writeFileSync(join(dir, 'results', 'runs', 't', 'm', 'notes.txt'), 'x');
+    writeFileSync(join(dir, 'results', 'schema', 'record.schema.json'), '{"schemaVersion": 1}');
+    expect(readResultFiles(join(dir, 'results')).map((f) => f.path)).toEqual(['runs/t/m/a.json']);
+    expect(readResultFiles(join(dir, 'missing'))).toEqual([]);
+  });
+
+  it('read manifests and reject invalid ones and folder mismatches', () => {
+    const methods = join(dir, 'methods');
+    for (const [folder, manifest] of [
+      ['snip', syntheticManifest('snip')],
+      ['lamp', syntheticManifest('not-lamp')],
+      ['bad', { ...syntheticManifest('bad'), when: 'sometimes' }],
+    ] as const) {
+      mkdirSync(join(methods, folder), { recursive: true });
+      writeFileSync(join(methods, folder, 'manifest.json'), JSON.stringify(manifest));
+    }
+    mkdirSync(join(methods, 'no-manifest-yet'), { recursive: true });
+    const set = parseManifests(readManifestFiles(methods), validators);
+    expect([...set.manifests.keys()]).toEqual(['snip']);
+    expect(set.rejected.map((r) => [r.path, r.problems[0]])).toEqual([
+      ['bad/manifest.json', '/when: must be equal to one of the allowed values'],
+      ['lamp/manifest.json', "/id: 'not-lamp' does not match the folder name 'lamp'"],
+    ]);
+    expect(readManifestFiles(join(dir, 'absent'))).toEqual([]);
+  });
+});

@@ -1,0 +1,539 @@
+/** A task's page: ranking, controls, plots with their data, one table per sparsity, failures. */
+import { methodLabel, TASK_FAMILIES, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
+import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSeeds, formatSparsity, MISSING } from '../format.ts';
+import { taskPath } from '../paths.ts';
+import { accuracySpec, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
+import type { Column, DataRow, Mark, TableSpec } from '../tables.ts';
+import {
+  DOMINATED_MARK,
+  estimateColumn,
+  estimateFieldNames,
+  estimateFields,
+  FAILED_MARK,
+  INCOMPLETE_MARK,
+  integerColumn,
+  methodColumn,
+  methodName,
+  num,
+  numberColumn,
+  PageBuilder,
+  rankColumn,
+  sparsityField,
+  textColumn,
+  VERSIONS_MARK,
+  type FigureView,
+  type PageView,
+  type SiteInput,
+} from './common.ts';
+
+const PERCENT = { scale: 100, digits: 2 };
+
+export function familyTitle(family: string): string {
+  return TASK_FAMILIES.find((f) => f.id === family)?.title ?? family;
+}
+
+export function taskTitle(t: TaskAggregate): string {
+  return `${t.task.id} (v${t.task.version})`;
+}
+
+function sparsityText(v: string): string {
+  return v === '' ? MISSING : v.split(' ').map((s) => formatSparsity(Number(s) / 100)).join(', ');
+}
+
+/** The overall ranking table of a task: rank, method, score, per-sparsity retention, seeds, coverage. */
+export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
+  const versionsByMethod = new Map<string, number>();
+  for (const c of t.cells) if (c.control === null) versionsByMethod.set(c.method, Math.max(versionsByMethod.get(c.method) ?? 0, c.methodVersions.length));
+  const perSparsity = (s: MethodScore) =>
+    Object.fromEntries(
+      t.grid.map((sp) => [`retention_${sparsityField(sp)}`, t.cells.find((c) => c.method === s.method && c.control === null && c.sparsity === sp)?.retention?.mean ?? null]),
+    );
+  const rows: DataRow[] = t.ranking.map((s) => ({
+    rank: s.rank,
+    tied: s.rankLabel.startsWith('='),
+    method: s.method,
+    method_name: methodName(input.names, s.method),
+    ...estimateFields('score', s.score),
+    partial_score: s.partialScore,
+    seeds: s.seedScores.length,
+    incomplete_seeds: s.incompleteSeeds.length,
+    covered: s.coveredSparsities.length,
+    grid: s.grid.length,
+    missing: s.missingSparsities.map(sparsityField).join(' '),
+    mixed_versions: (versionsByMethod.get(s.method) ?? 0) > 1,
+    ...perSparsity(s),
+  }));
+  const scoreColumn: Column = {
+    key: 'score',
+    label: 'Score',
+    title: 'Mean accuracy retention over the sparsity grid (% of dense), mean ± 95% interval over seeds; in parentheses: partial score of an incomplete method',
+    numeric: true,
+    text: (r) =>
+      num(r.score_mean) !== null
+        ? formatMeanInterval(num(r.score_mean), num(r.score_low) === null ? null : (num(r.score_high)! - num(r.score_low)!) / 2, 2, 100)
+        : num(r.partial_score) !== null
+          ? `(${formatNumber(num(r.partial_score), 2, 100)})`
+          : MISSING,
+    sort: (r) => num(r.score_mean) ?? num(r.partial_score),
+  };
+  const marks = (r: DataRow): Mark[] => [...(r.rank === null ? [INCOMPLETE_MARK] : []), ...(r.mixed_versions === true ? [VERSIONS_MARK] : [])];
+  return {
+    id: 'ranking',
+    caption: `Overall ranking on ${taskTitle(t)}`,
+    note:
+      t.kind === 'regression'
+        ? 'Score: mean over the sparsity grid of retention = dense MSE / sparse MSE (%), per seed, then mean ± 95% Student-t interval over seeds.'
+        : 'Score: mean over the sparsity grid of accuracy retention = sparse / dense accuracy (%), per seed, then mean ± 95% Student-t interval over seeds.',
+    fields: [
+      'rank', 'tied', 'method', 'method_name', ...estimateFieldNames('score'), 'partial_score', 'seeds', 'incomplete_seeds', 'covered', 'grid', 'missing', 'mixed_versions',
+      ...t.grid.map((sp) => `retention_${sparsityField(sp)}`),
+    ],
+    rows,
+    columns: [
+      rankColumn('rank', 'tied'),
+      methodColumn({ marks }),
+      scoreColumn,
+      ...t.grid.map((sp) =>
+        numberColumn(`retention_${sparsityField(sp)}`, formatSparsity(sp), {
+          ...PERCENT,
+          title: `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
+        }),
+      ),
+      {
+        key: 'seeds',
+        label: 'Seeds',
+        title: 'Seeds with a result at every grid sparsity (+ seeds left out because they miss one)',
+        numeric: true,
+        text: (r) => (num(r.incomplete_seeds) ? `${r.seeds} (+${r.incomplete_seeds})` : String(r.seeds)),
+        sort: (r) => num(r.seeds),
+      },
+      {
+        key: 'coverage',
+        label: 'Coverage',
+        title: 'Grid sparsities with results',
+        text: (r) => `${r.covered}/${r.grid}${r.missing ? ` · missing ${sparsityText(String(r.missing))}` : ''}`,
+        sort: (r) => num(r.covered),
+      },
+    ],
+    sortedBy: { key: 'rank', direction: 'ascending' },
+    rowClass: (r) => (r.rank === 1 && !r.tied ? 'leader' : r.tied ? 'tied' : r.rank === null ? 'incomplete' : null),
+  };
+}
+
+export function controlsTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
+  if (t.controls.length === 0) return null;
+  const rows: DataRow[] = t.controls.map((c) => ({
+    method: c.method,
+    method_name: methodName(input.names, c.method),
+    control: c.control,
+    ...estimateFields('score', c.score),
+    partial_score: c.partialScore,
+    ...estimateFields('reference', c.referenceScore),
+    difference: c.score && c.referenceScore ? c.score.mean - c.referenceScore.mean : null,
+    sparsities: c.grid.map(sparsityField).join(' '),
+    seeds: c.seedScores.length,
+  }));
+  return {
+    id: 'controls',
+    caption: 'Controls (not ranked): each against its own method on the same sparsities',
+    note: 'shuffled: the method\'s mask permuted within each layer; reinit: the mask kept, weights re-drawn; inverted: the lowest scores kept. A control close to its method means the method\'s choice of weights matters little.',
+    fields: ['method', 'method_name', 'control', ...estimateFieldNames('score'), 'partial_score', ...estimateFieldNames('reference'), 'difference', 'sparsities', 'seeds'],
+    rows,
+    columns: [
+      methodColumn(),
+      textColumn('control', 'Control'),
+      {
+        ...estimateColumn('score', 'Control score', { ...PERCENT, title: 'Mean retention (%) over the sparsities the control covers' }),
+        text: (r) =>
+          num(r.score_mean) !== null
+            ? estimateColumn('score', '', PERCENT).text(r)
+            : num(r.partial_score) !== null
+              ? `(${formatNumber(num(r.partial_score), 2, 100)})`
+              : MISSING,
+      },
+      estimateColumn('reference', 'Method score', { ...PERCENT, title: 'The uncontrolled method\'s mean retention (%) over the same sparsities' }),
+      numberColumn('difference', 'Difference', { ...PERCENT, title: 'Control − method, percentage points' }),
+      textColumn('sparsities', 'Sparsities', { format: (v) => sparsityText(String(v ?? '')) }),
+      numberColumn('seeds', 'Seeds', { digits: 0 }),
+    ],
+    sortedBy: { key: 'method', direction: 'ascending' },
+  };
+}
+
+export function denseTable(t: TaskAggregate): TableSpec | null {
+  const d = t.dense;
+  if (!d) return null;
+  const classification = t.kind !== 'regression';
+  const row: DataRow = {
+    ...estimateFields('accuracy', d.accuracy),
+    ...estimateFields('mse', d.mse),
+    ece: d.ece?.mean ?? null,
+    nll: d.nll?.mean ?? null,
+    brier: d.brier?.mean ?? null,
+    worst_group_accuracy: d.worstGroupAccuracy?.mean ?? null,
+    parameters: d.parameters?.mean ?? null,
+    prunable_parameters: d.prunableParameters?.mean ?? null,
+    flops: d.flops?.mean ?? null,
+    seeds: d.n,
+    failed: d.failed,
+  };
+  return {
+    id: 'dense',
+    caption: 'Dense reference (unpruned, same recipe and seeds)',
+    fields: [...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), 'ece', 'nll', 'brier', 'worst_group_accuracy', 'parameters', 'prunable_parameters', 'flops', 'seeds', 'failed'],
+    rows: [row],
+    columns: [
+      classification ? estimateColumn('accuracy', 'Accuracy (%)', PERCENT) : estimateColumn('mse', 'MSE', { digits: 4 }),
+      ...(classification
+        ? [
+            numberColumn('ece', 'ECE', { digits: 3 }),
+            numberColumn('nll', 'NLL', { digits: 3 }),
+            numberColumn('brier', 'Brier', { digits: 3 }),
+            numberColumn('worst_group_accuracy', 'Worst group (%)', PERCENT),
+          ]
+        : []),
+      integerColumn('parameters', 'Parameters'),
+      integerColumn('prunable_parameters', 'Prunable'),
+      numberColumn('flops', 'FLOPs', { format: formatCompact, title: 'Multiply–adds per sample' }),
+      numberColumn('seeds', 'Seeds', { digits: 0 }),
+      numberColumn('failed', 'Failed', { digits: 0 }),
+    ],
+    sortedBy: { key: classification ? 'accuracy' : 'mse', direction: 'descending' },
+  };
+}
+
+function cellRow(c: Cell, input: SiteInput): DataRow {
+  const name = methodName(input.names, c.method);
+  return {
+    rank: c.sparsityRank?.rank ?? null,
+    tied: c.sparsityRank?.tied ?? false,
+    method: c.method,
+    method_name: c.control ? methodLabel(name, c.control) : name,
+    control: c.control,
+    dominated: c.paretoDominated,
+    ...estimateFields('accuracy', c.accuracy),
+    ...estimateFields('mse', c.mse),
+    ...estimateFields('retention', c.retention),
+    ece: c.ece?.mean ?? null,
+    nll: c.nll?.mean ?? null,
+    brier: c.brier?.mean ?? null,
+    max_psi: c.maxPsi?.mean ?? null,
+    psi_range: c.psiRange?.mean ?? null,
+    worst_group_accuracy: c.worstGroupAccuracy?.mean ?? null,
+    measured_sparsity: c.measuredSparsity?.mean ?? null,
+    flops: c.flopsSparse?.mean ?? null,
+    remaining_parameters: c.remainingParameters?.mean ?? null,
+    seeds: c.n,
+    failed: c.failed,
+    mixed_versions: c.methodVersions.length > 1,
+  };
+}
+
+/** One sparsity level: every method's metrics, ranked by accuracy, controls after. */
+export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInput): TableSpec {
+  const cells = t.cells.filter((c) => c.sparsity === sparsity);
+  // Tied cells share rank 1; within it, and for unranked cells, the better mean comes first.
+  const quality = (c: Cell) => c.accuracy?.mean ?? (c.mse ? -c.mse.mean : -Infinity);
+  const ranked = cells
+    .filter((c) => c.control === null)
+    .sort((a, b) => (a.sparsityRank?.rank ?? Infinity) - (b.sparsityRank?.rank ?? Infinity) || quality(b) - quality(a) || (a.method < b.method ? -1 : 1));
+  const controls = cells.filter((c) => c.control !== null);
+  const rows = [...ranked, ...controls].map((c) => cellRow(c, input));
+  const classification = t.kind !== 'regression';
+  const marks = (r: DataRow): Mark[] => [
+    ...(r.dominated === true ? [DOMINATED_MARK] : []),
+    ...(num(r.failed) ? [{ ...FAILED_MARK, label: `${r.failed} failed run(s); see the failures table` }] : []),
+    ...(r.mixed_versions === true ? [VERSIONS_MARK] : []),
+  ];
+  const columns: Column[] = [
+    { ...rankColumn('rank', 'tied'), title: 'Rank at this sparsity by accuracy; "=1": 95% interval overlaps the best' },
+    methodColumn({ marks }),
+    classification
+      ? estimateColumn('accuracy', 'Accuracy (%)', { ...PERCENT, title: 'Test accuracy, mean ± 95% Student-t interval over seeds' })
+      : estimateColumn('mse', 'MSE', { digits: 4, title: 'Test MSE, mean ± 95% Student-t interval over seeds' }),
+    estimateColumn('retention', 'Retention (%)', { ...PERCENT, title: classification ? 'Sparse / dense accuracy' : 'Dense MSE / sparse MSE' }),
+    ...(classification
+      ? [
+          numberColumn('ece', 'ECE', { digits: 3, title: 'Expected calibration error, 15 equal-width bins' }),
+          numberColumn('nll', 'NLL', { digits: 3, title: 'Mean negative log-likelihood' }),
+          numberColumn('brier', 'Brier', { digits: 3, title: 'Multi-class Brier score' }),
+          numberColumn('max_psi', 'max ψ (pp)', { digits: 2, scale: 100, title: 'Largest excess accuracy drop of a group, percentage points' }),
+          numberColumn('psi_range', 'Ψ (pp)', { digits: 2, scale: 100, title: 'max ψ − min ψ over groups, percentage points' }),
+          numberColumn('worst_group_accuracy', 'Worst group (%)', { ...PERCENT, title: 'Lowest per-group accuracy' }),
+        ]
+      : []),
+    numberColumn('flops', 'FLOPs', { format: formatCompact, title: 'Multiply–adds per sample of the non-zero weights' }),
+    integerColumn('remaining_parameters', 'Weights left', 'Non-zero prunable weights'),
+    {
+      key: 'seeds',
+      label: 'Seeds',
+      title: 'Successful runs (failed runs in parentheses)',
+      numeric: true,
+      text: (r) => (num(r.failed) ? `${r.seeds} (${r.failed} failed)` : String(r.seeds)),
+      sort: (r) => num(r.seeds),
+    },
+  ];
+  return {
+    id: `sparsity-${sparsityField(sparsity).replace('.', '_')}`,
+    caption: `Sparsity ${formatSparsity(sparsity)} (${formatCompression(sparsity)} compression)`,
+    fields: [
+      'rank', 'tied', 'method', 'method_name', 'control', 'dominated', ...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), ...estimateFieldNames('retention'),
+      'ece', 'nll', 'brier', 'max_psi', 'psi_range', 'worst_group_accuracy', 'measured_sparsity', 'flops', 'remaining_parameters', 'seeds', 'failed', 'mixed_versions',
+    ],
+    rows,
+    columns,
+    sortedBy: { key: 'rank', direction: 'ascending' },
+    rowClass: (r) => [r.control ? 'control' : null, r.dominated === true ? 'dominated' : null, r.tied === true ? 'tied' : null].filter(Boolean).join(' ') || null,
+  };
+}
+
+function failuresTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
+  const rows: DataRow[] = t.cells.flatMap((c) =>
+    c.failures.map((f) => ({
+      method: c.method,
+      method_name: c.control ? methodLabel(methodName(input.names, c.method), c.control) : methodName(input.names, c.method),
+      control: c.control,
+      sparsity: c.sparsity,
+      seed: f.seed,
+      stage: f.stage,
+      reason: f.reason,
+    })),
+  );
+  if (rows.length === 0) return null;
+  return {
+    id: 'failures',
+    caption: 'Failed runs (excluded from every number above)',
+    fields: ['method', 'method_name', 'control', 'sparsity', 'seed', 'stage', 'reason'],
+    rows,
+    columns: [
+      methodColumn(),
+      numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : formatSparsity(v)) }),
+      numberColumn('seed', 'Seed', { digits: 0 }),
+      textColumn('stage', 'Stage'),
+      textColumn('reason', 'Reason'),
+    ],
+    sortedBy: { key: 'method', direction: 'ascending' },
+  };
+}
+
+function uncontrolledWithResults(t: TaskAggregate): Cell[] {
+  return t.cells.filter((c) => c.control === null && c.n > 0);
+}
+
+/** The sparsity for reliability diagrams: the highest grid sparsity every ranked method has bins at. */
+export function reliabilitySparsity(t: TaskAggregate): number | null {
+  const withBins = t.cells.filter((c) => c.control === null && c.calibrationBins);
+  if (withBins.length === 0) return null;
+  const ranked = t.ranking.filter((s) => s.rank !== null).map((s) => s.method);
+  const candidates = [...t.grid].reverse().filter((sp) => ranked.length > 0 && ranked.every((m) => withBins.some((c) => c.method === m && c.sparsity === sp)));
+  return candidates[0] ?? Math.max(...withBins.map((c) => c.sparsity));
+}
+
+async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): Promise<FigureView[]> {
+  const out: FigureView[] = [];
+  const cells = uncontrolledWithResults(t);
+  if (cells.length === 0) return out;
+  const classification = t.kind !== 'regression';
+  const gridCompressions = t.grid.map((s) => 1 / (1 - s));
+  const legend = legendFor(input.styles, input.names, cells.map((c) => c.method));
+  const base = (c: Cell) => ({ method: c.method, method_name: methodName(input.names, c.method), sparsity: c.sparsity, compression: c.compression });
+  const sparsityColumn = numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`) });
+
+  const accuracyRows: DataRow[] = cells.map((c) => {
+    const e = classification ? c.accuracy : c.mse;
+    return { ...base(c), mean: e?.mean ?? null, low: e?.interval?.low ?? null, high: e?.interval?.high ?? null };
+  });
+  const denseMean = (classification ? t.dense?.accuracy : t.dense?.mse)?.mean ?? null;
+  out.push(
+    await page.figure({
+      id: 'accuracy-figure',
+      title: classification ? 'Accuracy against compression' : 'MSE against compression',
+      caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method, mean over seeds with 95% interval bands; dashed line: dense reference.`,
+      spec: accuracySpec({ kind: classification ? 'classification' : 'regression', rows: accuracyRows, denseMean, gridCompressions, legend }),
+      table: {
+        id: 'accuracy-data',
+        caption: 'Data of the accuracy figure',
+        fields: ['method', 'method_name', 'sparsity', 'compression', 'mean', 'low', 'high'],
+        rows: accuracyRows,
+        columns: [
+          methodColumn({ link: false }),
+          sparsityColumn,
+          {
+            key: 'mean',
+            label: classification ? 'Accuracy (%)' : 'MSE',
+            numeric: true,
+            text: (r) => formatMeanInterval(num(r.mean), num(r.low) === null ? null : (num(r.high)! - num(r.low)!) / 2, classification ? 2 : 4, classification ? 100 : 1),
+            sort: (r) => num(r.mean),
+          },
+        ],
+        sortedBy: { key: 'method', direction: 'ascending' },
+      },
+    }),
+  );
+
+  if (t.planted) {
+    const recoveryRows: DataRow[] = cells
+      .filter((c) => c.recovery)
+      .map((c) => ({ ...base(c), ...estimateFields('precision', c.recovery!.precision), ...estimateFields('recall', c.recovery!.recall), jaccard: c.recovery!.jaccard?.mean ?? null }));
+    if (recoveryRows.length) {
+      const plantedSparsity = t.planted.sparsity;
+      const marker = plantedSparsity !== null && plantedSparsity < 1 ? { compression: 1 / (1 - plantedSparsity), label: `planted ticket (${formatSparsity(plantedSparsity)})` } : undefined;
+      const plotRows = recoveryRows.map((r) => ({ ...r, precision: r.precision_mean, recall: r.recall_mean }));
+      out.push(
+        await page.figure({
+          id: 'recovery-figure',
+          title: 'Recovery of the planted ticket',
+          caption: `Precision and recall of the kept weights against the planted edges, mean over seeds; dashed line: the planted ticket's own sparsity${marker ? ` (${formatSparsity(plantedSparsity!)})` : ''}.`,
+          spec: panelsSpec(
+            plotRows,
+            [
+              { field: 'precision', title: 'Precision', format: '~%', domain: [0, 1] },
+              { field: 'recall', title: 'Recall', format: '~%', domain: [0, 1] },
+            ],
+            gridCompressions,
+            legendFor(input.styles, input.names, recoveryRows.map((r) => String(r.method))),
+            marker,
+          ),
+          table: {
+            id: 'recovery-data',
+            caption: 'Data of the recovery figure',
+            fields: ['method', 'method_name', 'sparsity', 'compression', ...estimateFieldNames('precision'), ...estimateFieldNames('recall'), 'jaccard'],
+            rows: recoveryRows,
+            columns: [
+              methodColumn({ link: false }),
+              sparsityColumn,
+              estimateColumn('precision', 'Precision (%)', PERCENT),
+              estimateColumn('recall', 'Recall (%)', PERCENT),
+              numberColumn('jaccard', 'Jaccard (%)', PERCENT),
+            ],
+            sortedBy: { key: 'method', direction: 'ascending' },
+          },
+        }),
+      );
+    }
+  }
+
+  if (classification && cells.some((c) => c.ece || c.maxPsi)) {
+    const rows: DataRow[] = cells.map((c) => ({ ...base(c), ece: c.ece?.mean ?? null, max_psi: c.maxPsi?.mean ?? null }));
+    out.push(
+      await page.figure({
+        id: 'calibration-figure',
+        title: 'Calibration and disparate impact against compression',
+        caption: 'Expected calibration error and max ψ (the largest excess accuracy drop of one class), mean over seeds.',
+        spec: panelsSpec(
+          rows,
+          [
+            { field: 'ece', title: 'ECE (lower is better)' },
+            { field: 'max_psi', title: 'max ψ (accuracy points)', format: '~%' },
+          ],
+          gridCompressions,
+          legend,
+        ),
+        table: {
+          id: 'calibration-data',
+          caption: 'Data of the calibration and disparate-impact figure',
+          fields: ['method', 'method_name', 'sparsity', 'compression', 'ece', 'max_psi'],
+          rows,
+          columns: [methodColumn({ link: false }), sparsityColumn, numberColumn('ece', 'ECE', { digits: 3 }), numberColumn('max_psi', 'max ψ (pp)', { digits: 2, scale: 100 })],
+          sortedBy: { key: 'method', direction: 'ascending' },
+        },
+      }),
+    );
+  }
+
+  const chosen = classification ? reliabilitySparsity(t) : null;
+  if (chosen !== null) {
+    const order = t.ranking.map((s) => s.method);
+    const rows: DataRow[] = cells
+      .filter((c) => c.sparsity === chosen && c.calibrationBins)
+      .sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method))
+      .flatMap((c) =>
+        c.calibrationBins!.filter((b) => b.count > 0).map((b) => ({
+          method: c.method,
+          method_name: methodName(input.names, c.method),
+          lower: b.lower,
+          upper: b.upper,
+          count: b.count,
+          confidence: b.confidence,
+          accuracy: b.accuracy,
+        })),
+      );
+    out.push(
+      await page.figure({
+        id: 'reliability-figure',
+        title: `Reliability diagrams at sparsity ${formatSparsity(chosen)}`,
+        caption: 'Accuracy per non-empty confidence bin (15 equal-width bins of the top-class probability), predictions pooled over seeds; dashed diagonal: perfect calibration. Bars under the diagonal mean over-confidence.',
+        spec: reliabilitySpec(rows, legendFor(input.styles, input.names, rows.map((r) => String(r.method)))),
+        table: {
+          id: 'reliability-data',
+          caption: `Data of the reliability diagrams (sparsity ${formatSparsity(chosen)})`,
+          fields: ['method', 'method_name', 'lower', 'upper', 'count', 'confidence', 'accuracy'],
+          rows,
+          columns: [
+            methodColumn({ link: false }),
+            {
+              key: 'bin',
+              label: 'Confidence bin',
+              numeric: true,
+              text: (r) => `${formatNumber(num(r.lower), 3)}–${formatNumber(num(r.upper), 3)}`,
+              sort: (r) => num(r.lower),
+            },
+            integerColumn('count', 'Count'),
+            numberColumn('confidence', 'Mean confidence', { digits: 3 }),
+            numberColumn('accuracy', 'Accuracy', { digits: 3 }),
+          ],
+          sortedBy: { key: 'method', direction: 'ascending' },
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<PageView> {
+  const page = new PageBuilder(taskPath(t.task));
+  const classification = t.kind !== 'regression';
+  const dense = denseTable(t);
+  const facts: Array<{ label: string; value: string }> = [
+    { label: 'Family', value: familyTitle(t.family) },
+    { label: 'Kind', value: t.kind ?? MISSING },
+    { label: 'Sparsity grid', value: t.grid.length ? `${t.grid.map(formatSparsity).join(', ')} (${formatCompression(t.grid[0])}–${formatCompression(t.grid[t.grid.length - 1])})` : MISSING },
+    { label: 'Seeds', value: formatSeeds(t.seeds) },
+    { label: 'Methods', value: String(t.methods.length) },
+    { label: 'Runs', value: `${formatInteger(t.records)}${t.failed ? ` (${t.failed} failed)` : ''}` },
+  ];
+  if (t.dense) {
+    facts.push({
+      label: classification ? 'Dense accuracy' : 'Dense MSE',
+      value: classification ? `${formatEstimate(t.dense.accuracy, 2, 100)} %` : formatEstimate(t.dense.mse, 4),
+    });
+  }
+  if (t.planted) {
+    facts.push({ label: 'Planted density', value: t.planted.density ? `${formatNumber(t.planted.density.mean, 2, 100)} % (sparsity ${formatSparsity(1 - t.planted.density.mean)})` : MISSING });
+    facts.push({
+      label: 'Planted ticket score',
+      value: t.planted.metric === 'accuracy' ? `${formatEstimate(t.planted.plantedScore, 2, 100)} % accuracy` : `${formatEstimate(t.planted.plantedScore, 4)} MSE`,
+    });
+  }
+  const content = {
+    taskId: t.task.id,
+    version: t.task.version,
+    facts,
+    ranking: page.table(rankingTable(t, input)),
+    controls: (() => {
+      const spec = controlsTable(t, input);
+      return spec ? page.table(spec) : null;
+    })(),
+    dense: dense ? page.table(dense) : null,
+    figures: await figures(page, t, input),
+    // Controls may sit at sparsities outside the grid; they get a table too.
+    sparsities: [...new Set([...t.grid, ...t.cells.map((c) => c.sparsity)])].sort((a, b) => a - b).map((sp) => ({ table: page.table(sparsityTable(t, sp, input)) })),
+    failures: (() => {
+      const spec = failuresTable(t, input);
+      return spec ? page.table(spec) : null;
+    })(),
+    regression: !classification,
+    planted: t.planted !== null,
+  };
+  return page.page('task', taskTitle(t), `Leaderboard of pruning methods on ${t.task.id} (version ${t.task.version}).`, 'task', content);
+}

@@ -1,0 +1,255 @@
+/**
+ * Plots as inline SVG, rendered at build time: Vega-Lite spec → Vega → headless SVG string.
+ * No canvas, no client-side script. Every data string reaching the SVG goes through Vega's own
+ * text escaping (checked in plots.test.ts); the accessible name we add is escaped here.
+ */
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import Handlebars from 'handlebars';
+import type { DataRow } from './tables.ts';
+
+/** Colour-blind-safe first (Okabe–Ito without yellow), then Tol's muted set. */
+export const METHOD_PALETTE = [
+  '#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#332288',
+  '#882255', '#117733', '#999933', '#44AA99', '#AA4499', '#6A3D9A', '#B15928',
+];
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
+
+const PLOT_WIDTH = 520;
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+
+const CONFIG = {
+  aria: false,
+  font: FONT,
+  background: '#ffffff',
+  padding: 6,
+  view: { stroke: '#c8c8c8' },
+  axis: {
+    labelColor: '#333333',
+    titleColor: '#1a1a1a',
+    titleFontWeight: 600,
+    titleFontSize: 12,
+    labelFontSize: 11,
+    gridColor: '#e8e8e8',
+    domainColor: '#8a8a8a',
+    tickColor: '#8a8a8a',
+  },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, labelColor: '#333333', titleColor: '#1a1a1a', labelLimit: 220 },
+  header: { labelFontSize: 12, labelFontWeight: 600, labelColor: '#1a1a1a' },
+  line: { strokeWidth: 2 },
+  point: { size: 46, filled: true },
+};
+
+export interface MethodStyles {
+  domain: string[];
+  colors: string[];
+  shapes: string[];
+}
+
+/** Stable colours: a method keeps its colour on every page of the site. */
+export function methodStyles(methodIds: readonly string[]): MethodStyles {
+  const domain = [...new Set(methodIds)].sort();
+  return {
+    domain,
+    colors: domain.map((_, i) => METHOD_PALETTE[i % METHOD_PALETTE.length]),
+    shapes: domain.map((_, i) => SHAPES[i % SHAPES.length]),
+  };
+}
+
+/** Colours and shapes of the methods in one plot, keyed by their display names. */
+export interface PlotLegend {
+  labels: string[];
+  colors: string[];
+  shapes: string[];
+}
+
+/** The legend for `methodIds`, in site-wide order, labelled with display names. */
+export function legendFor(styles: MethodStyles, names: ReadonlyMap<string, string>, methodIds: readonly string[]): PlotLegend {
+  const present = new Set(methodIds);
+  const keep = styles.domain.map((m, i) => [m, i] as const).filter(([m]) => present.has(m));
+  return {
+    labels: keep.map(([m]) => names.get(m) ?? m),
+    colors: keep.map(([, i]) => styles.colors[i]),
+    shapes: keep.map(([, i]) => styles.shapes[i]),
+  };
+}
+
+// Plots encode the display name (field `method_name`), so legends read like the tables.
+function methodColor(legend: PlotLegend) {
+  return { field: 'method_name', type: 'nominal', title: 'Method', scale: { domain: legend.labels, range: legend.colors } };
+}
+function methodShape(legend: PlotLegend) {
+  return { field: 'method_name', type: 'nominal', title: 'Method', scale: { domain: legend.labels, range: legend.shapes } };
+}
+
+function compressionAxis(gridCompressions: readonly number[]) {
+  return {
+    field: 'compression',
+    type: 'quantitative',
+    title: 'Compression 1/(1 − sparsity), log scale',
+    scale: { type: 'log', nice: false, padding: 12 },
+    axis: { values: [...gridCompressions], labelExpr: "format(datum.value, '~g') + '×'", grid: true },
+  };
+}
+
+export interface AccuracyPlotInput {
+  kind: 'classification' | 'regression';
+  /** Rows: method, compression, mean, low, high (accuracy in %, or MSE). */
+  rows: DataRow[];
+  denseMean: number | null;
+  gridCompressions: number[];
+  legend: PlotLegend;
+}
+
+export function accuracySpec(input: AccuracyPlotInput): object {
+  const styles = input.legend;
+  const classification = input.kind === 'classification';
+  const yTitle = classification ? 'Test accuracy' : 'Test MSE (log scale, lower is better)';
+  const yScale = classification ? { zero: false } : { type: 'log' };
+  const yAxis = classification ? { format: '~%' } : { format: '~g' };
+  const layers: object[] = [
+    {
+      transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
+      mark: { type: 'area', fillOpacity: 0.16 },
+      // Bands and lines share field, domain and colours, so Vega-Lite merges them into one legend.
+      encoding: {
+        x: compressionAxis(input.gridCompressions),
+        y: { field: 'low', type: 'quantitative', title: yTitle, scale: yScale, axis: yAxis },
+        y2: { field: 'high' },
+        fill: methodColor(styles),
+      },
+    },
+    {
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: compressionAxis(input.gridCompressions),
+        y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale, axis: yAxis },
+        color: methodColor(styles),
+        shape: methodShape(styles),
+      },
+    },
+  ];
+  if (input.denseMean !== null) {
+    layers.push({
+      data: { values: [{ dense: input.denseMean, label: 'dense' }] },
+      mark: { type: 'rule', strokeDash: [5, 4], color: '#555555', strokeWidth: 1.5 },
+      encoding: { y: { field: 'dense', type: 'quantitative' } },
+    });
+    layers.push({
+      data: { values: [{ dense: input.denseMean, label: 'dense reference' }] },
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#444444', fontSize: 11 },
+      encoding: { y: { field: 'dense', type: 'quantitative' }, x: { value: PLOT_WIDTH }, text: { field: 'label' } },
+    });
+  }
+  return {
+    width: PLOT_WIDTH,
+    height: 300,
+    data: { values: input.rows },
+    layer: layers,
+    resolve: { scale: { y: 'shared' } },
+    config: CONFIG,
+  };
+}
+
+export interface MetricPanel {
+  field: string;
+  title: string;
+  /** d3 format of the axis labels, e.g. '~%'. */
+  format?: string;
+  /** Fixed axis domain, e.g. [0, 1] for recovery. */
+  domain?: [number, number];
+}
+
+/** Side-by-side line panels sharing the compression axis and the method colours. */
+export function panelsSpec(rows: DataRow[], panels: MetricPanel[], gridCompressions: number[], restricted: PlotLegend, marker?: { compression: number; label: string }): object {
+  return {
+    data: { values: rows },
+    hconcat: panels.map((panel) => {
+      const layers: object[] = [
+        {
+          transform: [{ filter: `isValid(datum[${JSON.stringify(panel.field)}])` }],
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: compressionAxis(gridCompressions),
+            y: {
+              field: panel.field,
+              type: 'quantitative',
+              title: panel.title,
+              scale: panel.domain ? { domain: panel.domain } : { zero: true },
+              axis: panel.format ? { format: panel.format } : {},
+            },
+            color: methodColor(restricted),
+            shape: methodShape(restricted),
+          },
+        },
+      ];
+      if (marker) {
+        layers.push({
+          data: { values: [{ compression: marker.compression, label: marker.label }] },
+          mark: { type: 'rule', strokeDash: [5, 4], color: '#555555', strokeWidth: 1.5 },
+          encoding: { x: { field: 'compression', type: 'quantitative' } },
+        });
+        layers.push({
+          data: { values: [{ compression: marker.compression, label: marker.label }] },
+          mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, dy: 4, color: '#444444', fontSize: 11 },
+          encoding: { x: { field: 'compression', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+        });
+      }
+      return { width: 300, height: 220, layer: layers };
+    }),
+    config: CONFIG,
+  };
+}
+
+/** Reliability diagrams, one facet per method: bars of accuracy per confidence bin, with the diagonal. */
+export function reliabilitySpec(rows: DataRow[], restricted: PlotLegend): object {
+  const methods = [...new Set(rows.map((r) => String(r.method_name)))];
+  return {
+    data: { values: rows },
+    facet: { field: 'method_name', type: 'nominal', title: null, sort: methods },
+    columns: 4,
+    spec: {
+      width: 160,
+      height: 160,
+      layer: [
+        {
+          transform: [{ filter: 'isValid(datum.accuracy)' }],
+          mark: { type: 'rect', opacity: 0.85, stroke: '#ffffff', strokeWidth: 0.5 },
+          encoding: {
+            x: { field: 'lower', type: 'quantitative', title: 'Confidence', scale: { domain: [0, 1] } },
+            x2: { field: 'upper' },
+            y: { field: 'accuracy', type: 'quantitative', title: 'Accuracy', scale: { domain: [0, 1] } },
+            y2: { datum: 0 },
+            color: { ...methodColor(restricted), legend: null },
+          },
+        },
+        {
+          mark: { type: 'rule', strokeDash: [4, 3], color: '#555555' },
+          encoding: { x: { datum: 0, type: 'quantitative' }, y: { datum: 0, type: 'quantitative' }, x2: { datum: 1 }, y2: { datum: 1 } },
+        },
+      ],
+    },
+    config: CONFIG,
+  };
+}
+
+/** Renders a Vega-Lite spec to an SVG string with role="img", an aria-label and a <title>. */
+export async function renderSvg(spec: object, accessibleName: string): Promise<string> {
+  const compiled = vegaLite.compile(spec as vegaLite.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return addAccessibleName(svg, accessibleName);
+  } finally {
+    view.finalize();
+  }
+}
+
+export function addAccessibleName(svg: string, name: string): string {
+  const escaped = Handlebars.escapeExpression(name);
+  const open = svg.indexOf('<svg ');
+  const close = svg.indexOf('>', open);
+  if (open !== 0 || close < 0) throw new Error('renderer did not produce an <svg> element');
+  const tag = svg.slice(0, close).replace(/ class="marks"/, ' class="plot"');
+  return `${tag} role="img" aria-label="${escaped}" focusable="false"><title>${escaped}</title>${svg.slice(close + 1)}`;
+}

@@ -6,6 +6,7 @@ import { validateCommand } from './validate-command.ts';
 import { reportCommand } from './report-command.ts';
 import { plantedCommand } from '../../planted/cli.ts';
 import { defaultWorkerCount } from '../run/runner.ts';
+import { siteBuildCommand } from './site-command.ts';
 
 const DEFAULT_RESULTS = 'results';
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
@@ -65,6 +66,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
       console.log(plantedCommand({ target: o.target, depth: o.depth, width: o.width, seed: o.seed, json: Boolean(o.json) }));
       setExit(0);
     });
+
+  const site = program.command('site').description('The static leaderboard site');
+  site
+    .command('build')
+    .description('Render the records and method manifests into a static site')
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--out <dir>', 'output directory', 'site-out')
+    .option('--release <label>', 'release label (default: the vX.Y.Z tag at a clean HEAD, else "unreleased")')
+    .option('--releases', 'also render every vX.Y.Z git tag that holds results into <out>/vX.Y.Z/')
+    .action(async (o) => setExit(await siteBuildCommand(o)));
 
   return program;
 }

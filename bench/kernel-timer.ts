@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Wraps every kernel registered for a backend with a timer, so a run can be split into time spent
+ * inside backend kernels and time spent outside them (JS glue, data copies, the harness). Only the
+ * outermost kernel of a nested call is counted. Valid for synchronous backends (wasm, cpu).
+ */
+export function instrumentKernels(backendName: string): { kernelMilliseconds: () => number; calls: () => number; restore: () => void } {
+  const originals = tf.getKernelsForBackend(backendName);
+  let total = 0;
+  let count = 0;
+  let depth = 0;
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const outermost = depth === 0;
+        depth++;
+        const start = performance.now();
+        try {
+          return config.kernelFunc(args);
+        } finally {
+          depth--;
+          if (outermost) {
+            total += performance.now() - start;
+            count++;
+          }
+        }
+      },
+    });
+  }
+  return {
+    kernelMilliseconds: () => total,
+    calls: () => count,
+    restore: () => {
+      for (const config of originals) {
+        tf.unregisterKernel(config.kernelName, backendName);
+        tf.registerKernel(config);
+      }
+    },
+  };
+}

@@ -93,7 +93,8 @@ export function pageTables(html: string): PageTable[] {
   for (const block of html.matchAll(/<div class="table-block" id="([^"]*)">([\s\S]*?)<p class="downloads">([\s\S]*?)<\/p>/g)) {
     const [, id, body, downloads] = block;
     const caption = stripTags(/<caption[^>]*>([\s\S]*?)<\/caption>/.exec(body)?.[1] ?? '');
-    const headerCells = [...(/<thead>([\s\S]*?)<\/thead>/.exec(body)?.[1] ?? '').matchAll(/<th([^>]*)>([\s\S]*?)<\/th>/g)];
+    const headRows = [...(/<thead>([\s\S]*?)<\/thead>/.exec(body)?.[1] ?? '').matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)];
+    const headerCells = [...(headRows[headRows.length - 1]?.[1] ?? '').matchAll(/<th([^>]*)>([\s\S]*?)<\/th>/g)];
     const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
     const rows = [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) =>
       [...tr[1].matchAll(/<(td|th)[^>]*>([\s\S]*?)<\/\1>/g)].map((cell) => stripTags(/class="v"[^>]*>([\s\S]*?)<\/(?:span|a)>/.exec(cell[2])?.[1] ?? '')),

@@ -49,6 +49,14 @@ describe('renderTable', () => {
     expect(t.csvHref).toBe('x.demo.csv');
     expect(t.jsonHref).toBe('x.demo.json');
   });
+  it('groups adjacent columns under a shared header', () => {
+    const grouped = { ...spec, columns: [spec.columns[0], { ...spec.columns[1], group: 'G' }, { ...spec.columns[1], key: 'again', group: 'G' }] };
+    expect(renderTable(grouped, 'index.html', '').groups).toEqual([
+      { label: '', span: 1 },
+      { label: 'G', span: 2 },
+    ]);
+    expect(renderTable(spec, 'index.html', '').groups).toBeNull();
+  });
   it('refuses rows with fields the download would drop', () => {
     expect(() => renderTable({ ...spec, rows: [{ name: 'a', score: 1, extra: 2 }] }, 'index.html', '')).toThrow(/extra/);
   });

@@ -21,6 +21,8 @@ export interface Column {
   label: string;
   /** Header tooltip: units or a definition. */
   title?: string;
+  /** Adjacent columns with the same group share a header cell above theirs. */
+  group?: string;
   numeric?: boolean;
   /** The cell names the row (a `<th scope="row">`). */
   rowHeader?: boolean;
@@ -61,6 +63,8 @@ export interface RenderedTable {
   note: string | null;
   csvHref: string;
   jsonHref: string;
+  /** The header row above the column labels; null when no column has a group. */
+  groups: Array<{ label: string; span: number }> | null;
   columns: Array<{ key: string; label: string; title: string | null; numeric: boolean; ariaSort: SortDirection | null }>;
   rows: Array<{ className: string | null; cells: RenderedCell[] }>;
 }
@@ -85,6 +89,7 @@ export function renderTable(spec: TableSpec, pageFile: string, root: string): Re
     note: spec.note ?? null,
     csvHref: names.csv,
     jsonHref: names.json,
+    groups: headerGroups(spec.columns),
     columns: spec.columns.map((c) => ({
       key: c.key,
       label: c.label,
@@ -108,6 +113,18 @@ export function renderTable(spec: TableSpec, pageFile: string, root: string): Re
       }),
     })),
   };
+}
+
+function headerGroups(columns: readonly Column[]): Array<{ label: string; span: number }> | null {
+  if (!columns.some((c) => c.group)) return null;
+  const groups: Array<{ label: string; span: number }> = [];
+  for (const c of columns) {
+    const label = c.group ?? '';
+    const last = groups[groups.length - 1];
+    if (last && last.label === label && label !== '') last.span++;
+    else groups.push({ label, span: 1 });
+  }
+  return groups;
 }
 
 /** Spreadsheet programs run cells that start like a formula; such text gets a leading apostrophe. */

@@ -9,8 +9,13 @@
     return a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
   }
 
+  // The column labels are the last header row; a row above may group them.
+  function labelRow(table) {
+    return table.tHead.rows[table.tHead.rows.length - 1];
+  }
+
   function sortTable(table, columnIndex, direction) {
-    var headers = table.tHead.rows[0].cells;
+    var headers = labelRow(table).cells;
     var numeric = headers[columnIndex].classList.contains('num');
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows).map(function (row, position) {
@@ -38,7 +43,7 @@
 
   function enhance(table) {
     if (!table.tHead || !table.tBodies.length) return;
-    var headers = table.tHead.rows[0].cells;
+    var headers = labelRow(table).cells;
     Array.prototype.forEach.call(headers, function (th, index) {
       var button = document.createElement('button');
       button.type = 'button';

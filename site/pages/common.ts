@@ -66,6 +66,8 @@ export interface SiteInput {
 export interface FigureView {
   id: string;
   title: string;
+  /** For the page's table of contents. */
+  short: string;
   caption: string;
   svg: Handlebars.SafeString;
   table: RenderedTable;
@@ -100,10 +102,10 @@ export class PageBuilder {
     return renderTable(spec, this.path, this.root);
   }
 
-  async figure(o: { id: string; title: string; caption: string; spec: object; table: TableSpec }): Promise<FigureView> {
+  async figure(o: { id: string; title: string; short: string; caption: string; spec: object; table: TableSpec }): Promise<FigureView> {
     const svg = await renderSvg(o.spec, `${o.title}. ${o.caption}`);
     // The SVG comes from Vega, which escapes every text node and attribute it writes.
-    return { id: o.id, title: o.title, caption: o.caption, svg: new Handlebars.SafeString(svg), table: this.table(o.table) };
+    return { id: o.id, title: o.title, short: o.short, caption: o.caption, svg: new Handlebars.SafeString(svg), table: this.table(o.table) };
   }
 
   page(template: string, title: string, description: string, section: PageView['section'], content: object): PageView {

@@ -57,8 +57,8 @@ describe('task ranking table', () => {
   });
   it('shows the score as mean ± half-width of the t-interval over per-seed scores', () => {
     const half = ((T975_2 * 0.02) / Math.sqrt(3)) * 100;
-    expect(column(spec, 'Score')[0]).toBe(`92.00 ± ${half.toFixed(2)}`);
-    expect(column(spec, 'Score')[3]).toBe('(99.00)');
+    expect(column(spec, 'Score (%)')[0]).toBe(`92.00 ± ${half.toFixed(2)}`);
+    expect(column(spec, 'Score (%)')[3]).toBe('(99.00)');
     expect(column(spec, '90%')).toEqual(['87.00', '85.00', '50.00', '—']);
     expect(column(spec, 'Coverage')[3]).toBe('1/2 · missing 90%');
   });

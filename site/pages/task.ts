@@ -65,7 +65,7 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
   }));
   const scoreColumn: Column = {
     key: 'score',
-    label: 'Score',
+    label: 'Score (%)',
     title: 'Mean accuracy retention over the sparsity grid (% of dense), mean ± 95% interval over seeds; in parentheses: partial score of an incomplete method',
     numeric: true,
     text: (r) =>
@@ -94,17 +94,20 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
       methodColumn({ marks }),
       scoreColumn,
       ...t.grid.map((sp) =>
-        numberColumn(`retention_${sparsityField(sp)}`, formatSparsity(sp), {
-          ...PERCENT,
-          title: `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
-        }),
+        ({
+          ...numberColumn(`retention_${sparsityField(sp)}`, formatSparsity(sp), {
+            ...PERCENT,
+            title: `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
+          }),
+          group: 'Retention (%) at sparsity',
+        })
       ),
       {
         key: 'seeds',
         label: 'Seeds',
         title: 'Seeds with a result at every grid sparsity (+ seeds left out because they miss one)',
         numeric: true,
-        text: (r) => (num(r.incomplete_seeds) ? `${r.seeds} (+${r.incomplete_seeds})` : String(r.seeds)),
+        text: (r) => (num(r.incomplete_seeds) ? `${r.seeds} (+${r.incomplete_seeds} partial)` : String(r.seeds)),
         sort: (r) => num(r.seeds),
       },
       {
@@ -347,6 +350,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
   out.push(
     await page.figure({
       id: 'accuracy-figure',
+      short: classification ? 'Accuracy' : 'MSE',
       title: classification ? 'Accuracy against compression' : 'MSE against compression',
       caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method, mean over seeds with 95% interval bands; dashed line: dense reference.`,
       spec: accuracySpec({ kind: classification ? 'classification' : 'regression', rows: accuracyRows, denseMean, gridCompressions, legend }),
@@ -382,6 +386,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
       out.push(
         await page.figure({
           id: 'recovery-figure',
+          short: 'Recovery',
           title: 'Recovery of the planted ticket',
           caption: `Precision and recall of the kept weights against the planted edges, mean over seeds; dashed line: the planted ticket's own sparsity${marker ? ` (${formatSparsity(plantedSparsity!)})` : ''}.`,
           spec: panelsSpec(
@@ -418,6 +423,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
     out.push(
       await page.figure({
         id: 'calibration-figure',
+        short: 'Calibration and ψ',
         title: 'Calibration and disparate impact against compression',
         caption: 'Expected calibration error and max ψ (the largest excess accuracy drop of one class), mean over seeds.',
         spec: panelsSpec(
@@ -461,6 +467,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
     out.push(
       await page.figure({
         id: 'reliability-figure',
+        short: 'Reliability',
         title: `Reliability diagrams at sparsity ${formatSparsity(chosen)}`,
         caption: 'Accuracy per non-empty confidence bin (15 equal-width bins of the top-class probability), predictions pooled over seeds; dashed diagonal: perfect calibration. Bars under the diagonal mean over-confidence.',
         spec: reliabilitySpec(rows, legendFor(input.styles, input.names, rows.map((r) => String(r.method)))),
@@ -515,23 +522,40 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
       value: t.planted.metric === 'accuracy' ? `${formatEstimate(t.planted.plantedScore, 2, 100)} % accuracy` : `${formatEstimate(t.planted.plantedScore, 4)} MSE`,
     });
   }
+  const ranking = page.table(rankingTable(t, input));
+  const controlsSpec = controlsTable(t, input);
+  const controls = controlsSpec ? page.table(controlsSpec) : null;
+  const denseView = dense ? page.table(dense) : null;
+  const figureViews = await figures(page, t, input);
+  // Controls may sit at sparsities outside the grid; they get a table too.
+  const sparsityLevels = [...new Set([...t.grid, ...t.cells.map((c) => c.sparsity)])].sort((a, b) => a - b);
+  const sparsities = sparsityLevels.map((sp) => ({ sparsity: formatSparsity(sp), table: page.table(sparsityTable(t, sp, input)) }));
+  const failuresSpec = failuresTable(t, input);
+  const failures = failuresSpec ? page.table(failuresSpec) : null;
+  const toc = [
+    {
+      label: 'Tables',
+      items: [
+        { href: '#ranking', label: 'Ranking' },
+        ...(controls ? [{ href: '#controls', label: 'Controls' }] : []),
+        ...(denseView ? [{ href: '#dense', label: 'Dense reference' }] : []),
+        ...(failures ? [{ href: '#failures', label: 'Failed runs' }] : []),
+      ],
+    },
+    { label: 'Figures', items: figureViews.map((f) => ({ href: `#${f.id}`, label: f.short })) },
+    { label: 'Per sparsity', items: sparsities.map((s) => ({ href: `#${s.table.id}`, label: s.sparsity })) },
+  ].filter((g) => g.items.length > 0);
   const content = {
     taskId: t.task.id,
     version: t.task.version,
     facts,
-    ranking: page.table(rankingTable(t, input)),
-    controls: (() => {
-      const spec = controlsTable(t, input);
-      return spec ? page.table(spec) : null;
-    })(),
-    dense: dense ? page.table(dense) : null,
-    figures: await figures(page, t, input),
-    // Controls may sit at sparsities outside the grid; they get a table too.
-    sparsities: [...new Set([...t.grid, ...t.cells.map((c) => c.sparsity)])].sort((a, b) => a - b).map((sp) => ({ table: page.table(sparsityTable(t, sp, input)) })),
-    failures: (() => {
-      const spec = failuresTable(t, input);
-      return spec ? page.table(spec) : null;
-    })(),
+    toc,
+    ranking,
+    controls,
+    dense: denseView,
+    figures: figureViews,
+    sparsities,
+    failures,
     regression: !classification,
     planted: t.planted !== null,
   };

@@ -1,0 +1,182 @@
+/**
+ * The built site in a real browser (Debian chromium via playwright-core): every page loads without
+ * console errors, every internal link resolves, tables sort by clicking their headers, and the site
+ * works under a sub-path and from file://. Saves a screenshot of a task page.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from './build.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SUB_PATH = '/leaderboard/prunebench/';
+const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.cff': 'text/plain; charset=utf-8',
+};
+
+/** Serves `dir` under SUB_PATH only, so any link that escapes the sub-path 404s. */
+function serve(dir: string): Promise<Server> {
+  const root = resolve(dir);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = path.startsWith(SUB_PATH) ? resolve(root, path.slice(SUB_PATH.length) || 'index.html') : null;
+    if (!file || !(file === root || file.startsWith(root + sep)) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: apt-get install chromium)`, () => {
+  const work = mkdtempSync(join(tmpdir(), 'prunebench-browser-'));
+  const out = join(work, 'site');
+  let pages: string[] = [];
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const results = join(work, 'results');
+    const methods = join(work, 'methods');
+    writeRecords(
+      results,
+      syntheticRecords({
+        tasks: [
+          { id: 'mnist-lenet300', denseAccuracy: 0.982 },
+          { id: 'fashion-lenet300', denseAccuracy: 0.894 },
+          { id: 'planted-circle-d5-w100', planted: true, denseAccuracy: 0.962 },
+          { id: 'planted-relu-d5-w100', planted: true, kind: 'regression' },
+        ],
+        methods: ['magnitude-global', 'random', 'snip', 'synflow', 'lamp'],
+        controls: ['shuffled', 'inverted'],
+        failEvery: 101,
+        incompleteMethods: ['lamp'],
+      }),
+    );
+    writeManifests(methods, [
+      syntheticManifest('magnitude-global', { name: 'Global magnitude' }),
+      syntheticManifest('snip', { name: 'SNIP' }),
+      syntheticManifest('synflow', { name: 'SynFlow', when: 'init', needs: [] }),
+      syntheticManifest('random', { name: 'Random' }),
+      syntheticManifest('lamp', { name: 'LAMP' }),
+    ]);
+    ({ pages } = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out }));
+    server = await serve(out);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SUB_PATH}`;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function open(url: string): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, problems };
+  }
+
+  it('opens every page without console errors, with its tables, and every internal link resolves', async () => {
+    const pagesWithTables = pages.filter((p) => !['cite.html', 'changelog.html', 'rejected.html'].includes(p));
+    const checked = new Map<string, number>();
+    for (const path of pages) {
+      const { page, problems } = await open(base + path);
+      expect({ path, problems }).toEqual({ path, problems: [] });
+      if (pagesWithTables.includes(path)) expect(await page.locator('table.data').count()).toBeGreaterThan(0);
+      // the enhancement script ran
+      if (pagesWithTables.includes(path)) expect(await page.locator('table.data th .sort-button').count()).toBeGreaterThan(0);
+      const targets = await page.evaluate(() =>
+        [...document.querySelectorAll('a[href], link[href], script[src]')].map((e) => (e as HTMLAnchorElement).href || (e as HTMLScriptElement).src),
+      );
+      for (const target of targets) {
+        const url = new URL(target);
+        if (url.origin !== new URL(base).origin) continue;
+        const key = url.origin + url.pathname;
+        if (!checked.has(key)) checked.set(key, (await page.request.get(key)).status());
+        expect({ from: path, target: key, status: checked.get(key) }).toEqual({ from: path, target: key, status: 200 });
+        if (url.hash && url.pathname.endsWith('.html')) {
+          const id = decodeURIComponent(url.hash.slice(1));
+          const there = url.pathname === new URL(page.url()).pathname ? page : null;
+          if (there) expect({ from: path, id, found: await there.locator(`[id="${id}"]`).count() }).toEqual({ from: path, id, found: 1 });
+        }
+      }
+      await page.close();
+    }
+    expect(checked.size).toBeGreaterThan(pages.length);
+  }, 180_000);
+
+  it('sorts a table by clicking a header and updates aria-sort', async () => {
+    const { page, problems } = await open(`${base}tasks/mnist-lenet300-v1.html`);
+    const table = page.locator('#ranking table');
+    const headers = table.locator('thead tr:last-child th');
+    const rankHeader = headers.nth(0);
+    const scoreHeader = headers.filter({ hasText: 'Score' });
+    expect(await rankHeader.getAttribute('aria-sort')).toBe('ascending');
+    const methodsBefore = await table.locator('tbody tr th').allTextContents();
+    const scores = async () =>
+      (await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLTableRowElement).cells[2].getAttribute('data-sort') ?? ''))).filter((v) => v !== '').map(Number);
+
+    await scoreHeader.locator('button').click();
+    expect(await scoreHeader.getAttribute('aria-sort')).toBe('ascending');
+    expect(await rankHeader.getAttribute('aria-sort')).toBeNull();
+    const ascending = await scores();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+    expect(await table.locator('tbody tr th').allTextContents()).not.toEqual(methodsBefore);
+
+    await scoreHeader.locator('button').click();
+    expect(await scoreHeader.getAttribute('aria-sort')).toBe('descending');
+    const descending = await scores();
+    expect(descending).toEqual([...ascending].reverse());
+
+    await rankHeader.locator('button').click();
+    expect(await rankHeader.getAttribute('aria-sort')).toBe('ascending');
+    expect(await table.locator('tbody tr th').allTextContents()).toEqual(methodsBefore);
+    expect(problems).toEqual([]);
+
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'task.png'), fullPage: true });
+    expect(statSync(join(screenshotDir, 'task.png')).size).toBeGreaterThan(20_000);
+    await page.close();
+  }, 60_000);
+
+  it('works from file:// with its styles and script', async () => {
+    const { page, problems } = await open(pathToFileURL(join(out, 'tasks', 'planted-circle-d5-w100-v1.html')).href);
+    expect(problems).toEqual([]);
+    const background = await page.locator('.site-header').evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(background).toBe('rgb(17, 42, 70)');
+    expect(await page.locator('table.data th .sort-button').count()).toBeGreaterThan(0);
+    await page.locator('a', { hasText: 'Methods' }).first().click();
+    expect(page.url()).toMatch(/\/methods\.html$/);
+    expect(await page.locator('table.data').count()).toBe(1);
+    await page.close();
+  }, 60_000);
+});

@@ -511,15 +511,15 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
   ];
   if (t.dense) {
     facts.push({
-      label: classification ? 'Dense accuracy' : 'Dense MSE',
-      value: classification ? `${formatEstimate(t.dense.accuracy, 2, 100)} %` : formatEstimate(t.dense.mse, 4),
+      label: classification ? 'Dense accuracy (%)' : 'Dense MSE',
+      value: classification ? formatEstimate(t.dense.accuracy, 2, 100) : formatEstimate(t.dense.mse, 4),
     });
   }
   if (t.planted) {
-    facts.push({ label: 'Planted density', value: t.planted.density ? `${formatNumber(t.planted.density.mean, 2, 100)} % (sparsity ${formatSparsity(1 - t.planted.density.mean)})` : MISSING });
+    facts.push({ label: 'Planted density', value: t.planted.density ? `${formatNumber(t.planted.density.mean, 2, 100)}% (sparsity ${formatSparsity(1 - t.planted.density.mean)})` : MISSING });
     facts.push({
-      label: 'Planted ticket score',
-      value: t.planted.metric === 'accuracy' ? `${formatEstimate(t.planted.plantedScore, 2, 100)} % accuracy` : `${formatEstimate(t.planted.plantedScore, 4)} MSE`,
+      label: t.planted.metric === 'accuracy' ? 'Planted ticket accuracy (%)' : 'Planted ticket MSE',
+      value: t.planted.metric === 'accuracy' ? formatEstimate(t.planted.plantedScore, 2, 100) : formatEstimate(t.planted.plantedScore, 4),
     });
   }
   const ranking = page.table(rankingTable(t, input));

@@ -266,7 +266,7 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
         ]
       : []),
     numberColumn('flops', 'FLOPs', { format: formatCompact, title: 'Multiply–adds per sample of the non-zero weights' }),
-    integerColumn('remaining_parameters', 'Weights left', 'Non-zero prunable weights'),
+    integerColumn('remaining_parameters', 'Weights', 'Non-zero prunable weights left'),
     {
       key: 'seeds',
       label: 'Seeds',

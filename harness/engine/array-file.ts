@@ -2,20 +2,26 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname } from 'node:path';
 
 /** Named typed arrays in one binary file: 4-byte header length, JSON header, then the raw arrays. */
-export type NamedArrays = Record<string, Float32Array | Int32Array>;
+export type NamedArrays = Record<string, Float32Array | Int32Array | Uint8Array>;
 
 interface Header {
   meta: unknown;
-  entries: Array<{ name: string; type: 'float32' | 'int32'; length: number }>;
+  entries: Array<{ name: string; type: 'float32' | 'int32' | 'uint8'; length: number }>;
 }
 
 export class ArrayFileError extends Error {}
+
+const BYTES = { float32: 4, int32: 4, uint8: 1 } as const;
+
+function typeOf(a: Float32Array | Int32Array | Uint8Array): 'float32' | 'int32' | 'uint8' {
+  return a instanceof Int32Array ? 'int32' : a instanceof Uint8Array ? 'uint8' : 'float32';
+}
 
 /** Writes atomically (temp file + rename) so a reader never sees a half-written file. */
 export function writeArrayFile(file: string, arrays: NamedArrays, meta: unknown = null): void {
   mkdirSync(dirname(file), { recursive: true });
   const names = Object.keys(arrays).sort();
-  const header: Header = { meta, entries: names.map((name) => ({ name, type: arrays[name] instanceof Int32Array ? 'int32' : 'float32', length: arrays[name].length })) };
+  const header: Header = { meta, entries: names.map((name) => ({ name, type: typeOf(arrays[name]), length: arrays[name].length })) };
   const headerBytes = Buffer.from(JSON.stringify(header));
   const size = Buffer.alloc(4);
   size.writeUInt32LE(headerBytes.length);
@@ -40,14 +46,14 @@ export function readArrayFile(file: string): { arrays: NamedArrays; meta: unknow
   } catch {
     throw new ArrayFileError(`${file}: corrupt header`);
   }
-  const expected = 4 + headerLength + header.entries.reduce((s, e) => s + e.length * 4, 0);
+  const expected = 4 + headerLength + header.entries.reduce((s, e) => s + e.length * BYTES[e.type], 0);
   if (buf.length !== expected) throw new ArrayFileError(`${file}: ${buf.length} bytes, the header describes ${expected}`);
   const arrays: NamedArrays = {};
   let offset = 4 + headerLength;
   for (const e of header.entries) {
-    const bytes = new Uint8Array(buf.subarray(offset, offset + e.length * 4));
-    arrays[e.name] = e.type === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
-    offset += e.length * 4;
+    const bytes = new Uint8Array(buf.subarray(offset, offset + e.length * BYTES[e.type]));
+    arrays[e.name] = e.type === 'int32' ? new Int32Array(bytes.buffer) : e.type === 'uint8' ? bytes : new Float32Array(bytes.buffer);
+    offset += e.length * BYTES[e.type];
   }
   return { arrays, meta: header.meta };
 }

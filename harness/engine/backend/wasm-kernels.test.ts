@@ -26,7 +26,7 @@ function filterGrad(xShape: number[], filterShape: [number, number, number, numb
   return tf.tidy(() => {
     const x = tf.tensor4d(xValues, xShape as [number, number, number, number]);
     const w = tf.tensor4d(wValues, filterShape);
-    const grad = tf.grad((f: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x, f, stride, pad))))(w);
+    const grad = tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, f as tf.Tensor4D, stride, pad))))(w);
     return grad.dataSync() as Float32Array;
   });
 }

@@ -1,0 +1,40 @@
+import { build } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const childRuntime = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+// esbuild's ESM output for Node lacks the CommonJS globals some tfjs files use.
+const nodeGlobals = [
+  "import { createRequire as __pbCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __pbFileURLToPath } from 'node:url';",
+  "import { dirname as __pbDirname } from 'node:path';",
+  'const require = __pbCreateRequire(import.meta.url);',
+  'const __filename = __pbFileURLToPath(import.meta.url);',
+  'const __dirname = __pbDirname(__filename);',
+].join(' ');
+
+/**
+ * Bundles the sandbox runtime and one method into a single ES module, so the sandboxed process
+ * needs to read no source tree (and no loader) at all. Returns the bundle's path.
+ */
+export async function bundleMethod(methodEntry: string, outDir: string, name: string): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, `${name}.mjs`);
+  await build({
+    stdin: {
+      contents: `import { prune } from ${JSON.stringify(methodEntry)};\nimport { serve } from ${JSON.stringify(childRuntime)};\nserve(prune);\n`,
+      resolveDir: outDir,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    banner: { js: nodeGlobals },
+    logLevel: 'silent',
+  });
+  return outfile;
+}

@@ -1,0 +1,23 @@
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { TrainingRecipe } from '../engine/recipe.ts';
+import type { TaskKind, WeightMap } from '../engine/types.ts';
+import type { JobSpec } from '../jobs/spec.ts';
+import type { MethodManifest, PruneResult } from '../method-api.ts';
+
+/** The only message the sandbox receives: small fields inline, data and weights as files it may read. */
+export interface SandboxRequest {
+  backend: 'wasm' | 'cpu';
+  wasmDir: string | null;
+  spec: JobSpec;
+  manifest: MethodManifest;
+  architecture: ArchitectureSpec;
+  recipe: TrainingRecipe;
+  taskKind: TaskKind;
+  /** Named-array file holding the train and validation splits (never test). */
+  dataFile: string;
+  weightsFile: string;
+}
+
+export type SandboxReply =
+  | { type: 'ok'; result: PruneResult; weights: WeightMap }
+  | { type: 'error'; message: string; violation: string | null };

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Gradients of every op are registered here once: tfjs-core alone ships the ops without them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './gradients.ts';
 import { type ArchitectureSpec, type ParameterInfo, describeParameters } from './architecture.ts';
 import type { MaskMap, ShapeMap, WeightMap } from './types.ts';
 import type { Rng } from './rng.ts';

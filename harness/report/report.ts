@@ -107,7 +107,7 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
   for (const task of agg.tasks) {
     const dense = task.dense;
     const denseValue = task.kind === 'regression' ? dense?.mse : dense?.accuracy;
-    const header = `${task.task.id} v${task.task.version} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${formatNumber(denseValue?.mean)} ± ${formatNumber(halfWidth(denseValue ?? null))} (${dense?.n ?? 0} seeds)${task.planted ? `; planted ticket density ${formatNumber(task.planted.density?.mean)}, score ${formatNumber(task.planted.plantedScore?.mean)}` : ''}`;
+    const header = `${task.task.id} v${task.task.version} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${formatNumber(denseValue?.mean)} ± ${formatNumber(halfWidth(denseValue ?? null)) || 'n/a'} (${dense?.n ?? 0} seeds)${task.planted ? `; planted ticket density ${formatNumber(task.planted.density?.mean)}, score ${formatNumber(task.planted.plantedScore?.mean)}` : ''}`;
     const ranking = [['rank', 'method', 'score (mean retention)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
     const cellRows = [columns.map((c) => c.title), ...task.cells.map((c) => rowOf(task, c)).map((r) => columns.map((c) => formatNumber(r[c.key])))];
     if (format === 'markdown') out.push(`## ${header}`, '', markdownTable(ranking), '', markdownTable(cellRows), '');

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../gradients.ts';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './select.ts';
 import { Rng } from '../rng.ts';

@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { ShardPlan } from '../jobs/plan.ts';
 import { ResultStore } from '../store/store.ts';
@@ -68,6 +70,7 @@ export class Runner {
   private stopped = false;
   private readonly store: ResultStore;
   private readonly checkpoints: CheckpointCache;
+  private scratchDir: string | null = null;
 
   constructor(private readonly opts: RunOptions) {
     this.store = new ResultStore(opts.resultsDir);
@@ -138,19 +141,21 @@ export class Runner {
       );
     };
 
+    this.scratchDir = mkdtempSync(join(tmpdir(), 'prunebench-run-'));
     try {
       await runPhase(denseTasks);
       if (!this.stopped) await runPhase(sparseTasks);
     } finally {
       for (const s of this.slots) if (s) s.child.kill('SIGKILL');
       this.slots = [];
+      rmSync(this.scratchDir, { recursive: true, force: true });
     }
     summary.interrupted = this.stopped;
     return summary;
   }
 
   private config(): WorkerConfig {
-    return { resultsDir: this.opts.resultsDir, cacheDir: this.opts.cacheDir, backend: this.opts.backend, provenance: this.opts.provenance };
+    return { resultsDir: this.opts.resultsDir, cacheDir: this.opts.cacheDir, backend: this.opts.backend, provenance: this.opts.provenance, scratchDir: this.scratchDir! };
   }
 
   private async slot(i: number): Promise<WorkerSlot> {

@@ -13,13 +13,19 @@ import { getTask } from '../../suites/registry.ts';
 import { getMethod } from '../../methods/registry.ts';
 import type { DenseSummary } from './evaluate.ts';
 import type { RunRecord } from '../store/record.ts';
-import { inProcessPruner } from '../prune/run-prune.ts';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { bundleMethod } from '../sandbox/bundle.ts';
+import { sandboxedPruner } from '../sandbox/sandboxed-pruner.ts';
+import { wasmBinaryDir } from '../engine/backend/select.ts';
 
 export interface WorkerConfig {
   resultsDir: string;
   cacheDir: string;
   backend?: string;
   provenance: RecordContext['provenance'];
+  /** Scratch directory owned by the runner (removed by it when the run ends, even after a kill). */
+  scratchDir: string;
 }
 
 export type WorkerRequest =
@@ -32,7 +38,12 @@ export type WorkerReply =
   | { type: 'done'; id: string; status: 'ok' | 'failed' | 'cached'; reason?: string; seconds: number }
   | { type: 'fatal'; message: string };
 
+/** Resident-memory budget of a method's sandboxed prune process. */
+const PRUNE_MEMORY_MB = Number(process.env.PRUNEBENCH_PRUNE_MEMORY_MB ?? 6144);
+
 let config: WorkerConfig;
+let sandboxDir: string;
+let sandboxBackend: 'wasm' | 'cpu';
 let recordContext: RecordContext;
 let store: ResultStore;
 let checkpoints: CheckpointCache;
@@ -56,7 +67,19 @@ async function loadMethod(id: string): Promise<LoadedMethod> {
   let m = methods.get(id);
   if (!m) {
     const registered = getMethod(id);
-    m = { manifest: registered.manifest, sourceHash: registered.sourceHash, pruner: inProcessPruner(await registered.load()) };
+    const bundle = await bundleMethod(join(registered.dir, 'index.ts'), sandboxDir, `${id}-${registered.sourceHash.slice(0, 12)}`);
+    m = {
+      manifest: registered.manifest,
+      sourceHash: registered.sourceHash,
+      pruner: sandboxedPruner({
+        bundle,
+        workDir: sandboxDir,
+        backend: sandboxBackend,
+        wasmDir: sandboxBackend === 'wasm' ? wasmBinaryDir() : null,
+        timeBudgetSeconds: (request) => getTask(request.spec.task.id).jobBudgetSeconds,
+        memoryBudgetMb: PRUNE_MEMORY_MB,
+      }),
+    };
     methods.set(id, m);
   }
   return m;
@@ -92,6 +115,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply | null> {
     const backend = await selectBackend(config.backend);
     recordContext = { environment: environmentOf(backend), provenance: config.provenance };
     store = new ResultStore(config.resultsDir);
+    // The sandbox runs prune() on wasm (or cpu when the job runs on cpu): a native backend cannot be bundled.
+    sandboxBackend = backend.name === 'cpu' ? 'cpu' : 'wasm';
+    sandboxDir = mkdtempSync(join(config.scratchDir, 'worker-'));
     checkpoints = new CheckpointCache(config.cacheDir);
     return { type: 'ready', backend: backend.name, note: backend.note, environment: recordContext.environment };
   }

@@ -12,7 +12,8 @@ export interface SandboxOptions {
   workDir: string;
   backend: 'wasm' | 'cpu';
   wasmDir: string | null;
-  timeBudgetSeconds: number;
+  /** Wall-clock budget of one prune() call, by request (the task's job budget). */
+  timeBudgetSeconds: (request: PruneRequest) => number;
   memoryBudgetMb: number;
 }
 
@@ -42,6 +43,7 @@ function residentMb(pid: number): number | null {
 export function sandboxedPruner(options: SandboxOptions): Pruner {
   let dataFileFor: { key: string; file: string } | null = null;
   return async (request: PruneRequest): Promise<PruneOutcome> => {
+    const timeBudgetSeconds = options.timeBudgetSeconds(request);
     const key = `${request.spec.task.id}@${request.spec.task.version}#${request.spec.seed}`;
     if (!dataFileFor || dataFileFor.key !== key) {
       const file = join(options.workDir, `data-${process.pid}.bin`);
@@ -80,8 +82,8 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
         };
         const timer = setTimeout(() => {
           child.kill('SIGKILL');
-          finish({ type: 'error', message: `exceeded its time budget of ${options.timeBudgetSeconds} s and was stopped`, violation: null });
-        }, options.timeBudgetSeconds * 1000);
+          finish({ type: 'error', message: `exceeded its time budget of ${timeBudgetSeconds} s and was stopped`, violation: null });
+        }, timeBudgetSeconds * 1000);
         const memoryWatch = setInterval(() => {
           const mb = child.pid ? residentMb(child.pid) : null;
           if (mb !== null && mb > options.memoryBudgetMb) {

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { bundleMethod } from './bundle.ts';
+import { sandboxedPruner } from './sandboxed-pruner.ts';
+import { runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
+import { inProcessPruner } from '../prune/run-prune.ts';
+import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
+import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
+import { mnistDir } from '../../suites/data/mnist.ts';
+import type { TaskData } from '../task-api.ts';
+import type { PruneFunction } from '../method-api.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'pb-sandbox-'));
+const task = blobTask();
+const resultsDir = join(work, 'results');
+let data: TaskData;
+let dense: DenseReference;
+
+const spec: JobSpec = { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: 'fake', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
+
+const magnitudeBody = `return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };`;
+
+async function methodBundle(name: string, body: string, prelude = ''): Promise<string> {
+  const dir = join(work, 'methods', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.ts'), `${prelude}\nexport async function prune(ctx: any) {\n${body}\n}\n`);
+  return bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), name);
+}
+
+async function runSandboxed(name: string, body: string, prelude = '', timeBudgetSeconds = 60, memoryBudgetMb = 2048) {
+  const bundle = await methodBundle(name, body, prelude);
+  const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => timeBudgetSeconds, memoryBudgetMb });
+  return runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'b'.repeat(64), pruner }, testRecordContext);
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  data = await task.load(0);
+  const denseSpec = denseSpecFor(spec);
+  const { record, weights } = runDenseJob(denseSpec, task, data, testRecordContext);
+  dense = { recordId: jobId(denseSpec), weights, summary: { accuracy: record.metrics!.accuracy, mse: null, groupAccuracies: record.metrics!.disparateImpact!.groups.map(({ group, count, accuracy }) => ({ group, count, accuracy })) } };
+  mkdirSync(resultsDir, { recursive: true });
+});
+
+describe('sandboxed prune()', () => {
+  it('gives the same record as running the method in process', async () => {
+    const sandboxed = await runSandboxed('magnitude', magnitudeBody);
+    const prune = new Function('ctx', magnitudeBody) as PruneFunction;
+    const inProcess = await runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'b'.repeat(64), pruner: inProcessPruner(prune) }, testRecordContext);
+    expect(sandboxed.status).toBe('ok');
+    expect(sandboxed.metrics).toEqual(inProcess.metrics);
+  });
+
+  it('refuses to let a method read the test data, naming the violation', async () => {
+    const testImages = join(mnistDir(), 't10k-images-idx3-ubyte');
+    const record = await runSandboxed('reads-test', `readFileSync(${JSON.stringify(testImages)}); ${magnitudeBody}`, "import { readFileSync } from 'node:fs';");
+    expect(record.status).toBe('failed');
+    expect(record.failure!.stage).toBe('prune');
+    expect(record.failure!.reason).toContain(`permission violation (FileSystemRead of ${testImages})`);
+  });
+
+  it('refuses writes to results/', async () => {
+    const target = join(resultsDir, 'forged.json');
+    const record = await runSandboxed('writes', `writeFileSync(${JSON.stringify(target)}, '{}'); ${magnitudeBody}`, "import { writeFileSync } from 'node:fs';");
+    expect(record.failure!.reason).toMatch(/permission violation \(FileSystemWrite/);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('refuses to spawn processes and worker threads', async () => {
+    const spawned = await runSandboxed('spawns', `spawnSync('ls'); ${magnitudeBody}`, "import { spawnSync } from 'node:child_process';");
+    expect(spawned.failure!.reason).toMatch(/permission violation \(ChildProcess/);
+    const threaded = await runSandboxed('threads', `new Worker('1', { eval: true }); ${magnitudeBody}`, "import { Worker } from 'node:worker_threads';");
+    expect(threaded.failure!.reason).toMatch(/permission violation \(WorkerThreads/);
+  });
+
+  it('stops a method that loops forever at its time budget', async () => {
+    const record = await runSandboxed('loops', 'while (true) {}', '', 3);
+    expect(record.status).toBe('failed');
+    expect(record.failure!.reason).toMatch(/exceeded its time budget of 3 s and was stopped/);
+  });
+
+  it('stops a method that exceeds its memory budget', async () => {
+    const record = await runSandboxed('hungry', 'const chunks = []; while (true) { chunks.push(new Float64Array(1 << 24).fill(1)); await new Promise((r) => setTimeout(r, 5)); }', '', 60, 700);
+    expect(record.failure!.reason).toMatch(/exceeded its memory budget of 700 MB \(resident \d+ MB\)/);
+  });
+
+  it('reports a method that crashes its process', async () => {
+    const record = await runSandboxed('exits', 'process.exit(3);');
+    expect(record.failure!.reason).toMatch(/exited \(code 3\) without a result/);
+  });
+});

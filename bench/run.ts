@@ -1,0 +1,9 @@
+/** `npm run bench`: every benchmark, printing figures and ratios. Never part of the tests. */
+import { benchEngineSpeed } from './engine-speed.ts';
+import { benchHarness } from './harness-bench.ts';
+import { benchSite } from '../site/bench.ts';
+
+const only = process.argv[2];
+if (!only || only === 'engine') await benchEngineSpeed();
+if (!only || only === 'harness') await benchHarness();
+if (!only || only === 'site') await benchSite();

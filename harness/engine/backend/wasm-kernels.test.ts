@@ -60,6 +60,35 @@ describe('wasm Conv2DBackpropFilter', () => {
   });
 });
 
+function inputGrad(xShape: number[], filterShape: [number, number, number, number], stride: number, pad: 'same' | 'valid', seed: number): Float32Array {
+  const rng = new Rng(seed + 100);
+  const xValues = rng.normalArray(xShape.reduce((a, b) => a * b, 1));
+  const wValues = rng.normalArray(filterShape.reduce((a, b) => a * b, 1));
+  return tf.tidy(() => {
+    const x = tf.tensor4d(xValues, xShape as [number, number, number, number]);
+    const w = tf.tensor4d(wValues, filterShape);
+    const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.square(tf.conv2d(input as tf.Tensor4D, w, stride, pad))))(x);
+    return grad.dataSync() as Float32Array;
+  });
+}
+
+describe('wasm Conv2DBackpropInput', () => {
+  const cases: Array<[number[], [number, number, number, number], number, 'same' | 'valid']> = [
+    [[2, 8, 8, 3], [3, 3, 3, 4], 1, 'same'],
+    [[2, 12, 12, 20], [5, 5, 20, 50], 1, 'valid'],
+    [[3, 9, 7, 2], [4, 2, 2, 3], 1, 'same'],
+    [[2, 9, 9, 2], [3, 3, 2, 5], 2, 'same'],
+  ];
+  cases.forEach(([xShape, filterShape, stride, pad], i) => {
+    it(`matches the cpu kernel: x [${xShape}], filter [${filterShape}], stride ${stride}, ${pad}`, () => {
+      const expected = onBackend('cpu', () => inputGrad(xShape, filterShape, stride, pad, i));
+      const actual = onBackend('wasm', () => inputGrad(xShape, filterShape, stride, pad, i));
+      const scale = Math.max(...expected.map(Math.abs));
+      for (let k = 0; k < expected.length; k++) expect(Math.abs(actual[k] - expected[k])).toBeLessThan(1e-4 * scale);
+    });
+  });
+});
+
 describe('wasm BatchMatMul with transposes', () => {
   it('equals the untransposed product for every transpose combination', () => {
     const rng = new Rng(3);

@@ -53,6 +53,41 @@ const conv2dBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /**
+ * The input gradient of a stride-1 convolution as a convolution: dy padded by (k − 1 − pad) on each
+ * side, convolved with the kernel rotated by 180° and with its channel axes swapped. The wasm
+ * backend's own Conv2DBackpropInput is a plain loop and took most of a LeNet-5 training step; this
+ * runs on the XNNPACK convolution. Strided convolutions keep the original kernel.
+ */
+function convolutionalBackpropInput(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
+      strides: [number, number] | number;
+      pad: 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+      dataFormat: 'NHWC' | 'NCHW';
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      inputShape: [number, number, number, number];
+    };
+    const [strideHeight, strideWidth] = typeof strides === 'number' ? [strides, strides] : strides;
+    if (dataFormat === 'NCHW' || strideHeight !== 1 || strideWidth !== 1) return original(args);
+    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], 1, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const dispose = (t: TensorInfo) => (backend as Backend).disposeData(t.dataId);
+    const { top, bottom, left, right } = info.padInfo;
+    const kh = info.filterHeight;
+    const kw = info.filterWidth;
+    const padded = runKernel('PadV2', { x: dy }, { paddings: [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap, backend);
+    const rotated = runKernel('Reverse', { x: filter }, { dims: [0, 1] } as unknown as NamedAttrMap, backend);
+    const swapped = runKernel('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] } as unknown as NamedAttrMap, backend);
+    dispose(rotated);
+    const dx = runKernel('Conv2D', { x: padded, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as unknown as NamedAttrMap, backend);
+    dispose(padded);
+    dispose(swapped);
+    return dx;
+  };
+}
+
+/**
  * The wasm BatchMatMul is several times slower with transposeA/transposeB set, and every matmul
  * gradient sets one; transposing explicitly and multiplying untransposed is faster.
  */
@@ -79,6 +114,9 @@ export function registerWasmKernelPatches(): void {
   if (!matmul) throw new Error('registerWasmKernelPatches: import @tensorflow/tfjs-backend-wasm first');
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...matmul, kernelFunc: untransposedBatchMatMul(matmul.kernelFunc) } as KernelConfig);
+  const backpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel({ ...backpropInput, kernelFunc: convolutionalBackpropInput(backpropInput.kernelFunc) } as KernelConfig);
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
   patched = true;
 }

@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
+import { prunebench } from '../tests/cli-helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SUB_PATH = '/leaderboard/prunebench/';
@@ -67,6 +68,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
         incompleteMethods: ['lamp'],
       }),
     );
+    // Real records too: the smoke suite, run by the command line, lands next to the synthetic ones.
+    const smoke = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', join(work, 'cache'), '--no-progress']);
+    expect(smoke.code, smoke.stderr).toBe(0);
     writeManifests(methods, [
       syntheticManifest('magnitude-global', { name: 'Global magnitude' }),
       syntheticManifest('snip', { name: 'SNIP' }),
@@ -165,6 +169,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'task.png'), fullPage: true });
     expect(statSync(join(screenshotDir, 'task.png')).size).toBeGreaterThan(20_000);
+    await page.close();
+  }, 60_000);
+
+  it('renders the smoke suite\'s real records: its task pages and a screenshot', async () => {
+    expect(pages).toContain('tasks/mnist-lenet300-tiny-v1.html');
+    expect(pages).toContain('tasks/planted-circle-tiny-v1.html');
+    const { page, problems } = await open(`${base}tasks/mnist-lenet300-tiny-v1.html`);
+    expect(problems).toEqual([]);
+    expect(await page.locator('#ranking table tbody tr').count()).toBe(2);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'smoke-task.png'), fullPage: true });
+    expect(statSync(join(screenshotDir, 'smoke-task.png')).size).toBeGreaterThan(20_000);
     await page.close();
   }, 60_000);
 

@@ -1,0 +1,137 @@
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import { largestMask } from './largest.ts';
+
+type Scope = 'global' | 'layerwise';
+
+/**
+ * Iterative magnitude pruning with rewinding to initialisation (Frankle & Carbin 2019): train,
+ * remove the smallest-magnitude surviving weights, reset the survivors to their initial values,
+ * repeat. Each full round removes `rate` of the surviving weights (`outputLayerRate` in the last
+ * prunable layer when layerwise); rounds continue while a full round would still keep more than
+ * the target, and the last round prunes exactly to it. Returns the masks with the weights at
+ * initialisation; the harness then trains the ticket.
+ */
+export function prune(ctx: PruneContext): PruneResult {
+  const settings = readSettings(ctx);
+  const names = [...ctx.network.prunableNames];
+  const sizes = names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1));
+  const rounds =
+    settings.scope === 'global'
+      ? globalRoundPlan(ctx.target.totalPrunable, settings.rate, ctx.target.keepCount).map((kept) => [kept])
+      : layerwiseRoundPlan(sizes, layerRates(names.length, settings.rate, settings.outputLayerRate), ctx.target.keepCount);
+
+  for (const kept of rounds) {
+    ctx.train({ epochs: settings.epochs });
+    ctx.setMasks(magnitudeMasks(ctx.network.getWeights(names), ctx.network.getMasks(), names, kept, settings.scope));
+    ctx.rewind('init');
+  }
+  return { masks: ctx.network.getMasks() };
+}
+
+/**
+ * Total weights kept after each round under global pruning: round(total·(1 − rate)^r) while that
+ * is above `keepCount`, then `keepCount`. Rounds that would remove nothing are skipped.
+ */
+export function globalRoundPlan(total: number, rate: number, keepCount: number): number[] {
+  return layerwiseRoundPlan([total], [rate], keepCount).map(([kept]) => kept);
+}
+
+/**
+ * Weights kept per layer after each round: full round r keeps round(n_l·(1 − p_l)^r) in layer l.
+ * Full rounds continue while their total stays above `keepCount`; the round that would reach or
+ * pass it is replaced by a partial one that removes exactly the remaining excess, shared between
+ * the layers in proportion to what the full round would remove from each (largest remainders,
+ * ties to the earlier layer). Rounds that would remove nothing are skipped.
+ */
+export function layerwiseRoundPlan(sizes: number[], rates: number[], keepCount: number): number[][] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (!Number.isInteger(keepCount) || keepCount < 0 || keepCount > total) throw new Error(`imp: cannot keep ${keepCount} of ${total} weights`);
+  const neverPruned = sizes.reduce((sum, size, l) => sum + (rates[l] === 0 ? size : 0), 0);
+  if (keepCount < neverPruned) throw new Error(`imp: layers with pruning rate 0 hold ${neverPruned} weights, more than the ${keepCount} to keep`);
+
+  const plan: number[][] = [];
+  let previous = [...sizes];
+  let previousTotal = total;
+  for (let round = 1; previousTotal > keepCount; round++) {
+    const full = sizes.map((size, l) => Math.round(size * (1 - rates[l]) ** round));
+    const fullTotal = full.reduce((a, b) => a + b, 0);
+    if (fullTotal > keepCount) {
+      if (fullTotal < previousTotal) {
+        plan.push(full);
+        previous = full;
+        previousTotal = fullTotal;
+      }
+      continue;
+    }
+    const removals = previous.map((kept, l) => kept - full[l]);
+    const shares = shareByLargestRemainder(previousTotal - keepCount, removals);
+    plan.push(previous.map((kept, l) => kept - shares[l]));
+    break;
+  }
+  return plan;
+}
+
+/** Splits `amount` (≤ Σ weights) into integers proportional to `weights`, largest remainders first. */
+function shareByLargestRemainder(amount: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (amount * w) / sum);
+  const shares = exact.map(Math.floor);
+  const order = exact.map((_, l) => l).sort((a, b) => exact[b] - shares[b] - (exact[a] - shares[a]) || a - b);
+  let left = amount - shares.reduce((a, b) => a + b, 0);
+  for (const l of order) {
+    if (left === 0) break;
+    shares[l]++;
+    left--;
+  }
+  return shares;
+}
+
+/** Per-layer rates: `rate` everywhere except the last prunable layer (the output layer). */
+export function layerRates(layerCount: number, rate: number, outputLayerRate: number): number[] {
+  return Array.from({ length: layerCount }, (_, l) => (l === layerCount - 1 ? outputLayerRate : rate));
+}
+
+/** Keeps the largest surviving |θ|: `kept[l]` per layer, or `kept[0]` over all layers together. */
+export function magnitudeMasks(weights: WeightMap, masks: MaskMap, names: string[], kept: number[], scope: Scope): MaskMap {
+  if (scope === 'layerwise') {
+    return Object.fromEntries(names.map((name, l) => [name, largestMask(weights[name].map(Math.abs), kept[l], masks[name])]));
+  }
+  const total = names.reduce((sum, name) => sum + weights[name].length, 0);
+  const magnitudes = new Float32Array(total);
+  const survivors = new Float32Array(total);
+  let offset = 0;
+  for (const name of names) {
+    magnitudes.set(weights[name].map(Math.abs), offset);
+    survivors.set(masks[name], offset);
+    offset += weights[name].length;
+  }
+  const flat = largestMask(magnitudes, kept[0], survivors);
+  const out: MaskMap = {};
+  offset = 0;
+  for (const name of names) {
+    out[name] = flat.slice(offset, offset + weights[name].length);
+    offset += weights[name].length;
+  }
+  return out;
+}
+
+interface Settings {
+  scope: Scope;
+  rate: number;
+  outputLayerRate: number;
+  epochs: number;
+}
+
+function readSettings(ctx: PruneContext): Settings {
+  const { scope, rate, outputLayerRate, epochs } = ctx.hyperparameters;
+  if (scope !== 'global' && scope !== 'layerwise') throw new Error(`imp: hyperparameter scope must be 'global' or 'layerwise', got ${scope}`);
+  if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) throw new Error(`imp: hyperparameter rate must be in (0, 1), got ${rate}`);
+  if (typeof outputLayerRate !== 'number' || !(outputLayerRate >= 0 && outputLayerRate < 1)) throw new Error(`imp: hyperparameter outputLayerRate must be in [0, 1), got ${outputLayerRate}`);
+  return { scope, rate, outputLayerRate, epochs: trainingEpochs(ctx, epochs) };
+}
+
+function trainingEpochs(ctx: PruneContext, value: unknown): number {
+  if (value === 'recipe.epochs') return ctx.recipe.epochs;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  throw new Error(`imp: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${value}`);
+}

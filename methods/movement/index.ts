@@ -1,0 +1,68 @@
+import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
+import { largestMask } from './largest.ts';
+
+/**
+ * Movement pruning (Sanh et al. 2020), hard top-k variant. From the trained dense network, trains
+ * on with the harness's loop while accumulating the movement score S = −Σ_t (∂L/∂W)_t ⊙ W_t of
+ * every prunable weight, and after each step masks every layer to the top-k of S with the paper's
+ * cubic sparsity schedule (warm-up dense, then cubic, then a cool-down at the target). Returns S:
+ * the harness keeps each layer's top round((1 − s)·n) scores.
+ */
+export function prune(ctx: PruneContext): PruneResult {
+  const settings = readSettings(ctx);
+  const names = [...ctx.network.prunableNames];
+  // W_t is the value before step t's update: the weights the step's gradient was taken at.
+  let weightsBeforeStep = ctx.network.getWeights(names);
+  const scores: WeightMap = Object.fromEntries(names.map((name) => [name, new Float32Array(weightsBeforeStep[name].length)]));
+
+  ctx.train({
+    epochs: settings.epochs,
+    afterStep: (info: StepInfo) => {
+      for (const name of names) accumulateMovement(scores[name], info.gradients[name].dataSync(), weightsBeforeStep[name]);
+      const sparsity = movementSparsity(info.step, info.totalSteps, ctx.target.sparsity, Math.round(settings.initialWarmupFraction * info.totalSteps), Math.round(settings.finalWarmupFraction * info.totalSteps));
+      if (sparsity > 0) ctx.setMasks(topScoreMasks(scores, names, sparsity));
+      weightsBeforeStep = ctx.network.getWeights(names);
+    },
+  });
+  return { scores };
+}
+
+/** S ← S − g ⊙ W. */
+export function accumulateMovement(scores: Float32Array, gradient: ArrayLike<number>, weights: ArrayLike<number>): void {
+  for (let i = 0; i < scores.length; i++) scores[i] -= gradient[i] * weights[i];
+}
+
+/**
+ * Sparsity at a step (1-based) of Sanh et al.'s schedule: 0 for the first `initialWarmup` steps,
+ * s_f for the last `finalWarmup`, and s_f·(1 − (1 − p)³) in between, p the fraction of that span done.
+ */
+export function movementSparsity(step: number, totalSteps: number, finalSparsity: number, initialWarmup: number, finalWarmup: number): number {
+  if (step <= initialWarmup) return 0;
+  if (step > totalSteps - finalWarmup) return finalSparsity;
+  const progress = (step - initialWarmup) / (totalSteps - initialWarmup - finalWarmup);
+  return finalSparsity * (1 - (1 - progress) ** 3);
+}
+
+/** Each layer keeps its n − round(s·n) highest scores, pruned weights included (the paper's Top_v(S)). */
+export function topScoreMasks(scores: WeightMap, names: string[], sparsity: number): MaskMap {
+  return Object.fromEntries(names.map((name) => [name, largestMask(scores[name], scores[name].length - Math.round(sparsity * scores[name].length))]));
+}
+
+interface Settings {
+  epochs: number;
+  initialWarmupFraction: number;
+  finalWarmupFraction: number;
+}
+
+function readSettings(ctx: PruneContext): Settings {
+  const { epochs, initialWarmupFraction, finalWarmupFraction } = ctx.hyperparameters;
+  if (typeof initialWarmupFraction !== 'number' || typeof finalWarmupFraction !== 'number' || !(initialWarmupFraction >= 0 && finalWarmupFraction >= 0 && initialWarmupFraction + finalWarmupFraction < 1)) {
+    throw new Error(`movement: hyperparameters initialWarmupFraction and finalWarmupFraction must be ≥ 0 with a sum below 1, got ${initialWarmupFraction} and ${finalWarmupFraction}`);
+  }
+  let trainingEpochs: number;
+  if (epochs === 'recipe.fineTuneEpochs') trainingEpochs = ctx.recipe.fineTuneEpochs;
+  else if (epochs === 'recipe.epochs') trainingEpochs = ctx.recipe.epochs;
+  else if (typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1) trainingEpochs = epochs;
+  else throw new Error(`movement: hyperparameter epochs must be a positive integer, 'recipe.fineTuneEpochs' or 'recipe.epochs', got ${epochs}`);
+  return { epochs: trainingEpochs, initialWarmupFraction, finalWarmupFraction };
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
+import { kaimingUniformScores, prune, trainScores } from './index.ts';
+import { largestMask } from './largest.ts';
+
+const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
+const names = ['fc1/kernel', 'fc2/kernel'];
+const shapes = { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] };
+
+// No preactivation of the four tiny points is near 0 under the starting mask.
+const weights: WeightMap = {
+  'fc1/kernel': Float32Array.from([0.5, -0.3, 0.8, -0.6, 0.9, 0.2]),
+  'fc1/bias': Float32Array.from([0.15, -0.2, 0.05]),
+  'fc2/kernel': Float32Array.from([0.7, -0.4, -0.5, 0.6, 0.3, 0.9]),
+  'fc2/bias': Float32Array.from([0, 0.1]),
+};
+
+// At s = 0.5 each layer keeps 3: fc1 |s| 0.5 (0), 0.4 (2), 0.31 (1) over 0.305 (4), 0.3 (3);
+// fc2 0.6 (0), 0.45 (4), 0.3 (2) over 0.28 (1), 0.25 (5), 0.2 (3).
+const initialScores: WeightMap = {
+  'fc1/kernel': Float32Array.from([0.5, 0.31, -0.4, 0.3, 0.305, 0.1]),
+  'fc2/kernel': Float32Array.from([0.6, 0.28, 0.3, -0.2, 0.45, 0.25]),
+};
+
+const data = tinyClassificationData();
+const xs = [0, 1, 2, 3].map((i) => [data.x[2 * i], data.x[2 * i + 1]]);
+const labels = [...data.y];
+
+/** ∂L/∂K of the mean softmax cross-entropy of the 2-3-2 ReLU MLP at kernels K (fc1 [i·3 + j], fc2 [j·2 + k]), in float64. */
+function kernelGradients(k1: number[], k2: number[]): Record<string, number[]> {
+  const b1 = weights['fc1/bias'];
+  const b2 = weights['fc2/bias'];
+  const g1 = new Array<number>(6).fill(0);
+  const g2 = new Array<number>(6).fill(0);
+  xs.forEach((x, b) => {
+    const z = [0, 1, 2].map((j) => x[0] * k1[j] + x[1] * k1[3 + j] + b1[j]);
+    const h = z.map((v) => Math.max(v, 0));
+    const logits = [0, 1].map((k) => h[0] * k2[k] + h[1] * k2[2 + k] + h[2] * k2[4 + k] + b2[k]);
+    const e = logits.map((v) => Math.exp(v - Math.max(...logits)));
+    const d = [0, 1].map((k) => (e[k] / (e[0] + e[1]) - (labels[b] === k ? 1 : 0)) / xs.length);
+    for (let j = 0; j < 3; j++) {
+      for (let k = 0; k < 2; k++) g2[2 * j + k] += h[j] * d[k];
+      const back = z[j] > 0 ? d[0] * k2[2 * j] + d[1] * k2[2 * j + 1] : 0;
+      for (let i = 0; i < 2; i++) g1[3 * i + j] += x[i] * back;
+    }
+  });
+  return { 'fc1/kernel': g1, 'fc2/kernel': g2 };
+}
+
+const asLists = (masks: Record<string, ArrayLike<number>>) => names.map((n) => [...masks[n]]);
+
+describe('edge-popup', () => {
+  it('keeps the largest values, ties to the lowest index, as the harness does', () => {
+    const values = Float32Array.from({ length: 24 }, (_, i) => (i * 5) % 3);
+    for (const keep of [0, 7, 8, 9, 24]) {
+      const reference = masksFromScores({ w: values }, ['w'], { w: [24] }, 1 - keep / 24, 'layerwise').w;
+      expect([...largestMask(values, keep)]).toEqual([...reference]);
+    }
+  });
+
+  it('with no optimisation step returns the top-k |scores| of the initialisation', async () => {
+    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
+    const scores = trainScores(ctx, initialScores, { recipe: {}, steps: 0, weightDecay: 0 });
+    network.dispose();
+    expect(asLists(scores)).toEqual(asLists(initialScores));
+    const magnitudes = Object.fromEntries(names.map((n) => [n, scores[n].map(Math.abs)]));
+    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise'))).toEqual([[1, 1, 1, 0, 0, 0], [1, 0, 1, 0, 1, 0]]);
+  });
+
+  it('takes one SGD step on the scores with the straight-through gradient sign(s)·(∂L/∂W′ ⊙ W)', async () => {
+    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
+    // One full-batch step (batch 4 = the four tiny points) at learning rate 1.
+    const scores = trainScores(ctx, initialScores, { recipe: { optimizer: 'sgd', learningRate: 1, batchSize: 4, schedule: { kind: 'constant' } }, steps: 1, weightDecay: 0 });
+    network.dispose();
+
+    const mask0 = { 'fc1/kernel': [1, 1, 1, 0, 0, 0], 'fc2/kernel': [1, 0, 1, 0, 1, 0] };
+    const effective = (n: string) => [...weights[n]].map((w, i) => w * mask0[n as keyof typeof mask0][i]);
+    const gradient = kernelGradients(effective('fc1/kernel'), effective('fc2/kernel'));
+    const expected: Record<string, number[]> = {};
+    for (const n of names) expected[n] = [...initialScores[n]].map((s, i) => s - Math.sign(s) * gradient[n][i] * weights[n][i]);
+    for (const n of names) scores[n].forEach((s, i) => expect(s).toBeCloseTo(expected[n][i], 6));
+    // The pruned fc1[4] and fc2[1] pop up over fc1[1] and fc2[2]: |s| 0.331 > 0.327 and 0.318 > 0.306.
+    const magnitudes = Object.fromEntries(names.map((n) => [n, scores[n].map(Math.abs)]));
+    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise'))).toEqual([[1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0]]);
+  });
+
+  it('never trains the weights and keeps round((1 − s)·n) of every layer', async () => {
+    for (const sparsity of [0.3, 0.5, 0.8]) {
+      const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters: { epochs: 3 } });
+      const spy: PruneContext = {
+        ...ctx,
+        train: () => {
+          throw new Error('edge-popup must not train the weights');
+        },
+      };
+      const result = (await prune(spy)) as PruneResult;
+      const after = network.getWeights();
+      network.dispose();
+      if (!('scores' in result)) throw new Error('edge-popup must return scores');
+      for (const name of Object.keys(weights)) expect([...after[name]]).toEqual([...weights[name]]);
+      // Kaiming-uniform scores start within 1/√fan_in (fan-in 2 and 3) and move by small steps.
+      expect(Math.max(...result.scores['fc1/kernel'])).toBeLessThan(1);
+      const masks = masksFromScores(result.scores, names, shapes, sparsity, manifest.scope);
+      for (const name of names) expect(countKept(masks, [name])).toBe(keepCountFor(6, sparsity));
+    }
+  });
+
+  it('draws the initial scores from the seeded generator, within ±1/√fan_in', async () => {
+    const draw = async (seed: number) => {
+      const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest, seed });
+      const scores = trainScores(ctx, kaimingUniformScores(ctx), { recipe: {}, steps: 0, weightDecay: 0 });
+      network.dispose();
+      return scores;
+    };
+    const first = await draw(1);
+    expect(asLists(await draw(1))).toEqual(asLists(first));
+    expect(asLists(await draw(2))).not.toEqual(asLists(first));
+    expect(first['fc1/kernel'].every((s) => Math.abs(s) <= 1 / Math.sqrt(2))).toBe(true);
+    expect(first['fc2/kernel'].every((s) => Math.abs(s) <= 1 / Math.sqrt(3))).toBe(true);
+  });
+});

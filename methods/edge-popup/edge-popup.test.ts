@@ -50,7 +50,7 @@ function kernelGradients(k1: number[], k2: number[]): Record<string, number[]> {
   return { 'fc1/kernel': g1, 'fc2/kernel': g2 };
 }
 
-const asLists = (masks: Record<string, ArrayLike<number>>) => names.map((n) => [...masks[n]]);
+const asLists = (masks: Record<string, Float32Array | number[]>) => names.map((n) => [...masks[n]]);
 
 describe('edge-popup', () => {
   it('keeps the largest values, ties to the lowest index, as the harness does', () => {

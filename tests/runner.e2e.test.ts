@@ -93,6 +93,21 @@ describe('prunebench run (end to end, smoke suite)', () => {
     expect(records(results)).toHaveLength(10);
   });
 
+  it('stops cleanly on Ctrl-C (SIGINT): exit 130, finished records kept, no partial file', async () => {
+    const { results, cache } = fresh();
+    const child = startPrunebench(['run', '--suite', 'smoke', '--workers', '1', '--results', results, '--cache', cache, '--no-progress']);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    await waitFor(() => records(results).length >= 2, 240_000);
+    child.kill('SIGINT');
+    const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? -1)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted: stopping workers; finished records are kept, rerun to resume/);
+    expect(filesUnder(results).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(records(results).length).toBeLessThan(10);
+    expect(prunebench(['validate', results, '--results', results]).code).toBe(0);
+  });
+
   it('records a failure for the job whose worker is killed, and finishes the rest', async () => {
     const { results, cache } = fresh();
     const child = startPrunebench(['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', results, '--cache', cache, '--no-progress']);

@@ -1,0 +1,33 @@
+import { relative } from 'node:path';
+import { methodsDir } from '../../methods/registry.ts';
+import { scaffoldMethod, ScaffoldError } from '../scaffold/scaffold.ts';
+
+export interface NewMethodOptions {
+  /** Methods directory (default: the project's methods/). */
+  dir?: string;
+}
+
+export async function newMethodCommand(id: string, opts: NewMethodOptions, print: (line: string) => void = console.log, error: (line: string) => void = console.error): Promise<number> {
+  let result;
+  try {
+    result = scaffoldMethod(id, opts.dir ?? methodsDir);
+  } catch (e) {
+    if (!(e instanceof ScaffoldError)) throw e;
+    error(`prunebench new-method: ${e.message}`);
+    return 1;
+  }
+  const shown = (file: string) => {
+    const rel = relative(process.cwd(), file);
+    return rel && !rel.startsWith('..') ? rel : file;
+  };
+  print(`created ${shown(result.dir)}/`);
+  for (const file of result.files) print(`  ${shown(file)}`);
+  print('');
+  print('next (CONTRIBUTING.md walks through each step):');
+  print(`  1. fill in the TODOs in manifest.json (name, description, when, scope, needs, paper)`);
+  print(`  2. replace the placeholder score in index.ts`);
+  print(`  3. update the golden test with masks worked out by hand:  npx vitest run ${shown(result.dir)}`);
+  print(`  4. npx prunebench run --suite quick --methods ${id}`);
+  print(`  5. npx prunebench validate`);
+  return 0;
+}

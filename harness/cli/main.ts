@@ -7,6 +7,7 @@ import { reportCommand } from './report-command.ts';
 import { plantedCommand } from '../../planted/cli.ts';
 import { defaultWorkerCount } from '../run/runner.ts';
 import { siteBuildCommand } from './site-command.ts';
+import { newMethodCommand } from './new-method-command.ts';
 
 const DEFAULT_RESULTS = 'results';
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
@@ -76,6 +77,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--release <label>', 'release label (default: the vX.Y.Z tag at a clean HEAD, else "unreleased")')
     .option('--releases', 'also render every vX.Y.Z git tag that holds results into <out>/vX.Y.Z/')
     .action(async (o) => setExit(await siteBuildCommand(o)));
+
+  program
+    .command('new-method')
+    .description('Scaffold methods/<id>/ for a submission: manifest, index.ts with a placeholder score, golden test')
+    .argument('<id>', 'method id: lowercase letters, digits, hyphens')
+    .option('--dir <dir>', 'methods directory (default: the project\'s methods/)')
+    .action(async (id: string, o) => setExit(await newMethodCommand(id, o)));
 
   return program;
 }

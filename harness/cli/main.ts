@@ -8,6 +8,7 @@ import { plantedCommand } from '../../planted/cli.ts';
 import { defaultWorkerCount } from '../run/runner.ts';
 import { siteBuildCommand } from './site-command.ts';
 import { newMethodCommand } from './new-method-command.ts';
+import { DEFAULT_BASE } from '../validate/history.ts';
 
 const DEFAULT_RESULTS = 'results';
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
@@ -47,6 +48,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Validate manifests, suites and records against their schemas and each other')
     .argument('[paths...]', 'files or directories (default: methods/ and results/)')
     .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--base <ref>', `git ref to check the results history against: records removed or changed since the merge base need results/notes/<id>.md (default: ${DEFAULT_BASE} when it exists)`)
     .action(async (paths: string[], o) => setExit(await validateCommand(paths, o)));
 
   program

@@ -3,9 +3,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { checkManifest, checkRecords, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
 import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
+import { checkHistory } from '../validate/history.ts';
 
 export interface ValidateOptions {
   results: string;
+  /** Git ref whose merge base the results history is checked against. */
+  base?: string;
 }
 
 export function formatProblem(p: Problem): string {
@@ -32,6 +35,10 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !f.includes(`${join('results', 'schema')}`));
   const { problems: recordProblems, records } = checkRecords(recordFiles, { resultsDir, methodHashes });
   problems.push(...recordProblems);
+
+  const history = await checkHistory({ resultsDir, base: opts.base });
+  problems.push(...history.problems);
+  for (const note of history.notes) print(`note: ${note}`);
 
   for (const p of problems) print(formatProblem(p));
   const errors = problems.filter((p) => p.severity === 'error').length;

@@ -1,0 +1,154 @@
+/**
+ * Result history: committed records are append-only. A record that was at the merge base with the
+ * base branch (e.g. origin/main) and is now removed or changed is an error, unless the change comes
+ * with a note `results/notes/<record-id>.md` that is new since the merge base and says why.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { canonicalJson } from '../jobs/spec.ts';
+import type { Problem } from './checks.ts';
+
+export const DEFAULT_BASE = 'origin/main';
+
+export interface HistoryOptions {
+  resultsDir: string;
+  /** Base ref; default DEFAULT_BASE when it exists, else the check is skipped with a note. */
+  base?: string;
+}
+
+export interface HistoryOutcome {
+  problems: Problem[];
+  /** What was compared, or why nothing was. */
+  notes: string[];
+}
+
+interface ChangedRecord {
+  /** Repository-relative path. */
+  path: string;
+  kind: 'removed' | 'changed';
+  recordId: string;
+  details: string;
+}
+
+function nearestExistingDir(dir: string): string {
+  let current = resolve(dir);
+  while (!existsSync(current)) current = resolve(current, '..');
+  return current;
+}
+
+async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
+  // simple-git resolves a failed command that printed nothing, so judge by the output.
+  try {
+    return (await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+async function fileAt(git: SimpleGit, rev: string, path: string): Promise<string | null> {
+  try {
+    return await git.show([`${rev}:${path}`]);
+  } catch {
+    return null;
+  }
+}
+
+function parse(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(data: unknown): data is { id: string } & Record<string, unknown> {
+  return typeof data === 'object' && data !== null && 'schemaVersion' in data && typeof (data as { id?: unknown }).id === 'string';
+}
+
+/** JSON paths where two documents differ (at most `limit`). */
+function differingPaths(a: unknown, b: unknown, path = '', limit = 3, out: string[] = []): string[] {
+  if (out.length >= limit) return out;
+  const bothObjects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b);
+  if (!bothObjects) {
+    if (canonicalJson(a ?? null) !== canonicalJson(b ?? null)) out.push(`${path || '/'}: ${JSON.stringify(a)} → ${JSON.stringify(b)}`);
+    return out;
+  }
+  const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
+  for (const key of keys) differingPaths((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}/${key}`, limit, out);
+  return out;
+}
+
+/** Compares the results directory in the working tree with the merge base of HEAD and the base ref. */
+export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome> {
+  const resultsDir = resolve(opts.resultsDir);
+  const problems: Problem[] = [];
+  const skip = (why: string): HistoryOutcome => ({ problems, notes: [`history check skipped: ${why}`] });
+  const fail = (message: string): HistoryOutcome => {
+    problems.push({ file: resultsDir, path: '(root)', message, severity: 'error' });
+    return { problems, notes: [] };
+  };
+
+  const probe = simpleGit(nearestExistingDir(resultsDir));
+  if (!(await probe.checkIsRepo().catch(() => false))) return skip(`${resultsDir} is not in a git repository`);
+  const root = realpathSync((await probe.revparse(['--show-toplevel'])).trim());
+  const git = simpleGit(root);
+  const existing = nearestExistingDir(resultsDir);
+  const resultsRel = relative(root, join(realpathSync(existing), relative(existing, resultsDir))).split(sep).join('/');
+  if (resultsRel.startsWith('..')) return skip(`${resultsDir} is outside the repository at ${root}`);
+
+  let base = opts.base;
+  if (base === undefined) {
+    if (!(await refExists(git, DEFAULT_BASE))) return skip(`no --base given and ${DEFAULT_BASE} does not exist`);
+    base = DEFAULT_BASE;
+  } else if (!(await refExists(git, base))) {
+    return fail(`--base ${base}: no such commit or ref (fetch it first, e.g. git fetch origin main)`);
+  }
+  const mergeBase = (await git.raw(['merge-base', base, 'HEAD']).catch(() => '')).trim();
+  if (!mergeBase) return fail(`HEAD and ${base} have no merge base (a shallow clone? fetch the full history, e.g. actions/checkout with fetch-depth: 0)`);
+
+  const scope = resultsRel === '' ? '.' : resultsRel;
+  const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
+  // Working tree against the merge base, so uncommitted edits are judged too.
+  const diff = await git.raw(['diff', '--no-renames', '--name-status', '-z', mergeBase, '--', scope]);
+  const fields = diff.split('\0').filter(Boolean);
+  const changed: ChangedRecord[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const status = fields[i];
+    const path = fields[i + 1];
+    if (!path.endsWith('.json') || path.startsWith(`${prefix}schema/`) || status.startsWith('A')) continue;
+    const before = parse(await fileAt(git, mergeBase, path));
+    if (!isRecord(before)) continue;
+    const absolute = join(root, path);
+    if (status.startsWith('D') || !existsSync(absolute)) {
+      changed.push({ path, kind: 'removed', recordId: before.id, details: '' });
+      continue;
+    }
+    const after = parse(readFileSync(absolute, 'utf8'));
+    // Re-formatting is not a change; only the parsed content counts.
+    if (after !== undefined && canonicalJson(after) === canonicalJson(before)) continue;
+    const details = after === undefined ? 'no longer parses as JSON' : differingPaths(before, after).join('; ');
+    changed.push({ path, kind: 'changed', recordId: before.id, details });
+  }
+
+  let explained = 0;
+  for (const c of changed) {
+    const notePath = `${prefix}notes/${c.recordId}.md`;
+    const noteFile = join(root, notePath);
+    const noteIsNew = existsSync(noteFile) && (await fileAt(git, mergeBase, notePath)) === null;
+    if (noteIsNew && readFileSync(noteFile, 'utf8').trim() !== '') {
+      explained++;
+      continue;
+    }
+    const what = c.kind === 'removed' ? 'removed' : `changed (${c.details})`;
+    problems.push({
+      file: join(root, c.path),
+      path: '(root)',
+      message: `record ${c.recordId} was ${what} relative to ${base} (merge base ${mergeBase.slice(0, 12)}); committed records are append-only: add ${notePath} explaining why, or restore the record`,
+      severity: 'error',
+    });
+  }
+  const summary = `history: results compared with ${base} at merge base ${mergeBase.slice(0, 12)}: ${changed.length} records removed or changed, ${explained} explained by notes`;
+  return { problems, notes: [summary] };
+}

@@ -9,6 +9,7 @@ import { defaultWorkerCount } from '../run/runner.ts';
 import { siteBuildCommand } from './site-command.ts';
 import { newMethodCommand } from './new-method-command.ts';
 import { DEFAULT_BASE } from '../validate/history.ts';
+import { DEFAULT_TOLERANCE, parseSeed, parseTolerance, verifyCommand } from './verify-command.ts';
 
 const DEFAULT_RESULTS = 'results';
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
@@ -86,6 +87,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<id>', 'method id: lowercase letters, digits, hyphens')
     .option('--dir <dir>', 'methods directory (default: the project\'s methods/)')
     .action(async (id: string, o) => setExit(await newMethodCommand(id, o)));
+
+  program
+    .command('verify')
+    .description('Re-run a seeded sample of recorded jobs and compare every metric: identical on the same backend, within --tolerance on another')
+    .option('--sample <n>', 'how many ok records to re-run', parsePositiveInt('--sample'), 3)
+    .option('--seed <s>', 'seed of the sample (the same seed picks the same records)', parseSeed, 0)
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--tolerance <x>', 'allowed |difference| / max(1, |value|) when the backends differ', parseTolerance, DEFAULT_TOLERANCE)
+    .option('--workers <n>', 'worker processes', parsePositiveInt('--workers'))
+    .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
+    .action(async (o) => setExit(await verifyCommand(o)));
 
   return program;
 }

@@ -8,6 +8,7 @@ import { largestMask } from './largest.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
+const shapes = { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] };
 
 // Twelve distinct magnitudes. fc1 by |θ|: 0.9 (0), 0.7 (3), 0.5 (2), 0.3 (4), 0.1 (1), 0.05 (5);
 // fc2: 0.8 (3), 0.6 (0), 0.45 (4), 0.25 (1), 0.15 (5), 0.04 (2).
@@ -37,8 +38,8 @@ async function runImpRewind(sparsity: number, hyperparameters: Record<string, st
   };
   try {
     const result = (await prune(spy)) as PruneResult;
-    if (!('masks' in result)) throw new Error('imp-rewind must return masks');
-    return { masks: result.masks, log, after: network.getWeights() };
+    if (!('scores' in result)) throw new Error('imp-rewind must return scores');
+    return { masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope), log, after: network.getWeights() };
   } finally {
     network.dispose();
   }
@@ -104,11 +105,12 @@ describe('imp-rewind', () => {
     expect(asLists(masks)).toEqual([[1, 0, 0, 1, 0, 0], [1, 1, 0, 1, 1, 0]]);
   });
 
-  it('hits the target count exactly', async () => {
+  it("hits the target count exactly with the last round's mask", async () => {
     for (const scope of ['layerwise', 'global']) {
       for (const sparsity of [0.25, 0.6, 0.9]) {
-        const { masks } = await runImpRewind(sparsity, { scope });
+        const { masks, log } = await runImpRewind(sparsity, { scope });
         expect(countKept(masks, names)).toBe(keepCountFor(12, sparsity));
+        expect(asLists(masks)).toEqual(asLists(log.masks[log.masks.length - 1]));
       }
     }
   });

@@ -9,8 +9,8 @@ const REWIND_POINT = 'rewind';
  * Iterative magnitude pruning with rewinding (Frankle et al. 2020): as IMP, but the surviving
  * weights are reset to their values after k steps of the first (dense) training run rather than
  * to initialisation. k is `rewindSteps`, or when that is 0, `rewindEpochFraction` of the first
- * epoch's steps. Returns the masks with the weights at the rewind point; the harness then trains
- * the subnetwork from there.
+ * epoch's steps. Leaves the weights at the rewind point (the harness then trains the subnetwork
+ * from there) and returns survival scores (see `survivalScores`).
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);
@@ -30,14 +30,19 @@ export function prune(ctx: PruneContext): PruneResult {
       saved = true;
     }
   };
+  const survival = startSurvival(ctx.network.getWeights(names), names);
   for (const [round, kept] of rounds.entries()) {
     ctx.train({ epochs: settings.epochs, afterStep: round === 0 ? saveRewindPoint : undefined });
     if (rewindStep !== 0 && !saved) throw new Error(`imp-rewind: the first training ran fewer than the ${rewindStep} steps of the rewind point`);
-    ctx.setMasks(magnitudeMasks(ctx.network.getWeights(names), ctx.network.getMasks(), names, kept, settings.scope));
+    const trained = ctx.network.getWeights(names);
+    const before = ctx.network.getMasks();
+    const after = magnitudeMasks(trained, before, names, kept, settings.scope);
+    recordRound(survival, names, before, after, trained);
+    ctx.setMasks(after);
     // A rewind point at step 0 is initialisation: plain IMP.
     ctx.rewind(rewindStep === 0 ? 'init' : REWIND_POINT);
   }
-  return { masks: ctx.network.getMasks() };
+  return { scores: survivalScores(survival, names) };
 }
 
 /**
@@ -125,6 +130,40 @@ export function magnitudeMasks(weights: WeightMap, masks: MaskMap, names: string
     offset += weights[name].length;
   }
   return out;
+}
+
+interface Survival {
+  /** Pruning rounds each weight has survived. */
+  rounds: WeightMap;
+  /** |θ| when the weight was last ranked (its initial value before any round). */
+  magnitudes: WeightMap;
+}
+
+function startSurvival(weights: WeightMap, names: string[]): Survival {
+  return {
+    rounds: Object.fromEntries(names.map((name) => [name, new Float32Array(weights[name].length)])),
+    magnitudes: Object.fromEntries(names.map((name) => [name, weights[name].map(Math.abs)])),
+  };
+}
+
+function recordRound(survival: Survival, names: string[], before: MaskMap, after: MaskMap, trained: WeightMap): void {
+  for (const name of names) {
+    for (let i = 0; i < before[name].length; i++) {
+      if (before[name][i] === 0) continue;
+      survival.magnitudes[name][i] = Math.abs(trained[name][i]);
+      survival.rounds[name][i] += after[name][i];
+    }
+  }
+}
+
+/**
+ * A weight removed in round r (0-based) scores r + m/(1 + m), m its |θ| when removed; a survivor of
+ * all R rounds scores R + m/(1 + m) with its last trained |θ|. The global top target.keepCount are
+ * exactly the survivors, however the rounds split them across layers, and the 'inverted' control
+ * keeps the weights IMP removed first.
+ */
+export function survivalScores(survival: Survival, names: string[]): WeightMap {
+  return Object.fromEntries(names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]));
 }
 
 interface Settings {

@@ -8,6 +8,7 @@ import { largestMask } from './largest.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
+const shapes = { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] };
 
 // Twelve distinct magnitudes. fc1 by |θ|: 0.9 (0), 0.7 (3), 0.5 (2), 0.3 (4), 0.1 (1), 0.05 (5);
 // fc2: 0.8 (3), 0.6 (0), 0.45 (4), 0.25 (1), 0.15 (5), 0.04 (2).
@@ -41,8 +42,8 @@ async function runImp(sparsity: number, hyperparameters: Record<string, string |
   const result = (await prune(spy)) as PruneResult;
   const after = network.getWeights();
   network.dispose();
-  if (!('masks' in result)) throw new Error('imp must return masks');
-  return { masks: result.masks, log, after };
+  if (!('scores' in result)) throw new Error('imp must return scores');
+  return { scores: result.scores, masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope), log, after };
 }
 
 const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
@@ -93,6 +94,20 @@ describe('imp', () => {
     expect(asLists(masks)).toEqual([[1, 0, 0, 1, 0, 0], [1, 1, 0, 1, 1, 0]]);
   });
 
+  it('scores weights by the rounds they survived, then |θ|, so the inverted control keeps the first removed', async () => {
+    const { scores } = await runImp(0.5);
+    const score = (rounds: number, w: number) => rounds + Math.abs(w) / (1 + Math.abs(w));
+    // fc1 loses 0.05 (5), 0.1 (1), 0.3 (4), 0.5 (2) in rounds 0–3; fc2 loses 0.04 (2) in round 0 and 0.15 (5) in round 2.
+    const expected = [
+      [score(4, 0.9), score(1, 0.1), score(3, 0.5), score(4, 0.7), score(2, 0.3), score(0, 0.05)],
+      [score(4, 0.6), score(4, 0.25), score(0, 0.04), score(4, 0.8), score(4, 0.45), score(2, 0.15)],
+    ];
+    names.forEach((n, l) => scores[n].forEach((s, i) => expect(s).toBeCloseTo(expected[l][i], 6)));
+    // Inverted: the six lowest scores, 0.038 (fc2 2), 0.048 (fc1 5), 1.09 (fc1 1), 2.13 (fc2 5), 2.23 (fc1 4), 3.33 (fc1 2).
+    const negated = Object.fromEntries(names.map((n) => [n, scores[n].map((s) => -s)]));
+    expect(asLists(masksFromScores(negated, names, shapes, 0.5, manifest.scope))).toEqual([[0, 1, 1, 0, 1, 1], [0, 0, 1, 0, 0, 1]]);
+  });
+
   it('with a learning rate of 0 and global scope ranks both layers together (s = 0.5)', async () => {
     const { masks, log } = await runImp(0.5, { scope: 'global' });
     expect(log.trainings).toBe(3);
@@ -105,11 +120,12 @@ describe('imp', () => {
     expect(asLists(masks)).toEqual([[1, 0, 1, 1, 0, 0], [1, 0, 0, 1, 1, 0]]);
   });
 
-  it('hits the target count exactly and leaves the survivors rewound to their initial values', async () => {
+  it("hits the target count exactly with the last round's mask and leaves the survivors rewound to their initial values", async () => {
     for (const scope of ['layerwise', 'global']) {
       for (const sparsity of [0.25, 0.5, 0.75, 0.9]) {
-        const { masks, after } = await runImp(sparsity, { scope }, 0.1);
+        const { masks, after, log } = await runImp(sparsity, { scope }, 0.1);
         expect(countKept(masks, names)).toBe(keepCountFor(12, sparsity));
+        expect(asLists(masks)).toEqual(asLists(log.masks[log.masks.length - 1]));
         for (const name of names) expect([...after[name]]).toEqual([...weights[name]].map((w, i) => (masks[name][i] ? w : 0)));
         expect([...after['fc1/bias']]).toEqual([...weights['fc1/bias']]);
         expect([...after['fc2/bias']]).toEqual([...weights['fc2/bias']]);

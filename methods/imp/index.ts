@@ -8,8 +8,8 @@ type Scope = 'global' | 'layerwise';
  * remove the smallest-magnitude surviving weights, reset the survivors to their initial values,
  * repeat. Each full round removes `rate` of the surviving weights (`outputLayerRate` in the last
  * prunable layer when layerwise); rounds continue while a full round would still keep more than
- * the target, and the last round prunes exactly to it. Returns the masks with the weights at
- * initialisation; the harness then trains the ticket.
+ * the target, and the last round prunes exactly to it. Leaves the weights at initialisation (the
+ * harness then trains the ticket) and returns survival scores (see `survivalScores`).
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);
@@ -20,12 +20,17 @@ export function prune(ctx: PruneContext): PruneResult {
       ? globalRoundPlan(ctx.target.totalPrunable, settings.rate, ctx.target.keepCount).map((kept) => [kept])
       : layerwiseRoundPlan(sizes, layerRates(names.length, settings.rate, settings.outputLayerRate), ctx.target.keepCount);
 
+  const survival = startSurvival(ctx.network.getWeights(names), names);
   for (const kept of rounds) {
     ctx.train({ epochs: settings.epochs });
-    ctx.setMasks(magnitudeMasks(ctx.network.getWeights(names), ctx.network.getMasks(), names, kept, settings.scope));
+    const trained = ctx.network.getWeights(names);
+    const before = ctx.network.getMasks();
+    const after = magnitudeMasks(trained, before, names, kept, settings.scope);
+    recordRound(survival, names, before, after, trained);
+    ctx.setMasks(after);
     ctx.rewind('init');
   }
-  return { masks: ctx.network.getMasks() };
+  return { scores: survivalScores(survival, names) };
 }
 
 /**
@@ -113,6 +118,40 @@ export function magnitudeMasks(weights: WeightMap, masks: MaskMap, names: string
     offset += weights[name].length;
   }
   return out;
+}
+
+interface Survival {
+  /** Pruning rounds each weight has survived. */
+  rounds: WeightMap;
+  /** |θ| when the weight was last ranked (its initial value before any round). */
+  magnitudes: WeightMap;
+}
+
+function startSurvival(weights: WeightMap, names: string[]): Survival {
+  return {
+    rounds: Object.fromEntries(names.map((name) => [name, new Float32Array(weights[name].length)])),
+    magnitudes: Object.fromEntries(names.map((name) => [name, weights[name].map(Math.abs)])),
+  };
+}
+
+function recordRound(survival: Survival, names: string[], before: MaskMap, after: MaskMap, trained: WeightMap): void {
+  for (const name of names) {
+    for (let i = 0; i < before[name].length; i++) {
+      if (before[name][i] === 0) continue;
+      survival.magnitudes[name][i] = Math.abs(trained[name][i]);
+      survival.rounds[name][i] += after[name][i];
+    }
+  }
+}
+
+/**
+ * A weight removed in round r (0-based) scores r + m/(1 + m), m its |θ| when removed; a survivor of
+ * all R rounds scores R + m/(1 + m) with its last trained |θ|. The global top target.keepCount are
+ * exactly the survivors, however the rounds split them across layers, and the 'inverted' control
+ * keeps the weights IMP removed first.
+ */
+export function survivalScores(survival: Survival, names: string[]): WeightMap {
+  return Object.fromEntries(names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]));
 }
 
 interface Settings {

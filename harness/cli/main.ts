@@ -10,6 +10,7 @@ import { siteBuildCommand } from './site-command.ts';
 import { newMethodCommand } from './new-method-command.ts';
 import { DEFAULT_BASE } from '../validate/history.ts';
 import { DEFAULT_TOLERANCE, parseSeed, parseTolerance, verifyCommand } from './verify-command.ts';
+import { citeCommand } from './cite-command.ts';
 
 const DEFAULT_RESULTS = 'results';
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
@@ -98,6 +99,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--workers <n>', 'worker processes', parsePositiveInt('--workers'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
     .action(async (o) => setExit(await verifyCommand(o)));
+
+  program
+    .command('cite')
+    .description('Print the citation of PruneBench and of a leaderboard release, with the papers of the methods in it')
+    .option('--release <tag>', 'a vX.Y.Z release tag (default: the software, and the methods with records in --results)')
+    .option('--format <fmt>', 'bibtex | cff', 'bibtex')
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .action(async (o) => setExit(await citeCommand(o)));
 
   return program;
 }

@@ -108,7 +108,7 @@ describe('prunebench cite', () => {
     expect(code).toBe(0);
     expect(out).not.toContain('@misc{');
     expect(out).toMatch(/not a release; cite a release/);
-    expect(new Cite(out, { forceType: '@bibtex/text' }).data.map((e: { id: string }) => e.id)).toEqual(['prunebench', 'lovelace2020alpha', 'turing2021gamma']);
+    expect((new Cite(out, { forceType: '@bibtex/text' }).data as Array<{ id: string }>).map((e) => e.id)).toEqual(['prunebench', 'lovelace2020alpha', 'turing2021gamma']);
   });
 
   it('rejects an unknown release, listing the known ones, and an unknown format', async () => {

@@ -8,7 +8,7 @@ import { paperSuites } from './papers/index.ts';
 let taskList: TaskDefinition[] | null = null;
 
 export function listTasks(): TaskDefinition[] {
-  taskList ??= [...imageTasks, ...plantedTasks()];
+  taskList ??= [...imageTasks, ...plantedTasks(), ...new Map(paperSuites.flatMap((p) => p.tasks ?? []).map((t) => [t.id, t] as const)).values()];
   return taskList;
 }
 

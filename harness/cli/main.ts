@@ -11,6 +11,7 @@ import { newMethodCommand } from './new-method-command.ts';
 import { DEFAULT_BASE } from '../validate/history.ts';
 import { DEFAULT_TOLERANCE, parseSeed, parseTolerance, verifyCommand } from './verify-command.ts';
 import { citeCommand } from './cite-command.ts';
+import { reproduceCommand } from './reproduce-command.ts';
 
 const DEFAULT_RESULTS = 'results';
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
@@ -107,6 +108,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--format <fmt>', 'bibtex | cff', 'bibtex')
     .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
     .action(async (o) => setExit(await citeCommand(o)));
+
+  program
+    .command('reproduce')
+    .description("Run a paper's suite at CPU scale and check the paper's claims against the results (results/reproductions/<paper>.json)")
+    .argument('[paper]', 'paper id (see --list)')
+    .option('--list', 'list the papers')
+    .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
+    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--cache <dir>', 'dense checkpoint cache', DEFAULT_CACHE)
+    .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
+    .option('--dry-run', 'list the jobs without a record and check the claims on the records there are; write nothing')
+    .option('--no-progress', 'log lines instead of a progress bar')
+    .action(async (paper: string | undefined, o) => setExit(await reproduceCommand(paper, { ...o, progress: o.progress === false ? false : undefined })));
 
   return program;
 }

@@ -1,7 +1,17 @@
-import type { SuiteDefinition } from '../../harness/task-api.ts';
+/** The paper reproductions: each a suite the runner runs, the paper it follows and the claims checked. */
+import { fischer2022 } from './fischer2022.ts';
+import { frankle2019 } from './frankle2019.ts';
+import { han2015 } from './han2015.ts';
+import { lee2019 } from './lee2019.ts';
+import { tanaka2020 } from './tanaka2020.ts';
+import type { PaperSuite } from './types.ts';
 
-export interface PaperSuite {
-  suite: SuiteDefinition;
+export type { Claim, OrderingClaim, PaperReference, PaperSuite, ThresholdClaim, ValueClaim } from './types.ts';
+
+export const paperSuites: PaperSuite[] = [han2015, frankle2019, lee2019, tanaka2020, fischer2022];
+
+export function getPaperSuite(paperId: string): PaperSuite {
+  const found = paperSuites.find((p) => p.paper.id === paperId);
+  if (!found) throw new Error(`unknown paper '${paperId}' (known: ${paperSuites.map((p) => p.paper.id).join(', ')})`);
+  return found;
 }
-
-export const paperSuites: PaperSuite[] = [];

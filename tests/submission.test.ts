@@ -23,6 +23,9 @@ describe('submitting a method (rehearsal in a clone)', () => {
     const clone = join(mkdtempSync(join(tmpdir(), 'pb-submission-')), 'prunebench');
     execFileSync('git', ['clone', '-q', projectRoot, clone]);
     symlinkSync(join(projectRoot, 'node_modules'), join(clone, 'node_modules'));
+    // What a contributor's fork has: origin/main. A clone of a checkout on another branch or a detached HEAD lacks it.
+    const hasOriginMain = spawnSync('git', ['rev-parse', '--verify', '--quiet', 'refs/remotes/origin/main'], { cwd: clone }).status === 0;
+    if (!hasOriginMain) execFileSync('git', ['update-ref', 'refs/remotes/origin/main', 'HEAD'], { cwd: clone });
     const prunebench = (...args: string[]) => inClone(clone, ['bin/prunebench.js', ...args]);
 
     // 1. Scaffold.

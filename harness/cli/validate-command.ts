@@ -4,6 +4,7 @@ import { checkManifest, checkRecords, checkSuite, jsonFilesUnder, type Problem }
 import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
 import { checkHistory } from '../validate/history.ts';
+import { checkReproductionFiles } from '../reproduce/check.ts';
 
 export interface ValidateOptions {
   results: string;
@@ -32,7 +33,10 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   }
 
   const methodHashes = new Map(methodIds().map((id) => [id, methodSourceHash(join(methodsDir, id))]));
-  const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !f.includes(`${join('results', 'schema')}`));
+  const isReproduction = (f: string) => basename(dirname(f)) === 'reproductions';
+  const reproductionFiles = files.filter(isReproduction);
+  problems.push(...checkReproductionFiles(reproductionFiles));
+  const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !isReproduction(f) && !f.includes(`${join('results', 'schema')}`));
   const { problems: recordProblems, records } = checkRecords(recordFiles, { resultsDir, methodHashes });
   problems.push(...recordProblems);
 
@@ -43,6 +47,6 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   for (const p of problems) print(formatProblem(p));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${records.size} records${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
+  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${records.size} records, ${reproductionFiles.length} reproductions${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
   return errors ? 1 : 0;
 }

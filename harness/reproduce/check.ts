@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseJsonFile, SchemaError, schemaProblems } from '../schema/validator.ts';
-import type { Problem } from '../validate/checks.ts';
+import { fromSchema, type Problem } from '../validate/checks.ts';
 import { paperSuites } from '../../suites/papers/index.ts';
 import { summarize, type ReproductionRecord } from './record.ts';
 import { judge } from './verdict.ts';
@@ -16,13 +16,6 @@ const GAP_EPSILON = 1e-9;
 
 function error(file: string, path: string, message: string): Problem {
   return { file, path, message, severity: 'error' };
-}
-
-function fromSchemaMessages(file: string, messages: string[]): Problem[] {
-  return messages.map((m) => {
-    const i = m.indexOf(': ');
-    return error(file, m.slice(0, i), m.slice(i + 2));
-  });
 }
 
 /** Problems in reproduction record files, in the same shape as harness/validate/checks.ts. */
@@ -37,7 +30,7 @@ function checkReproductionFile(file: string): Problem[] {
   } catch (e) {
     return [error(file, '(root)', e instanceof SchemaError ? e.problems.join('; ') : (e as Error).message)];
   }
-  const schema = fromSchemaMessages(file, schemaProblems('reproduction', data));
+  const schema = fromSchema(file, schemaProblems('reproduction', data));
   if (schema.length) return schema;
   const record = data as ReproductionRecord;
   const problems: Problem[] = [];

@@ -16,7 +16,8 @@ export interface Problem {
   severity: 'error' | 'warning';
 }
 
-function fromSchema(file: string, messages: string[]): Problem[] {
+/** Problems from a schema validator's 'path: message' lines. */
+export function fromSchema(file: string, messages: string[]): Problem[] {
   return messages.map((m) => {
     const i = m.indexOf(': ');
     return { file, path: m.slice(0, i), message: m.slice(i + 2), severity: 'error' as const };

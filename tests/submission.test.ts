@@ -86,5 +86,5 @@ describe('submitting a method (rehearsal in a clone)', () => {
     execFileSync('git', ['add', 'methods/my-score'], { cwd: clone });
     const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: clone, encoding: 'utf8' });
     expect(status.trim().split('\n').sort()).toEqual(['A  methods/my-score/index.ts', 'A  methods/my-score/manifest.json', 'A  methods/my-score/my-score.test.ts']);
-  });
+  }, 900_000);
 });

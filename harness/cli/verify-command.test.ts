@@ -114,5 +114,5 @@ describe('prunebench verify (end to end on a tiny job)', () => {
     expect(row.split(/\s{2,}/).slice(1)).toEqual(['metrics.accuracy', String(claimed), String(honest), (honest - claimed).toPrecision(3), 'MISMATCH']);
     expect(caught.stdout).toMatch(/verify: 1 mismatches in 1 of 2 records/);
     expect(readFileSync(file, 'utf8')).toContain(String(claimed));
-  });
+  }, 600_000);
 });

@@ -9,8 +9,8 @@ const REWIND_POINT = 'rewind';
  * Iterative magnitude pruning with rewinding (Frankle et al. 2020): as IMP, but the surviving
  * weights are reset to their values after k steps of the first (dense) training run rather than
  * to initialisation. k is `rewindSteps`, or when that is 0, `rewindEpochFraction` of the first
- * epoch's steps. Leaves the weights at the rewind point (the harness then trains the subnetwork
- * from there) and returns survival scores (see `survivalScores`).
+ * epoch's steps. Leaves every weight at its rewind-point value (the harness masks the subnetwork and
+ * trains it from there) and returns survival scores (see `survivalScores`).
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);
@@ -40,6 +40,10 @@ export function prune(ctx: PruneContext): PruneResult {
     recordRound(survival, names, before, after, trained);
     ctx.setMasks(after);
     // A rewind point at step 0 is initialisation: plain IMP.
+    ctx.rewind(rewindStep === 0 ? 'init' : REWIND_POINT);
+  }
+  if (rounds.length > 0) {
+    liftMasks(ctx, names);
     ctx.rewind(rewindStep === 0 ? 'init' : REWIND_POINT);
   }
   return { scores: survivalScores(survival, names) };
@@ -130,6 +134,15 @@ export function magnitudeMasks(weights: WeightMap, masks: MaskMap, names: string
     offset += weights[name].length;
   }
   return out;
+}
+
+/**
+ * Leaves every weight at its rewind value: the harness applies the returned ticket's mask itself, and
+ * its 'shuffled' and 'inverted' controls keep weights this mask removed, which must not start at 0.
+ */
+function liftMasks(ctx: PruneContext, names: string[]): void {
+  const masks = ctx.network.getMasks();
+  ctx.setMasks(Object.fromEntries(names.map((name) => [name, new Float32Array(masks[name].length).fill(1)])));
 }
 
 interface Survival {

@@ -8,8 +8,8 @@ type Scope = 'global' | 'layerwise';
  * remove the smallest-magnitude surviving weights, reset the survivors to their initial values,
  * repeat. Each full round removes `rate` of the surviving weights (`outputLayerRate` in the last
  * prunable layer when layerwise); rounds continue while a full round would still keep more than
- * the target, and the last round prunes exactly to it. Leaves the weights at initialisation (the
- * harness then trains the ticket) and returns survival scores (see `survivalScores`).
+ * the target, and the last round prunes exactly to it. Leaves every weight at its initial value (the
+ * harness masks and trains the ticket) and returns survival scores (see `survivalScores`).
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);
@@ -30,6 +30,8 @@ export function prune(ctx: PruneContext): PruneResult {
     ctx.setMasks(after);
     ctx.rewind('init');
   }
+  liftMasks(ctx, names);
+  ctx.rewind('init');
   return { scores: survivalScores(survival, names) };
 }
 
@@ -118,6 +120,15 @@ export function magnitudeMasks(weights: WeightMap, masks: MaskMap, names: string
     offset += weights[name].length;
   }
   return out;
+}
+
+/**
+ * Leaves every weight at its rewind value: the harness applies the returned ticket's mask itself, and
+ * its 'shuffled' and 'inverted' controls keep weights this mask removed, which must not start at 0.
+ */
+function liftMasks(ctx: PruneContext, names: string[]): void {
+  const masks = ctx.network.getMasks();
+  ctx.setMasks(Object.fromEntries(names.map((name) => [name, new Float32Array(masks[name].length).fill(1)])));
 }
 
 interface Survival {

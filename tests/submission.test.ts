@@ -61,13 +61,13 @@ describe('submitting a method (rehearsal in a clone)', () => {
     expect(passing.stdout).toMatch(/3 passed/);
     expect(passing.code).toBe(0);
 
-    // 5. Run it (the suite every registered method is in), one sparsity and seed.
-    const run = prunebench('run', '--suite', 'lenet300-methods', '--methods', 'my-score', '--sparsities', '0.9', '--seeds', '0', '--workers', '1', '--no-progress');
+    // 5. Run it on the quick suite's grid, one task and sparsity.
+    const run = prunebench('run', '--suite', 'quick', '--methods', 'my-score', '--tasks', 'mnist-lenet300-small', '--sparsities', '0.9', '--workers', '1', '--no-progress');
     expect(run.stderr).toMatch(/finished: 2 ran, 0 failed, 0 already done/);
     expect(run.code).toBe(0);
     const records = filesUnder(join(clone, 'results', 'runs'));
     expect(records.filter((f) => f.startsWith('mnist-lenet300-small/my-score/'))).toHaveLength(1);
-    const report = prunebench('report', '--suite', 'lenet300-methods', '--format', 'csv');
+    const report = prunebench('report', '--suite', 'quick', '--format', 'csv');
     expect(report.stdout).toMatch(/my-score/);
 
     // 6. Validate, with the history check against the clone's origin/main.

@@ -130,7 +130,7 @@ describe('GitHub Actions workflows', () => {
     expect(calls).toEqual([
       'validate --base origin/${{github.base_ref}}',
       'run --suite smoke --no-progress',
-      'run --suite lenet300-methods --methods ${{steps.changed.outputs.ids}} --no-progress',
+      'run --suite quick --methods ${{steps.changed.outputs.ids}} --no-progress',
       'verify --sample 3 --seed ${{github.event.pull_request.number}}',
       'site build --out site-out',
     ]);

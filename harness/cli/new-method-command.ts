@@ -27,7 +27,7 @@ export async function newMethodCommand(id: string, opts: NewMethodOptions, print
   print(`  1. fill in the TODOs in manifest.json (name, description, when, scope, needs; add a paper block)`);
   print(`  2. replace the placeholder score in index.ts`);
   print(`  3. update the golden test with values worked out by hand:  npx vitest run ${shown(result.dir)}`);
-  print(`  4. npx prunebench run --suite lenet300-methods --methods ${id} --sparsities 0.9 --seeds 0`);
+  print(`  4. npx prunebench run --suite quick --methods ${id}`);
   print(`  5. git fetch origin && npx prunebench validate --base origin/main`);
   print(`  6. open a pull request with ${shown(result.dir)}/ only`);
   return 0;

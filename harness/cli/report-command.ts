@@ -21,13 +21,16 @@ export async function reportCommand(opts: ReportOptions, print: (text: string) =
     return 1;
   }
   const suite = getSuite(opts.suite);
-  const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) });
+  // Every registered method's records on the suite's grid, so a submission run with --methods shows up.
+  const manifests = listMethods().map((m) => m.manifest);
+  const plan = planSuite(suite, { getTask, listMethodManifests: () => manifests }, { methods: manifests.map((m) => m.id) });
   const wanted = new Set([...plan.dense, ...plan.sparse].map(jobId));
   const { records, errors } = new ResultStore(resolve(opts.results)).readAll();
   for (const e of errors) console.error(`skipping invalid record: ${e.message}`);
   const inSuite = records.filter((r) => wanted.has(r.id));
   print(renderReport(aggregate(inSuite), opts.format as ReportFormat));
-  const missing = wanted.size - inSuite.length;
-  if (missing > 0 && opts.format !== 'json' && opts.format !== 'csv') console.error(`${missing} of ${wanted.size} jobs of suite '${suite.id}' have no record yet (run \`prunebench run --suite ${suite.id}\`)`);
+  const suiteJobs = new Set([...planSuite(suite, { getTask, listMethodManifests: () => manifests }).sparse].map(jobId));
+  const missing = [...suiteJobs].filter((id) => !inSuite.some((r) => r.id === id)).length;
+  if (missing > 0 && opts.format !== 'json' && opts.format !== 'csv') console.error(`${missing} of ${suiteJobs.size} pruning jobs of suite '${suite.id}' have no record yet (run \`prunebench run --suite ${suite.id}\`)`);
   return errors.length ? 1 : 0;
 }

@@ -29,6 +29,7 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   const suite = getSuite(opts.suite);
   const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);
+  if (plan.addedMethods.length) log(`running ${plan.addedMethods.join(', ')} on suite ${suite.id}'s grid (not listed by the suite)`);
   const shard = shardFromEnvironment(opts.shard);
   const sharded = shardPlan(plan, shard);
   log(`suite ${suite.id} v${suite.version}: ${sharded.sparse.length} pruning jobs, ${sharded.dense.length} dense references${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`);

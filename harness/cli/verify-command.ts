@@ -185,7 +185,7 @@ export async function verifyCommand(opts: VerifyOptions, print: (line: string) =
     denseById.set(jobId(d), d);
   }
   const dense = [...denseById.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
-  const plan: ShardPlan = { dense, sparse, skipped: [], ownedDense: new Set(denseById.keys()) };
+  const plan: ShardPlan = { dense, sparse, skipped: [], addedMethods: [], ownedDense: new Set(denseById.keys()) };
 
   // Dense references are retrained too (own results and checkpoint directories): nothing recorded is trusted.
   const scratch = mkdtempSync(join(tmpdir(), 'prunebench-verify-'));

@@ -49,7 +49,18 @@ describe('planSuite', () => {
     expect(plan.sparse).toHaveLength(1);
     expect(plan.dense).toHaveLength(1);
     expect(() => planSuite(suite, sources, { sparsities: [0.3] })).toThrow(/sparsity 0.3 not in suite 's'/);
+    expect(() => planSuite(suite, sources, { methods: ['nope'] })).toThrow(/method\(s\) nope not registered \(known: a, b\)/);
     expect(() => planSuite({ ...suite, methods: ['nope'] }, sources)).toThrow(/method 'nope', which is not registered/);
+  });
+});
+
+describe('methods outside the suite', () => {
+  it('runs a registered method the suite does not list on the suite grid, and says so', () => {
+    const narrow = { ...suite, methods: ['a'] };
+    const plan = planSuite(narrow, sources, { methods: ['b'] });
+    expect(plan.addedMethods).toEqual(['b']);
+    expect(plan.sparse.map((s) => s.method!.id)).toEqual(new Array(2 * 2 * 2).fill('b'));
+    expect(planSuite(narrow, sources).addedMethods).toEqual([]);
   });
 });
 

@@ -17,6 +17,8 @@ export interface JobPlan {
   sparse: JobSpec[];
   /** Tasks left out because they cannot run here, with the reason. */
   skipped: Array<{ task: string; reason: string }>;
+  /** Methods run on this suite's grid although the suite does not list them (named by --methods). */
+  addedMethods: string[];
 }
 
 export interface PlanSources {
@@ -38,13 +40,18 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   for (const id of suiteMethods) {
     if (!manifests.some((m) => m.id === id)) throw new Error(`suite '${suite.id}' names method '${id}', which is not registered`);
   }
-  const methodIds = restrict(suiteMethods, filters.methods, 'method(s)', suite.id);
+  // --methods may name any registered method: a submission runs on a suite before the suite lists it.
+  const registered = manifests.map((m) => m.id);
+  const unknownMethods = (filters.methods ?? []).filter((m) => !registered.includes(m));
+  if (unknownMethods.length) throw new Error(`method(s) ${unknownMethods.join(', ')} not registered (known: ${registered.join(', ')})`);
+  const methodIds = filters.methods ? filters.methods : suiteMethods;
+  const added = methodIds.filter((m) => !suiteMethods.includes(m));
   const taskIds = restrict(suite.tasks, filters.tasks, 'task(s)', suite.id);
   const sparsities = restrict(suite.sparsities, filters.sparsities, 'sparsity', suite.id);
   const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
   const controls = filters.controls ?? suite.controls ?? [];
 
-  const plan: JobPlan = { dense: [], sparse: [], skipped: [] };
+  const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
   for (const taskId of taskIds) {
     const task = sources.getTask(taskId);
     const reason = task.unavailableReason();
@@ -125,5 +132,5 @@ export function shardPlan(plan: JobPlan, shard: { index: number; count: number }
   const neededIds = new Set(sparse.map((s) => jobId(denseSpecFor(s))));
   const ownedIds = new Set(owned.map(jobId));
   const dense = plan.dense.filter((d) => ownedIds.has(jobId(d)) || neededIds.has(jobId(d)));
-  return { dense, sparse, skipped: plan.skipped, ownedDense: ownedIds };
+  return { dense, sparse, skipped: plan.skipped, addedMethods: plan.addedMethods, ownedDense: ownedIds };
 }

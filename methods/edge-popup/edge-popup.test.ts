@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
 import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
@@ -120,5 +121,36 @@ describe('edge-popup', () => {
     expect(asLists(await draw(2))).not.toEqual(asLists(first));
     expect(first['fc1/kernel'].every((s) => Math.abs(s) <= 1 / Math.sqrt(2))).toBe(true);
     expect(first['fc2/kernel'].every((s) => Math.abs(s) <= 1 / Math.sqrt(3))).toBe(true);
+  });
+
+  it('trains scores of conv kernels and keeps round((1 − s)·n) of every layer', async () => {
+    const spec: ArchitectureSpec = {
+      id: 'edge-popup-test-cnn',
+      inputShape: [6, 6, 2],
+      layers: [
+        { kind: 'conv2d', name: 'conv1', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { kind: 'maxPool', size: 2 },
+        { kind: 'flatten' },
+        { kind: 'dense', name: 'fc1', units: 3, activation: 'linear' },
+      ],
+    };
+    const convShapes: Record<string, number[]> = { 'conv1/kernel': [3, 3, 2, 3], 'conv1/bias': [3], 'fc1/kernel': [27, 3], 'fc1/bias': [3] };
+    const convWeights: WeightMap = Object.fromEntries(Object.entries(convShapes).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(3.1 * i + n.length))]));
+    const train = { n: 4, inputShape: [6, 6, 2], x: Float32Array.from({ length: 288 }, (_, i) => Math.cos(0.7 * i)), y: Int32Array.from([0, 1, 2, 1]), outputSize: 3 };
+    const { ctx, network } = await tinyPruneContext({ spec, weights: convWeights, train, sparsity: 0.7, manifest, hyperparameters: { epochs: 2 } });
+    const result = (await prune(ctx)) as PruneResult;
+    const after = network.getWeights();
+    network.dispose();
+    if (!('scores' in result)) throw new Error('edge-popup must return scores');
+    const masks = masksFromScores(result.scores, ['conv1/kernel', 'fc1/kernel'], convShapes, 0.7, manifest.scope);
+    expect(countKept(masks, ['conv1/kernel'])).toBe(keepCountFor(54, 0.7));
+    expect(countKept(masks, ['fc1/kernel'])).toBe(keepCountFor(81, 0.7));
+    for (const name of Object.keys(convWeights)) expect([...after[name]]).toEqual([...convWeights[name]]);
+    // The scores moved away from their seeded initial draw.
+    const fresh = await tinyPruneContext({ spec, weights: convWeights, train, sparsity: 0.7, manifest });
+    const initial = kaimingUniformScores(fresh.ctx);
+    fresh.network.dispose();
+    expect([...result.scores['conv1/kernel']]).not.toEqual([...initial['conv1/kernel'].map(Math.abs)]);
+    expect(Math.max(...result.scores['conv1/kernel'].map((s, i) => Math.abs(s - Math.abs(initial['conv1/kernel'][i]))))).toBeLessThan(0.5);
   });
 });

@@ -139,7 +139,7 @@ describe('wasm MaxPoolGrad', () => {
     cases.push({ xShape: [1 + rng.int(3), 4 + rng.int(6), 4 + rng.int(6), 1 + rng.int(4)], filterSize: [1 + rng.int(3), 1 + rng.int(3)], strides: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) === 0 ? 'same' : 'valid' });
   }
   cases.forEach((c, i) => {
-    // Values on a coarse grid (many tied maxima), negative ones, and in the last case NaN and −∞.
+    // Values on a coarse grid (many tied maxima), negative ones, a −0 gradient, and in the last case NaN and −∞.
     it(`equals the cpu kernel exactly: x [${c.xShape}], filter [${c.filterSize}], strides [${c.strides}], pad ${c.pad}`, () => {
       const values = new Rng(300 + i).normalArray(size(c.xShape)).map((v) => Math.round(v * 2) / 2);
       if (i === cases.length - 1) {
@@ -148,6 +148,7 @@ describe('wasm MaxPoolGrad', () => {
       }
       const info = tf.backend_util.computePool2DInfo(c.xShape, c.filterSize, c.strides, 1, c.pad);
       const dy = new Rng(400 + i).normalArray(size(info.outShape));
+      dy[0] = -0;
       const output = runOn('cpu', 'MaxPool', { x: { values, shape: c.xShape } }, { filterSize: c.filterSize, strides: c.strides, pad: c.pad });
       const inputs = { dy: { values: dy, shape: info.outShape }, input: { values, shape: c.xShape }, output: { values: output, shape: info.outShape } };
       const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };

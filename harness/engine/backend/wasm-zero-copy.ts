@@ -6,7 +6,7 @@ import { type WasmBackendInternals, replaceWasmKernel } from './wasm-kernel-call
  * does, instead of copying it as tfjs 4.22's wasm kernels do. Tensors are immutable (a variable's
  * assign swaps its data, never writes into it), so sharing is safe. The engine clones every input
  * it saves for backpropagation through Identity, and gradients cast masks and ReLU steps to the
- * type they already have: about 45 full copies per LeNet-5 training step.
+ * type they already have: about 55 full copies per LeNet-5 training step.
  */
 function sharingIdentity(original: KernelFunc): KernelFunc {
   return (args) => {

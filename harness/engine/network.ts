@@ -25,7 +25,9 @@ export class MaskedNetwork {
       if (values.length !== p.shape.reduce((a, b) => a * b, 1)) {
         throw new Error(`${spec.id}: parameter '${p.name}' has ${values.length} values, shape [${p.shape}] needs ${p.shape.reduce((a, b) => a * b, 1)}`);
       }
-      this.variables.set(p.name, tf.variable(tf.tensor(values, p.shape, 'float32'), true, `${spec.id}/${p.name}/${variableCounter++}`));
+      const initial = tf.tensor(values, p.shape, 'float32');
+      this.variables.set(p.name, tf.variable(initial, true, `${spec.id}/${p.name}/${variableCounter++}`));
+      initial.dispose();
     }
   }
 

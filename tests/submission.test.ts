@@ -61,13 +61,14 @@ describe('submitting a method (rehearsal in a clone)', () => {
     expect(passing.stdout).toMatch(/3 passed/);
     expect(passing.code).toBe(0);
 
-    // 5. Run it on the quick suite's grid, one task and sparsity.
-    const run = prunebench('run', '--suite', 'quick', '--methods', 'my-score', '--tasks', 'mnist-lenet300-small', '--sparsities', '0.9', '--workers', '1', '--no-progress');
+    // 5. Run it on the quick suite's grid, one task and sparsity. Its own results directory keeps the
+    // rehearsal independent of the records the repository already holds.
+    const run = prunebench('run', '--suite', 'quick', '--methods', 'my-score', '--tasks', 'mnist-lenet300-small', '--sparsities', '0.9', '--workers', '1', '--no-progress', '--results', 'local-results');
     expect(run.stderr).toMatch(/finished: 2 ran, 0 failed, 0 already done/);
     expect(run.code).toBe(0);
-    const records = filesUnder(join(clone, 'results', 'runs'));
+    const records = filesUnder(join(clone, 'local-results', 'runs'));
     expect(records.filter((f) => f.startsWith('mnist-lenet300-small/my-score/'))).toHaveLength(1);
-    const report = prunebench('report', '--suite', 'quick', '--format', 'csv');
+    const report = prunebench('report', '--suite', 'quick', '--format', 'csv', '--results', 'local-results');
     expect(report.stdout).toMatch(/my-score/);
 
     // 6. Validate, with the history check against the clone's origin/main.
@@ -77,7 +78,7 @@ describe('submitting a method (rehearsal in a clone)', () => {
     expect(validate.code).toBe(0);
 
     // Verify re-runs a sampled record from scratch and finds every metric identical.
-    const verify = prunebench('verify', '--sample', '1');
+    const verify = prunebench('verify', '--sample', '1', '--results', 'local-results');
     expect(verify.stdout).toMatch(/every metric identical/);
     expect(verify.code).toBe(0);
 

@@ -4,8 +4,8 @@ import type { JudgedClaim, Measured } from './verdict.ts';
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
-  if (abs !== 0 && abs < 0.01) return x.toPrecision(2);
-  return String(Number(x.toFixed(abs >= 100 ? 1 : abs >= 10 ? 2 : 3)));
+  const text = abs !== 0 && abs < 0.01 ? x.toPrecision(2) : String(Number(x.toFixed(abs >= 100 ? 1 : abs >= 10 ? 2 : 3)));
+  return text.replace(/^-/, '−');
 }
 
 export function formatSigned(x: number): string {
@@ -16,6 +16,11 @@ export function withUnit(text: string, unit: string): string {
   return unit === '%' ? `${text}%` : `${text} ${unit}`;
 }
 
+/** The unit of a difference of two values: percentage points for percentages, else the unit itself. */
+export function differenceUnit(unit: string): string {
+  return unit === '%' ? 'pp' : unit;
+}
+
 export function measuredText(claim: JudgedClaim, measured: Measured | null): string {
   if (measured === null) return '—';
   if (typeof measured === 'number') return withUnit(formatNumber(measured), claim.unit);
@@ -24,11 +29,11 @@ export function measuredText(claim: JudgedClaim, measured: Measured | null): str
 }
 
 export function gapText(claim: JudgedClaim, gap: number | null): string {
-  return gap === null ? '—' : withUnit(formatSigned(gap), claim.unit);
+  return gap === null ? '—' : withUnit(formatSigned(gap), differenceUnit(claim.unit));
 }
 
 export function toleranceText(claim: JudgedClaim): string {
-  return `${claim.kind === 'value' ? '±' : ''}${withUnit(formatNumber(claim.tolerance), claim.unit)}`;
+  return `${claim.kind === 'value' ? '±' : ''}${withUnit(formatNumber(claim.tolerance), differenceUnit(claim.unit))}`;
 }
 
 /** A plain-text table with a header rule; cells are not wrapped. */

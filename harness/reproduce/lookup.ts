@@ -44,6 +44,7 @@ const cellMetrics: Record<CellMetric, (cell: Cell) => Estimate | null> = {
 };
 
 export class ResultLookup {
+  /** Each number once, in the order first asked for. */
   readonly used: UsedQuantity[] = [];
   readonly missing: string[] = [];
 
@@ -90,7 +91,8 @@ export class ResultLookup {
   }
 
   private use(where: Omit<UsedQuantity, 'mean' | 'n' | 'interval'>, estimate: Estimate): number {
-    this.used.push({ ...where, mean: estimate.mean, n: estimate.n, interval: estimate.interval });
+    const seen = this.used.some((u) => u.task === where.task && u.method === where.method && u.control === where.control && u.sparsity === where.sparsity && u.metric === where.metric);
+    if (!seen) this.used.push({ ...where, mean: estimate.mean, n: estimate.n, interval: estimate.interval });
     return estimate.mean;
   }
 

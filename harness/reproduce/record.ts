@@ -25,7 +25,7 @@ export const ABOUT =
   'verdict: "reproduced", "not reproduced" (the gap is outside the tolerance) or "not run" (a result the claim needs is missing; `missing` says which). ' +
   'value claims: gap = measured − reported, reproduced when |gap| ≤ tolerance. threshold claims: gap = measured − bound, reproduced when gap ≤ tolerance (at-most) or gap ≥ −tolerance (at-least). ' +
   'ordering claims: tiers from best to worst, higher is better; gap = the smallest margin between an entry and an entry of a later tier, reproduced when gap ≥ −tolerance. ' +
-  'reported, measured, gap and tolerance share the claim\'s unit (pp = percentage points); `used` lists the means over seeds the measurement rests on and their job ids.';
+  'reported and measured values are in the claim\'s unit, gap and tolerance too except that differences of % values are in pp (percentage points); `used` lists the means over seeds the measurement rests on and their job ids.';
 
 export type JobStatus = 'ok' | 'failed' | 'missing';
 

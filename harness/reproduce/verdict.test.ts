@@ -3,6 +3,7 @@ import { aggregate } from '../aggregate/aggregate.ts';
 import { makeRecord } from '../aggregate/record-factory.ts';
 import type { OrderingClaim, ThresholdClaim, ValueClaim } from '../../suites/papers/types.ts';
 import { evaluateClaim, judge } from './verdict.ts';
+import { gapText, measuredText } from './format.ts';
 
 const TASK = 'mnist-lenet300';
 
@@ -50,6 +51,11 @@ describe('value claims', () => {
     expect(judge(claim, 0.75).verdict).toBe('reproduced');
     expect(judge(claim, 0.7500001).verdict).toBe('not reproduced');
     expect(judge(claim, -0.25).verdict).toBe('reproduced');
+  });
+
+  it('lists a number used twice once', () => {
+    const claim = { ...errorIncreaseClaim(0, 1), measure: (r: Parameters<ValueClaim['measure']>[0]) => r.denseAccuracy(TASK) - r.denseAccuracy(TASK) };
+    expect(evaluateClaim(claim, aggregate(records())).used).toHaveLength(1);
   });
 
   it('records the cells it used with their seeds and intervals', () => {
@@ -156,6 +162,14 @@ describe('ordering claims', () => {
   it('entries of one tier are not compared with each other', () => {
     expect(evaluateClaim(ordering([['snip', 'grasp'], ['grasp']], 0), aggregate(records())).verdict).toBe('reproduced');
     expect(evaluateClaim(ordering([['grasp', 'snip'], ['synflow']], 0), aggregate(records())).verdict).toBe('not reproduced');
+  });
+
+  it('margins between accuracies in % are stated in percentage points', () => {
+    const claim = { ...ordering([['grasp'], ['snip']], 0.5), unit: '%' };
+    const outcome = evaluateClaim(claim, aggregate(records()));
+    expect(outcome.explanation).toBe('the order is broken: grasp − snip = −1.25 pp, beyond the tolerance of 0.5 pp');
+    expect(gapText(claim, outcome.gap)).toBe('−1.25 pp');
+    expect(measuredText(claim, outcome.measured)).toBe('grasp 96, snip 97.25 (%)');
   });
 
   it('a missing entry makes the ordering not run', () => {

@@ -12,7 +12,7 @@
 import type { Aggregate } from '../aggregate/aggregate.ts';
 import type { Claim, OrderingClaim } from '../../suites/papers/types.ts';
 import { ResultLookup, type UsedQuantity } from './lookup.ts';
-import { formatNumber, formatSigned, withUnit } from './format.ts';
+import { differenceUnit, formatNumber, formatSigned, withUnit } from './format.ts';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'not run';
 
@@ -46,6 +46,8 @@ export type JudgedClaim = WithoutMeasure<Claim>;
 export function judge(claim: JudgedClaim, measured: Measured): Judgement {
   const tolerance = claim.tolerance;
   const u = (x: number) => withUnit(formatNumber(x), claim.unit);
+  const d = (x: number) => withUnit(formatNumber(x), differenceUnit(claim.unit));
+  const signed = (x: number) => withUnit(formatSigned(x), differenceUnit(claim.unit));
   switch (claim.kind) {
     case 'value': {
       const value = expectNumber(claim, measured);
@@ -55,8 +57,8 @@ export function judge(claim: JudgedClaim, measured: Measured): Judgement {
         gap,
         verdict: ok ? 'reproduced' : 'not reproduced',
         explanation: ok
-          ? `measured ${u(value)} is within ±${u(tolerance)} of the reported ${u(claim.reported.value)}`
-          : `measured ${u(value)} misses the reported ${u(claim.reported.value)} by ${withUnit(formatSigned(gap), claim.unit)}, beyond the tolerance of ±${u(tolerance)}`,
+          ? `measured ${u(value)} is within ±${d(tolerance)} of the reported ${u(claim.reported.value)}`
+          : `measured ${u(value)} misses the reported ${u(claim.reported.value)} by ${signed(gap)}, beyond the tolerance of ±${d(tolerance)}`,
       };
     }
     case 'threshold': {
@@ -70,21 +72,21 @@ export function judge(claim: JudgedClaim, measured: Measured): Judgement {
         gap,
         verdict: ok ? 'reproduced' : 'not reproduced',
         explanation: ok
-          ? `measured ${u(value)} ${sign} ${u(allowed)} (bound ${u(bound)}, tolerance ${u(tolerance)})`
-          : `measured ${u(value)} is on the wrong side of the bound ${u(bound)} by ${withUnit(formatNumber(Math.abs(gap)), claim.unit)}, beyond the tolerance of ${u(tolerance)}`,
+          ? `measured ${u(value)} ${sign} ${u(allowed)} (bound ${u(bound)}, tolerance ${d(tolerance)})`
+          : `measured ${u(value)} is on the wrong side of the bound ${u(bound)} by ${d(Math.abs(gap))}, beyond the tolerance of ${d(tolerance)}`,
       };
     }
     case 'ordering': {
       const values = expectValues(claim, measured);
       const worst = smallestMargin(claim, values);
       const ok = worst.margin >= -tolerance - EPSILON;
-      const pair = `${worst.better} − ${worst.worse} = ${withUnit(formatSigned(worst.margin), claim.unit)}`;
+      const pair = `${worst.better} − ${worst.worse} = ${signed(worst.margin)}`;
       return {
         gap: worst.margin,
         verdict: ok ? 'reproduced' : 'not reproduced',
         explanation: ok
-          ? `the order holds; smallest margin ${pair} (tolerance ${u(tolerance)})`
-          : `the order is broken: ${pair}, beyond the tolerance of ${u(tolerance)}`,
+          ? `the order holds; smallest margin ${pair} (tolerance ${d(tolerance)})`
+          : `the order is broken: ${pair}, beyond the tolerance of ${d(tolerance)}`,
       };
     }
   }

@@ -32,17 +32,17 @@ export const frankle2019: PaperSuite = {
     'The tickets at Pm = 51.3%, 21.1%, 7.0%, 3.6% and 1.9% remaining (3, 7, 12, 15 and 18 rounds) are compared with the dense network and with the same masks randomly reinitialised (control reinit).',
   scaledDown:
     'The paper trains on the full 55k/5k MNIST split for 50,000 iterations per round (about 55 epochs) and averages 5 trials (15 reinitialisations). ' +
-    'Here the registered task mnist-lenet300-small is used: a stratified 10,000-image training subset, a 1,000-image validation split and a 2,000-image test subset, 3 epochs per round (best epoch on validation), 1 seed. ' +
-    'Each sparsity is its own job, so IMP reruns every round for every sparsity and for its reinit control; one seed takes 120 training runs, about 8–15 minutes with 2 workers on 2 CPU cores (wasm). ' +
+    'Here the registered task mnist-lenet300-small is used: a stratified 10,000-image training subset, a 1,000-image validation split and a 2,000-image test subset, 3 epochs per round (best epoch on validation), 2 seeds. ' +
+    'Each sparsity is its own job, so IMP reruns every round for every sparsity and for its reinit control; one seed takes 120 training runs, about 8 minutes with 2 workers on 2 CPU cores (wasm), so the suite takes about 16. ' +
     'Accuracies are final test accuracies at the best validation epoch, not the early-stopping iteration the paper plots; with 2,000 test images one run\'s accuracy has a standard error of about 0.45 pp.',
   suite: {
     id: 'paper-frankle2019',
-    version: '1',
-    description: 'Frankle & Carbin 2019 (lottery ticket), LeNet-300-100 on a 10k MNIST subset: IMP at Pm = 51.3/21.1/7.0/3.6/1.9% remaining and its reinit control, 1 seed.',
+    version: '2',
+    description: 'Frankle & Carbin 2019 (lottery ticket), LeNet-300-100 on a 10k MNIST subset: IMP at Pm = 51.3/21.1/7.0/3.6/1.9% remaining and its reinit control, 2 seeds.',
     tasks: [TASK],
     methods: ['imp'],
     sparsities: LTH_REMAINING.map(sparsityAt),
-    seeds: [0],
+    seeds: [0, 1],
     controls: ['reinit'],
   },
   claims: [

@@ -29,7 +29,7 @@ export const han2015: PaperSuite = {
   scaledDown:
     'The paper trains Caffe reference models to 1.64% / 0.80% error, prunes each layer with its own threshold (a quality parameter times the layer\'s weight standard deviation) and iterates prune–retrain. ' +
     'Here magnitude-global prunes once with one global threshold, then fine-tunes for 1 epoch; the dense networks train for 3 epochs with Adam on a stratified 10,000-image MNIST subset (tasks mnist-lenet300-small and mnist-lenet5-small, 2,000 test images), 3 seeds. ' +
-    'Absolute errors are therefore higher than the paper\'s; the claims compare the error of the pruned network with the error of its own dense reference. About 3 minutes with 2 workers.',
+    'Absolute errors are therefore higher than the paper\'s; the claims compare the error of the pruned network with the error of its own dense reference. About 7 minutes with 2 workers on a shared 2-core machine.',
   suite: {
     id: 'paper-han2015',
     version: '1',

@@ -40,7 +40,7 @@ function claimFor(cell: TableCell): ValueClaim {
     tolerance: 0.5,
     reported: {
       value: increase,
-      text: `error ${cell.referenceError}% → ${cell.snipError}% at ${percentSparse}% sparsity (${increase >= 0 ? '+' : ''}${increase} pp)`,
+      text: `error ${cell.referenceError}% → ${cell.snipError}% at ${percentSparse}% sparsity (${increase >= 0 ? '+' : '−'}${Math.abs(increase)} pp)`,
       paperNumbers: { referenceError: cell.referenceError, snipError: cell.snipError, sparsityPercent: percentSparse },
     },
     measure: (r) => errorIncrease(r, cell.task, cell.sparsity),
@@ -61,7 +61,7 @@ export const lee2019: PaperSuite = {
   scaledDown:
     'The paper trains with SGD (momentum 0.9, lr 0.1 decayed every 25k iterations, weight decay 5e-4, batch 100) on 90% of the MNIST training set and averages 20 runs per sparsity. ' +
     'Here both networks train for 3 epochs with Adam (lr 1.2e-3, batch 60) on a stratified 10,000-image subset (tasks mnist-lenet300-small and mnist-lenet5-small, 2,000 test images), 3 seeds. ' +
-    'The suite is a grid, so it also runs LeNet-300-100 at 99% and LeNet-5 at 95%, which the table does not report. About 5 minutes with 2 workers.',
+    'The suite is a grid, so it also runs LeNet-300-100 at 99% and LeNet-5 at 95%, which the table does not report. About 12 minutes with 2 workers on a shared 2-core machine, most of it LeNet-5.',
   suite: {
     id: 'paper-lee2019',
     version: '1',

@@ -22,7 +22,10 @@ interface ClaimBase {
   description: string;
   /** Where in the paper the claim is made, with the paper's words or numbers. */
   source: string;
-  /** Unit of the reported value, the measured value, the gap and the tolerance, e.g. 'pp'. */
+  /**
+   * Unit of the reported and measured values, e.g. 'pp' or '%'; the gap and the tolerance are in the
+   * same unit, except that differences of '%' values are percentage points.
+   */
   unit: string;
   /** Non-negative; how far the measured value may fall from the reported one and still count as reproduced. */
   tolerance: number;

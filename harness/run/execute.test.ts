@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
+import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
 import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const { record, weights } = runDenseJob(denseSpec, task, data, testRecordContext);
   expect(record.status).toBe('ok');
   expect(record.metrics!.accuracy!).toBeGreaterThan(0.8);
-  dense = { recordId: jobId(denseSpec), weights, summary: { accuracy: record.metrics!.accuracy, mse: null, groupAccuracies: record.metrics!.disparateImpact!.groups.map(({ group, count, accuracy }) => ({ group, count, accuracy })) } };
+  dense = { recordId: jobId(denseSpec), weights, summary: denseSummaryOf(record) };
 });
 
 describe('runSparseJob', () => {

@@ -73,6 +73,16 @@ export function failedRecord(spec: JobSpec, ctx: RecordContext, stage: NonNullab
   return record;
 }
 
+/** What a sparse job needs from its dense reference's record. */
+export function denseSummaryOf(record: RunRecord): DenseSummary {
+  if (!record.metrics) throw new Error(`dense reference ${record.id} has no metrics (status ${record.status})`);
+  return {
+    accuracy: record.metrics.accuracy,
+    mse: record.metrics.mse,
+    groupAccuracies: record.metrics.disparateImpact?.groups.map((g) => ({ group: g.group, count: g.count, accuracy: g.accuracy })) ?? null,
+  };
+}
+
 /** Trains the dense reference; returns its record and trained weights. */
 export function runDenseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, ctx: RecordContext): { record: RunRecord; weights: WeightMap } {
   const started = performance.now();

@@ -7,11 +7,10 @@ import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { CheckpointCache } from './checkpoints.ts';
 import { environmentOf } from './environment.ts';
-import { failedRecord, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod, type RecordContext } from './execute.ts';
+import { denseSummaryOf, failedRecord, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod, type RecordContext } from './execute.ts';
 import type { TaskData } from '../task-api.ts';
 import { getTask } from '../../suites/registry.ts';
 import { getMethod } from '../../methods/registry.ts';
-import type { DenseSummary } from './evaluate.ts';
 import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -85,28 +84,19 @@ async function loadMethod(id: string): Promise<LoadedMethod> {
   return m;
 }
 
-function summaryOf(record: RunRecord): DenseSummary {
-  if (!record.metrics) throw new Error(`dense reference ${record.id} has no metrics (status ${record.status})`);
-  return {
-    accuracy: record.metrics.accuracy,
-    mse: record.metrics.mse,
-    groupAccuracies: record.metrics.disparateImpact?.groups.map((g) => ({ group: g.group, count: g.count, accuracy: g.accuracy })) ?? null,
-  };
-}
-
 /** The dense reference of a job: from the store and checkpoint cache, else trained now (deterministic). */
 async function denseReference(spec: JobSpec, writeRecord: boolean): Promise<{ reference: DenseReference; trained: boolean }> {
   const denseSpec = denseSpecFor(spec);
   const id = jobId(denseSpec);
   const existing = store.read(denseSpec);
   const weights = checkpoints.load(id);
-  if (existing && existing.status === 'ok' && weights) return { reference: { recordId: id, summary: summaryOf(existing), weights }, trained: false };
+  if (existing && existing.status === 'ok' && weights) return { reference: { recordId: id, summary: denseSummaryOf(existing), weights }, trained: false };
   const task = getTask(spec.task.id);
   const data = await loadTaskData(spec);
   const { record, weights: trainedWeights } = runDenseJob(denseSpec, task, data, recordContext);
   checkpoints.save(id, trainedWeights);
   if (writeRecord && !existing) store.write(record);
-  return { reference: { recordId: id, summary: summaryOf(existing ?? record), weights: trainedWeights }, trained: true };
+  return { reference: { recordId: id, summary: denseSummaryOf(existing ?? record), weights: trainedWeights }, trained: true };
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerReply | null> {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { bundleMethod } from './bundle.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
-import { runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
+import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
 import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   data = await task.load(0);
   const denseSpec = denseSpecFor(spec);
   const { record, weights } = runDenseJob(denseSpec, task, data, testRecordContext);
-  dense = { recordId: jobId(denseSpec), weights, summary: { accuracy: record.metrics!.accuracy, mse: null, groupAccuracies: record.metrics!.disparateImpact!.groups.map(({ group, count, accuracy }) => ({ group, count, accuracy })) } };
+  dense = { recordId: jobId(denseSpec), weights, summary: denseSummaryOf(record) };
   mkdirSync(resultsDir, { recursive: true });
 });
 

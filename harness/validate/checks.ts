@@ -88,7 +88,10 @@ export function checkRecords(files: string[], ctx: RecordCheckContext): { proble
     if (record.id !== expectedId) problems.push({ file, path: '/id', message: `'${record.id}' is not the identity of the job spec (expected ${expectedId})`, severity: 'error' });
     const expectedPath = recordRelativePath(record.job);
     const actualPath = relative(ctx.resultsDir, resolve(file)).split('\\').join('/');
-    if (actualPath !== expectedPath) problems.push({ file, path: '(root)', message: `record is at '${actualPath}', its job identity puts it at '${expectedPath}'`, severity: 'error' });
+    if (actualPath !== expectedPath) {
+      const outside = actualPath.startsWith('..') ? ` (the file is outside the results directory ${ctx.resultsDir}: pass --results with the folder that holds runs/)` : '';
+      problems.push({ file, path: '(root)', message: `record is at '${actualPath}', its job identity puts it at '${expectedPath}'${outside}`, severity: 'error' });
+    }
     const previous = seen.get(record.id);
     if (previous) problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
     seen.set(record.id, file);

@@ -5,7 +5,6 @@ import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../..
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { kaimingUniformScores, prune, trainScores } from './index.ts';
-import { largestMask } from './largest.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -54,14 +53,6 @@ function kernelGradients(k1: number[], k2: number[]): Record<string, number[]> {
 const asLists = (masks: Record<string, Float32Array | number[]>) => names.map((n) => [...masks[n]]);
 
 describe('edge-popup', () => {
-  it('keeps the largest values, ties to the lowest index, as the harness does', () => {
-    const values = Float32Array.from({ length: 24 }, (_, i) => (i * 5) % 3);
-    for (const keep of [0, 7, 8, 9, 24]) {
-      const reference = masksFromScores({ w: values }, ['w'], { w: [24] }, 1 - keep / 24, 'layerwise').w;
-      expect([...largestMask(values, keep)]).toEqual([...reference]);
-    }
-  });
-
   it('with no optimisation step returns the top-k |scores| of the initialisation', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
     const scores = trainScores(ctx, initialScores, { recipe: {}, steps: 0, weightDecay: 0 });

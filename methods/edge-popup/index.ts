@@ -1,5 +1,5 @@
 import type { OptimizeOptions, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from './largest.ts';
+import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 type Scalar = ReturnType<PruneContext['loss']>;

@@ -4,7 +4,6 @@ import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune, pruningSchedule } from './index.ts';
-import { largestMask } from './largest.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -53,14 +52,6 @@ async function runGmp(sparsity: number, options: { learningRate?: number; recipe
 const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
 
 describe('gmp-gradual', () => {
-  it('keeps the largest values among the eligible ones, ties to the lowest index, as the harness does', () => {
-    const values = Float32Array.from({ length: 30 }, (_, i) => (i * 11) % 4);
-    for (const keep of [0, 5, 8, 30]) {
-      const reference = masksFromScores({ w: values }, ['w'], { w: [30] }, 1 - keep / 30, 'layerwise').w;
-      expect([...largestMask(values, keep)]).toEqual([...reference]);
-    }
-  });
-
   it('follows the cubic schedule s_t = s_f + (s_i − s_f)(1 − (t − t0)/(nΔt))³', () => {
     // 100 steps of 20 per epoch: t0 = 10, last step 30, Δt = 0.25 epoch = 5 steps, n = 4.
     // (1 − k/4)³ = 1, 27/64, 1/8, 1/64, 0.

@@ -1,5 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from './largest.ts';
+import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 
 const LAST_WEIGHTS = 'gmp-last-weights';
 

@@ -4,7 +4,6 @@ import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { deathRateAt, granetSchedule, prune, pruneAndRegrow } from './index.ts';
-import { largestMask } from './largest.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -33,14 +32,6 @@ async function runGranet(sparsity: number, hyperparameters: Record<string, numbe
 const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
 
 describe('granet', () => {
-  it('keeps the largest values among the eligible ones, ties to the lowest index, as the harness does', () => {
-    const values = Float32Array.from({ length: 30 }, (_, i) => (i * 7) % 6);
-    for (const keep of [0, 5, 6, 11, 30]) {
-      const reference = masksFromScores({ w: values }, ['w'], { w: [30] }, 1 - keep / 30, 'layerwise').w;
-      expect([...largestMask(values, keep)]).toEqual([...reference]);
-    }
-  });
-
   it('prunes the smallest active magnitudes and regrows the largest inactive gradients', () => {
     const mask = Float32Array.from([1, 1, 1, 1, 0, 0, 0, 0]);
     const w = Float32Array.from([0.5, -0.1, 0.3, 0.2, 0, 0, 0, 0]);

@@ -1,5 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from './largest.ts';
+import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 
 const LAST_WEIGHTS = 'granet-last-weights';
 /** The reference code anneals the regeneration rate with PyTorch's CosineAnnealingLR down to this floor. */

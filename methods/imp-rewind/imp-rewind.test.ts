@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
-import { layerwiseRoundPlan, prune } from './index.ts';
-import { largestMask } from './largest.ts';
+import { layerwiseRoundPlan } from '../../harness/method-kit/iterative-magnitude.ts';
+import { prune } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -57,14 +57,6 @@ async function weightsAfterSteps(steps: number): Promise<WeightMap> {
 const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
 
 describe('imp-rewind', () => {
-  it('keeps the largest values among the eligible ones, ties to the lowest index, as the harness does', () => {
-    const values = Float32Array.from({ length: 40 }, (_, i) => (i * 13) % 5);
-    for (const keep of [0, 3, 8, 9, 40]) {
-      const reference = masksFromScores({ w: values }, ['w'], { w: [40] }, 1 - keep / 40, 'layerwise').w;
-      expect([...largestMask(values, keep)]).toEqual([...reference]);
-    }
-  });
-
   it('plans the rounds as IMP: full rounds of 20 % (output layer 10 %) then one partial round', () => {
     expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 6)).toEqual([[5, 5], [4, 5], [3, 4], [2, 4]]);
   });

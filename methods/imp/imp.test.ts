@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
-import { globalRoundPlan, layerwiseRoundPlan, prune } from './index.ts';
-import { largestMask } from './largest.ts';
+import { globalRoundPlan, layerwiseRoundPlan } from '../../harness/method-kit/iterative-magnitude.ts';
+import { prune } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -49,19 +49,6 @@ async function runImp(sparsity: number, hyperparameters: Record<string, string |
 const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
 
 describe('imp', () => {
-  it('keeps the largest values among the eligible ones, ties to the lowest index, as the harness does', () => {
-    const values = Float32Array.from({ length: 50 }, (_, i) => (i * 17) % 7);
-    for (const keep of [0, 1, 7, 8, 23, 50]) {
-      const sparsity = 1 - keep / 50;
-      const reference = masksFromScores({ w: values }, ['w'], { w: [50] }, sparsity, 'layerwise').w;
-      expect([...largestMask(values, keep)]).toEqual([...reference]);
-    }
-    const eligible = Float32Array.from({ length: 50 }, (_, i) => (i % 3 === 0 ? 0 : 1));
-    const masked = largestMask(values, 10, eligible);
-    expect([...masked].filter((v, i) => v === 1 && eligible[i] === 0)).toEqual([]);
-    expect(countKept({ w: masked }, ['w'])).toBe(10);
-  });
-
   it('plans rounds until the next full round would pass the target, the last one partial', () => {
     // Layerwise 2-3-2, fc1 at 20 %, the output layer fc2 at 10 %: full round r keeps
     // round(6·0.8^r) and round(6·0.9^r) = (5,5) 10, (4,5) 9, (3,4) 7, (2,4) 6, (2,4) 6, (2,3) 5, (1,3) 4, (1,3) 4, (1,2) 3.

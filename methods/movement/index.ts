@@ -1,5 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from './largest.ts';
+import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 
 /**
  * Movement pruning (Sanh et al. 2020), hard top-k variant. From the trained dense network, trains

@@ -4,7 +4,6 @@ import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { movementSparsity, prune } from './index.ts';
-import { largestMask } from './largest.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -92,14 +91,6 @@ async function runMovement(sparsity: number, recipe: TrainingRecipe, hyperparame
 }
 
 describe('movement', () => {
-  it('keeps the largest values, ties to the lowest index, as the harness does', () => {
-    const values = Float32Array.from({ length: 30 }, (_, i) => -((i * 7) % 5));
-    for (const keep of [0, 4, 6, 7, 30]) {
-      const reference = masksFromScores({ w: values }, ['w'], { w: [30] }, 1 - keep / 30, 'layerwise').w;
-      expect([...largestMask(values, keep)]).toEqual([...reference]);
-    }
-  });
-
   it("follows Sanh et al.'s schedule: dense warm-up, cubic ramp, cool-down at the target", () => {
     // 100 steps, warm-up 10, cool-down 20: the ramp spans steps 10..80 (70 steps).
     expect(movementSparsity(10, 100, 0.9, 10, 20)).toBe(0);

@@ -1,0 +1,198 @@
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../method-api.ts';
+import { largestMask } from './largest-mask.ts';
+
+/**
+ * The machinery iterative magnitude pruning methods share (imp, imp-rewind): round plans, masks by
+ * surviving magnitude, and survival scores. A method supplies how a round trains and what the
+ * surviving weights are reset to.
+ */
+
+export type IterativeScope = 'global' | 'layerwise';
+
+export interface IterativeMagnitudeSettings {
+  scope: IterativeScope;
+  rate: number;
+  outputLayerRate: number;
+  epochs: number;
+}
+
+export interface RoundHooks {
+  /** Trains the network once; round 0 is the first, dense, training. */
+  train(round: number): void;
+  /** Resets the weights after a round's pruning, and once more after the last. */
+  rewind(): void;
+}
+
+/**
+ * Runs the rounds: train, keep the largest surviving |θ| as the plan says, rewind. Leaves every
+ * weight at its rewind value with all masks lifted and returns survival scores.
+ */
+export function pruneIteratively(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks): PruneResult {
+  const names = [...ctx.network.prunableNames];
+  const sizes = names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1));
+  const rounds =
+    settings.scope === 'global'
+      ? globalRoundPlan(ctx.target.totalPrunable, settings.rate, ctx.target.keepCount).map((kept) => [kept])
+      : layerwiseRoundPlan(sizes, layerRates(names.length, settings.rate, settings.outputLayerRate), ctx.target.keepCount);
+
+  const survival = startSurvival(ctx.network.getWeights(names), names);
+  for (const [round, kept] of rounds.entries()) {
+    hooks.train(round);
+    const trained = ctx.network.getWeights(names);
+    const before = ctx.network.getMasks();
+    const after = magnitudeMasks(trained, before, names, kept, settings.scope);
+    recordRound(survival, names, before, after, trained);
+    ctx.setMasks(after);
+    hooks.rewind();
+  }
+  if (rounds.length > 0) {
+    liftMasks(ctx, names);
+    hooks.rewind();
+  }
+  return { scores: survivalScores(survival, names) };
+}
+
+/**
+ * Total weights kept after each round under global pruning: round(total·(1 − rate)^r) while that
+ * is above `keepCount`, then `keepCount`. Rounds that would remove nothing are skipped.
+ */
+export function globalRoundPlan(total: number, rate: number, keepCount: number): number[] {
+  return layerwiseRoundPlan([total], [rate], keepCount).map(([kept]) => kept);
+}
+
+/**
+ * Weights kept per layer after each round: full round r keeps round(n_l·(1 − p_l)^r) in layer l.
+ * Full rounds continue while their total stays above `keepCount`; the round that would reach or
+ * pass it is replaced by a partial one that removes exactly the remaining excess, shared between
+ * the layers in proportion to what the full round would remove from each (largest remainders,
+ * ties to the earlier layer). Rounds that would remove nothing are skipped.
+ */
+export function layerwiseRoundPlan(sizes: number[], rates: number[], keepCount: number): number[][] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (!Number.isInteger(keepCount) || keepCount < 0 || keepCount > total) throw new Error(`cannot keep ${keepCount} of ${total} weights`);
+  const neverPruned = sizes.reduce((sum, size, l) => sum + (rates[l] === 0 ? size : 0), 0);
+  if (keepCount < neverPruned) throw new Error(`layers with pruning rate 0 hold ${neverPruned} weights, more than the ${keepCount} to keep`);
+
+  const plan: number[][] = [];
+  let previous = [...sizes];
+  let previousTotal = total;
+  for (let round = 1; previousTotal > keepCount; round++) {
+    const full = sizes.map((size, l) => Math.round(size * (1 - rates[l]) ** round));
+    const fullTotal = full.reduce((a, b) => a + b, 0);
+    if (fullTotal > keepCount) {
+      if (fullTotal < previousTotal) {
+        plan.push(full);
+        previous = full;
+        previousTotal = fullTotal;
+      }
+      continue;
+    }
+    const removals = previous.map((kept, l) => kept - full[l]);
+    const shares = shareByLargestRemainder(previousTotal - keepCount, removals);
+    plan.push(previous.map((kept, l) => kept - shares[l]));
+    break;
+  }
+  return plan;
+}
+
+/** Splits `amount` (≤ Σ weights) into integers proportional to `weights`, largest remainders first. */
+function shareByLargestRemainder(amount: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (amount * w) / sum);
+  const shares = exact.map(Math.floor);
+  const order = exact.map((_, l) => l).sort((a, b) => exact[b] - shares[b] - (exact[a] - shares[a]) || a - b);
+  let left = amount - shares.reduce((a, b) => a + b, 0);
+  for (const l of order) {
+    if (left === 0) break;
+    shares[l]++;
+    left--;
+  }
+  return shares;
+}
+
+/** Per-layer rates: `rate` everywhere except the last prunable layer (the output layer). */
+export function layerRates(layerCount: number, rate: number, outputLayerRate: number): number[] {
+  return Array.from({ length: layerCount }, (_, l) => (l === layerCount - 1 ? outputLayerRate : rate));
+}
+
+/** Keeps the largest surviving |θ|: `kept[l]` per layer, or `kept[0]` over all layers together. */
+export function magnitudeMasks(weights: WeightMap, masks: MaskMap, names: string[], kept: number[], scope: IterativeScope): MaskMap {
+  if (scope === 'layerwise') {
+    return Object.fromEntries(names.map((name, l) => [name, largestMask(weights[name].map(Math.abs), kept[l], masks[name])]));
+  }
+  const total = names.reduce((sum, name) => sum + weights[name].length, 0);
+  const magnitudes = new Float32Array(total);
+  const survivors = new Float32Array(total);
+  let offset = 0;
+  for (const name of names) {
+    magnitudes.set(weights[name].map(Math.abs), offset);
+    survivors.set(masks[name], offset);
+    offset += weights[name].length;
+  }
+  const flat = largestMask(magnitudes, kept[0], survivors);
+  const out: MaskMap = {};
+  offset = 0;
+  for (const name of names) {
+    out[name] = flat.slice(offset, offset + weights[name].length);
+    offset += weights[name].length;
+  }
+  return out;
+}
+
+/**
+ * Leaves every weight at its rewind value: the harness applies the returned ticket's mask itself, and
+ * its 'shuffled' and 'inverted' controls keep weights this mask removed, which must not start at 0.
+ */
+export function liftMasks(ctx: PruneContext, names: string[]): void {
+  const masks = ctx.network.getMasks();
+  ctx.setMasks(Object.fromEntries(names.map((name) => [name, new Float32Array(masks[name].length).fill(1)])));
+}
+
+export interface Survival {
+  /** Pruning rounds each weight has survived. */
+  rounds: WeightMap;
+  /** |θ| when the weight was last ranked (its initial value before any round). */
+  magnitudes: WeightMap;
+}
+
+export function startSurvival(weights: WeightMap, names: string[]): Survival {
+  return {
+    rounds: Object.fromEntries(names.map((name) => [name, new Float32Array(weights[name].length)])),
+    magnitudes: Object.fromEntries(names.map((name) => [name, weights[name].map(Math.abs)])),
+  };
+}
+
+export function recordRound(survival: Survival, names: string[], before: MaskMap, after: MaskMap, trained: WeightMap): void {
+  for (const name of names) {
+    for (let i = 0; i < before[name].length; i++) {
+      if (before[name][i] === 0) continue;
+      survival.magnitudes[name][i] = Math.abs(trained[name][i]);
+      survival.rounds[name][i] += after[name][i];
+    }
+  }
+}
+
+/**
+ * A weight removed in round r (0-based) scores r + m/(1 + m), m its |θ| when removed; a survivor of
+ * all R rounds scores R + m/(1 + m) with its last trained |θ|. The global top target.keepCount are
+ * exactly the survivors, however the rounds split them across layers, and the 'inverted' control
+ * keeps the weights IMP removed first.
+ */
+export function survivalScores(survival: Survival, names: string[]): WeightMap {
+  return Object.fromEntries(names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]));
+}
+
+/** Reads and checks the shared hyperparameters scope, rate, outputLayerRate and epochs. */
+export function readIterativeMagnitudeSettings(ctx: PruneContext, methodId: string): IterativeMagnitudeSettings {
+  const { scope, rate, outputLayerRate, epochs } = ctx.hyperparameters;
+  if (scope !== 'global' && scope !== 'layerwise') throw new Error(`${methodId}: hyperparameter scope must be 'global' or 'layerwise', got ${scope}`);
+  if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) throw new Error(`${methodId}: hyperparameter rate must be in (0, 1), got ${rate}`);
+  if (typeof outputLayerRate !== 'number' || !(outputLayerRate >= 0 && outputLayerRate < 1)) throw new Error(`${methodId}: hyperparameter outputLayerRate must be in [0, 1), got ${outputLayerRate}`);
+  return { scope, rate, outputLayerRate, epochs: trainingEpochs(ctx, epochs, methodId) };
+}
+
+function trainingEpochs(ctx: PruneContext, value: unknown, methodId: string): number {
+  if (value === 'recipe.epochs') return ctx.recipe.epochs;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+  throw new Error(`${methodId}: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${value}`);
+}

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { parseList, parseNumberList, parsePositiveInt } from './options.ts';
 import { parseControls, runCommand } from './run-command.ts';
@@ -14,7 +15,8 @@ import { citeCommand } from './cite-command.ts';
 import { reproduceCommand } from './reproduce-command.ts';
 
 const DEFAULT_RESULTS = 'results';
-const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ?? '.cache/prunebench/checkpoints';
+// Same root as the data cache (suites/data/cache.ts): $PRUNEBENCH_CACHE_DIR/checkpoints.
+const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ? join(process.env.PRUNEBENCH_CACHE_DIR, 'checkpoints') : '.cache/prunebench/checkpoints';
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();

@@ -40,7 +40,7 @@ async function jobsPerHour(workers: number): Promise<{ jobs: number; seconds: nu
   }
 }
 
-async function kernelShare(): Promise<{ wallSeconds: number; kernelSeconds: number; outsideShare: number; kernelCalls: number }> {
+export async function kernelShare(): Promise<{ wallSeconds: number; kernelSeconds: number; outsideShare: number; kernelCalls: number }> {
   const backend = await selectBackend();
   const task = getTask(TASK);
   const data = await task.load(0);
@@ -54,8 +54,10 @@ async function kernelShare(): Promise<{ wallSeconds: number; kernelSeconds: numb
   const dense = { recordId: jobId(denseSpec), weights, summary: { accuracy: record.metrics!.accuracy, mse: null, groupAccuracies: null } };
   const timer = instrumentKernels(backend.name);
   const start = performance.now();
+  const windowStart = process.hrtime.bigint();
   await runSparseJob(spec, task, data, dense, method, context);
   const wall = (performance.now() - start) / 1000;
+  if (process.env.PRUNEBENCH_PROFILE_WINDOW) console.log(`profile window (µs, monotonic): ${windowStart / 1000n} ${process.hrtime.bigint() / 1000n}`);
   const kernel = timer.kernelMilliseconds() / 1000;
   timer.restore();
   return { wallSeconds: wall, kernelSeconds: kernel, outsideShare: 1 - kernel / wall, kernelCalls: timer.calls() };

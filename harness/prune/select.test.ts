@@ -29,6 +29,21 @@ describe('masksFromScores', () => {
     expect(() => masksFromScores({ a: new Float32Array(4), b: new Float32Array(3), c: new Float32Array(1) }, names, shapes, 0.5, 'global')).toThrow(/'c'/);
   });
 
+  it('agrees with a full sort on many ties across layers, both scopes', () => {
+    const big = { a: Float32Array.from({ length: 600 }, (_, i) => (i * 37) % 11), b: Float32Array.from({ length: 400 }, (_, i) => (i * 13) % 7) };
+    const bigShapes = { a: [600], b: [400] };
+    for (const sparsity of [0, 0.37, 0.9, 0.999, 1]) {
+      const flat = [...big.a, ...big.b];
+      const order = [...flat.keys()].sort((x, y) => flat[y] - flat[x] || x - y).slice(0, keepCountFor(flat.length, sparsity));
+      const expected = new Array<number>(flat.length).fill(0);
+      for (const i of order) expected[i] = 1;
+      const global = masksFromScores(big, names.map((n) => n), bigShapes, sparsity, 'global');
+      expect([...global.a, ...global.b]).toEqual(expected);
+      const layerwise = masksFromScores(big, names, bigShapes, sparsity, 'layerwise');
+      for (const n of names) expect([...layerwise[n]].reduce((x, y) => x + y, 0)).toBe(keepCountFor(big[n as 'a' | 'b'].length, sparsity));
+    }
+  });
+
   it('counts kept weights as total − round(s·total)', () => {
     expect(keepCountFor(266200, 0.99)).toBe(2662);
     expect(keepCountFor(7, 0.5)).toBe(3);

@@ -1,5 +1,6 @@
 import type { MaskMap, ShapeMap, WeightMap } from '../engine/types.ts';
 import type { PruningScope } from '../method-api.ts';
+import { largestMask } from '../method-kit/largest-mask.ts';
 
 export class MethodResultError extends Error {}
 
@@ -23,29 +24,15 @@ function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeM
   }
 }
 
-/** Indices of the `keep` largest values, ties broken by lowest index. */
-function topIndices(values: Float64Array | Float32Array, keep: number): Int32Array {
-  const order = Int32Array.from({ length: values.length }, (_, i) => i);
-  order.sort((a, b) => (values[b] - values[a]) || (a - b));
-  return order.subarray(0, keep);
-}
-
 /**
  * Keeps the highest scores to the exact count. Global scope ranks all prunable weights together
  * (flat index = position in the concatenation of the prunable parameters, in network order);
- * layerwise scope keeps round((1 − sparsity) · n) in every layer.
+ * layerwise scope keeps round((1 − sparsity) · n) in every layer. Ties go to the lowest index.
  */
 export function masksFromScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap, sparsity: number, scope: PruningScope): MaskMap {
   checkScores(scores, names, shapes);
-  const masks: MaskMap = {};
   if (scope === 'layerwise') {
-    for (const name of names) {
-      const s = scores[name];
-      const mask = new Float32Array(s.length);
-      for (const i of topIndices(s, keepCountFor(s.length, sparsity))) mask[i] = 1;
-      masks[name] = mask;
-    }
-    return masks;
+    return Object.fromEntries(names.map((name) => [name, largestMask(scores[name], keepCountFor(scores[name].length, sparsity))]));
   }
   const total = names.reduce((sum, n) => sum + scores[n].length, 0);
   const flat = new Float64Array(total);
@@ -54,12 +41,12 @@ export function masksFromScores(scores: WeightMap, names: readonly string[], sha
     flat.set(scores[name], offset);
     offset += scores[name].length;
   }
-  const keepFlat = new Uint8Array(total);
-  for (const i of topIndices(flat, keepCountFor(total, sparsity))) keepFlat[i] = 1;
+  const keepFlat = largestMask(flat, keepCountFor(total, sparsity));
+  const masks: MaskMap = {};
   offset = 0;
   for (const name of names) {
     const n = scores[name].length;
-    masks[name] = Float32Array.from(keepFlat.subarray(offset, offset + n));
+    masks[name] = keepFlat.slice(offset, offset + n);
     offset += n;
   }
   return masks;

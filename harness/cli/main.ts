@@ -21,6 +21,8 @@ const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ? join(process.env.PRUNEB
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program.name('prunebench').description('Benchmark suite and leaderboard for neural-network pruning methods').exitOverride();
+  // Subcommands inherit this: an argument a command does not take is an error, never silently ignored.
+  program.allowExcessArguments(false);
 
   program
     .command('run')
@@ -94,14 +96,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('verify')
-    .description('Re-run a seeded sample of recorded jobs and compare every metric: identical on the same backend, within --tolerance on another')
+    .description('Re-run a seeded sample of recorded jobs (or the given record files) and compare every metric: identical on the same backend, within --tolerance on another')
+    .argument('[records...]', 'record files to re-run instead of a sample')
     .option('--sample <n>', 'how many ok records to re-run', parsePositiveInt('--sample'), 3)
     .option('--seed <s>', 'seed of the sample (the same seed picks the same records)', parseSeed, 0)
     .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
     .option('--tolerance <x>', 'allowed |difference| / max(1, |value|) when the backends differ', parseTolerance, DEFAULT_TOLERANCE)
     .option('--workers <n>', 'worker processes', parsePositiveInt('--workers'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
-    .action(async (o) => setExit(await verifyCommand(o)));
+    .action(async (records: string[], o) => setExit(await verifyCommand({ ...o, records })));
 
   program
     .command('cite')

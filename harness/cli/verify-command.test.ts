@@ -114,5 +114,14 @@ describe('prunebench verify (end to end on a tiny job)', () => {
     expect(row.split(/\s{2,}/).slice(1)).toEqual(['metrics.accuracy', String(claimed), String(honest), (honest - claimed).toPrecision(3), 'MISMATCH']);
     expect(caught.stdout).toMatch(/verify: 1 mismatches in 1 of 2 records/);
     expect(readFileSync(file, 'utf8')).toContain(String(claimed));
+
+    // Named record files: exactly those (and their dense references) are re-run.
+    const named = prunebench(['verify', file, '--results', tampered, '--workers', '1']);
+    expect(named.stderr).toMatch(/re-running 1 named record/);
+    expect(named.stdout).toMatch(/verify: 1 mismatches in 1 of 2 records/);
+    expect(named.code).toBe(1);
+    const missing = prunebench(['verify', join(dir, 'no-such-record.json'), '--results', tampered]);
+    expect(missing.stderr).toMatch(/no-such-record\.json/);
+    expect(missing.code).toBe(1);
   }, 600_000);
 });

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { ShardPlan } from '../jobs/plan.ts';
 import { Rng } from '../engine/rng.ts';
-import { ResultStore } from '../store/store.ts';
+import { ResultStore, readRecordFile } from '../store/store.ts';
 import type { RunRecord } from '../store/record.ts';
 import { Runner } from '../run/runner.ts';
 import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
@@ -24,6 +24,8 @@ import { getMethod } from '../../methods/registry.ts';
 export const DEFAULT_TOLERANCE = 1e-5;
 
 export interface VerifyOptions {
+  /** Record files to re-run; when empty, a seeded sample of the results directory. */
+  records?: string[];
   sample: number;
   seed: number;
   results: string;
@@ -159,8 +161,32 @@ export function formatTable(rows: ComparisonRow[]): string[] {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
 }
 
-export async function verifyCommand(opts: VerifyOptions, print: (line: string) => void = console.log, log: (line: string) => void = console.error): Promise<number> {
-  const resultsDir = resolve(opts.results);
+/** The named record files, each ok and re-runnable here; an exit code when any is not. */
+function namedRecords(files: string[], log: (line: string) => void): RunRecord[] | number {
+  const records: RunRecord[] = [];
+  let problems = 0;
+  for (const file of files) {
+    let record: RunRecord;
+    try {
+      record = readRecordFile(file);
+    } catch (e) {
+      log(`error: ${(e as Error).message}`);
+      problems++;
+      continue;
+    }
+    const why = record.status !== 'ok' ? `its status is '${record.status}'` : whyNotVerifiable(record);
+    if (why) {
+      log(`error: ${file}: cannot be re-run: ${why}`);
+      problems++;
+    } else records.push(record);
+  }
+  if (problems > 0) return 1;
+  log(`verify: re-running ${records.length} named record${records.length === 1 ? '' : 's'}`);
+  return records;
+}
+
+/** A seeded sample of the re-runnable ok records in the results directory; an exit code when there is none. */
+function sampleOfResults(resultsDir: string, opts: VerifyOptions, print: (line: string) => void, log: (line: string) => void): RunRecord[] | number {
   const { records, errors } = new ResultStore(resultsDir).readAll();
   for (const e of errors) log(`skipping an invalid record file: ${e.message}`);
   const ok = records.filter((r) => r.status === 'ok');
@@ -177,6 +203,13 @@ export async function verifyCommand(opts: VerifyOptions, print: (line: string) =
   }
   const sample = sampleRecords(candidates, opts.sample, opts.seed);
   log(`verify: re-running ${sample.length} of ${candidates.length} re-runnable ok records (seed ${opts.seed})`);
+  return sample;
+}
+
+export async function verifyCommand(opts: VerifyOptions, print: (line: string) => void = console.log, log: (line: string) => void = console.error): Promise<number> {
+  const resultsDir = resolve(opts.results);
+  const sample = opts.records && opts.records.length > 0 ? namedRecords(opts.records, log) : sampleOfResults(resultsDir, opts, print, log);
+  if (typeof sample === 'number') return sample;
 
   const sparse: JobSpec[] = sample.filter((r) => r.job.method).map((r) => r.job);
   const denseById = new Map<string, JobSpec>();
@@ -208,12 +241,12 @@ export async function verifyCommand(opts: VerifyOptions, print: (line: string) =
     if (summary.interrupted) return 130;
 
     const remade = new ResultStore(remadeDir);
-    const recordedById = new Map(records.map((r) => [r.id, r]));
+    const recordedStore = new ResultStore(resultsDir);
     const toCompare = [...sample];
     // The retrained dense references are checked as well when their records are in the results directory.
     for (const d of dense) {
-      const recorded = recordedById.get(jobId(d));
-      if (recorded && recorded.status === 'ok' && !toCompare.includes(recorded)) toCompare.push(recorded);
+      const recorded = recordedStore.read(d);
+      if (recorded && recorded.status === 'ok' && !toCompare.some((r) => r.id === recorded.id)) toCompare.push(recorded);
     }
     const rows: ComparisonRow[] = [];
     const backends = new Set<string>();

@@ -6,6 +6,9 @@ import { type TrainingRecipe, learningRateAt } from './recipe.ts';
 import { epochOrder, gatherBatch, taskKindOf, type Batch } from './batches.ts';
 import { taskLoss } from './loss.ts';
 import { quickScore } from './predict.ts';
+import { FusedAdam, fusedAdamAvailable, registerFusedAdam } from './fused-adam.ts';
+
+registerFusedAdam();
 
 export interface StepInfo {
   step: number;
@@ -51,18 +54,21 @@ export interface LoopOptions {
   maxSteps?: number;
 }
 
-function makeOptimizer(recipe: TrainingRecipe): tf.Optimizer {
+/** What the loop needs of an optimiser: tfjs's classes and FusedAdam both have it. */
+type StepOptimizer = Pick<tf.Optimizer, 'applyGradients' | 'dispose'>;
+
+function makeOptimizer(recipe: TrainingRecipe): StepOptimizer {
   switch (recipe.optimizer) {
     case 'sgd':
       return tf.train.sgd(recipe.learningRate);
     case 'momentum':
       return tf.train.momentum(recipe.learningRate, recipe.momentum ?? 0.9);
     case 'adam':
-      return tf.train.adam(recipe.learningRate);
+      return fusedAdamAvailable() ? new FusedAdam(recipe.learningRate) : tf.train.adam(recipe.learningRate);
   }
 }
 
-function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+function setLearningRate(optimizer: StepOptimizer, lr: number): void {
   // tfjs's optimizer classes override instanceof (any optimizer passes), so test for the method itself.
   const sgdLike = optimizer as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
   if (typeof sgdLike.setLearningRate === 'function') sgdLike.setLearningRate(lr);

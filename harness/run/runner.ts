@@ -7,6 +7,7 @@ import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts'
 import type { ShardPlan } from '../jobs/plan.ts';
 import { ResultStore } from '../store/store.ts';
 import { CheckpointCache } from './checkpoints.ts';
+import { JobQueue } from './job-queue.ts';
 import { failedRecord, type RecordContext } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -71,6 +72,7 @@ export class Runner {
   private readonly store: ResultStore;
   private readonly checkpoints: CheckpointCache;
   private scratchDir: string | null = null;
+  private queue: JobQueue<Task> | null = null;
 
   constructor(private readonly opts: RunOptions) {
     this.store = new ResultStore(opts.resultsDir);
@@ -80,6 +82,7 @@ export class Runner {
   /** Stops dispatching and kills the workers; jobs in flight are lost, finished records stay. */
   stop(): void {
     this.stopped = true;
+    this.queue?.close();
     for (const s of this.slots) s.child.kill('SIGKILL');
   }
 
@@ -118,12 +121,15 @@ export class Runner {
     };
     report();
 
-    const runPhase = async (tasks: Task[]) => {
-      const queue = [...tasks];
+    const queue = new JobQueue(denseTasks, sparseTasks, (t) => jobId(t.request.spec), (t) => jobId(denseSpecFor(t.request.spec)));
+    this.queue = queue;
+    if (this.stopped) queue.close();
+
+    this.scratchDir = mkdtempSync(join(tmpdir(), 'prunebench-run-'));
+    try {
       await Promise.all(
-        Array.from({ length: Math.min(workerCount, queue.length) }, async (_, i) => {
-          while (queue.length && !this.stopped) {
-            const task = queue.shift()!;
+        Array.from({ length: workerCount }, async (_, i) => {
+          for (let task = await queue.next(); task; task = await queue.next()) {
             progress.current = task.label;
             const reply = await this.execute(i, task);
             progress.remaining--;
@@ -135,16 +141,11 @@ export class Runner {
               progress.done++;
               summary.ran++;
             }
+            if (task.request.type === 'dense') queue.denseFinished(task);
             report();
           }
         }),
       );
-    };
-
-    this.scratchDir = mkdtempSync(join(tmpdir(), 'prunebench-run-'));
-    try {
-      await runPhase(denseTasks);
-      if (!this.stopped) await runPhase(sparseTasks);
     } finally {
       for (const s of this.slots) if (s) s.child.kill('SIGKILL');
       this.slots = [];

@@ -4,6 +4,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './backend/select.ts';
 import { FusedAdam, adamUpdate, registerFusedAdam } from './fused-adam.ts';
 import { Rng } from './rng.ts';
+import { join } from 'node:path';
+import { compileWat, wasmSourceDir } from './wasm/build.ts';
+import { wasmBase64 } from './wasm/fused-adam.wasm.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -53,6 +56,13 @@ function compare(backend: 'wasm' | 'cpu', learningRates: number[]): { tfjs: Floa
 }
 
 describe('FusedAdam', () => {
+  it('runs the SIMD module in the wasm backend memory, whose embedded binary matches its source', async () => {
+    const backend = tf.findBackend('wasm') as unknown as { wasm: { asm: { memory: unknown } } };
+    expect(backend.wasm.asm.memory).toBeInstanceOf(WebAssembly.Memory);
+    const binary = await compileWat(join(wasmSourceDir, 'fused-adam.wat'));
+    expect(Buffer.from(wasmBase64, 'base64').equals(Buffer.from(binary))).toBe(true);
+  });
+
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`gives bit-identical weights to tf.train.adam over 40 steps with a changing learning rate (${backend})`, () => {
       const rates = Array.from({ length: 40 }, (_, i) => 1.2e-3 * (1 + Math.cos((Math.PI * i) / 40)) / 2 + 1e-5);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmBase64 } from './wasm/fused-adam.wasm.ts';
 
 /**
  * Adam as one kernel per parameter instead of tfjs's fourteen (plus a scalar upload for each
@@ -29,13 +30,16 @@ const f32 = Math.fround;
  * m′ = m·β1 + g·(1−β1); v′ = v·β2 + g²·(1−β2); w′ = (m′/(1−β1ᵗ)) / (√(v′/(1−β2ᵗ)) + ε) · (−lr) + w.
  */
 export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, outW: Float32Array, outM: Float32Array, outV: Float32Array, c: AdamConstants): void {
-  for (let i = 0; i < w.length; i++) {
+  // Locals, not property reads, inside the loop: V8 then keeps them in registers.
+  const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeLearningRate } = c;
+  const n = w.length;
+  for (let i = 0; i < n; i++) {
     const gi = g[i];
-    const mi = f32(f32(m[i] * c.beta1) + f32(gi * c.oneMinusBeta1));
-    const vi = f32(f32(v[i] * c.beta2) + f32(f32(gi * gi) * c.oneMinusBeta2));
-    const mHat = f32(mi / c.oneMinusAccBeta1);
-    const vHat = f32(vi / c.oneMinusAccBeta2);
-    const step = f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + c.epsilon)) * c.negativeLearningRate);
+    const mi = f32(f32(m[i] * beta1) + f32(gi * oneMinusBeta1));
+    const vi = f32(f32(v[i] * beta2) + f32(f32(gi * gi) * oneMinusBeta2));
+    const mHat = f32(mi / oneMinusAccBeta1);
+    const vHat = f32(vi / oneMinusAccBeta2);
+    const step = f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + epsilon)) * negativeLearningRate);
     outM[i] = mi;
     outV[i] = vi;
     outW[i] = step + w[i]; // the Float32Array store rounds
@@ -45,6 +49,29 @@ export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v:
 interface WasmHeap {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(tensor: TensorInfo): Float32Array;
+  wasm?: { asm?: { memory?: WebAssembly.Memory } };
+}
+
+type SimdAdam = (
+  w: number, g: number, m: number, v: number, outW: number, outM: number, outV: number, n: number,
+  beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+  oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negativeLearningRate: number,
+) => void;
+
+let simdModule: WebAssembly.Module | null = null;
+const simdInstances = new WeakMap<WebAssembly.Memory, SimdAdam>();
+
+/** The SIMD loop instantiated on the backend's memory, or null when that memory is not reachable. */
+function simdAdamFor(heap: WasmHeap): SimdAdam | null {
+  const memory = heap.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let adam = simdInstances.get(memory);
+  if (!adam) {
+    simdModule ??= new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
+    adam = new WebAssembly.Instance(simdModule, { env: { memory } }).exports.adam as SimdAdam;
+    simdInstances.set(memory, adam);
+  }
+  return adam;
 }
 
 interface CpuData {
@@ -66,10 +93,16 @@ const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   const { value, gradient, m, v } = inputs as AdamInputs;
   checkInputs({ value, gradient, m, v });
   const heap = backend as unknown as WasmHeap;
+  const c = attrs as unknown as AdamConstants;
   const outputs = [heap.makeOutput(value.shape, 'float32'), heap.makeOutput(value.shape, 'float32'), heap.makeOutput(value.shape, 'float32')];
   // Views only after the allocations: growing the heap detaches earlier ones.
   const [w2, m2, v2] = outputs.map((t) => heap.typedArrayFromHeap(t));
-  adamUpdate(heap.typedArrayFromHeap(value), heap.typedArrayFromHeap(gradient), heap.typedArrayFromHeap(m), heap.typedArrayFromHeap(v), w2, m2, v2, attrs as unknown as AdamConstants);
+  const [w, g, m1, v1] = [value, gradient, m, v].map((t) => heap.typedArrayFromHeap(t));
+  const simd = simdAdamFor(heap);
+  if (simd) {
+    simd(w.byteOffset, g.byteOffset, m1.byteOffset, v1.byteOffset, w2.byteOffset, m2.byteOffset, v2.byteOffset, w.length,
+      c.beta1, c.beta2, c.oneMinusBeta1, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.epsilon, c.negativeLearningRate);
+  } else adamUpdate(w, g, m1, v1, w2, m2, v2, c);
   return outputs;
 };
 

@@ -120,8 +120,10 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
   if (!spec.method) throw new Error('runSparseJob needs a method');
   if (jobId(denseSpecFor(spec)) !== dense.recordId) throw new Error('runSparseJob: dense reference does not belong to this job');
   const rng = new Rng(spec.seed);
-  const initWeights = initialWeightsFor(task, data, spec.seed);
-  const startWeights = manifest.when === 'after-training' ? dense.weights : initWeights;
+  // Drawn only when used (its own Rng, so no other stream moves): after-training jobs start from the dense weights.
+  let initial: WeightMap | null = null;
+  const initWeights = () => (initial ??= initialWeightsFor(task, data, spec.seed));
+  const startWeights = manifest.when === 'after-training' ? dense.weights : initWeights();
   const network = MaskedNetwork.fromWeights(task.architecture, startWeights);
   const timings = { pruneSeconds: 0, trainSeconds: 0, evaluateSeconds: 0, totalSeconds: 0 };
   try {
@@ -175,7 +177,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       network.setWeights(initialWeights(task.architecture, rng.fork('control:reinit')));
       epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
     } else if (spec.control === 'shuffled' && methodTrainedItself) {
-      network.setWeights(initWeights);
+      network.setWeights(initWeights());
       epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
     } else if (manifest.when === 'after-training') {
       epochs = task.recipe.fineTuneEpochs;
@@ -184,13 +186,13 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     } else {
       epochs = task.recipe.epochs;
     }
-    if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(initWeights);
+    if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(initWeights());
     network.setMasks(masks);
 
     // Strong-ticket score: the mask on the task's initial weights, before any training.
     let strongTicketScore: number | null = null;
     if (data.planted) {
-      const probe = MaskedNetwork.fromWeights(task.architecture, initWeights);
+      const probe = MaskedNetwork.fromWeights(task.architecture, initWeights());
       probe.setMasks(masks);
       strongTicketScore = plantedScore(task, probe, data.splits.test);
       probe.dispose();

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { aggregate, type Aggregate } from '../harness/aggregate/aggregate.ts';
+import { aggregate, type Aggregate, type AggregateOptions } from '../harness/aggregate/aggregate.ts';
+import { leaderboardGrid } from '../suites/registry.ts';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { compareRankings } from '../harness/aggregate/changes.ts';
 import { gitInfo, readFileAt, readTreeFiles, releaseTags, repoRelative, type ReleaseTag } from './git.ts';
@@ -43,6 +44,8 @@ export interface BuildSiteOptions {
   release?: string;
   /** Also render every vX.Y.Z tag that holds results into outDir/vX.Y.Z/ and compare ranks between them. */
   includeReleases?: boolean;
+  /** The sparsity grid each task is ranked over; default: its leaderboard suite's (suites/registry.ts). */
+  gridFor?: AggregateOptions['gridFor'];
 }
 
 export interface BuildSiteResult {
@@ -97,13 +100,17 @@ interface LoadedResults {
   aggregate: Aggregate;
 }
 
+function aggregateOptions(opts: BuildSiteOptions): AggregateOptions {
+  return { gridFor: opts.gridFor ?? ((task) => leaderboardGrid(task.id)) };
+}
+
 function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): LoadedResults {
   const recordSet = parseRecords(readResultFiles(opts.resultsDir), validators);
   const manifestSet = parseManifests(readManifestFiles(opts.methodsDir), validators);
-  return { recordSet, manifestSet, aggregate: aggregate(recordSet.records) };
+  return { recordSet, manifestSet, aggregate: aggregate(recordSet.records, aggregateOptions(opts)) };
 }
 
-async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, methodsRel: string | null, fallback: Validators): Promise<LoadedResults | null> {
+async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, methodsRel: string | null, fallback: Validators, opts: BuildSiteOptions): Promise<LoadedResults | null> {
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
   const files = await readTreeFiles(root, tag.tag, resultsRel, (p) => p.endsWith('.json') && !p.startsWith(`${prefix}schema/`));
   if (files.length === 0) return null;
@@ -133,7 +140,7 @@ async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, method
       validators,
     );
   }
-  return { recordSet, manifestSet, aggregate: aggregate(recordSet.records) };
+  return { recordSet, manifestSet, aggregate: aggregate(recordSet.records, aggregateOptions(opts)) };
 }
 
 function citationFile(root: string | null): string | null {
@@ -258,7 +265,7 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
     const methodsRel = repoRelative(git.root, opts.methodsDir);
     if (resultsRel !== null) {
       for (const tag of tags) {
-        const loaded = await loadTag(git.root, tag, resultsRel, methodsRel, validators);
+        const loaded = await loadTag(git.root, tag, resultsRel, methodsRel, validators, opts);
         if (loaded) releases.push({ tag, loaded });
       }
     }

@@ -27,3 +27,16 @@ export function getSuite(id: string): SuiteDefinition {
   if (!suite) throw new Error(`unknown suite '${id}' (known: ${listSuites().map((s) => s.id).join(', ')})`);
   return suite;
 }
+
+/**
+ * The sparsities a task is ranked over on the leaderboard: those of the standard suite when it
+ * includes the task, else of the first other suite that runs every method on it; undefined for
+ * tasks no such suite covers (the site then ranks over every sparsity the task's records have).
+ * Records at other sparsities (paper reproductions, quick runs) are shown but not scored.
+ */
+export function leaderboardGrid(taskId: string): number[] | undefined {
+  const allMethodSuites = listSuites().filter((s) => s.methods === 'all');
+  const ordered = [...allMethodSuites.filter((s) => s.id === 'standard'), ...allMethodSuites.filter((s) => s.id !== 'standard')];
+  const suite = ordered.find((s) => s.tasks.includes(taskId));
+  return suite ? [...suite.sparsities] : undefined;
+}

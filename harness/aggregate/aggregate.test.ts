@@ -104,6 +104,29 @@ describe('dense baseline', () => {
   });
 });
 
+describe('declared grid', () => {
+  it('scores over the declared sparsities only; records elsewhere keep their cells but leave no method incomplete', () => {
+    const records = [
+      ...methodRecords('a', [0.9, 0.98], [0, 1], () => 0.9),
+      ...methodRecords('b', [0.9, 0.98], [0, 1], () => 0.8),
+      ...methodRecords('a', [0.5], [0, 1], () => 1), // e.g. a paper reproduction at another sparsity
+    ];
+    const derived = aggregateTask(records);
+    expect(derived.grid).toEqual([0.5, 0.9, 0.98]);
+    expect(byMethod(derived.ranking, 'b').complete).toBe(false);
+
+    const declared = aggregateTask(records, [0.98, 0.9]);
+    expect(declared.grid).toEqual([0.9, 0.98]);
+    expect(declared.ranking.map((x) => [x.method, x.complete, x.score?.mean])).toEqual([
+      ['a', true, expect.closeTo(0.9, 12)],
+      ['b', true, expect.closeTo(0.8, 12)],
+    ]);
+    expect(declared.cells.filter((c) => c.sparsity === 0.5).map((c) => c.method)).toEqual(['a']);
+    const viaOptions = aggregate(records, { gridFor: () => [0.9, 0.98] });
+    expect(viaOptions.tasks[0].grid).toEqual([0.9, 0.98]);
+  });
+});
+
 describe('scores and ranking', () => {
   it('score is the mean over seeds of per-seed mean retention, with the interval over seeds', () => {
     // seed 0: (0.9 + 0.7) / 2 = 0.8; seed 1: (1.0 + 0.8) / 2 = 0.9; seed 2: (0.95 + 0.75) / 2 = 0.85

@@ -6,8 +6,9 @@
  * Rules (also in docs/site.md):
  * - Only `ok` records contribute numbers; failed records are counted per cell and per task.
  * - A cell is (task id + version, method id, control, sparsity); n = its ok records (one per seed).
- * - The task's sparsity grid is every sparsity at which any uncontrolled pruning record (ok or
- *   failed) of the task exists.
+ * - The task's sparsity grid is the one declared for it (the site: its leaderboard suite's
+ *   sparsities), else every sparsity at which any uncontrolled pruning record (ok or failed) of
+ *   the task exists. Records at sparsities off a declared grid get cells but no part in scores.
  * - Score of a method on a task: for each seed, the mean retention over the grid; the score is the
  *   mean of those per-seed scores with a 95% Student-t interval over seeds. Only seeds with an ok
  *   result at every grid sparsity count. A method with no such seed is incomplete: it gets no rank,
@@ -197,20 +198,29 @@ export function methodLabel(method: string, control: Control | null): string {
 
 // ---------------------------------------------------------------------------
 
-export function aggregate(records: readonly AggregatableRecord[]): Aggregate {
+export interface AggregateOptions {
+  /** The declared sparsity grid of a task; undefined: derive it from the task's records. */
+  gridFor?: (task: { id: string; version: string }) => readonly number[] | undefined;
+}
+
+export function aggregate(records: readonly AggregatableRecord[], options: AggregateOptions = {}): Aggregate {
   const byTask = groupBy(records, (r) => taskKey(r.job.task));
-  const tasks = [...byTask.values()].map(aggregateTask).sort((a, b) => compareStrings(a.task.key, b.task.key));
+  const tasks = [...byTask.values()]
+    .map((group) => aggregateTask(group, options.gridFor?.(group[0].job.task)))
+    .sort((a, b) => compareStrings(a.task.key, b.task.key));
   const failed = records.filter((r) => r.status !== 'ok').length;
   return { tasks, records: records.length, ok: records.length - failed, failed };
 }
 
-export function aggregateTask(records: readonly AggregatableRecord[]): TaskAggregate {
+export function aggregateTask(records: readonly AggregatableRecord[], declaredGrid?: readonly number[]): TaskAggregate {
   if (records.length === 0) throw new Error('aggregateTask needs at least one record');
   const { id, version } = records[0].job.task;
   const task: TaskRef = { id, version, key: taskKey({ id, version }) };
   const denseRecords = records.filter((r) => r.job.method === null);
   const pruningRecords = records.filter((r) => r.job.method !== null);
-  const grid = sortedUnique(pruningRecords.filter((r) => r.job.control === null).map((r) => sparsityKey(r.job.sparsity)));
+  const grid = declaredGrid
+    ? sortedUnique(declaredGrid.map(sparsityKey))
+    : sortedUnique(pruningRecords.filter((r) => r.job.control === null).map((r) => sparsityKey(r.job.sparsity)));
 
   const cellGroups = groupBy(pruningRecords, (r) => `${r.job.method!.id}|${r.job.control ?? ''}|${sparsityKey(r.job.sparsity)}`);
   const cells = [...cellGroups.values()].map((group) => buildCell(task, group));

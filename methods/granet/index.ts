@@ -1,4 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
+import { magnitudeMasks } from '../../harness/method-kit/iterative-magnitude.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 
 const LAST_WEIGHTS = 'granet-last-weights';
@@ -106,26 +107,11 @@ export function pruneAndRegrow(mask: Float32Array, weights: Float32Array, gradie
   return survivors.map((kept, i) => kept + regrown[i]);
 }
 
-/** Keeps the network's keepCount(s) largest surviving |θ| over all layers together. */
+/** Keeps the network's keepCount(s) largest surviving |θ| over all layers together (never more than survive). */
 export function globalMagnitudeMasks(weights: WeightMap, masks: MaskMap, names: string[], sparsity: number): MaskMap {
   const total = names.reduce((sum, name) => sum + weights[name].length, 0);
-  const magnitudes = new Float32Array(total);
-  const survivors = new Float32Array(total);
-  let offset = 0;
-  for (const name of names) {
-    magnitudes.set(weights[name].map(Math.abs), offset);
-    survivors.set(masks[name], offset);
-    offset += weights[name].length;
-  }
-  const surviving = survivors.reduce((a, b) => a + b, 0);
-  const flat = largestMask(magnitudes, Math.min(surviving, total - Math.round(sparsity * total)), survivors);
-  const out: MaskMap = {};
-  offset = 0;
-  for (const name of names) {
-    out[name] = flat.slice(offset, offset + weights[name].length);
-    offset += weights[name].length;
-  }
-  return out;
+  const surviving = names.reduce((sum, name) => sum + masks[name].reduce((a, b) => a + b, 0), 0);
+  return magnitudeMasks(weights, masks, names, [Math.min(surviving, total - Math.round(sparsity * total))], 'global');
 }
 
 function pruneGlobally(ctx: PruneContext, names: string[], sparsity: number): void {

@@ -8,6 +8,8 @@ import type { ShardPlan } from '../jobs/plan.ts';
 import { ResultStore } from '../store/store.ts';
 import { CheckpointCache } from './checkpoints.ts';
 import { JobQueue } from './job-queue.ts';
+import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
+import { getMethod } from '../../methods/registry.ts';
 import { failedRecord, type RecordContext } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -61,6 +63,25 @@ interface WorkerSlot {
   resolveIdle: (() => void) | null;
 }
 
+/**
+ * Bundles each method for the sandbox; a method whose bundling fails is left out, so its workers
+ * bundle it themselves and record the error in each of its jobs.
+ */
+async function bundleMethods(ids: Set<string>, outDir: string): Promise<Map<string, string>> {
+  const bundles = new Map<string, string>();
+  await Promise.all(
+    [...ids].map(async (id) => {
+      try {
+        const method = getMethod(id);
+        bundles.set(id, await bundleMethod(join(method.dir, 'index.ts'), outDir, methodBundleName(id, method.sourceHash)));
+      } catch {
+        // reported per job by the worker
+      }
+    }),
+  );
+  return bundles;
+}
+
 export function defaultWorkerCount(): number {
   return Math.max(1, cpus().length);
 }
@@ -73,6 +94,7 @@ export class Runner {
   private readonly checkpoints: CheckpointCache;
   private scratchDir: string | null = null;
   private queue: JobQueue<Task> | null = null;
+  private bundles: Promise<Map<string, string>> = Promise.resolve(new Map());
 
   constructor(private readonly opts: RunOptions) {
     this.store = new ResultStore(opts.resultsDir);
@@ -126,6 +148,9 @@ export class Runner {
     if (this.stopped) queue.close();
 
     this.scratchDir = mkdtempSync(join(tmpdir(), 'prunebench-run-'));
+    // Every method is bundled once for the run (esbuild works in its own threads while the workers
+    // start and train dense references), not once per worker.
+    this.bundles = bundleMethods(new Set(sparseTasks.map((t) => t.request.spec.method!.id)), join(this.scratchDir, 'bundles'));
     try {
       await Promise.all(
         Array.from({ length: workerCount }, async (_, i) => {
@@ -209,7 +234,8 @@ export class Runner {
       return { status: 'failed', reason: (e as Error).message };
     }
     const spec = task.request.spec;
-    const reply = await this.request(slot, task.request, this.opts.jobBudgetSeconds(spec.task.id));
+    const request = task.request.type === 'sparse' ? { ...task.request, bundle: (await this.bundles).get(spec.method!.id) } : task.request;
+    const reply = await this.request(slot, request, this.opts.jobBudgetSeconds(spec.task.id));
     if (reply.type === 'done') return { status: reply.status, reason: reply.reason };
     const reason = reply.type === 'fatal' ? reply.message : `unexpected reply ${reply.type}`;
     if (this.stopped) return { status: 'failed', reason: 'interrupted' };

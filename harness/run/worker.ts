@@ -14,7 +14,7 @@ import { getMethod } from '../../methods/registry.ts';
 import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
-import { bundleMethod } from '../sandbox/bundle.ts';
+import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { sandboxedPruner } from '../sandbox/sandboxed-pruner.ts';
 import { wasmBinaryDir } from '../engine/backend/select.ts';
 
@@ -30,7 +30,8 @@ export interface WorkerConfig {
 export type WorkerRequest =
   | { type: 'init'; config: WorkerConfig }
   | { type: 'dense'; spec: JobSpec; writeRecord: boolean }
-  | { type: 'sparse'; spec: JobSpec };
+  /** `bundle`: the method already bundled by the runner (once per run); absent, the worker bundles it. */
+  | { type: 'sparse'; spec: JobSpec; bundle?: string };
 
 export type WorkerReply =
   | { type: 'ready'; backend: string; note: string; environment: RecordContext['environment'] }
@@ -62,11 +63,11 @@ async function loadTaskData(spec: JobSpec): Promise<TaskData> {
   return data;
 }
 
-async function loadMethod(id: string): Promise<LoadedMethod> {
+async function loadMethod(id: string, prebuilt: string | undefined): Promise<LoadedMethod> {
   let m = methods.get(id);
   if (!m) {
     const registered = getMethod(id);
-    const bundle = await bundleMethod(join(registered.dir, 'index.ts'), sandboxDir, `${id}-${registered.sourceHash.slice(0, 12)}`);
+    const bundle = prebuilt ?? (await bundleMethod(join(registered.dir, 'index.ts'), sandboxDir, methodBundleName(id, registered.sourceHash)));
     m = {
       manifest: registered.manifest,
       sourceHash: registered.sourceHash,
@@ -122,7 +123,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply | null> {
   let method: LoadedMethod | null = null;
   let record: RunRecord;
   try {
-    method = await loadMethod(spec.method!.id);
+    method = await loadMethod(spec.method!.id, request.bundle);
     const task = getTask(spec.task.id);
     const data = await loadTaskData(spec);
     const { reference } = await denseReference(spec, false);

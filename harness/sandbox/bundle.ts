@@ -44,3 +44,8 @@ export async function bundleMethod(methodEntry: string, outDir: string, name: st
   });
   return outfile;
 }
+
+/** The file name (without .mjs) of a method's bundle: the method and the source it was made from. */
+export function methodBundleName(methodId: string, sourceHash: string): string {
+  return `${methodId}-${sourceHash.slice(0, 12)}`;
+}

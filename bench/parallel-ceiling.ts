@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const STEPS = 300;
+const STEPS = 600;
 
 async function work(): Promise<void> {
   const { selectBackend } = await import('../harness/engine/backend/select.ts');
@@ -32,16 +32,15 @@ function runChild(): Promise<number> {
   });
 }
 
-/** Throughput of 2 concurrent processes over 1, each doing the same fixed work (best of 3). */
+/** Throughput of 2 concurrent processes over 1, each doing the same fixed work (the median of 3 tries). */
 export async function parallelCeiling(): Promise<{ oneSeconds: number; twoSeconds: number; ratio: number }> {
-  let best = { oneSeconds: Infinity, twoSeconds: Infinity, ratio: 0 };
+  const tries: Array<{ oneSeconds: number; twoSeconds: number; ratio: number }> = [];
   for (let attempt = 0; attempt < 3; attempt++) {
-    const one = await runChild();
-    const two = Math.max(...(await Promise.all([runChild(), runChild()])));
-    const ratio = (2 * one) / two;
-    if (ratio > best.ratio) best = { oneSeconds: one, twoSeconds: two, ratio };
+    const oneSeconds = await runChild();
+    const twoSeconds = Math.max(...(await Promise.all([runChild(), runChild()])));
+    tries.push({ oneSeconds, twoSeconds, ratio: (2 * oneSeconds) / twoSeconds });
   }
-  return best;
+  return tries.sort((a, b) => a.ratio - b.ratio)[1];
 }
 
 if (process.argv.includes('--child')) await work();

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedDense, fusedDenseAvailable, registerFusedDense } from './fused-dense.ts';
 import './gradients.ts';
 import { type ArchitectureSpec, type ParameterInfo, describeParameters } from './architecture.ts';
 import type { MaskMap, ShapeMap, WeightMap } from './types.ts';
 import type { Rng } from './rng.ts';
+
+registerFusedDense();
 
 /**
  * A network with masks over its prunable weights. The mask is applied in the forward pass
@@ -116,7 +119,10 @@ export class MaskedNetwork {
    * Logits for a batch. `override` replaces parameter tensors by name (used by methods that
    * differentiate with respect to something other than the stored weights, e.g. SynFlow's |θ|).
    */
-  forward(x: tf.Tensor, override?: Partial<Record<string, tf.Tensor>>): tf.Tensor {
+  forward(x: tf.Tensor, override?: Partial<Record<string, tf.Tensor>>, options: ForwardOptions = {}): tf.Tensor {
+    const fused = options.fusedDense === true && !override && fusedDenseAvailable();
+    // Until the first layer with parameters, h is the data: no gradient flows to it.
+    let hIsData = true;
     const param = (name: string): tf.Tensor => {
       const base = override?.[name] ?? this.variable(name);
       const mask = this.maskTensors.get(name);
@@ -126,14 +132,22 @@ export class MaskedNetwork {
     for (const layer of this.spec.layers) {
       switch (layer.kind) {
         case 'dense': {
-          const z = tf.add(tf.matMul(h as tf.Tensor2D, param(`${layer.name}/kernel`) as tf.Tensor2D), param(`${layer.name}/bias`));
-          h = layer.activation === 'relu' ? tf.relu(z) : z;
+          const kernel = `${layer.name}/kernel`;
+          const bias = `${layer.name}/bias`;
+          if (fused && !this.maskTensors.has(bias)) {
+            h = fusedDense(h as tf.Tensor2D, this.variable(kernel) as tf.Tensor2D, this.variable(bias) as tf.Tensor1D, this.maskTensors.get(kernel) ?? null, layer.activation === 'relu', !hIsData);
+          } else {
+            const z = tf.add(tf.matMul(h as tf.Tensor2D, param(kernel) as tf.Tensor2D), param(bias));
+            h = layer.activation === 'relu' ? tf.relu(z) : z;
+          }
+          hIsData = false;
           break;
         }
         case 'conv2d': {
           const s = layer.stride ?? 1;
           const z = tf.add(tf.conv2d(h as tf.Tensor4D, param(`${layer.name}/kernel`) as tf.Tensor4D, s, layer.padding), param(`${layer.name}/bias`));
           h = layer.activation === 'relu' ? tf.relu(z) : z;
+          hIsData = false;
           break;
         }
         case 'maxPool':
@@ -152,6 +166,14 @@ export class MaskedNetwork {
     for (const v of this.variables.values()) v.dispose();
     this.variables.clear();
   }
+}
+
+export interface ForwardOptions {
+  /**
+   * Dense layers as one fused operation (harness/engine/fused-dense.ts): same values and gradients,
+   * less engine bookkeeping. For the training loop; methods' own forward passes keep plain ops.
+   */
+  fusedDense?: boolean;
 }
 
 let variableCounter = 0;

@@ -155,6 +155,8 @@ export interface TrainNetworkOptions {
   maxSteps?: number;
   /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
   trainable?: string[];
+  /** Fused dense layers (default true; bit-identical either way, tests compare the two). */
+  fusedDense?: boolean;
 }
 
 /** Trains a masked network's weights; masks are re-applied after every step. */
@@ -173,7 +175,7 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
     rng: opts.rng,
     maxSteps: opts.maxSteps,
     loss: (batch) => {
-      const base = taskLoss(kind, network.forward(batch.x), batch.y);
+      const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: opts.fusedDense ?? true }), batch.y);
       if (wd === 0) return base;
       return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
     },

@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from './backend/select.ts';
+import type { ArchitectureSpec } from './architecture.ts';
+import { MaskedNetwork } from './network.ts';
+import type { TrainingRecipe } from './recipe.ts';
+import { Rng } from './rng.ts';
+import { trainNetwork, type StepInfo } from './train.ts';
+import type { Dataset } from './types.ts';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+const mlp: ArchitectureSpec = {
+  id: 'tiny-mlp',
+  inputShape: [7],
+  layers: [
+    { kind: 'dense', name: 'fc1', units: 9, activation: 'relu' },
+    { kind: 'dense', name: 'fc2', units: 5, activation: 'relu' },
+    { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
+  ],
+};
+
+// Dense layers after convolutions: their input needs a gradient.
+const convThenDense: ArchitectureSpec = {
+  id: 'tiny-conv-dense',
+  inputShape: [6, 6, 1],
+  layers: [
+    { kind: 'conv2d', name: 'conv1', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
+    { kind: 'maxPool', size: 2 },
+    { kind: 'flatten' },
+    { kind: 'dense', name: 'fc1', units: 8, activation: 'relu' },
+    { kind: 'dense', name: 'fc2', units: 3, activation: 'linear' },
+  ],
+};
+
+const recipe: TrainingRecipe = { optimizer: 'adam', learningRate: 0.01, batchSize: 8, epochs: 2, fineTuneEpochs: 0, schedule: { kind: 'constant' }, selectBestEpoch: false };
+
+function dataFor(spec: ArchitectureSpec): Dataset {
+  const rng = new Rng(11);
+  const size = spec.inputShape.reduce((a, b) => a * b, 1);
+  return { n: 37, inputShape: spec.inputShape, x: rng.normalArray(37 * size), y: Int32Array.from({ length: 37 }, () => rng.int(3)), outputSize: 3 };
+}
+
+/** Trains with or without fused dense layers; returns the weights and every step's gradients. */
+function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fusedDense: boolean, masked: boolean) {
+  tf.setBackend(backend);
+  const network = MaskedNetwork.initialise(spec, new Rng(3));
+  if (masked) {
+    network.setMasks(Object.fromEntries(network.prunableNames.map((name) => {
+      const rng = new Rng(4).fork(name);
+      return [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < 0.6 ? 1 : 0))];
+    })));
+  }
+  const gradients: Float32Array[] = [];
+  const before = tf.memory().numTensors;
+  trainNetwork({
+    network, train: dataFor(spec), recipe, epochs: 2, rng: new Rng(5), fusedDense,
+    afterStep: (info: StepInfo) => {
+      for (const name of Object.keys(info.gradients).sort()) gradients.push(info.gradients[name].dataSync() as Float32Array);
+    },
+  });
+  const weights = network.getWeights();
+  const leaked = tf.memory().numTensors - before;
+  network.dispose();
+  return { weights, gradients, leaked };
+}
+
+const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe('fused dense layers', () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    for (const [label, spec] of [['MLP', mlp], ['conv then dense', convThenDense]] as const) {
+      for (const masked of [true, false]) {
+        it(`train bit-identically to the plain ops: ${label}, ${masked ? 'masked' : 'dense'}, ${backend}`, () => {
+          const plain = train(backend, spec, false, masked);
+          const fused = train(backend, spec, true, masked);
+          expect(fused.gradients.length).toBe(plain.gradients.length);
+          fused.gradients.forEach((g, i) => expect(sameBits(g, plain.gradients[i]), `gradient ${i}`).toBe(true));
+          for (const name of Object.keys(plain.weights)) expect(sameBits(fused.weights[name], plain.weights[name]), name).toBe(true);
+          expect(fused.leaked).toBe(plain.leaked);
+        });
+      }
+    }
+  }
+
+  it('computes the forward value of relu(x·(W⊙M) + b) (checked by hand)', () => {
+    tf.setBackend('cpu');
+    const network = MaskedNetwork.fromWeights(
+      { id: 'one', inputShape: [2], layers: [{ kind: 'dense', name: 'fc', units: 2, activation: 'relu' }] },
+      { 'fc/kernel': Float32Array.of(1, -2, 3, 4), 'fc/bias': Float32Array.of(0.5, -10) },
+    );
+    network.setMasks({ 'fc/kernel': Float32Array.of(1, 0, 1, 1) });
+    // x = [1, 2]: W⊙M = [[1, 0], [3, 4]] → x·(W⊙M) = [7, 8]; + b = [7.5, −2]; relu → [7.5, 0]
+    const y = tf.tidy(() => network.forward(tf.tensor2d([[1, 2]]), undefined, { fusedDense: true }).dataSync());
+    expect([...y]).toEqual([7.5, 0]);
+    network.dispose();
+  });
+});

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelCaller, registerComposedKernel } from './direct-kernels.ts';
 
 /**
  * A masked dense layer, y = relu(x·(W⊙M) + b), as one operation for training: a forward and a
@@ -11,31 +12,13 @@ import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core
  */
 const FORWARD = 'PruneBenchDenseForward';
 const BACKWARD = 'PruneBenchDenseBackward';
-const BACKENDS = ['wasm', 'cpu'] as const;
-
-interface Backend {
-  disposeData(dataId: object): boolean;
-}
-
-/** Runs the backend's registered kernels directly; every result is the caller's to free. */
-function kernelCaller(backendName: string, backend: Backend) {
-  const run = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo => {
-    const config = tf.getKernel(kernelName, backendName);
-    if (!config) throw new Error(`${FORWARD}: the ${backendName} backend has no '${kernelName}' kernel`);
-    return config.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: backend as unknown as object }) as TensorInfo;
-  };
-  const free = (...infos: TensorInfo[]) => {
-    for (const info of infos) backend.disposeData(info.dataId);
-  };
-  return { run, free };
-}
 
 /** Outputs: relu → [y, z(, W⊙M)]; linear → [z(, W⊙M)]. */
 function forwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, w, b, mask } = inputs as { x: TensorInfo; w: TensorInfo; b: TensorInfo; mask?: TensorInfo };
     const { relu } = attrs as unknown as { relu: boolean };
-    const { run, free } = kernelCaller(backendName, backend as unknown as Backend);
+    const { run, free } = kernelCaller(backendName, backend, FORWARD);
     const masked = mask ? run('Multiply', { a: w, b: mask }) : null;
     const product = run('BatchMatMul', { a: x, b: masked ?? w }, { transposeA: false, transposeB: false });
     const z = run('Add', { a: product, b });
@@ -50,7 +33,7 @@ function backwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, x, z, weights, mask } = inputs as { dy: TensorInfo; x: TensorInfo; z?: TensorInfo; weights: TensorInfo; mask?: TensorInfo };
     const { relu, needDx, biasShape } = attrs as unknown as { relu: boolean; needDx: boolean; biasShape: number[] };
-    const { run, free } = kernelCaller(backendName, backend as unknown as Backend);
+    const { run, free } = kernelCaller(backendName, backend, FORWARD);
     let dz = dy;
     const temporaries: TensorInfo[] = [];
     if (relu) {
@@ -79,10 +62,8 @@ function backwardKernel(backendName: string): KernelFunc {
 
 /** Registers both kernels for wasm and cpu (idempotent). */
 export function registerFusedDense(): void {
-  for (const backendName of BACKENDS) {
-    if (!tf.getKernel(FORWARD, backendName)) tf.registerKernel({ kernelName: FORWARD, backendName, kernelFunc: forwardKernel(backendName) });
-    if (!tf.getKernel(BACKWARD, backendName)) tf.registerKernel({ kernelName: BACKWARD, backendName, kernelFunc: backwardKernel(backendName) });
-  }
+  registerComposedKernel(FORWARD, forwardKernel);
+  registerComposedKernel(BACKWARD, backwardKernel);
 }
 
 export function fusedDenseAvailable(): boolean {
@@ -97,15 +78,17 @@ export function fusedDense(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor
   const layer = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const inputs: tf.NamedTensorMap = mask ? { x: input, w, b, mask } : { x: input, w, b };
     const outputs = tf.engine().runKernel(FORWARD, inputs, { relu } as unknown as NamedAttrMap) as tf.Tensor[];
-    const [value, z] = relu ? outputs : [outputs[0], outputs[0]];
-    const masked = mask ? outputs[outputs.length - 1] : w;
-    save([input, z, masked]);
+    const value = outputs[0];
+    // tfjs frees every tensor of the forward pass but those saved (it clones them), the input
+    // included; the weights are variables and stay.
+    save([input, ...(relu ? [outputs[1]] : []), ...(mask ? [outputs[outputs.length - 1]] : [])]);
     return {
       value: value as tf.Tensor2D,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedX, savedZ, savedWeights] = saved;
-        const backwardInputs: tf.NamedTensorMap = { dy, x: savedX, weights: savedWeights };
-        if (relu) backwardInputs.z = savedZ;
+        const savedZ = relu ? saved[1] : null;
+        const savedWeights = mask ? saved[saved.length - 1] : w;
+        const backwardInputs: tf.NamedTensorMap = { dy, x: saved[0], weights: savedWeights };
+        if (savedZ) backwardInputs.z = savedZ;
         if (mask) backwardInputs.mask = mask;
         const attrs = { relu, needDx: xNeedsGradient, biasShape: b.shape } as unknown as NamedAttrMap;
         const [dW, db, dx] = tf.engine().runKernel(BACKWARD, backwardInputs, attrs) as tf.Tensor[];

@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskKind } from './types.ts';
+import { fusedLossAvailable, fusedSoftmaxCrossEntropy, registerFusedLoss } from './fused-loss.ts';
 
-/** Mean loss of a batch: softmax cross-entropy on logits, or mean squared error. */
-export function taskLoss(kind: TaskKind, outputs: tf.Tensor, targets: tf.Tensor2D): tf.Scalar {
+registerFusedLoss();
+
+/**
+ * Mean loss of a batch: softmax cross-entropy on logits, or mean squared error. `fused`: the
+ * cross-entropy as one operation (harness/engine/fused-loss.ts), bit-identical, for the training loop.
+ */
+export function taskLoss(kind: TaskKind, outputs: tf.Tensor, targets: tf.Tensor2D, options: { fused?: boolean } = {}): tf.Scalar {
   if (kind === 'classification') {
+    if (options.fused && fusedLossAvailable()) return fusedSoftmaxCrossEntropy(outputs as tf.Tensor2D, targets);
     const logProbs = tf.logSoftmax(outputs as tf.Tensor2D);
     return tf.neg(tf.mean(tf.sum(tf.mul(targets, logProbs), 1))) as tf.Scalar;
   }

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedDense, fusedDenseAvailable, registerFusedDense } from './fused-dense.ts';
+import { applyMask, registerFusedMask } from './fused-mask.ts';
 import './gradients.ts';
 import { type ArchitectureSpec, type ParameterInfo, describeParameters } from './architecture.ts';
 import type { MaskMap, ShapeMap, WeightMap } from './types.ts';
 import type { Rng } from './rng.ts';
 
 registerFusedDense();
+registerFusedMask();
 
 /**
  * A network with masks over its prunable weights. The mask is applied in the forward pass
@@ -99,8 +101,7 @@ export class MaskedNetwork {
     tf.tidy(() => {
       for (const [name, mask] of this.maskTensors) {
         const v = this.variable(name);
-        // Adding 0 turns the −0 of a negative weight times 0 into +0, so pruned weights are exactly 0.0.
-        v.assign(tf.add(tf.mul(v, mask), 0));
+        v.assign(applyMask(v, mask));
       }
     });
   }

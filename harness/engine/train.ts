@@ -155,7 +155,7 @@ export interface TrainNetworkOptions {
   maxSteps?: number;
   /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
   trainable?: string[];
-  /** Fused dense layers (default true; bit-identical either way, tests compare the two). */
+  /** Fused dense layers and loss (default true; bit-identical either way, tests compare the two). */
   fusedDense?: boolean;
 }
 
@@ -175,7 +175,8 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
     rng: opts.rng,
     maxSteps: opts.maxSteps,
     loss: (batch) => {
-      const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: opts.fusedDense ?? true }), batch.y);
+      const fused = opts.fusedDense ?? true;
+      const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: fused }), batch.y, { fused });
       if (wd === 0) return base;
       return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
     },

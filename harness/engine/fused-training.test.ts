@@ -8,6 +8,8 @@ import type { TrainingRecipe } from './recipe.ts';
 import { Rng } from './rng.ts';
 import { trainNetwork, type StepInfo } from './train.ts';
 import type { Dataset } from './types.ts';
+import { taskLoss } from './loss.ts';
+import { applyMask } from './fused-mask.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -70,7 +72,7 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fusedDense: bool
 
 const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
-describe('fused dense layers', () => {
+describe('fused dense layers and loss', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
     for (const [label, spec] of [['MLP', mlp], ['conv then dense', convThenDense]] as const) {
       for (const masked of [true, false]) {
@@ -84,6 +86,41 @@ describe('fused dense layers', () => {
         });
       }
     }
+  }
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`gives the cross-entropy and its gradient of the plain ops, bit for bit, also under an outer scale (${backend})`, () => {
+      tf.setBackend(backend);
+      const rng = new Rng(21);
+      const logits = tf.tensor2d(rng.normalArray(5 * 4).map((v) => v * 30), [5, 4]);
+      const targets = tf.oneHot(tf.tensor1d([0, 3, 1, 1, 2], 'int32'), 4).toFloat() as tf.Tensor2D;
+      for (const scale of [1, 0.37]) {
+        const lossOf = (fused: boolean) => (x: tf.Tensor) => tf.mul(taskLoss('classification', x, targets, { fused }), scale) as tf.Scalar;
+        const plain = tf.valueAndGrad(lossOf(false))(logits);
+        const fused = tf.valueAndGrad(lossOf(true))(logits);
+        expect(sameBits(fused.value.dataSync() as Float32Array, plain.value.dataSync() as Float32Array)).toBe(true);
+        expect(sameBits(fused.grad.dataSync() as Float32Array, plain.grad.dataSync() as Float32Array)).toBe(true);
+        tf.dispose([plain.value, plain.grad, fused.value, fused.grad]);
+      }
+      // By hand: logits [0, ln 3] with target class 1 → softmax [1/4, 3/4], loss −ln(3/4) = 0.2877.
+      const handLoss = taskLoss('classification', tf.tensor2d([[0, Math.log(3)]]), tf.tensor2d([[0, 1]]), { fused: true });
+      expect(handLoss.dataSync()[0]).toBeCloseTo(-Math.log(0.75), 6);
+      tf.dispose([logits, targets, handLoss]);
+    });
+  }
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`re-applies a mask as w ⊙ m + 0 does, turning −0 into +0 (${backend})`, () => {
+      tf.setBackend(backend);
+      const w = tf.tensor1d([-1.5, 2, -0, 3.25, -7, 0]);
+      const m = tf.tensor1d([0, 1, 1, 0, 1, 0]);
+      const fused = applyMask(w, m).dataSync() as Float32Array;
+      const plain = tf.add(tf.mul(w, m), 0).dataSync() as Float32Array;
+      expect(sameBits(fused, plain)).toBe(true);
+      expect([...fused].map((v) => Object.is(v, -0))).toEqual([false, false, false, false, false, false]);
+      expect([...fused]).toEqual([0, 2, 0, 0, -7, 0]);
+      tf.dispose([w, m]);
+    });
   }
 
   it('computes the forward value of relu(x·(W⊙M) + b) (checked by hand)', () => {

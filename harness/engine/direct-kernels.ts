@@ -44,3 +44,8 @@ export function registerComposedKernel(kernelName: string, make: (backendName: s
     if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) } as KernelConfig);
   }
 }
+
+/** Whether the active backend has the composed kernel (else callers use the plain tfjs ops). */
+export function composedKernelAvailable(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}

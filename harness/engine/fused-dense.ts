@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelCaller, registerComposedKernel } from './direct-kernels.ts';
+import { composedKernelAvailable, kernelCaller, registerComposedKernel } from './direct-kernels.ts';
 
 /**
  * A masked dense layer, y = relu(x·(W⊙M) + b), as one operation for training: a forward and a
@@ -66,9 +66,7 @@ export function registerFusedDense(): void {
   registerComposedKernel(BACKWARD, backwardKernel);
 }
 
-export function fusedDenseAvailable(): boolean {
-  return tf.getKernel(FORWARD, tf.getBackend()) !== undefined;
-}
+export const fusedDenseAvailable = (): boolean => composedKernelAvailable(FORWARD);
 
 /**
  * relu(x·(W⊙M) + b) (or without relu) with the fused kernels. `xNeedsGradient` false: x is data

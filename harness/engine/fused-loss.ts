@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelCaller, registerComposedKernel } from './direct-kernels.ts';
+import { composedKernelAvailable, kernelCaller, registerComposedKernel } from './direct-kernels.ts';
 
 /**
  * The classification loss −mean(Σ targets ⊙ logSoftmax(logits)) as one operation for training:
@@ -58,9 +58,7 @@ export function registerFusedLoss(): void {
   registerComposedKernel(BACKWARD, backwardKernel);
 }
 
-export function fusedLossAvailable(): boolean {
-  return tf.getKernel(FORWARD, tf.getBackend()) !== undefined;
-}
+export const fusedLossAvailable = (): boolean => composedKernelAvailable(FORWARD);
 
 /** −mean over rows of Σ targets ⊙ logSoftmax(logits), with the fused kernels. */
 export function fusedSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {

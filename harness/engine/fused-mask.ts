@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelCaller, registerComposedKernel } from './direct-kernels.ts';
+import { composedKernelAvailable, kernelCaller, registerComposedKernel } from './direct-kernels.ts';
 
 /**
  * w ⊙ m + 0 as one kernel (the backend's Multiply and Add, with the 0 made on the backend instead
@@ -27,6 +27,6 @@ export function registerFusedMask(): void {
 
 /** w ⊙ m + 0, bit-identical to tf.add(tf.mul(w, m), 0). */
 export function applyMask(weights: tf.Tensor, mask: tf.Tensor): tf.Tensor {
-  if (tf.getKernel(APPLY_MASK, tf.getBackend()) === undefined) return tf.add(tf.mul(weights, mask), 0);
+  if (!composedKernelAvailable(APPLY_MASK)) return tf.add(tf.mul(weights, mask), 0);
   return tf.engine().runKernel(APPLY_MASK, { x: weights, mask }) as tf.Tensor;
 }

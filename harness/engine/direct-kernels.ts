@@ -9,8 +9,8 @@ interface Backend {
   makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
 
-/** The backends PruneBench's composed kernels are registered for. */
-export const COMPOSED_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
+/** The backends PruneBench's own kernels (fused Adam, the composed training operations) are registered for. */
+export const OWN_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
 
 /**
  * Calls a backend's registered kernels directly, outside tfjs's engine (no tape, no tracking), for
@@ -38,14 +38,14 @@ export function kernelCaller(backendName: string, backend: unknown, owner: strin
   return { run, free, scalar };
 }
 
-/** Registers a composed kernel for every backend in COMPOSED_KERNEL_BACKENDS (idempotent). */
-export function registerComposedKernel(kernelName: string, make: (backendName: string) => KernelFunc): void {
-  for (const backendName of COMPOSED_KERNEL_BACKENDS) {
+/** Registers one of PruneBench's own kernels for every backend in OWN_KERNEL_BACKENDS (idempotent). */
+export function registerOwnKernel(kernelName: string, make: (backendName: string) => KernelFunc): void {
+  for (const backendName of OWN_KERNEL_BACKENDS) {
     if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) } as KernelConfig);
   }
 }
 
-/** Whether the active backend has the composed kernel (else callers use the plain tfjs ops). */
-export function composedKernelAvailable(kernelName: string): boolean {
+/** Whether the active backend has the kernel (else callers use the plain tfjs ops). */
+export function ownKernelAvailable(kernelName: string): boolean {
   return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmBase64 } from './wasm/fused-adam.wasm.ts';
+import { ownKernelAvailable, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * Adam as one kernel per parameter instead of tfjs's fourteen (plus a scalar upload for each
@@ -119,14 +120,11 @@ const cpuAdam: KernelFunc = ({ inputs, backend, attrs }) => {
 
 /** Registers the kernel for wasm and cpu (idempotent); other backends keep tfjs's Adam. */
 export function registerFusedAdam(): void {
-  if (!tf.getKernel(FUSED_ADAM_KERNEL, 'wasm')) tf.registerKernel({ kernelName: FUSED_ADAM_KERNEL, backendName: 'wasm', kernelFunc: wasmAdam });
-  if (!tf.getKernel(FUSED_ADAM_KERNEL, 'cpu')) tf.registerKernel({ kernelName: FUSED_ADAM_KERNEL, backendName: 'cpu', kernelFunc: cpuAdam });
+  registerOwnKernel(FUSED_ADAM_KERNEL, (backendName) => (backendName === 'wasm' ? wasmAdam : cpuAdam));
 }
 
 /** Whether the active backend runs the fused kernel. */
-export function fusedAdamAvailable(): boolean {
-  return tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) !== undefined;
-}
+export const fusedAdamAvailable = (): boolean => ownKernelAvailable(FUSED_ADAM_KERNEL);
 
 /**
  * The optimiser interface of tf.train.adam that the training loop uses, on the fused kernel.

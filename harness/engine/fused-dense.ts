@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { composedKernelAvailable, kernelCaller, registerComposedKernel } from './direct-kernels.ts';
+import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * A masked dense layer, y = relu(x·(W⊙M) + b), as one operation for training: a forward and a
@@ -33,7 +33,7 @@ function backwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, x, z, weights, mask } = inputs as { dy: TensorInfo; x: TensorInfo; z?: TensorInfo; weights: TensorInfo; mask?: TensorInfo };
     const { relu, needDx, biasShape } = attrs as unknown as { relu: boolean; needDx: boolean; biasShape: number[] };
-    const { run, free } = kernelCaller(backendName, backend, FORWARD);
+    const { run, free } = kernelCaller(backendName, backend, BACKWARD);
     let dz = dy;
     const temporaries: TensorInfo[] = [];
     if (relu) {
@@ -62,11 +62,11 @@ function backwardKernel(backendName: string): KernelFunc {
 
 /** Registers both kernels for wasm and cpu (idempotent). */
 export function registerFusedDense(): void {
-  registerComposedKernel(FORWARD, forwardKernel);
-  registerComposedKernel(BACKWARD, backwardKernel);
+  registerOwnKernel(FORWARD, forwardKernel);
+  registerOwnKernel(BACKWARD, backwardKernel);
 }
 
-export const fusedDenseAvailable = (): boolean => composedKernelAvailable(FORWARD);
+export const fusedDenseAvailable = (): boolean => ownKernelAvailable(FORWARD);
 
 /**
  * relu(x·(W⊙M) + b) (or without relu) with the fused kernels. `xNeedsGradient` false: x is data

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { composedKernelAvailable, kernelCaller, registerComposedKernel } from './direct-kernels.ts';
+import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * The classification loss −mean(Σ targets ⊙ logSoftmax(logits)) as one operation for training:
@@ -38,7 +38,7 @@ function backwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, logProbs, targets } = inputs as { dy: TensorInfo; logProbs: TensorInfo; targets: TensorInfo };
     const { batchSize } = attrs as unknown as { batchSize: number };
-    const { run, free, scalar } = kernelCaller(backendName, backend, FORWARD);
+    const { run, free, scalar } = kernelCaller(backendName, backend, BACKWARD);
     // neg → mean (÷ batch size) → sum (broadcast) → mul (by the targets) → logSoftmax.
     const negated = run('Neg', { x: dy });
     const size = scalar(batchSize);
@@ -54,11 +54,11 @@ function backwardKernel(backendName: string): KernelFunc {
 }
 
 export function registerFusedLoss(): void {
-  registerComposedKernel(FORWARD, forwardKernel);
-  registerComposedKernel(BACKWARD, backwardKernel);
+  registerOwnKernel(FORWARD, forwardKernel);
+  registerOwnKernel(BACKWARD, backwardKernel);
 }
 
-export const fusedLossAvailable = (): boolean => composedKernelAvailable(FORWARD);
+export const fusedLossAvailable = (): boolean => ownKernelAvailable(FORWARD);
 
 /** −mean over rows of Σ targets ⊙ logSoftmax(logits), with the fused kernels. */
 export function fusedSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {

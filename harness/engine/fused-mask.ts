@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { composedKernelAvailable, kernelCaller, registerComposedKernel } from './direct-kernels.ts';
+import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * w ⊙ m + 0 as one kernel (the backend's Multiply and Add, with the 0 made on the backend instead
@@ -22,11 +22,11 @@ function applyMaskKernel(backendName: string): KernelFunc {
 }
 
 export function registerFusedMask(): void {
-  registerComposedKernel(APPLY_MASK, applyMaskKernel);
+  registerOwnKernel(APPLY_MASK, applyMaskKernel);
 }
 
 /** w ⊙ m + 0, bit-identical to tf.add(tf.mul(w, m), 0). */
 export function applyMask(weights: tf.Tensor, mask: tf.Tensor): tf.Tensor {
-  if (!composedKernelAvailable(APPLY_MASK)) return tf.add(tf.mul(weights, mask), 0);
+  if (!ownKernelAvailable(APPLY_MASK)) return tf.add(tf.mul(weights, mask), 0);
   return tf.engine().runKernel(APPLY_MASK, { x: weights, mask }) as tf.Tensor;
 }

@@ -47,7 +47,7 @@ function dataFor(spec: ArchitectureSpec): Dataset {
 }
 
 /** Trains with or without fused dense layers; returns the weights and every step's gradients. */
-function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fusedDense: boolean, masked: boolean) {
+function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fused: boolean, masked: boolean) {
   tf.setBackend(backend);
   const network = MaskedNetwork.initialise(spec, new Rng(3));
   if (masked) {
@@ -59,7 +59,7 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fusedDense: bool
   const gradients: Float32Array[] = [];
   const before = tf.memory().numTensors;
   trainNetwork({
-    network, train: dataFor(spec), recipe, epochs: 2, rng: new Rng(5), fusedDense,
+    network, train: dataFor(spec), recipe, epochs: 2, rng: new Rng(5), fused,
     afterStep: (info: StepInfo) => {
       for (const name of Object.keys(info.gradients).sort()) gradients.push(info.gradients[name].dataSync() as Float32Array);
     },

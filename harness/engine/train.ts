@@ -156,7 +156,7 @@ export interface TrainNetworkOptions {
   /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
   trainable?: string[];
   /** Fused dense layers and loss (default true; bit-identical either way, tests compare the two). */
-  fusedDense?: boolean;
+  fused?: boolean;
 }
 
 /** Trains a masked network's weights; masks are re-applied after every step. */
@@ -175,7 +175,7 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
     rng: opts.rng,
     maxSteps: opts.maxSteps,
     loss: (batch) => {
-      const fused = opts.fusedDense ?? true;
+      const fused = opts.fused ?? true;
       const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: fused }), batch.y, { fused });
       if (wd === 0) return base;
       return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;

@@ -4,6 +4,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 /** The part of a wasm or cpu backend that kernels composed of other kernels use. */
 interface Backend {
   disposeData(dataId: object): boolean;
+  readSync(dataId: object): ArrayLike<number>;
   makeOutput?(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap?(tensor: TensorInfo): Float32Array;
   makeTensorInfo?(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
@@ -14,29 +15,48 @@ export const OWN_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
 
 /**
  * Calls a backend's registered kernels directly, outside tfjs's engine (no tape, no tracking), for
- * kernels composed of other kernels. Every result is the caller's to free or return.
+ * kernels composed of other kernels. Every result is the caller's to free or return. Kernel
+ * lookups are remembered for the caller's lifetime, so make one caller per operation or step.
  */
 export function kernelCaller(backendName: string, backend: unknown, owner: string) {
   const b = backend as Backend;
-  const run = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo => {
-    const config = tf.getKernel(kernelName, backendName);
-    if (!config) throw new Error(`${owner}: the ${backendName} backend has no '${kernelName}' kernel`);
-    return config.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend: b as unknown as object }) as TensorInfo;
+  const found = new Map<string, KernelFunc>();
+  const call = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo | TensorInfo[] => {
+    let kernel = found.get(kernelName);
+    if (!kernel) {
+      const config = tf.getKernel(kernelName, backendName);
+      if (!config) throw new Error(`${owner}: the ${backendName} backend has no '${kernelName}' kernel`);
+      kernel = config.kernelFunc;
+      found.set(kernelName, kernel);
+    }
+    return kernel({ inputs, attrs: attrs as NamedAttrMap, backend: b as unknown as object });
   };
+  /** A kernel with one output. */
+  const run = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo => call(kernelName, inputs, attrs) as TensorInfo;
+  /** A kernel with several outputs. */
+  const runMany = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo[] => call(kernelName, inputs, attrs) as TensorInfo[];
   const free = (...infos: TensorInfo[]) => {
     for (const info of infos) b.disposeData(info.dataId);
   };
-  /** A float32 scalar on the backend. */
-  const scalar = (value: number): TensorInfo => {
+  /** A new float32 tensor on the backend, filled by `fill` (given a view of its storage). */
+  const make = (shape: number[], fill: (values: Float32Array) => void): TensorInfo => {
     if (b.makeOutput && b.typedArrayFromHeap) {
-      const out = b.makeOutput([], 'float32');
-      b.typedArrayFromHeap(out)[0] = value;
+      const out = b.makeOutput(shape, 'float32');
+      fill(b.typedArrayFromHeap(out));
       return out;
     }
-    return b.makeTensorInfo!([], 'float32', Float32Array.of(value));
+    const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
+    fill(values);
+    return b.makeTensorInfo!(shape, 'float32', values);
   };
-  return { run, free, scalar };
+  /** A float32 scalar on the backend. */
+  const scalar = (value: number): TensorInfo => make([], (values) => (values[0] = value));
+  /** A copy of a tensor's values. */
+  const read = (info: TensorInfo): Float32Array => Float32Array.from(b.readSync(info.dataId));
+  return { run, runMany, free, make, scalar, read };
 }
+
+export type DirectKernels = ReturnType<typeof kernelCaller>;
 
 /** Registers one of PruneBench's own kernels for every backend in OWN_KERNEL_BACKENDS (idempotent). */
 export function registerOwnKernel(kernelName: string, make: (backendName: string) => KernelFunc): void {

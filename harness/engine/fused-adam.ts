@@ -13,7 +13,7 @@ import { ownKernelAvailable, registerOwnKernel } from './direct-kernels.ts';
 export const FUSED_ADAM_KERNEL = 'PruneBenchAdam';
 
 /** The step's constants, each already a float32 value as tfjs's scalar tensors hold them. */
-interface AdamConstants {
+export interface AdamConstants {
   beta1: number;
   beta2: number;
   oneMinusBeta1: number;
@@ -118,6 +118,40 @@ const cpuAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   return [w2, m2, v2].map((values) => cpu.makeTensorInfo(value.shape, 'float32', values));
 };
 
+/** Adam's bias-correction state: the constants of each step, each a float32 value as tfjs's scalars hold them. */
+export class AdamSchedule {
+  private accBeta1: number;
+  private accBeta2: number;
+
+  constructor(
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly epsilon: number = tf.backend().epsilon(),
+  ) {
+    this.accBeta1 = f32(beta1);
+    this.accBeta2 = f32(beta2);
+  }
+
+  constants(learningRate: number): AdamConstants {
+    return {
+      beta1: f32(this.beta1),
+      beta2: f32(this.beta2),
+      oneMinusBeta1: f32(1 - this.beta1),
+      oneMinusBeta2: f32(1 - this.beta2),
+      oneMinusAccBeta1: f32(1 - this.accBeta1),
+      oneMinusAccBeta2: f32(1 - this.accBeta2),
+      epsilon: f32(this.epsilon),
+      negativeLearningRate: f32(-learningRate),
+    };
+  }
+
+  /** After every step. */
+  advance(): void {
+    this.accBeta1 = f32(this.accBeta1 * f32(this.beta1));
+    this.accBeta2 = f32(this.accBeta2 * f32(this.beta2));
+  }
+}
+
 /** Registers the kernel for wasm and cpu (idempotent); other backends keep tfjs's Adam. */
 export function registerFusedAdam(): void {
   registerOwnKernel(FUSED_ADAM_KERNEL, (backendName) => (backendName === 'wasm' ? wasmAdam : cpuAdam));
@@ -132,20 +166,12 @@ export const fusedAdamAvailable = (): boolean => ownKernelAvailable(FUSED_ADAM_K
  */
 export class FusedAdam {
   learningRate: number;
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly epsilon: number;
-  private accBeta1: number;
-  private accBeta2: number;
+  private readonly schedule: AdamSchedule;
   private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) {
     this.learningRate = learningRate;
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon ?? tf.backend().epsilon();
-    this.accBeta1 = f32(beta1);
-    this.accBeta2 = f32(beta2);
+    this.schedule = new AdamSchedule(beta1, beta2, epsilon ?? tf.backend().epsilon());
   }
 
   setLearningRate(learningRate: number): void {
@@ -154,16 +180,7 @@ export class FusedAdam {
 
   applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
     const gradients: tf.NamedTensorMap = Array.isArray(variableGradients) ? Object.fromEntries(variableGradients.map((g) => [g.name, g.tensor])) : variableGradients;
-    const attrs: AdamConstants = {
-      beta1: f32(this.beta1),
-      beta2: f32(this.beta2),
-      oneMinusBeta1: f32(1 - this.beta1),
-      oneMinusBeta2: f32(1 - this.beta2),
-      oneMinusAccBeta1: f32(1 - this.accBeta1),
-      oneMinusAccBeta2: f32(1 - this.accBeta2),
-      epsilon: f32(this.epsilon),
-      negativeLearningRate: f32(-this.learningRate),
-    };
+    const attrs = this.schedule.constants(this.learningRate);
     tf.tidy(() => {
       for (const [name, gradient] of Object.entries(gradients)) {
         const value = tf.engine().registeredVariables[name];
@@ -180,8 +197,7 @@ export class FusedAdam {
         value.assign(w2);
       }
     });
-    this.accBeta1 = f32(this.accBeta1 * f32(this.beta1));
-    this.accBeta2 = f32(this.accBeta2 * f32(this.beta2));
+    this.schedule.advance();
   }
 
   dispose(): void {

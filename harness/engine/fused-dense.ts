@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-kernels.ts';
+import { ownKernelAvailable, kernelCaller, registerOwnKernel, type DirectKernels } from './direct-kernels.ts';
 
 /**
  * A masked dense layer, y = relu(x·(W⊙M) + b), as one operation for training: a forward and a
@@ -13,51 +13,72 @@ import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-ke
 const FORWARD = 'PruneBenchDenseForward';
 const BACKWARD = 'PruneBenchDenseBackward';
 
-/** Outputs: relu → [y, z(, W⊙M)]; linear → [z(, W⊙M)]. */
-function forwardKernel(backendName: string): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const { x, w, b, mask } = inputs as { x: TensorInfo; w: TensorInfo; b: TensorInfo; mask?: TensorInfo };
-    const { relu } = attrs as unknown as { relu: boolean };
-    const { run, free } = kernelCaller(backendName, backend, FORWARD);
-    const masked = mask ? run('Multiply', { a: w, b: mask }) : null;
-    const product = run('BatchMatMul', { a: x, b: masked ?? w }, { transposeA: false, transposeB: false });
-    const z = run('Add', { a: product, b });
-    free(product);
-    const outputs = relu ? [run('Relu', { x: z }), z] : [z];
-    return masked ? [...outputs, masked] : outputs;
-  };
+export interface DenseForwardInputs {
+  x: TensorInfo;
+  w: TensorInfo;
+  b: TensorInfo;
+  mask?: TensorInfo;
+}
+
+/** Outputs: relu → [y, z(, W⊙M)]; linear → [z(, W⊙M)]. Also the whole-step trainer's forward pass. */
+export function denseForward(k: DirectKernels, { x, w, b, mask }: DenseForwardInputs, relu: boolean): TensorInfo[] {
+  const masked = mask ? k.run('Multiply', { a: w, b: mask }) : null;
+  const product = k.run('BatchMatMul', { a: x, b: masked ?? w }, { transposeA: false, transposeB: false });
+  const z = k.run('Add', { a: product, b });
+  k.free(product);
+  const outputs = relu ? [k.run('Relu', { x: z }), z] : [z];
+  return masked ? [...outputs, masked] : outputs;
+}
+
+export interface DenseBackwardInputs {
+  dy: TensorInfo;
+  x: TensorInfo;
+  /** The pre-activation, for a relu layer. */
+  z?: TensorInfo;
+  /** The weights the forward pass multiplied by (W⊙M when masked). */
+  weights: TensorInfo;
+  mask?: TensorInfo;
+}
+
+export interface DenseBackwardOptions {
+  relu: boolean;
+  needDx: boolean;
+  biasShape: number[];
 }
 
 /** Outputs: [dW, db(, dx)], as tfjs's Relu, Add, BatchMatMul and Multiply gradients compute them. */
+export function denseBackward(k: DirectKernels, { dy, x, z, weights, mask }: DenseBackwardInputs, { relu, needDx, biasShape }: DenseBackwardOptions): TensorInfo[] {
+  let dz = dy;
+  const temporaries: TensorInfo[] = [];
+  if (relu) {
+    const step = k.run('Step', { x: z! }, { alpha: 0 });
+    const stepFloat = k.run('Cast', { x: step }, { dtype: 'float32' });
+    dz = k.run('Multiply', { a: dy, b: stepFloat });
+    temporaries.push(step, stepFloat, dz);
+  }
+  const biasSum = k.run('Sum', { x: dz }, { axis: [0], keepDims: false });
+  const db = k.run('Reshape', { x: biasSum }, { shape: biasShape });
+  temporaries.push(biasSum);
+  // (tfjs reshapes dz to the product's shape first: the same shape, a no-op on the values.)
+  const dMasked = k.run('BatchMatMul', { a: x, b: dz }, { transposeA: true, transposeB: false });
+  let dW = dMasked;
+  if (mask) {
+    const maskFloat = k.run('Cast', { x: mask }, { dtype: 'float32' });
+    dW = k.run('Multiply', { a: dMasked, b: maskFloat });
+    temporaries.push(maskFloat, dMasked);
+  }
+  const outputs = [dW, db];
+  if (needDx) outputs.push(k.run('BatchMatMul', { a: dz, b: weights }, { transposeA: false, transposeB: true }));
+  k.free(...temporaries);
+  return outputs;
+}
+
+function forwardKernel(backendName: string): KernelFunc {
+  return ({ inputs, backend, attrs }) => denseForward(kernelCaller(backendName, backend, FORWARD), inputs as unknown as DenseForwardInputs, (attrs as unknown as { relu: boolean }).relu);
+}
+
 function backwardKernel(backendName: string): KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const { dy, x, z, weights, mask } = inputs as { dy: TensorInfo; x: TensorInfo; z?: TensorInfo; weights: TensorInfo; mask?: TensorInfo };
-    const { relu, needDx, biasShape } = attrs as unknown as { relu: boolean; needDx: boolean; biasShape: number[] };
-    const { run, free } = kernelCaller(backendName, backend, BACKWARD);
-    let dz = dy;
-    const temporaries: TensorInfo[] = [];
-    if (relu) {
-      const step = run('Step', { x: z! }, { alpha: 0 });
-      const stepFloat = run('Cast', { x: step }, { dtype: 'float32' });
-      dz = run('Multiply', { a: dy, b: stepFloat });
-      temporaries.push(step, stepFloat, dz);
-    }
-    const biasSum = run('Sum', { x: dz }, { axis: [0], keepDims: false });
-    const db = run('Reshape', { x: biasSum }, { shape: biasShape });
-    temporaries.push(biasSum);
-    // (tfjs reshapes dz to the product's shape first: the same shape, a no-op on the values.)
-    const dMasked = run('BatchMatMul', { a: x, b: dz }, { transposeA: true, transposeB: false });
-    let dW = dMasked;
-    if (mask) {
-      const maskFloat = run('Cast', { x: mask }, { dtype: 'float32' });
-      dW = run('Multiply', { a: dMasked, b: maskFloat });
-      temporaries.push(maskFloat, dMasked);
-    }
-    const outputs = [dW, db];
-    if (needDx) outputs.push(run('BatchMatMul', { a: dz, b: weights }, { transposeA: false, transposeB: true }));
-    free(...temporaries);
-    return outputs;
-  };
+  return ({ inputs, backend, attrs }) => denseBackward(kernelCaller(backendName, backend, BACKWARD), inputs as unknown as DenseBackwardInputs, attrs as unknown as DenseBackwardOptions);
 }
 
 /** Registers both kernels for wasm and cpu (idempotent). */

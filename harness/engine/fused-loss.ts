@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-kernels.ts';
+import { ownKernelAvailable, kernelCaller, registerOwnKernel, type DirectKernels } from './direct-kernels.ts';
 
 /**
  * The classification loss −mean(Σ targets ⊙ logSoftmax(logits)) as one operation for training:
@@ -12,44 +12,74 @@ import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-ke
 const FORWARD = 'PruneBenchSoftmaxCrossEntropy';
 const BACKWARD = 'PruneBenchSoftmaxCrossEntropyGrad';
 
-/** Outputs [loss, logProbs]. */
+/** Outputs [loss, logProbs]. Also the whole-step trainer's loss. */
+export function crossEntropyForward(k: DirectKernels, logits: TensorInfo, targets: TensorInfo): TensorInfo[] {
+  const max = k.run('Max', { x: logits }, { reductionIndices: 1, keepDims: true });
+  const shifted = k.run('Sub', { a: logits, b: max });
+  const shiftedFloat = k.run('Cast', { x: shifted }, { dtype: 'float32' });
+  const exps = k.run('Exp', { x: shifted });
+  const expSum = k.run('Sum', { x: exps }, { axis: 1, keepDims: true });
+  const logSum = k.run('Log', { x: expSum });
+  const logProbs = k.run('Sub', { a: shiftedFloat, b: logSum });
+  const products = k.run('Multiply', { a: targets, b: logProbs });
+  const rowSums = k.run('Sum', { x: products }, { axis: 1, keepDims: false });
+  const mean = k.run('Mean', { x: rowSums }, { axis: null, keepDims: false });
+  const loss = k.run('Neg', { x: mean });
+  k.free(max, shifted, shiftedFloat, exps, expSum, logSum, products, rowSums, mean);
+  return [loss, logProbs];
+}
+
+/** The gradient with respect to the logits, given the gradient dy of the loss. */
+export function crossEntropyBackward(k: DirectKernels, dy: TensorInfo, logProbs: TensorInfo, targets: TensorInfo, batchSize: number): TensorInfo {
+  // neg → mean (÷ batch size) → sum (broadcast) → mul (by the targets) → logSoftmax.
+  const negated = k.run('Neg', { x: dy });
+  const size = k.scalar(batchSize);
+  const perRow = k.run('RealDiv', { a: negated, b: size });
+  const dLogProbs = k.run('Multiply', { a: perRow, b: targets });
+  const softmax = k.run('Exp', { x: logProbs });
+  const dSum = k.run('Sum', { x: dLogProbs }, { axis: 1, keepDims: true });
+  const scaled = k.run('Multiply', { a: dSum, b: softmax });
+  const dLogits = k.run('Sub', { a: dLogProbs, b: scaled });
+  k.free(negated, size, perRow, dLogProbs, softmax, dSum, scaled);
+  return dLogits;
+}
+
+/**
+ * The regression loss mean(Σ (outputs − targets)²) for the whole-step trainer, as tfjs's sub,
+ * square, sum and mean compute it. Outputs [loss, outputs − targets].
+ */
+export function squaredErrorForward(k: DirectKernels, outputs: TensorInfo, targets: TensorInfo): TensorInfo[] {
+  const difference = k.run('Sub', { a: outputs, b: targets });
+  const squares = k.run('Square', { x: difference });
+  const rowSums = k.run('Sum', { x: squares }, { axis: 1, keepDims: false });
+  const loss = k.run('Mean', { x: rowSums }, { axis: null, keepDims: false });
+  k.free(squares, rowSums);
+  return [loss, difference];
+}
+
+/** The gradient with respect to the outputs: tfjs's Mean, Sum, Square and Sub gradients (less their products with ones). */
+export function squaredErrorBackward(k: DirectKernels, dy: TensorInfo, difference: TensorInfo, batchSize: number): TensorInfo {
+  const size = k.scalar(batchSize);
+  const perRow = k.run('RealDiv', { a: dy, b: size });
+  const two = k.scalar(2);
+  const doubled = k.run('Multiply', { a: difference, b: two });
+  const dOutputs = k.run('Multiply', { a: perRow, b: doubled });
+  k.free(size, perRow, two, doubled);
+  return dOutputs;
+}
+
 function forwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend }) => {
     const { logits, targets } = inputs as { logits: TensorInfo; targets: TensorInfo };
-    const { run, free } = kernelCaller(backendName, backend, FORWARD);
-    const max = run('Max', { x: logits }, { reductionIndices: 1, keepDims: true });
-    const shifted = run('Sub', { a: logits, b: max });
-    const shiftedFloat = run('Cast', { x: shifted }, { dtype: 'float32' });
-    const exps = run('Exp', { x: shifted });
-    const expSum = run('Sum', { x: exps }, { axis: 1, keepDims: true });
-    const logSum = run('Log', { x: expSum });
-    const logProbs = run('Sub', { a: shiftedFloat, b: logSum });
-    const products = run('Multiply', { a: targets, b: logProbs });
-    const rowSums = run('Sum', { x: products }, { axis: 1, keepDims: false });
-    const mean = run('Mean', { x: rowSums }, { axis: null, keepDims: false });
-    const loss = run('Neg', { x: mean });
-    free(max, shifted, shiftedFloat, exps, expSum, logSum, products, rowSums, mean);
-    return [loss, logProbs];
+    return crossEntropyForward(kernelCaller(backendName, backend, FORWARD), logits, targets);
   };
 }
 
-/** Output: the gradient with respect to the logits. */
 function backwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, logProbs, targets } = inputs as { dy: TensorInfo; logProbs: TensorInfo; targets: TensorInfo };
     const { batchSize } = attrs as unknown as { batchSize: number };
-    const { run, free, scalar } = kernelCaller(backendName, backend, BACKWARD);
-    // neg → mean (÷ batch size) → sum (broadcast) → mul (by the targets) → logSoftmax.
-    const negated = run('Neg', { x: dy });
-    const size = scalar(batchSize);
-    const perRow = run('RealDiv', { a: negated, b: size });
-    const dLogProbs = run('Multiply', { a: perRow, b: targets });
-    const softmax = run('Exp', { x: logProbs });
-    const dSum = run('Sum', { x: dLogProbs }, { axis: 1, keepDims: true });
-    const scaled = run('Multiply', { a: dSum, b: softmax });
-    const dLogits = run('Sub', { a: dLogProbs, b: scaled });
-    free(negated, size, perRow, dLogProbs, softmax, dSum, scaled);
-    return dLogits;
+    return crossEntropyBackward(kernelCaller(backendName, backend, BACKWARD), dy, logProbs, targets, batchSize);
   };
 }
 

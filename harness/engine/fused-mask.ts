@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-kernels.ts';
+import { ownKernelAvailable, kernelCaller, registerOwnKernel, type DirectKernels } from './direct-kernels.ts';
 
 /**
  * w ⊙ m + 0 as one kernel (the backend's Multiply and Add, with the 0 made on the backend instead
@@ -9,15 +9,19 @@ import { ownKernelAvailable, kernelCaller, registerOwnKernel } from './direct-ke
  */
 const APPLY_MASK = 'PruneBenchApplyMask';
 
+/** w ⊙ m + 0 on the backend: a new tensor. Also the whole-step trainer's mask re-application. */
+export function maskedCopy(k: DirectKernels, x: TensorInfo, mask: TensorInfo): TensorInfo {
+  const product = k.run('Multiply', { a: x, b: mask });
+  const zero = k.scalar(0);
+  const out = k.run('Add', { a: product, b: zero });
+  k.free(product, zero);
+  return out;
+}
+
 function applyMaskKernel(backendName: string): KernelFunc {
   return ({ inputs, backend }) => {
     const { x, mask } = inputs as { x: TensorInfo; mask: TensorInfo };
-    const { run, free, scalar } = kernelCaller(backendName, backend, APPLY_MASK);
-    const product = run('Multiply', { a: x, b: mask });
-    const zero = scalar(0);
-    const out = run('Add', { a: product, b: zero });
-    free(product, zero);
-    return out;
+    return maskedCopy(kernelCaller(backendName, backend, APPLY_MASK), x, mask);
   };
 }
 

@@ -59,7 +59,7 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fused: boolean, 
   const gradients: Float32Array[] = [];
   const before = tf.memory().numTensors;
   trainNetwork({
-    network, train: dataFor(spec), recipe, epochs: 2, rng: new Rng(5), fused,
+    network, train: dataFor(spec), recipe, epochs: 2, rng: new Rng(5), engine: fused ? 'fused-ops' : 'plain',
     afterStep: (info: StepInfo) => {
       for (const name of Object.keys(info.gradients).sort()) gradients.push(info.gradients[name].dataSync() as Float32Array);
     },

@@ -91,6 +91,11 @@ export class MaskedNetwork {
     this.applyMasks();
   }
 
+  /** The installed mask tensor of a prunable parameter, if any (read-only: the network owns it). */
+  maskTensor(name: string): tf.Tensor | undefined {
+    return this.maskTensors.get(name);
+  }
+
   clearMasks(): void {
     for (const m of this.maskTensors.values()) m.dispose();
     this.maskTensors.clear();

@@ -7,6 +7,7 @@ import { epochOrder, gatherBatch, taskKindOf, type Batch } from './batches.ts';
 import { taskLoss } from './loss.ts';
 import { quickScore } from './predict.ts';
 import { FusedAdam, fusedAdamAvailable, registerFusedAdam } from './fused-adam.ts';
+import { WholeStepTrainer } from './whole-step.ts';
 
 registerFusedAdam();
 
@@ -34,24 +35,26 @@ export interface TrainingResult {
   steps: number;
 }
 
-export interface LoopOptions {
+/** One optimiser step at a time, over rows of the training set. */
+export interface TrainingStepper {
+  /** One step on the rows `rows`; returns the batch's loss when `wantLoss`, else null. */
+  step(rows: Int32Array, learningRate: number, position: StepPosition, wantLoss: boolean): number | null;
+  /** Makes the network's variables current (before validation and snapshots). */
+  sync(): void;
+  dispose(): void;
+}
+
+export type StepPosition = Omit<StepInfo, 'gradients'>;
+
+export interface TapeStepOptions {
   /** Variables the optimiser updates, by name. */
   variables: Record<string, tf.Variable>;
   /** Loss of one batch as a function of the variables. */
   loss: (batch: Batch) => tf.Scalar;
   train: Dataset;
   recipe: TrainingRecipe;
-  epochs: number;
-  rng: Rng;
   /** Called after each optimiser step (mask re-application, during-training pruning). */
   afterStep?: (info: StepInfo) => void;
-  /** Validation score after each epoch; higher is better. Enables best-epoch selection and patience. */
-  validate?: () => { score: number; loss: number; accuracy: number | null };
-  /** Read/write of the variables' values, for restoring the best epoch. */
-  snapshot?: () => unknown;
-  restore?: (state: unknown) => void;
-  /** Stop after this many steps (tests, fixed-budget methods). */
-  maxSteps?: number;
 }
 
 /** What the loop needs of an optimiser: tfjs's classes and FusedAdam both have it. */
@@ -75,16 +78,57 @@ function setLearningRate(optimizer: StepOptimizer, lr: number): void {
   else sgdLike.learningRate = lr;
 }
 
-/**
- * The one training loop of PruneBench. Seeded shuffling per epoch, learning-rate schedule,
- * per-step hooks, model selection on validation only.
- */
-export function runTrainingLoop(opts: LoopOptions): TrainingResult {
-  const { recipe, train, epochs } = opts;
-  const optimizer = makeOptimizer(recipe);
+/** Steps through tfjs's engine: the loss differentiated on its tape, then the optimiser and the hook. */
+export function tapeStepper(opts: TapeStepOptions): TrainingStepper {
+  const optimizer = makeOptimizer(opts.recipe);
   const names = Object.keys(opts.variables);
   const varList = names.map((n) => opts.variables[n]);
   const nameOfVariable = new Map(names.map((n) => [opts.variables[n].name, n]));
+  return {
+    step(rows, learningRate, position, wantLoss) {
+      setLearningRate(optimizer, learningRate);
+      const batch = gatherBatch(opts.train, rows);
+      const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
+      optimizer.applyGradients(grads);
+      if (opts.afterStep) {
+        const byName = Object.fromEntries(Object.entries(grads).map(([varName, g]) => [nameOfVariable.get(varName) ?? varName, g]));
+        opts.afterStep({ ...position, gradients: byName });
+      }
+      const loss = wantLoss ? value.dataSync()[0] : null;
+      value.dispose();
+      for (const g of Object.values(grads)) g.dispose();
+      batch.x.dispose();
+      batch.y.dispose();
+      return loss;
+    },
+    sync() {},
+    dispose() {
+      optimizer.dispose();
+    },
+  };
+}
+
+export interface LoopOptions {
+  stepper: TrainingStepper;
+  train: Dataset;
+  recipe: TrainingRecipe;
+  epochs: number;
+  rng: Rng;
+  /** Validation score after each epoch; higher is better. Enables best-epoch selection and patience. */
+  validate?: () => { score: number; loss: number; accuracy: number | null };
+  /** Read/write of the variables' values, for restoring the best epoch. */
+  snapshot?: () => unknown;
+  restore?: (state: unknown) => void;
+  /** Stop after this many steps (tests, fixed-budget methods). */
+  maxSteps?: number;
+}
+
+/**
+ * The one training loop of PruneBench. Seeded shuffling per epoch, learning-rate schedule,
+ * the batch loss every 50 steps, model selection on validation only. Disposes the stepper.
+ */
+export function runTrainingLoop(opts: LoopOptions): TrainingResult {
+  const { recipe, train, epochs, stepper } = opts;
   const batchesPerEpoch = Math.ceil(train.n / recipe.batchSize);
   const totalSteps = Math.min(opts.maxSteps ?? Infinity, epochs * batchesPerEpoch);
   const history: EpochRecord[] = [];
@@ -94,53 +138,48 @@ export function runTrainingLoop(opts: LoopOptions): TrainingResult {
   let selectedEpoch = 0;
   let sinceBest = 0;
 
-  if (opts.validate && recipe.selectBestEpoch && opts.snapshot) {
-    bestScore = opts.validate().score;
-    bestState = opts.snapshot();
-  }
-
-  for (let epoch = 0; epoch < epochs && step < totalSteps; epoch++) {
-    const shuffle = opts.rng.fork(`epoch:${epoch}`);
-    let lossSum = 0;
-    let lossCount = 0;
-    for (const idx of epochOrder(train.n, recipe.batchSize, shuffle)) {
-      if (step >= totalSteps) break;
-      setLearningRate(optimizer, learningRateAt(recipe, epoch + (step % batchesPerEpoch) / batchesPerEpoch, epochs));
-      const batch = gatherBatch(train, idx);
-      const { value, grads } = tf.variableGrads(() => opts.loss(batch), varList);
-      optimizer.applyGradients(grads);
-      step++;
-      if (opts.afterStep) {
-        const byName = Object.fromEntries(Object.entries(grads).map(([varName, g]) => [nameOfVariable.get(varName) ?? varName, g]));
-        opts.afterStep({ step, epoch, progress: step / totalSteps, totalSteps, gradients: byName });
-      }
-      if (step % 50 === 0 || step === totalSteps) {
-        lossSum += value.dataSync()[0];
-        lossCount++;
-      }
-      value.dispose();
-      for (const g of Object.values(grads)) g.dispose();
-      batch.x.dispose();
-      batch.y.dispose();
+  try {
+    if (opts.validate && recipe.selectBestEpoch && opts.snapshot) {
+      bestScore = opts.validate().score;
+      bestState = opts.snapshot();
     }
-    const record: EpochRecord = { epoch: epoch + 1, trainLoss: lossCount ? lossSum / lossCount : NaN, validationLoss: NaN, validationAccuracy: null };
-    if (opts.validate) {
-      const v = opts.validate();
-      record.validationLoss = v.loss;
-      record.validationAccuracy = v.accuracy;
-      if (v.score > bestScore) {
-        bestScore = v.score;
-        selectedEpoch = epoch + 1;
-        sinceBest = 0;
-        if (recipe.selectBestEpoch && opts.snapshot) bestState = opts.snapshot();
-      } else sinceBest++;
-    } else selectedEpoch = epoch + 1;
-    history.push(record);
-    if (recipe.patience !== undefined && sinceBest >= recipe.patience) break;
+
+    for (let epoch = 0; epoch < epochs && step < totalSteps; epoch++) {
+      const shuffle = opts.rng.fork(`epoch:${epoch}`);
+      let lossSum = 0;
+      let lossCount = 0;
+      for (const rows of epochOrder(train.n, recipe.batchSize, shuffle)) {
+        if (step >= totalSteps) break;
+        const learningRate = learningRateAt(recipe, epoch + (step % batchesPerEpoch) / batchesPerEpoch, epochs);
+        step++;
+        const wantLoss = step % 50 === 0 || step === totalSteps;
+        const loss = stepper.step(rows, learningRate, { step, epoch, progress: step / totalSteps, totalSteps }, wantLoss);
+        if (loss !== null) {
+          lossSum += loss;
+          lossCount++;
+        }
+      }
+      stepper.sync();
+      const record: EpochRecord = { epoch: epoch + 1, trainLoss: lossCount ? lossSum / lossCount : NaN, validationLoss: NaN, validationAccuracy: null };
+      if (opts.validate) {
+        const v = opts.validate();
+        record.validationLoss = v.loss;
+        record.validationAccuracy = v.accuracy;
+        if (v.score > bestScore) {
+          bestScore = v.score;
+          selectedEpoch = epoch + 1;
+          sinceBest = 0;
+          if (recipe.selectBestEpoch && opts.snapshot) bestState = opts.snapshot();
+        } else sinceBest++;
+      } else selectedEpoch = epoch + 1;
+      history.push(record);
+      if (recipe.patience !== undefined && sinceBest >= recipe.patience) break;
+    }
+  } finally {
+    stepper.dispose();
   }
   if (recipe.selectBestEpoch && opts.restore && bestState !== null && selectedEpoch !== history.length) opts.restore(bestState);
   else if (!recipe.selectBestEpoch) selectedEpoch = history.length;
-  optimizer.dispose();
   return { epochs: history, selectedEpoch, steps: step };
 }
 
@@ -155,8 +194,22 @@ export interface TrainNetworkOptions {
   maxSteps?: number;
   /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
   trainable?: string[];
-  /** Fused dense layers and loss (default true; bit-identical either way, tests compare the two). */
-  fused?: boolean;
+  /**
+   * How a step runs; bit-identical either way (tests compare them). 'whole-step' (default): the
+   * whole step as direct kernel calls (harness/engine/whole-step.ts) where it applies — a dense-only
+   * network, Adam without weight decay, no afterStep hook, all variables trained — and 'fused-ops'
+   * elsewhere; 'fused-ops': through the engine's tape with the fused dense layers and loss;
+   * 'plain': tfjs's own ops throughout.
+   */
+  engine?: 'whole-step' | 'fused-ops' | 'plain';
+}
+
+/** Which step trainNetwork takes for these options (tests check that the whole step is used where it applies). */
+export function trainingEngineFor(opts: TrainNetworkOptions): 'whole-step' | 'fused-ops' | 'plain' {
+  const wanted = opts.engine ?? 'whole-step';
+  if (wanted !== 'whole-step') return wanted;
+  const applies = !opts.afterStep && !opts.trainable && WholeStepTrainer.supports(opts.network, opts.recipe);
+  return applies ? 'whole-step' : 'fused-ops';
 }
 
 /** Trains a masked network's weights; masks are re-applied after every step. */
@@ -167,23 +220,32 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
   const variables = Object.fromEntries(names.map((n) => [n, network.variable(n)]));
   const kernels = network.parameters.filter((p) => p.role === 'kernel').map((p) => network.variable(p.name));
   const wd = recipe.weightDecay ?? 0;
+  const engine = trainingEngineFor(opts);
+  const fused = engine !== 'plain';
+  const stepper =
+    engine === 'whole-step'
+      ? new WholeStepTrainer(network, opts.train, kind)
+      : tapeStepper({
+          variables,
+          train: opts.train,
+          recipe,
+          loss: (batch) => {
+            const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: fused }), batch.y, { fused });
+            if (wd === 0) return base;
+            return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+          },
+          afterStep: (info) => {
+            network.applyMasks();
+            opts.afterStep?.(info);
+          },
+        });
   return runTrainingLoop({
-    variables,
+    stepper,
     train: opts.train,
     recipe,
     epochs: opts.epochs,
     rng: opts.rng,
     maxSteps: opts.maxSteps,
-    loss: (batch) => {
-      const fused = opts.fused ?? true;
-      const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: fused }), batch.y, { fused });
-      if (wd === 0) return base;
-      return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
-    },
-    afterStep: (info) => {
-      network.applyMasks();
-      opts.afterStep?.(info);
-    },
     validate: opts.validation
       ? () => {
           const s = quickScore(network, opts.validation!);

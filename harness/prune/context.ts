@@ -5,7 +5,7 @@ import type { Rng } from '../engine/rng.ts';
 import type { TrainingRecipe } from '../engine/recipe.ts';
 import { sampleBatches, type Batch } from '../engine/batches.ts';
 import { taskLoss } from '../engine/loss.ts';
-import { runTrainingLoop, trainNetwork } from '../engine/train.ts';
+import { runTrainingLoop, tapeStepper, trainNetwork } from '../engine/train.ts';
 import type { HyperparameterValue, PruneContext, PruneTarget } from '../method-api.ts';
 import { checkMasks } from './select.ts';
 
@@ -96,14 +96,12 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
     optimize: (options) => {
       const merged: TrainingRecipe = { ...recipe, selectBestEpoch: false, patience: undefined, ...options.recipe };
       return runTrainingLoop({
-        variables: options.variables,
-        loss: options.loss,
+        stepper: tapeStepper({ variables: options.variables, loss: options.loss, train: opts.train, recipe: merged, afterStep: options.afterStep }),
         train: opts.train,
         recipe: merged,
         epochs: options.epochs ?? merged.epochs,
         maxSteps: options.steps,
         rng: trainRng.fork(`optimize:${trainCalls++}`),
-        afterStep: options.afterStep,
       });
     },
   };

@@ -2,8 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Wraps every kernel registered for a backend with a timer, so a run can be split into time spent
- * inside backend kernels and time spent outside them (JS glue, data copies, the harness). Only the
- * outermost kernel of a nested call is counted. Valid for synchronous backends (wasm, cpu).
+ * inside backend kernels and time spent outside them (tfjs's engine, JS glue, data copies, the
+ * harness). Counted: every call through tfjs's kernel registry — the backend's own kernels and
+ * PruneBench's registered ones (fused Adam; the fused operations, whose few lines of glue between
+ * the backend kernels they call then count as kernel time) — the outermost only when kernels nest.
+ * The whole-step trainer calls the registry per kernel, so its own glue counts as outside. Valid
+ * for synchronous backends (wasm, cpu).
  */
 export function instrumentKernels(backendName: string): { kernelMilliseconds: () => number; calls: () => number; restore: () => void } {
   const originals = tf.getKernelsForBackend(backendName);

@@ -10,13 +10,10 @@ import { environmentOf } from './environment.ts';
 import { denseSummaryOf, failedRecord, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod, type RecordContext } from './execute.ts';
 import type { TaskData } from '../task-api.ts';
 import { getTask } from '../../suites/registry.ts';
-import { getMethod } from '../../methods/registry.ts';
 import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
-import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
-import { sandboxedPruner } from '../sandbox/sandboxed-pruner.ts';
-import { wasmBinaryDir } from '../engine/backend/select.ts';
+import { sandboxedMethod } from './sandboxed-method.ts';
 
 export interface WorkerConfig {
   resultsDir: string;
@@ -37,9 +34,6 @@ export type WorkerReply =
   | { type: 'ready'; backend: string; note: string; environment: RecordContext['environment'] }
   | { type: 'done'; id: string; status: 'ok' | 'failed' | 'cached'; reason?: string; seconds: number }
   | { type: 'fatal'; message: string };
-
-/** Resident-memory budget of a method's sandboxed prune process. */
-const PRUNE_MEMORY_MB = Number(process.env.PRUNEBENCH_PRUNE_MEMORY_MB ?? 6144);
 
 let config: WorkerConfig;
 let sandboxDir: string;
@@ -66,20 +60,7 @@ async function loadTaskData(spec: JobSpec): Promise<TaskData> {
 async function loadMethod(id: string, prebuilt: string | undefined): Promise<LoadedMethod> {
   let m = methods.get(id);
   if (!m) {
-    const registered = getMethod(id);
-    const bundle = prebuilt ?? (await bundleMethod(join(registered.dir, 'index.ts'), sandboxDir, methodBundleName(id, registered.sourceHash)));
-    m = {
-      manifest: registered.manifest,
-      sourceHash: registered.sourceHash,
-      pruner: sandboxedPruner({
-        bundle,
-        workDir: sandboxDir,
-        backend: sandboxBackend,
-        wasmDir: sandboxBackend === 'wasm' ? wasmBinaryDir() : null,
-        timeBudgetSeconds: (request) => getTask(request.spec.task.id).jobBudgetSeconds,
-        memoryBudgetMb: PRUNE_MEMORY_MB,
-      }),
-    };
+    m = await sandboxedMethod(id, { sandboxDir, backend: sandboxBackend, bundle: prebuilt });
     methods.set(id, m);
   }
   return m;

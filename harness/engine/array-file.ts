@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Named typed arrays in one binary file: 4-byte header length, JSON header, then the raw arrays. */
@@ -36,24 +36,91 @@ export function writeArrayFile(file: string, arrays: NamedArrays, meta: unknown 
   }
 }
 
+type ArrayType = Header['entries'][number]['type'];
+
+function readExactly(fd: number, file: string, into: Uint8Array, position: number): void {
+  for (let done = 0; done < into.length; ) {
+    const got = readSync(fd, into, done, into.length - done, position + done);
+    if (got === 0) throw new ArrayFileError(`${file}: truncated`);
+    done += got;
+  }
+}
+
+/**
+ * Reads an array file one array at a time, each straight into a fresh typed array (no whole-file
+ * buffer, no second copy): the sandbox reads only the arrays a method touches. The header and the
+ * file's size are checked on opening.
+ */
+export class ArrayFileReader {
+  readonly meta: unknown;
+  readonly names: string[];
+  private readonly fd: number;
+  private readonly entries = new Map<string, { type: ArrayType; length: number; offset: number }>();
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(this.fd).size;
+      if (size < 4) throw new ArrayFileError(`${file}: truncated (no header)`);
+      const lengthBytes = Buffer.alloc(4);
+      readExactly(this.fd, file, lengthBytes, 0);
+      const headerLength = lengthBytes.readUInt32LE(0);
+      if (4 + headerLength > size) throw new ArrayFileError(`${file}: corrupt header`);
+      const headerBytes = Buffer.alloc(headerLength);
+      readExactly(this.fd, file, headerBytes, 4);
+      let header: Header;
+      try {
+        header = JSON.parse(headerBytes.toString('utf8')) as Header;
+      } catch {
+        throw new ArrayFileError(`${file}: corrupt header`);
+      }
+      let offset = 4 + headerLength;
+      for (const e of header.entries) {
+        this.entries.set(e.name, { type: e.type, length: e.length, offset });
+        offset += e.length * BYTES[e.type];
+      }
+      if (size !== offset) throw new ArrayFileError(`${file}: ${size} bytes, the header describes ${offset}`);
+      this.meta = header.meta;
+      this.names = header.entries.map((e) => e.name);
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Type and length of an array, without reading it. */
+  entry(name: string): { type: ArrayType; length: number } {
+    const e = this.entries.get(name);
+    if (!e) throw new ArrayFileError(`${this.file}: no array '${name}'`);
+    return e;
+  }
+
+  read(name: string): Float32Array | Int32Array | Uint8Array {
+    const e = this.entries.get(name);
+    if (!e) throw new ArrayFileError(`${this.file}: no array '${name}'`);
+    const array = e.type === 'int32' ? new Int32Array(e.length) : e.type === 'uint8' ? new Uint8Array(e.length) : new Float32Array(e.length);
+    readExactly(this.fd, this.file, new Uint8Array(array.buffer), e.offset);
+    return array;
+  }
+
+  readAll(): NamedArrays {
+    return Object.fromEntries(this.names.map((n) => [n, this.read(n)]));
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
 export function readArrayFile(file: string): { arrays: NamedArrays; meta: unknown } {
-  const buf = readFileSync(file);
-  if (buf.length < 4) throw new ArrayFileError(`${file}: truncated (no header)`);
-  const headerLength = buf.readUInt32LE(0);
-  let header: Header;
+  const reader = new ArrayFileReader(file);
   try {
-    header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8')) as Header;
-  } catch {
-    throw new ArrayFileError(`${file}: corrupt header`);
+    return { arrays: reader.readAll(), meta: reader.meta };
+  } finally {
+    reader.close();
   }
-  const expected = 4 + headerLength + header.entries.reduce((s, e) => s + e.length * BYTES[e.type], 0);
-  if (buf.length !== expected) throw new ArrayFileError(`${file}: ${buf.length} bytes, the header describes ${expected}`);
-  const arrays: NamedArrays = {};
-  let offset = 4 + headerLength;
-  for (const e of header.entries) {
-    const bytes = new Uint8Array(buf.subarray(offset, offset + e.length * BYTES[e.type]));
-    arrays[e.name] = e.type === 'int32' ? new Int32Array(bytes.buffer) : e.type === 'uint8' ? bytes : new Float32Array(bytes.buffer);
-    offset += e.length * BYTES[e.type];
-  }
-  return { arrays, meta: header.meta };
 }

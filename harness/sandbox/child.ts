@@ -6,20 +6,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { readArrayFile, type NamedArrays } from '../engine/array-file.ts';
 import { registerWasmKernelPatches } from '../engine/backend/wasm-kernels.ts';
 import type { Dataset, WeightMap } from '../engine/types.ts';
 import type { PruneFunction } from '../method-api.ts';
 import { runPrune } from '../prune/run-prune.ts';
+import { ArrayFileReader } from '../engine/array-file.ts';
 import type { SandboxReply, SandboxRequest } from './protocol.ts';
 
-function datasetFrom(arrays: NamedArrays, prefix: string, meta: { inputShape: number[]; outputSize: number }): Dataset {
-  const y = arrays[`${prefix}.y`];
-  const labels = y as Int32Array | Float32Array;
-  const data: Dataset = { n: labels.length / (labels instanceof Int32Array ? 1 : meta.outputSize), inputShape: meta.inputShape, x: arrays[`${prefix}.x`] as Float32Array, y: labels, outputSize: meta.outputSize };
-  const groups = arrays[`${prefix}.groups`];
-  if (groups) data.groups = groups as Int32Array;
-  return data;
+/**
+ * A split whose arrays are read from the data file when first touched: many methods (random,
+ * magnitude) never look at the data, and reading all of it was a quarter of a short job's
+ * sandboxed prune.
+ */
+function lazyDataset(file: ArrayFileReader, prefix: string, meta: { inputShape: number[]; outputSize: number }): Dataset {
+  const y = file.entry(`${prefix}.y`);
+  const fields: Record<string, unknown> = { n: y.length / (y.type === 'int32' ? 1 : meta.outputSize), inputShape: meta.inputShape, x: null, y: null, outputSize: meta.outputSize };
+  if (file.has(`${prefix}.groups`)) fields.groups = null;
+  for (const field of ['x', 'y', 'groups'].filter((f) => f in fields)) {
+    Object.defineProperty(fields, field, {
+      enumerable: true,
+      configurable: true,
+      // The first read replaces the getter with the array itself.
+      get: () => Object.defineProperty(fields, field, { value: file.read(`${prefix}.${field}`), enumerable: true, configurable: true, writable: true })[field],
+    });
+  }
+  return fields as unknown as Dataset;
 }
 
 /** Names a permission-model refusal, e.g. "FileSystemRead of /data/t10k-images". */
@@ -41,17 +52,17 @@ async function handle(prune: PruneFunction, request: SandboxRequest): Promise<Sa
     registerWasmKernelPatches();
   }
   if (!(await tf.setBackend(request.backend))) throw new Error(`sandbox: backend '${request.backend}' failed to initialise`);
-  const data = readArrayFile(request.dataFile);
+  const data = new ArrayFileReader(request.dataFile);
   const meta = data.meta as { inputShape: number[]; outputSize: number };
-  const weights = readArrayFile(request.weightsFile).arrays as WeightMap;
+  const weights = new ArrayFileReader(request.weightsFile).readAll() as WeightMap;
   const outcome = await runPrune(prune, {
     spec: request.spec,
     manifest: request.manifest,
     architecture: request.architecture,
     recipe: request.recipe,
     taskKind: request.taskKind,
-    train: datasetFrom(data.arrays, 'train', meta),
-    validation: datasetFrom(data.arrays, 'validation', meta),
+    train: lazyDataset(data, 'train', meta),
+    validation: lazyDataset(data, 'validation', meta),
     weights,
   });
   return { type: 'ok', result: outcome.result, weights: outcome.weights };

@@ -31,10 +31,10 @@ async function methodBundle(name: string, body: string, prelude = ''): Promise<s
   return bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), name);
 }
 
-async function runSandboxed(name: string, body: string, prelude = '', timeBudgetSeconds = 60, memoryBudgetMb = 2048) {
+async function runSandboxed(name: string, body: string, prelude = '', timeBudgetSeconds = 60, memoryBudgetMb = 2048, manifest = testManifest()) {
   const bundle = await methodBundle(name, body, prelude);
   const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => timeBudgetSeconds, memoryBudgetMb });
-  return runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'b'.repeat(64), pruner }, testRecordContext);
+  return runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'b'.repeat(64), pruner }, testRecordContext);
 }
 
 beforeAll(async () => {
@@ -51,6 +51,23 @@ describe('sandboxed prune()', () => {
     const sandboxed = await runSandboxed('magnitude', magnitudeBody);
     const prune = new Function('ctx', magnitudeBody) as PruneFunction;
     const inProcess = await runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'b'.repeat(64), pruner: inProcessPruner(prune) }, testRecordContext);
+    expect(sandboxed.status).toBe('ok');
+    expect(sandboxed.metrics).toEqual(inProcess.metrics);
+  });
+
+  it('gives the same record for a method that reads both splits and trains (data read on demand)', async () => {
+    const body = `const scores = {};
+      for (const batch of [...ctx.trainBatches(2), ...ctx.validationBatches(1)]) {
+        const g = ctx.gradients(batch);
+        for (const n of ctx.network.prunableNames) scores[n] = scores[n] ? scores[n].map((v, i) => v + Math.abs(g[n][i])) : g[n].map(Math.abs);
+        batch.x.dispose();
+        batch.y.dispose();
+      }
+      ctx.train({ steps: 3 });
+      return { scores };`;
+    const manifest = testManifest({ when: 'iterative' });
+    const sandboxed = await runSandboxed('reads-data', body, '', 60, 2048, manifest);
+    const inProcess = await runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'b'.repeat(64), pruner: inProcessPruner(new Function('ctx', body) as PruneFunction) }, testRecordContext);
     expect(sandboxed.status).toBe('ok');
     expect(sandboxed.metrics).toEqual(inProcess.metrics);
   });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './backend/select.ts';
+import { sameBits, tinyMlp } from '../testing/fixtures.ts';
 import type { ArchitectureSpec } from './architecture.ts';
 import { MaskedNetwork } from './network.ts';
 import type { TrainingRecipe } from './recipe.ts';
@@ -14,16 +15,6 @@ import { applyMask } from './fused-mask.ts';
 beforeAll(async () => {
   await selectBackend('wasm');
 });
-
-const mlp: ArchitectureSpec = {
-  id: 'tiny-mlp',
-  inputShape: [7],
-  layers: [
-    { kind: 'dense', name: 'fc1', units: 9, activation: 'relu' },
-    { kind: 'dense', name: 'fc2', units: 5, activation: 'relu' },
-    { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
-  ],
-};
 
 // Dense layers after convolutions: their input needs a gradient.
 const convThenDense: ArchitectureSpec = {
@@ -70,11 +61,9 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fused: boolean, 
   return { weights, gradients, leaked };
 }
 
-const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-
 describe('fused dense layers and loss', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    for (const [label, spec] of [['MLP', mlp], ['conv then dense', convThenDense]] as const) {
+    for (const [label, spec] of [['MLP', tinyMlp], ['conv then dense', convThenDense]] as const) {
       for (const masked of [true, false]) {
         it(`train bit-identically to the plain ops: ${label}, ${masked ? 'masked' : 'dense'}, ${backend}`, () => {
           const plain = train(backend, spec, false, masked);

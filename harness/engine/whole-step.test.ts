@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './backend/select.ts';
+import { sameBits, tinyMlp } from '../testing/fixtures.ts';
 import type { ArchitectureSpec } from './architecture.ts';
 import { MaskedNetwork } from './network.ts';
 import type { TrainingRecipe } from './recipe.ts';
@@ -12,16 +13,6 @@ import type { Dataset, TaskKind } from './types.ts';
 beforeAll(async () => {
   await selectBackend('wasm');
 });
-
-const mlp: ArchitectureSpec = {
-  id: 'tiny-mlp',
-  inputShape: [7],
-  layers: [
-    { kind: 'dense', name: 'fc1', units: 9, activation: 'relu' },
-    { kind: 'dense', name: 'fc2', units: 5, activation: 'relu' },
-    { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
-  ],
-};
 
 // Image-shaped input flattened first, a linear hidden layer, and rows wide enough to be copied in blocks.
 const flattenedMlp: ArchitectureSpec = {
@@ -81,11 +72,9 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, kind: TaskKind, 
   return { used, result, weights, masks, leaked };
 }
 
-const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-
 describe('whole-step training', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    for (const [label, spec] of [['MLP', mlp], ['flatten, linear hidden layer', flattenedMlp]] as const) {
+    for (const [label, spec] of [['MLP', tinyMlp], ['flatten, linear hidden layer', flattenedMlp]] as const) {
       for (const kind of ['classification', 'regression'] as const) {
         for (const masked of [true, false]) {
           it(`trains bit-identically to tfjs's own ops: ${label}, ${kind}, ${masked ? 'masked' : 'dense'}, ${backend}`, () => {
@@ -114,8 +103,8 @@ describe('whole-step training', () => {
   it('stops at maxSteps mid-epoch and keeps the weights of that step (no best-epoch selection)', () => {
     const options = (engine: 'plain' | 'whole-step') => {
       tf.setBackend('wasm');
-      const network = MaskedNetwork.initialise(mlp, new Rng(8));
-      const result = trainNetwork({ network, train: dataFor(mlp, 'classification', 37, 11), recipe: { ...recipe, selectBestEpoch: false }, epochs: 3, rng: new Rng(5), maxSteps: 7, engine });
+      const network = MaskedNetwork.initialise(tinyMlp, new Rng(8));
+      const result = trainNetwork({ network, train: dataFor(tinyMlp, 'classification', 37, 11), recipe: { ...recipe, selectBestEpoch: false }, epochs: 3, rng: new Rng(5), maxSteps: 7, engine });
       const weights = network.getWeights();
       network.dispose();
       return { result, weights };
@@ -129,9 +118,9 @@ describe('whole-step training', () => {
 
   it('is used only where it applies; elsewhere training goes through the engine with the fused operations', () => {
     tf.setBackend('wasm');
-    const network = MaskedNetwork.initialise(mlp, new Rng(1));
+    const network = MaskedNetwork.initialise(tinyMlp, new Rng(1));
     const convNetwork = MaskedNetwork.initialise(conv, new Rng(1));
-    const base: TrainNetworkOptions = { network, train: dataFor(mlp, 'classification', 8, 1), recipe, epochs: 1, rng: new Rng(1) };
+    const base: TrainNetworkOptions = { network, train: dataFor(tinyMlp, 'classification', 8, 1), recipe, epochs: 1, rng: new Rng(1) };
     expect(trainingEngineFor(base)).toBe('whole-step');
     expect(trainingEngineFor({ ...base, afterStep: () => {} })).toBe('fused-ops');
     expect(trainingEngineFor({ ...base, trainable: ['fc1/kernel'] })).toBe('fused-ops');

@@ -4,6 +4,7 @@ import type { Dataset } from '../engine/types.ts';
 import type { TaskDefinition } from '../task-api.ts';
 import type { RecordContext } from '../run/execute.ts';
 import type { MethodManifest } from '../method-api.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
 
 /** Three Gaussian blobs in 6 dimensions: learnable in a few epochs by a small MLP. */
 export function blobData(n: number, seed: number): Dataset {
@@ -50,4 +51,20 @@ export const testRecordContext: RecordContext = {
 
 export function testManifest(overrides: Partial<MethodManifest> = {}): MethodManifest {
   return { id: 'fake', name: 'Fake', version: '1.0.0', description: 'test method', when: 'after-training', scope: 'global', needs: [], output: 'scores', hyperparameters: {}, ...overrides };
+}
+
+/** A 7 → 9 → 5 → 3 ReLU MLP for engine tests. */
+export const tinyMlp: ArchitectureSpec = {
+  id: 'tiny-mlp',
+  inputShape: [7],
+  layers: [
+    { kind: 'dense', name: 'fc1', units: 9, activation: 'relu' },
+    { kind: 'dense', name: 'fc2', units: 5, activation: 'relu' },
+    { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
+  ],
+};
+
+/** Whether two float arrays hold the same bits (so +0 and −0 differ, and NaN payloads count). */
+export function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }

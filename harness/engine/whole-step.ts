@@ -7,7 +7,7 @@ import { crossEntropyBackward, crossEntropyForward, squaredErrorBackward, square
 import { maskedCopy } from './fused-mask.ts';
 import type { MaskedNetwork } from './network.ts';
 import type { TrainingRecipe } from './recipe.ts';
-import type { TrainingStepper } from './train.ts';
+import type { StepPosition, TrainingStepper } from './train.ts';
 import { sizeOf, type Dataset, type TaskKind } from './types.ts';
 
 /**
@@ -69,7 +69,7 @@ export class WholeStepTrainer implements TrainingStepper {
     }
   }
 
-  step(rows: Int32Array, learningRate: number, _position: unknown, wantLoss: boolean): number | null {
+  step(rows: Int32Array, learningRate: number, _position: StepPosition, wantLoss: boolean): number | null {
     const k = this.kernels();
     const b = rows.length;
     const x = k.make([b, this.rowSize], (target) => this.copyRows(target, rows));

@@ -16,30 +16,37 @@ export const OWN_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
 /**
  * Calls a backend's registered kernels directly, outside tfjs's engine (no tape, no tracking), for
  * kernels composed of other kernels. Every result is the caller's to free or return. Kernel
- * lookups are remembered for the caller's lifetime, so make one caller per operation or step.
+ * lookups are remembered for the object's lifetime, so make one per operation or step.
  */
-export function kernelCaller(backendName: string, backend: unknown, owner: string) {
-  const b = backend as Backend;
-  const found = new Map<string, KernelFunc>();
-  const call = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo | TensorInfo[] => {
-    let kernel = found.get(kernelName);
-    if (!kernel) {
-      const config = tf.getKernel(kernelName, backendName);
-      if (!config) throw new Error(`${owner}: the ${backendName} backend has no '${kernelName}' kernel`);
-      kernel = config.kernelFunc;
-      found.set(kernelName, kernel);
-    }
-    return kernel({ inputs, attrs: attrs as NamedAttrMap, backend: b as unknown as object });
-  };
+export class DirectKernels {
+  private readonly found = new Map<string, KernelFunc>();
+  private readonly b: Backend;
+
+  constructor(
+    private readonly backendName: string,
+    backend: unknown,
+    private readonly owner: string,
+  ) {
+    this.b = backend as Backend;
+  }
+
   /** A kernel with one output. */
-  const run = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo => call(kernelName, inputs, attrs) as TensorInfo;
+  run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo {
+    return this.call(kernelName, inputs, attrs) as TensorInfo;
+  }
+
   /** A kernel with several outputs. */
-  const runMany = (kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo[] => call(kernelName, inputs, attrs) as TensorInfo[];
-  const free = (...infos: TensorInfo[]) => {
-    for (const info of infos) b.disposeData(info.dataId);
-  };
+  runMany(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object = {}): TensorInfo[] {
+    return this.call(kernelName, inputs, attrs) as TensorInfo[];
+  }
+
+  free(...infos: TensorInfo[]): void {
+    for (const info of infos) this.b.disposeData(info.dataId);
+  }
+
   /** A new float32 tensor on the backend, filled by `fill` (given a view of its storage). */
-  const make = (shape: number[], fill: (values: Float32Array) => void): TensorInfo => {
+  make(shape: number[], fill: (values: Float32Array) => void): TensorInfo {
+    const b = this.b;
     if (b.makeOutput && b.typedArrayFromHeap) {
       const out = b.makeOutput(shape, 'float32');
       fill(b.typedArrayFromHeap(out));
@@ -48,15 +55,29 @@ export function kernelCaller(backendName: string, backend: unknown, owner: strin
     const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
     fill(values);
     return b.makeTensorInfo!(shape, 'float32', values);
-  };
-  /** A float32 scalar on the backend. */
-  const scalar = (value: number): TensorInfo => make([], (values) => (values[0] = value));
-  /** A copy of a tensor's values. */
-  const read = (info: TensorInfo): Float32Array => Float32Array.from(b.readSync(info.dataId));
-  return { run, runMany, free, make, scalar, read };
-}
+  }
 
-export type DirectKernels = ReturnType<typeof kernelCaller>;
+  /** A float32 scalar on the backend. */
+  scalar(value: number): TensorInfo {
+    return this.make([], (values) => (values[0] = value));
+  }
+
+  /** A copy of a tensor's values. */
+  read(info: TensorInfo): Float32Array {
+    return Float32Array.from(this.b.readSync(info.dataId));
+  }
+
+  private call(kernelName: string, inputs: Record<string, TensorInfo>, attrs: object): TensorInfo | TensorInfo[] {
+    let kernel = this.found.get(kernelName);
+    if (!kernel) {
+      const config = tf.getKernel(kernelName, this.backendName);
+      if (!config) throw new Error(`${this.owner}: the ${this.backendName} backend has no '${kernelName}' kernel`);
+      kernel = config.kernelFunc;
+      this.found.set(kernelName, kernel);
+    }
+    return kernel({ inputs, attrs: attrs as NamedAttrMap, backend: this.b as unknown as object });
+  }
+}
 
 /** Registers one of PruneBench's own kernels for every backend in OWN_KERNEL_BACKENDS (idempotent). */
 export function registerOwnKernel(kernelName: string, make: (backendName: string) => KernelFunc): void {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { ownKernelAvailable, kernelCaller, registerOwnKernel, type DirectKernels } from './direct-kernels.ts';
+import { DirectKernels, ownKernelAvailable, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * A masked dense layer, y = relu(x·(W⊙M) + b), as one operation for training: a forward and a
@@ -74,11 +74,11 @@ export function denseBackward(k: DirectKernels, { dy, x, z, weights, mask }: Den
 }
 
 function forwardKernel(backendName: string): KernelFunc {
-  return ({ inputs, backend, attrs }) => denseForward(kernelCaller(backendName, backend, FORWARD), inputs as unknown as DenseForwardInputs, (attrs as unknown as { relu: boolean }).relu);
+  return ({ inputs, backend, attrs }) => denseForward(new DirectKernels(backendName, backend, FORWARD), inputs as unknown as DenseForwardInputs, (attrs as unknown as { relu: boolean }).relu);
 }
 
 function backwardKernel(backendName: string): KernelFunc {
-  return ({ inputs, backend, attrs }) => denseBackward(kernelCaller(backendName, backend, BACKWARD), inputs as unknown as DenseBackwardInputs, attrs as unknown as DenseBackwardOptions);
+  return ({ inputs, backend, attrs }) => denseBackward(new DirectKernels(backendName, backend, BACKWARD), inputs as unknown as DenseBackwardInputs, attrs as unknown as DenseBackwardOptions);
 }
 
 /** Registers both kernels for wasm and cpu (idempotent). */

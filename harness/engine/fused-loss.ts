@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { ownKernelAvailable, kernelCaller, registerOwnKernel, type DirectKernels } from './direct-kernels.ts';
+import { DirectKernels, ownKernelAvailable, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * The classification loss −mean(Σ targets ⊙ logSoftmax(logits)) as one operation for training:
@@ -71,7 +71,7 @@ export function squaredErrorBackward(k: DirectKernels, dy: TensorInfo, differenc
 function forwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend }) => {
     const { logits, targets } = inputs as { logits: TensorInfo; targets: TensorInfo };
-    return crossEntropyForward(kernelCaller(backendName, backend, FORWARD), logits, targets);
+    return crossEntropyForward(new DirectKernels(backendName, backend, FORWARD), logits, targets);
   };
 }
 
@@ -79,7 +79,7 @@ function backwardKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, logProbs, targets } = inputs as { dy: TensorInfo; logProbs: TensorInfo; targets: TensorInfo };
     const { batchSize } = attrs as unknown as { batchSize: number };
-    return crossEntropyBackward(kernelCaller(backendName, backend, BACKWARD), dy, logProbs, targets, batchSize);
+    return crossEntropyBackward(new DirectKernels(backendName, backend, BACKWARD), dy, logProbs, targets, batchSize);
   };
 }
 

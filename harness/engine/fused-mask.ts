@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { ownKernelAvailable, kernelCaller, registerOwnKernel, type DirectKernels } from './direct-kernels.ts';
+import { DirectKernels, ownKernelAvailable, registerOwnKernel } from './direct-kernels.ts';
 
 /**
  * w ⊙ m + 0 as one kernel (the backend's Multiply and Add, with the 0 made on the backend instead
@@ -21,7 +21,7 @@ export function maskedCopy(k: DirectKernels, x: TensorInfo, mask: TensorInfo): T
 function applyMaskKernel(backendName: string): KernelFunc {
   return ({ inputs, backend }) => {
     const { x, mask } = inputs as { x: TensorInfo; mask: TensorInfo };
-    return maskedCopy(kernelCaller(backendName, backend, APPLY_MASK), x, mask);
+    return maskedCopy(new DirectKernels(backendName, backend, APPLY_MASK), x, mask);
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelCaller, OWN_KERNEL_BACKENDS, type DirectKernels } from './direct-kernels.ts';
+import { DirectKernels, OWN_KERNEL_BACKENDS } from './direct-kernels.ts';
 import { AdamSchedule, FUSED_ADAM_KERNEL, type AdamConstants } from './fused-adam.ts';
 import { denseBackward, denseForward } from './fused-dense.ts';
 import { crossEntropyBackward, crossEntropyForward, squaredErrorBackward, squaredErrorForward } from './fused-loss.ts';
@@ -141,7 +141,7 @@ export class WholeStepTrainer implements TrainingStepper {
   }
 
   private kernels(): DirectKernels {
-    return kernelCaller(this.backendName, this.backend, 'WholeStepTrainer');
+    return new DirectKernels(this.backendName, this.backend, 'WholeStepTrainer');
   }
 
   private *slots(): Generator<Slot> {

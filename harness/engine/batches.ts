@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset, TaskKind } from './types.ts';
+import { sizeOf, type Dataset, type TaskKind } from './types.ts';
 import type { Rng } from './rng.ts';
 
 export interface Batch {
@@ -13,18 +13,35 @@ export function taskKindOf(data: Dataset): TaskKind {
   return data.y instanceof Int32Array ? 'classification' : 'regression';
 }
 
+/** Copies the input rows `rows` of a data set, in order, into `into` (rows × row size). */
+export function copyInputRows(data: Dataset, rows: ArrayLike<number>, into: Float32Array): void {
+  const size = sizeOf(data.inputShape);
+  for (let i = 0; i < rows.length; i++) {
+    const from = rows[i] * size;
+    // A view per row pays off only for wide rows; narrow ones (planted tasks) copy element by element.
+    if (size >= 32) into.set(data.x.subarray(from, from + size), i * size);
+    else for (let j = 0; j < size; j++) into[i * size + j] = data.x[from + j];
+  }
+}
+
+/** The targets of `rows` into `into` (rows × outputSize): one-hot rows for class labels, else the regression targets. */
+export function copyTargetRows(data: Dataset, rows: ArrayLike<number>, into: Float32Array): void {
+  const k = data.outputSize;
+  if (data.y instanceof Int32Array) {
+    into.fill(0);
+    for (let i = 0; i < rows.length; i++) into[i * k + data.y[rows[i]]] = 1;
+  } else {
+    for (let i = 0; i < rows.length; i++) for (let j = 0; j < k; j++) into[i * k + j] = data.y[rows[i] * k + j];
+  }
+}
+
 /** Copies the rows `indices` of a data set into fresh tensors. */
 export function gatherBatch(data: Dataset, indices: ArrayLike<number>): Batch {
-  const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
   const b = indices.length;
-  const x = new Float32Array(b * rowSize);
-  for (let i = 0; i < b; i++) x.set(data.x.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
+  const x = new Float32Array(b * sizeOf(data.inputShape));
+  copyInputRows(data, indices, x);
   const yValues = new Float32Array(b * data.outputSize);
-  if (data.y instanceof Int32Array) {
-    for (let i = 0; i < b; i++) yValues[i * data.outputSize + data.y[indices[i]]] = 1;
-  } else {
-    for (let i = 0; i < b; i++) yValues.set(data.y.subarray(indices[i] * data.outputSize, (indices[i] + 1) * data.outputSize), i * data.outputSize);
-  }
+  copyTargetRows(data, indices, yValues);
   return { x: tf.tensor(x, [b, ...data.inputShape]), y: tf.tensor2d(yValues, [b, data.outputSize]), size: b };
 }
 
@@ -50,10 +67,9 @@ export function* sampleBatches(data: Dataset, batchSize: number, count: number, 
 
 /** A subset of a data set by row indices (used for group and class-balanced views). */
 export function subsetOf(data: Dataset, indices: ArrayLike<number>): Dataset {
-  const rowSize = data.inputShape.reduce((a, b) => a * b, 1);
   const n = indices.length;
-  const x = new Float32Array(n * rowSize);
-  for (let i = 0; i < n; i++) x.set(data.x.subarray(indices[i] * rowSize, (indices[i] + 1) * rowSize), i * rowSize);
+  const x = new Float32Array(n * sizeOf(data.inputShape));
+  copyInputRows(data, indices, x);
   let y: Int32Array | Float32Array;
   if (data.y instanceof Int32Array) {
     const labels = new Int32Array(n);

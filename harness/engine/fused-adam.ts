@@ -171,7 +171,7 @@ export class FusedAdam {
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) {
     this.learningRate = learningRate;
-    this.schedule = new AdamSchedule(beta1, beta2, epsilon ?? tf.backend().epsilon());
+    this.schedule = new AdamSchedule(beta1, beta2, epsilon ?? undefined);
   }
 
   setLearningRate(learningRate: number): void {

@@ -5,6 +5,7 @@ import { AdamSchedule, FUSED_ADAM_KERNEL, type AdamConstants } from './fused-ada
 import { denseBackward, denseForward } from './fused-dense.ts';
 import { crossEntropyBackward, crossEntropyForward, squaredErrorBackward, squaredErrorForward } from './fused-loss.ts';
 import { maskedCopy } from './fused-mask.ts';
+import { copyInputRows, copyTargetRows } from './batches.ts';
 import type { MaskedNetwork } from './network.ts';
 import type { TrainingRecipe } from './recipe.ts';
 import type { StepPosition, TrainingStepper } from './train.ts';
@@ -38,7 +39,7 @@ export class WholeStepTrainer implements TrainingStepper {
   }
 
   constructor(
-    private readonly network: MaskedNetwork,
+    network: MaskedNetwork,
     private readonly train: Dataset,
     private readonly kind: TaskKind,
   ) {
@@ -72,8 +73,8 @@ export class WholeStepTrainer implements TrainingStepper {
   step(rows: Int32Array, learningRate: number, _position: StepPosition, wantLoss: boolean): number | null {
     const k = this.kernels();
     const b = rows.length;
-    const x = k.make([b, this.rowSize], (target) => this.copyRows(target, rows));
-    const targets = k.make([b, this.train.outputSize], (target) => this.copyTargets(target, rows));
+    const x = k.make([b, this.rowSize], (target) => copyInputRows(this.train, rows, target));
+    const targets = k.make([b, this.train.outputSize], (target) => copyTargetRows(this.train, rows, target));
 
     // Forward: each layer's input, pre-activation (relu layers) and W⊙M (masked layers) are kept for the backward pass.
     const saved: Array<{ input: TensorInfo; z: TensorInfo | null; masked: TensorInfo | null }> = [];
@@ -158,27 +159,6 @@ export class WholeStepTrainer implements TrainingStepper {
     slot.value = value;
     slot.m = m;
     slot.v = v;
-  }
-
-  private copyRows(target: Float32Array, rows: Int32Array): void {
-    const { x } = this.train;
-    const size = this.rowSize;
-    for (let i = 0; i < rows.length; i++) {
-      const from = rows[i] * size;
-      if (size >= 32) target.set(x.subarray(from, from + size), i * size);
-      else for (let j = 0; j < size; j++) target[i * size + j] = x[from + j];
-    }
-  }
-
-  /** One-hot rows for class labels, or the regression targets' rows. */
-  private copyTargets(target: Float32Array, rows: Int32Array): void {
-    const { y, outputSize } = this.train;
-    if (y instanceof Int32Array) {
-      target.fill(0);
-      for (let i = 0; i < rows.length; i++) target[i * outputSize + y[rows[i]]] = 1;
-    } else {
-      for (let i = 0; i < rows.length; i++) for (let j = 0; j < outputSize; j++) target[i * outputSize + j] = y[rows[i] * outputSize + j];
-    }
   }
 }
 

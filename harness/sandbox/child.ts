@@ -10,7 +10,7 @@ import { registerWasmKernelPatches } from '../engine/backend/wasm-kernels.ts';
 import type { Dataset, WeightMap } from '../engine/types.ts';
 import type { PruneFunction } from '../method-api.ts';
 import { runPrune } from '../prune/run-prune.ts';
-import { ArrayFileReader } from '../engine/array-file.ts';
+import { ArrayFileReader, readArrayFile } from '../engine/array-file.ts';
 import type { SandboxReply, SandboxRequest } from './protocol.ts';
 
 /**
@@ -54,7 +54,7 @@ async function handle(prune: PruneFunction, request: SandboxRequest): Promise<Sa
   if (!(await tf.setBackend(request.backend))) throw new Error(`sandbox: backend '${request.backend}' failed to initialise`);
   const data = new ArrayFileReader(request.dataFile);
   const meta = data.meta as { inputShape: number[]; outputSize: number };
-  const weights = new ArrayFileReader(request.weightsFile).readAll() as WeightMap;
+  const weights = readArrayFile(request.weightsFile).arrays as WeightMap;
   const outcome = await runPrune(prune, {
     spec: request.spec,
     manifest: request.manifest,

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MethodManifest, PruneFunction } from '../harness/method-api.ts';
 import { assertValid, parseJsonFile, SchemaError } from '../harness/schema/validator.ts';
+import { analyseMethodSources } from '../harness/sandbox/method-sources.ts';
 
 export const methodsDir = fileURLToPath(new URL('.', import.meta.url));
 
 export interface RegisteredMethod {
   manifest: MethodManifest;
   dir: string;
-  /** SHA-256 over the method folder's source files (not tests), in name order. */
+  /** SHA-256 over what is bundled for the method and its manifest (methodSourceHash). */
   sourceHash: string;
   load(): Promise<PruneFunction>;
 }
@@ -32,48 +33,17 @@ export function readManifest(file: string): MethodManifest {
   return data as MethodManifest;
 }
 
-const methodKitDir = fileURLToPath(new URL('../harness/method-kit/', import.meta.url));
-
-/** The method-kit files that method sources import, directly or through other kit files. */
-export function kitFilesUsed(methodSources: string[]): string[] {
-  const used = new Set<string>();
-  const visit = (name: string) => {
-    if (used.has(name) || !existsSync(join(methodKitDir, name))) return;
-    used.add(name);
-    const text = readFileSync(join(methodKitDir, name), 'utf8');
-    for (const match of text.matchAll(/from '\.\/([\w.-]+\.ts)'/g)) visit(match[1]);
-  };
-  for (const text of methodSources) {
-    for (const match of text.matchAll(/harness\/method-kit\/([\w.-]+\.ts)'/g)) visit(match[1]);
-  }
-  return [...used].sort();
-}
-
 /**
- * SHA-256 over the method folder's source files (not tests) in name order, then the method-kit
- * files they import: a record is stale when any code its method ran has changed.
+ * SHA-256 over every file esbuild bundles for the method (its folder's code at any depth, the
+ * method-kit files, the versions of the packages it imports) and its manifest: a record is stale
+ * when any code its method ran, or its manifest, has changed.
  */
 export function methodSourceHash(methodDir: string): string {
-  const hash = createHash('sha256');
-  const files = readdirSync(methodDir)
-    .filter((f) => !f.includes('.test.') && (f.endsWith('.ts') || f === 'manifest.json'))
-    .sort();
-  const sources: string[] = [];
-  for (const f of files) {
-    const content = readFileSync(join(methodDir, f));
-    if (f.endsWith('.ts')) sources.push(content.toString('utf8'));
-    hash.update(f);
-    hash.update('\0');
-    hash.update(content);
-    hash.update('\0');
-  }
-  for (const f of kitFilesUsed(sources)) {
-    hash.update(`method-kit/${f}`);
-    hash.update('\0');
-    hash.update(readFileSync(join(methodKitDir, f)));
-    hash.update('\0');
-  }
-  return hash.digest('hex');
+  return createHash('sha256')
+    .update(analyseMethodSources(join(methodDir, 'index.ts')).hash)
+    .update('\0')
+    .update(readFileSync(join(methodDir, 'manifest.json')))
+    .digest('hex');
 }
 
 export function getMethod(id: string, dir = methodsDir): RegisteredMethod {

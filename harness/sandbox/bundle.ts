@@ -2,8 +2,10 @@ import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkedMethodSources } from './method-sources.ts';
 
 const childRuntime = fileURLToPath(new URL('./child.ts', import.meta.url));
+const hardening = fileURLToPath(new URL('./harden.ts', import.meta.url));
 const noNodeFetch = fileURLToPath(new URL('./no-node-fetch.ts', import.meta.url));
 
 // esbuild's ESM output for Node lacks the CommonJS globals some tfjs files use.
@@ -18,14 +20,17 @@ const nodeGlobals = [
 
 /**
  * Bundles the sandbox runtime and one method into a single ES module, so the sandboxed process
- * needs to read no source tree (and no loader) at all. Returns the bundle's path.
+ * needs to read no source tree (and no loader) at all. Returns the bundle's path. Refuses (with
+ * MethodImportError) a method that imports anything but its own folder, the method API and kit and
+ * tfjs-core; the hardening module is evaluated before any method code.
  */
 export async function bundleMethod(methodEntry: string, outDir: string, name: string): Promise<string> {
+  checkedMethodSources(methodEntry);
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `${name}.mjs`);
   await build({
     stdin: {
-      contents: `import { prune } from ${JSON.stringify(methodEntry)};\nimport { serve } from ${JSON.stringify(childRuntime)};\nserve(prune);\n`,
+      contents: `import ${JSON.stringify(hardening)};\nimport { prune } from ${JSON.stringify(methodEntry)};\nimport { serve } from ${JSON.stringify(childRuntime)};\nserve(prune);\n`,
       resolveDir: outDir,
       loader: 'ts',
     },

@@ -22,6 +22,10 @@ let dense: DenseReference;
 
 const spec: JobSpec = { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: 'fake', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
 
+// Bundling refuses Node built-ins in method code, so these attacks reach for them at run time, by a
+// computed name the bundler cannot see; what stops them then is the process's permission model.
+const runtimeBuiltin = "const builtin = (name: string) => require(['node', name].join(':'));\ndeclare const require: (id: string) => any;";
+
 const magnitudeBody = `return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };`;
 
 async function methodBundle(name: string, body: string, prelude = ''): Promise<string> {
@@ -74,7 +78,7 @@ describe('sandboxed prune()', () => {
 
   it('refuses to let a method read the test data, naming the violation', async () => {
     const testImages = join(mnistDir(), 't10k-images-idx3-ubyte');
-    const record = await runSandboxed('reads-test', `readFileSync(${JSON.stringify(testImages)}); ${magnitudeBody}`, "import { readFileSync } from 'node:fs';");
+    const record = await runSandboxed('reads-test', `builtin('fs').readFileSync(${JSON.stringify(testImages)}); ${magnitudeBody}`, runtimeBuiltin);
     expect(record.status).toBe('failed');
     expect(record.failure!.stage).toBe('prune');
     expect(record.failure!.reason).toContain(`permission violation (FileSystemRead of ${testImages})`);
@@ -82,15 +86,15 @@ describe('sandboxed prune()', () => {
 
   it('refuses writes to results/', async () => {
     const target = join(resultsDir, 'forged.json');
-    const record = await runSandboxed('writes', `writeFileSync(${JSON.stringify(target)}, '{}'); ${magnitudeBody}`, "import { writeFileSync } from 'node:fs';");
+    const record = await runSandboxed('writes', `builtin('fs').writeFileSync(${JSON.stringify(target)}, '{}'); ${magnitudeBody}`, runtimeBuiltin);
     expect(record.failure!.reason).toMatch(/permission violation \(FileSystemWrite/);
     expect(existsSync(target)).toBe(false);
   });
 
   it('refuses to spawn processes and worker threads', async () => {
-    const spawned = await runSandboxed('spawns', `spawnSync('ls'); ${magnitudeBody}`, "import { spawnSync } from 'node:child_process';");
+    const spawned = await runSandboxed('spawns', `(await import(['node', 'child_process'].join(':'))).spawnSync('ls'); ${magnitudeBody}`);
     expect(spawned.failure!.reason).toMatch(/permission violation \(ChildProcess/);
-    const threaded = await runSandboxed('threads', `new Worker('1', { eval: true }); ${magnitudeBody}`, "import { Worker } from 'node:worker_threads';");
+    const threaded = await runSandboxed('threads', `new (await import(['node', 'worker_threads'].join(':'))).Worker('1', { eval: true }); ${magnitudeBody}`);
     expect(threaded.failure!.reason).toMatch(/permission violation \(WorkerThreads/);
   });
 
@@ -102,7 +106,7 @@ describe('sandboxed prune()', () => {
 
   it('stops a method that exceeds its memory budget', async () => {
     const record = await runSandboxed('hungry', 'const chunks = []; while (true) { chunks.push(new Float64Array(1 << 24).fill(1)); await new Promise((r) => setTimeout(r, 5)); }', '', 60, 700);
-    expect(record.failure!.reason).toMatch(/exceeded its memory budget of 700 MB \(resident \d+ MB\)/);
+    expect(record.failure!.reason).toMatch(/exceeded its memory budget of 700 MB \(.+\) and was stopped/);
   });
 
   it('reports a method that crashes its process', async () => {

@@ -1,10 +1,12 @@
-import { fork } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeArrayFile, type NamedArrays } from '../engine/array-file.ts';
 import type { Dataset } from '../engine/types.ts';
 import type { PruneOutcome, PruneRequest, Pruner } from '../prune/run-prune.ts';
 import type { SandboxReply, SandboxRequest } from './protocol.ts';
+import { isolationLevel, launchCommand } from './isolation.ts';
+import { createMemoryCgroup } from './memory-limit.ts';
 
 export interface SandboxOptions {
   bundle: string;
@@ -35,15 +37,43 @@ function residentMb(pid: number): number | null {
   }
 }
 
+/** Kills a process group; no error when it is already gone. */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Resolves when the process has exited, or after `ms` at the latest. */
+function exited(child: ChildProcess, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+const memoryFailure = /out of memory|allocation failed|cannot allocate/i;
+const STDERR_TAIL_CHARS = 4000;
+
 /**
- * Runs prune() in a child process under Node's permission model (file reads: the bundle, the wasm
- * binaries and this job's input files only; no writes, no child processes, no worker threads),
- * with a wall-clock and a resident-memory budget. The test split is never written where it can read.
+ * Runs prune() in a child process isolated as well as this machine allows (isolation.ts: own
+ * network and PID namespaces, killed with its parent, a kernel memory limit; always Node's
+ * permission model: file reads of the bundle, the wasm binaries and this job's input files only, no
+ * writes, no child processes, no worker threads), with a wall-clock budget. The test split is never
+ * written where it can read. Every process of the sandbox is gone when the call returns.
  */
 export function sandboxedPruner(options: SandboxOptions): Pruner {
   let dataFileFor: { key: string; file: string } | null = null;
+  const isolation = isolationLevel();
   return async (request: PruneRequest): Promise<PruneOutcome> => {
     const timeBudgetSeconds = options.timeBudgetSeconds(request);
+    const budgetMb = options.memoryBudgetMb;
     const key = `${request.spec.task.id}@${request.spec.task.version}#${request.spec.seed}`;
     if (!dataFileFor || dataFileFor.key !== key) {
       const file = join(options.workDir, `data-${process.pid}.bin`);
@@ -64,12 +94,17 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
       weightsFile,
     };
     const readable = [options.bundle, dataFileFor.file, weightsFile, ...(options.wasmDir ? [options.wasmDir] : [])];
-    const child = fork(options.bundle, [], {
-      execArgv: ['--experimental-permission', ...readable.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${options.memoryBudgetMb}`, '--no-warnings'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-      env: {},
+    const nodeArgs = ['--experimental-permission', ...readable.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${budgetMb}`, '--no-warnings', options.bundle];
+    const cgroup = isolation.mechanisms.includes('memory-cgroup') ? createMemoryCgroup(budgetMb) : null;
+    const launch = launchCommand(nodeArgs, budgetMb, cgroup);
+    // Its own session and process group: a signal to "its group" reaches only the sandbox itself.
+    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced', env: {}, detached: true });
+    let stderrTail = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
     });
+    const overBudget = (detail: string): SandboxReply => ({ type: 'error', message: `exceeded its memory budget of ${budgetMb} MB (${detail}) and was stopped`, violation: null });
     try {
       const reply = await new Promise<SandboxReply>((resolve) => {
         let settled = false;
@@ -77,22 +112,30 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          clearInterval(memoryWatch);
+          if (memoryWatch) clearInterval(memoryWatch);
           resolve(r);
         };
         const timer = setTimeout(() => {
-          child.kill('SIGKILL');
+          killGroup(child.pid);
           finish({ type: 'error', message: `exceeded its time budget of ${timeBudgetSeconds} s and was stopped`, violation: null });
         }, timeBudgetSeconds * 1000);
-        const memoryWatch = setInterval(() => {
-          const mb = child.pid ? residentMb(child.pid) : null;
-          if (mb !== null && mb > options.memoryBudgetMb) {
-            child.kill('SIGKILL');
-            finish({ type: 'error', message: `exceeded its memory budget of ${options.memoryBudgetMb} MB (resident ${Math.round(mb)} MB) and was stopped`, violation: null });
-          }
-        }, 200);
-        child.once('message', (r: SandboxReply) => finish(r));
-        child.once('exit', (code, signal) => finish({ type: 'error', message: `the method's process exited (${signal ?? `code ${code}`}) without a result`, violation: null }));
+        // Only where the kernel enforces no limit: a poll sees no burst shorter than its interval.
+        const memoryWatch = isolation.mechanisms.includes('memory-polling')
+          ? setInterval(() => {
+              const mb = child.pid ? residentMb(child.pid) : null;
+              if (mb !== null && mb > budgetMb) {
+                killGroup(child.pid);
+                finish(overBudget(`resident ${Math.round(mb)} MB`));
+              }
+            }, 200)
+          : null;
+        child.once('message', (r: SandboxReply) => finish(r.type === 'error' && !r.violation && memoryFailure.test(r.message) ? overBudget(`an allocation was refused: ${r.message}`) : r));
+        child.once('error', (e) => finish({ type: 'error', message: `the method's process could not start: ${e.message}`, violation: null }));
+        child.once('exit', (code, signal) => {
+          if (cgroup?.oomKilled()) finish(overBudget('stopped by the kernel memory limit'));
+          else if (memoryFailure.test(stderrTail)) finish(overBudget(`the process ran out of memory: ${stderrTail.trim().split('\n').slice(-3).join(' ').slice(0, 300)}`));
+          else finish({ type: 'error', message: `the method's process exited (${signal ?? `code ${code}`}) without a result${stderrTail.trim() ? `: ${stderrTail.trim().slice(-500)}` : ''}`, violation: null });
+        });
         child.send(message);
       });
       if (reply.type === 'error') {
@@ -100,7 +143,9 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
       }
       return { result: reply.result, weights: reply.weights };
     } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      killGroup(child.pid);
+      if (child.exitCode === null && child.signalCode === null) await exited(child, 5000);
+      cgroup?.remove();
       rmSync(weightsFile, { force: true });
     }
   };

@@ -29,13 +29,17 @@ function works(command: string, args: string[]): boolean {
 
 let probed: { namespaces: boolean; parentDeath: boolean; cgroups: boolean; rlimit: boolean } | null = null;
 
-/** PRUNEBENCH_SANDBOX_ISOLATION=permission-model turns the kernel mechanisms off (to see the fallback). */
+/**
+ * PRUNEBENCH_SANDBOX_ISOLATION=reduced leaves out namespaces, the parent-death signal and cgroups,
+ * as on a machine without them, to see (and test) the fallback.
+ */
 function probe(): NonNullable<typeof probed> {
-  const linux = process.platform === 'linux' && process.env.PRUNEBENCH_SANDBOX_ISOLATION !== 'permission-model';
+  const linux = process.platform === 'linux';
+  const kernel = linux && process.env.PRUNEBENCH_SANDBOX_ISOLATION !== 'reduced';
   probed ??= {
-    namespaces: linux && works('unshare', [...namespaceArgs, 'true']),
-    parentDeath: linux && works('setpriv', ['--pdeathsig', 'KILL', '--', 'true']),
-    cgroups: linux && memoryCgroupsAvailable(),
+    namespaces: kernel && works('unshare', [...namespaceArgs, 'true']),
+    parentDeath: kernel && works('setpriv', ['--pdeathsig', 'KILL', '--', 'true']),
+    cgroups: kernel && memoryCgroupsAvailable(),
     rlimit: linux && works('prlimit', ['--data=unlimited', '--', 'true']),
   };
   return probed;

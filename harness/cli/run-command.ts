@@ -6,6 +6,7 @@ import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { getSuite, getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import type { Control } from '../task-api.ts';
+import { announceIsolation } from '../sandbox/isolation.ts';
 
 export interface RunCommandOptions extends PlanFilters {
   suite: string;
@@ -27,6 +28,7 @@ function formatEta(seconds: number | null): string {
 
 export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error): Promise<number> {
   const suite = getSuite(opts.suite);
+  if (!announceIsolation(log)) return 2;
   const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);
   if (plan.addedMethods.length) log(`running ${plan.addedMethods.join(', ')} on suite ${suite.id}'s grid (not listed by the suite)`);

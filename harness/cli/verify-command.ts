@@ -15,6 +15,7 @@ import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts'
 import type { ShardPlan } from '../jobs/plan.ts';
 import { Rng } from '../engine/rng.ts';
 import { ResultStore, readRecordFile } from '../store/store.ts';
+import { announceIsolation } from '../sandbox/isolation.ts';
 import type { RunRecord } from '../store/record.ts';
 import { Runner } from '../run/runner.ts';
 import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
@@ -208,6 +209,7 @@ function sampleOfResults(resultsDir: string, opts: VerifyOptions, print: (line: 
 
 export async function verifyCommand(opts: VerifyOptions, print: (line: string) => void = console.log, log: (line: string) => void = console.error): Promise<number> {
   const resultsDir = resolve(opts.results);
+  if (!announceIsolation(log)) return 2;
   const sample = opts.records && opts.records.length > 0 ? namedRecords(opts.records, log) : sampleOfResults(resultsDir, opts, print, log);
   if (typeof sample === 'number') return sample;
 

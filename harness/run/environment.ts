@@ -4,6 +4,7 @@ import { simpleGit } from 'simple-git';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RecordContext } from './execute.ts';
 import type { BackendInfo } from '../engine/backend/select.ts';
+import { isolationLevel } from '../sandbox/isolation.ts';
 
 const projectRoot = new URL('../../', import.meta.url);
 
@@ -25,6 +26,7 @@ export async function gitProvenance(dir = new URL('.', projectRoot).pathname): P
 }
 
 export function environmentOf(backend: BackendInfo): RecordContext['environment'] {
+  const isolation = isolationLevel();
   return {
     node: process.version,
     tfjs: tf.version_core,
@@ -34,5 +36,6 @@ export function environmentOf(backend: BackendInfo): RecordContext['environment'
     arch: arch(),
     cpu: cpus()[0]?.model ?? 'unknown',
     gpu: null,
+    isolation: { level: isolation.level, mechanisms: isolation.mechanisms },
   };
 }

@@ -114,7 +114,10 @@ function negateScores(scores: WeightMap): WeightMap {
 }
 
 /** Runs one pruning job end to end. Never throws for a method fault: returns a failed record instead. */
-export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, dense: DenseReference, method: LoadedMethod, ctx: RecordContext): Promise<RunRecord> {
+/** The stages of a sparse job that a worker reports as it enters them. */
+export type SparseStage = 'prune' | 'train' | 'evaluate';
+
+export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, dense: DenseReference, method: LoadedMethod, ctx: RecordContext, onStage: (stage: SparseStage) => void = () => {}): Promise<RunRecord> {
   const started = performance.now();
   const { manifest } = method;
   if (!spec.method) throw new Error('runSparseJob needs a method');
@@ -133,6 +136,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
 
     // 1. The method decides the mask, seeing train and validation data only.
     const pruneStart = performance.now();
+    onStage('prune');
     let masks: MaskMap;
     try {
       const outcome = await method.pruner({
@@ -200,6 +204,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
 
     // 3. Training with the mask enforced after every step.
     const trainStart = performance.now();
+    onStage('train');
     let training: TrainingResult | null = null;
     if (epochs > 0) {
       try {
@@ -212,6 +217,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
 
     // 4. The harness counts sparsity itself and evaluates on the test split.
     const evalStart = performance.now();
+    onStage('evaluate');
     const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: spec.sparsity, dense: dense.summary, training });
     if (Math.abs(metrics.sparsity.global - spec.sparsity) > SPARSITY_TOLERANCE) {
       throw new StageError('check', `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${spec.sparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`);

@@ -1,7 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpus, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { ShardPlan } from '../jobs/plan.ts';
@@ -10,8 +9,11 @@ import { CheckpointCache } from './checkpoints.ts';
 import { JobQueue } from './job-queue.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { getMethod } from '../../methods/registry.ts';
-import { failedRecord, type RecordContext } from './execute.ts';
+import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
+import { createScratch, removeStaleScratch } from './scratch.ts';
+import { ignoreInspectorSignal } from './inspector-signal.ts';
+import { withParentDeathSignal } from '../sandbox/isolation.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
@@ -57,11 +59,14 @@ interface Task {
 
 interface WorkerSlot {
   child: ChildProcess;
-  busy: Task | null;
   timer: NodeJS.Timeout | null;
   environment: RecordContext['environment'] | null;
-  resolveIdle: (() => void) | null;
+  /** The stage the worker last reported for its current sparse job. */
+  stage: SparseStage | null;
 }
+
+/** A worker's answer to a job, or the job's loss with the worker (it died, or ran out of time). */
+type JobOutcome = WorkerReply | { type: 'lost'; message: string; timedOut: boolean };
 
 /**
  * Bundles each method for the sandbox; a method whose bundling fails is left out, so its workers
@@ -88,8 +93,10 @@ export function defaultWorkerCount(): number {
 
 /** Runs a planned (and possibly sharded) job list on a pool of worker processes. Resumable. */
 export class Runner {
-  private slots: WorkerSlot[] = [];
+  private slots: Array<WorkerSlot | undefined> = [];
   private stopped = false;
+  /** Why each failed dense reference failed, by its job id: its sparse jobs fail with that reason. */
+  private readonly denseFailures = new Map<string, string>();
   private readonly store: ResultStore;
   private readonly checkpoints: CheckpointCache;
   private scratchDir: string | null = null;
@@ -105,7 +112,7 @@ export class Runner {
   stop(): void {
     this.stopped = true;
     this.queue?.close();
-    for (const s of this.slots) s.child.kill('SIGKILL');
+    for (const s of this.slots) s?.child.kill('SIGKILL');
   }
 
   private isDone(spec: JobSpec): boolean {
@@ -147,7 +154,10 @@ export class Runner {
     this.queue = queue;
     if (this.stopped) queue.close();
 
-    this.scratchDir = mkdtempSync(join(tmpdir(), 'prunebench-run-'));
+    ignoreInspectorSignal();
+    for (const dir of removeStaleScratch()) this.opts.onMessage?.(`removed the scratch of a run that is no longer alive: ${dir}`);
+    const scratch = createScratch();
+    this.scratchDir = scratch.path;
     // Every method is bundled once for the run (esbuild works in its own threads while the workers
     // start and train dense references), not once per worker.
     this.bundles = bundleMethods(new Set(sparseTasks.map((t) => t.request.spec.method!.id)), join(this.scratchDir, 'bundles'));
@@ -172,9 +182,9 @@ export class Runner {
         }),
       );
     } finally {
-      for (const s of this.slots) if (s) s.child.kill('SIGKILL');
+      for (const s of this.slots) s?.child.kill('SIGKILL');
       this.slots = [];
-      rmSync(this.scratchDir, { recursive: true, force: true });
+      scratch.remove();
     }
     summary.interrupted = this.stopped;
     return summary;
@@ -186,18 +196,29 @@ export class Runner {
 
   private async slot(i: number): Promise<WorkerSlot> {
     const existing = this.slots[i];
-    if (existing && existing.child.exitCode === null && existing.child.signalCode === null) return existing;
-    const child = fork(workerFile, [], { execArgv: ['--import', tsxLoader], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const slot: WorkerSlot = { child, busy: null, timer: null, environment: null, resolveIdle: null };
+    if (existing) return existing;
+    // Killed with the runner (parent-death signal) where the machine allows: no worker outlives a run.
+    const launch = withParentDeathSignal(process.execPath, ['--import', tsxLoader, workerFile]);
+    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const slot: WorkerSlot = { child, timer: null, environment: null, stage: null };
     this.slots[i] = slot;
     const ready = await this.request(slot, { type: 'init', config: this.config() });
-    if (ready.type !== 'ready') throw new Error(`worker failed to start: ${ready.type === 'fatal' ? ready.message : ready.type}`);
+    if (ready.type !== 'ready') {
+      this.retire(i);
+      throw new Error(`worker failed to start: ${ready.type === 'fatal' || ready.type === 'lost' ? ready.message : ready.type}`);
+    }
     slot.environment = ready.environment;
     this.opts.onMessage?.(`worker ${i + 1}: ${ready.note}`);
     return slot;
   }
 
-  private request(slot: WorkerSlot, message: WorkerRequest, timeoutSeconds?: number): Promise<WorkerReply> {
+  /** Kills a worker and forgets it: the next job of this slot starts a fresh one. */
+  private retire(i: number): void {
+    this.slots[i]?.child.kill('SIGKILL');
+    this.slots[i] = undefined;
+  }
+
+  private request(slot: WorkerSlot, message: WorkerRequest, timeoutSeconds?: number): Promise<JobOutcome> {
     return new Promise((resolve) => {
       const cleanup = () => {
         slot.child.off('message', onMessage);
@@ -206,12 +227,16 @@ export class Runner {
         slot.timer = null;
       };
       const onMessage = (reply: WorkerReply) => {
+        if (reply.type === 'stage') {
+          slot.stage = reply.stage;
+          return;
+        }
         cleanup();
         resolve(reply);
       };
       const onExit = (code: number | null, signal: string | null) => {
         cleanup();
-        resolve({ type: 'fatal', message: this.stopped ? 'interrupted' : `worker process exited (${signal ?? `code ${code}`}) during the job` });
+        resolve({ type: 'lost', message: this.stopped ? 'interrupted' : `worker process exited (${signal ?? `code ${code}`}) during the job`, timedOut: false });
       };
       slot.child.on('message', onMessage);
       slot.child.on('exit', onExit);
@@ -219,7 +244,7 @@ export class Runner {
         slot.timer = setTimeout(() => {
           cleanup();
           slot.child.kill('SIGKILL');
-          resolve({ type: 'fatal', message: `exceeded the job time budget of ${timeoutSeconds} s and was stopped` });
+          resolve({ type: 'lost', message: `exceeded the job time budget of ${timeoutSeconds} s and was stopped`, timedOut: true });
         }, timeoutSeconds * 1000);
       }
       slot.child.send(message);
@@ -234,16 +259,31 @@ export class Runner {
       return { status: 'failed', reason: (e as Error).message };
     }
     const spec = task.request.spec;
+    const context = { environment: slot.environment!, provenance: this.opts.provenance };
+    if (task.request.type === 'sparse') {
+      const denseFailure = this.denseFailures.get(jobId(denseSpecFor(spec)));
+      if (denseFailure) {
+        const reason = `its dense reference (${describeJob(denseSpecFor(spec))}) failed: ${denseFailure}`;
+        this.store.write(failedRecord(spec, context, 'setup', reason, null, 0));
+        return { status: 'failed', reason };
+      }
+    }
+    slot.stage = null;
     const request = task.request.type === 'sparse' ? { ...task.request, bundle: (await this.bundles).get(spec.method!.id) } : task.request;
     const reply = await this.request(slot, request, this.opts.jobBudgetSeconds(spec.task.id));
-    if (reply.type === 'done') return { status: reply.status, reason: reply.reason };
-    const reason = reply.type === 'fatal' ? reply.message : `unexpected reply ${reply.type}`;
-    if (this.stopped) return { status: 'failed', reason: 'interrupted' };
-    // The worker died or timed out: record the failure from here so the run goes on.
-    if (task.request.type === 'sparse' && slot.environment) {
-      this.store.write(failedRecord(spec, { environment: slot.environment, provenance: this.opts.provenance }, 'prune', reason, null, this.opts.jobBudgetSeconds(spec.task.id)));
+    if (reply.type === 'done') {
+      if (task.request.type === 'dense' && reply.status === 'failed') this.denseFailures.set(jobId(spec), reply.reason ?? 'unknown error');
+      return { status: reply.status, reason: reply.reason };
     }
-    slot.child.kill('SIGKILL');
+    const reason = reply.type === 'fatal' || reply.type === 'lost' ? reply.message : `unexpected reply ${reply.type}`;
+    // A worker that died, timed out or sent a fatal reply is never given another job.
+    this.retire(i);
+    if (this.stopped) return { status: 'failed', reason: 'interrupted' };
+    if (task.request.type === 'dense') this.denseFailures.set(jobId(spec), reason);
+    else {
+      const stage = reply.type === 'lost' && reply.timedOut ? 'time-out' : (slot.stage ?? 'setup');
+      this.store.write(failedRecord(spec, context, stage, reason, null, this.opts.jobBudgetSeconds(spec.task.id)));
+    }
     return { status: 'failed', reason };
   }
 }

@@ -14,6 +14,10 @@ import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { sandboxedMethod } from './sandboxed-method.ts';
+import { ignoreInspectorSignal } from './inspector-signal.ts';
+import type { SparseStage } from './execute.ts';
+
+ignoreInspectorSignal();
 
 export interface WorkerConfig {
   resultsDir: string;
@@ -32,6 +36,8 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'ready'; backend: string; note: string; environment: RecordContext['environment'] }
+  /** Sent as a sparse job enters a stage, so a job whose worker dies is recorded at the right stage. */
+  | { type: 'stage'; id: string; stage: SparseStage }
   | { type: 'done'; id: string; status: 'ok' | 'failed' | 'cached'; reason?: string; seconds: number }
   | { type: 'fatal'; message: string };
 
@@ -98,8 +104,14 @@ async function handle(request: WorkerRequest): Promise<WorkerReply | null> {
   const spec = request.spec;
   const id = jobId(spec);
   if (request.type === 'dense') {
-    const { trained } = await denseReference(spec, request.writeRecord);
-    return { type: 'done', id, status: trained ? 'ok' : 'cached', seconds: elapsed() };
+    try {
+      const { trained } = await denseReference(spec, request.writeRecord);
+      return { type: 'done', id, status: trained ? 'ok' : 'cached', seconds: elapsed() };
+    } catch (e) {
+      const reason = (e as Error).message;
+      if (request.writeRecord && !store.has(spec)) store.write(failedRecord(spec, recordContext, 'setup', reason, null, elapsed()));
+      return { type: 'done', id, status: 'failed', reason, seconds: elapsed() };
+    }
   }
   let method: LoadedMethod | null = null;
   let record: RunRecord;
@@ -108,7 +120,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply | null> {
     const task = getTask(spec.task.id);
     const data = await loadTaskData(spec);
     const { reference } = await denseReference(spec, false);
-    record = await runSparseJob(spec, task, data, reference, method, recordContext);
+    record = await runSparseJob(spec, task, data, reference, method, recordContext, (stage) => process.send!({ type: 'stage', id, stage } satisfies WorkerReply));
   } catch (e) {
     record = failedRecord(spec, recordContext, 'setup', (e as Error).message, method?.sourceHash ?? null, elapsed());
   }

@@ -92,3 +92,22 @@ export function launchCommand(nodeArgs: string[], memoryBudgetMb: number, cgroup
 export function fullIsolationRequired(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.PRUNEBENCH_REQUIRE_ISOLATION === '1' || (env.CI === 'true' && env.PRUNEBENCH_REQUIRE_ISOLATION !== '0');
 }
+
+/** `command args…`, started so that it is killed when the calling process dies (where setpriv exists). */
+export function withParentDeathSignal(command: string, args: string[]): LaunchCommand {
+  return probe().parentDeath ? { command: 'setpriv', args: ['--pdeathsig', 'KILL', '--', command, ...args] } : { command, args };
+}
+
+/**
+ * Says loudly when method processes will be less than fully isolated. False when full isolation is
+ * required (fullIsolationRequired) and missing: the caller must then refuse to run.
+ */
+export function announceIsolation(log: (line: string) => void): boolean {
+  const level = isolationLevel();
+  if (level.level === 'full') return true;
+  log(`WARNING: method code will run with REDUCED isolation (${level.mechanisms.join(', ')}); records say so in environment.isolation:`);
+  for (const line of level.missing) log(`  - ${line}`);
+  if (!fullIsolationRequired()) return true;
+  log('refusing to run: full isolation is required here (CI=true or PRUNEBENCH_REQUIRE_ISOLATION=1; set PRUNEBENCH_REQUIRE_ISOLATION=0 to allow the reduced level). See README "Isolation".');
+  return false;
+}

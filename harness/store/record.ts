@@ -55,11 +55,22 @@ export interface RunRecord {
   id: string;
   job: JobSpec;
   status: 'ok' | 'failed';
-  failure: { stage: 'setup' | 'prune' | 'check' | 'train' | 'evaluate'; reason: string } | null;
+  failure: { stage: 'setup' | 'prune' | 'check' | 'train' | 'evaluate' | 'time-out'; reason: string } | null;
   metrics: RunMetrics | null;
   dense: { recordId: string; accuracy: number | null; mse: number | null; groupAccuracies: GroupCount[] | null } | null;
   planted: PlantedMetrics | null;
-  environment: { node: string; tfjs: string; backend: string; threads: number; platform: string; arch: string; cpu: string; gpu: string | null };
+  environment: {
+    node: string;
+    tfjs: string;
+    backend: string;
+    threads: number;
+    platform: string;
+    arch: string;
+    cpu: string;
+    gpu: string | null;
+    /** How the method's process was isolated (absent in records older than the isolation levels). */
+    isolation?: { level: 'full' | 'reduced'; mechanisms: string[] };
+  };
   provenance: { prunebenchVersion: string; gitCommit: string | null; gitDirty: boolean | null; date: string; methodSourceHash: string | null };
   timings: { pruneSeconds: number; trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mnistDir } from '../suites/data/mnist.ts';
+import { processesMentioning } from '../harness/testing/processes.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
@@ -79,15 +81,33 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const args = ['run', '--suite', 'smoke', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
     const child = startPrunebench(args);
     await waitFor(() => records(results).length >= 4, 240_000);
+    const killedScratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`prunebench-run-${child.pid}-`));
+    expect(killedScratch()).toHaveLength(1);
+    const workers = execSync(`pgrep -P ${child.pid} || true`, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    expect(workers.length).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    await new Promise((r) => setTimeout(r, 1500)); // orphaned workers notice the closed channel and exit
+    await new Promise((r) => setTimeout(r, 1500)); // workers die with the runner (parent-death signal)
+    // A killed process whose new parent has not reaped it yet is a zombie: dead, but still listed.
+    const alive = (pid: number) => {
+      try {
+        return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    const described = (pids: number[]) => pids.map((p) => { try { return `${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 400)} ${readFileSync(`/proc/${p}/status`, 'utf8').match(/PPid.*/)?.[0]}`; } catch { return `${p}: gone`; } });
+    expect(described(workers.filter(alive))).toEqual([]);
+    // Sandboxed method processes run bundles from the run's scratch directory.
+    expect(described(processesMentioning(`prunebench-run-${child.pid}-`))).toEqual([]);
     const survivors = records(results);
     expect(filesUnder(results).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const validate = prunebench(['validate', results, '--results', results]);
     expect(validate.code).toBe(0);
     const resumed = prunebench(args);
     expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('removed the scratch of a run that is no longer alive');
+    expect(killedScratch()).toEqual([]);
     const done = Number(/(\d+) already done/.exec(resumed.stderr)![1]);
     expect(done).toBeGreaterThanOrEqual(survivors.filter((f) => !f.includes('/dense/')).length);
     expect(records(results)).toHaveLength(10);
@@ -125,6 +145,28 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const failed = records(results).map((f) => JSON.parse(readFileSync(join(results, f), 'utf8'))).filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0].failure.reason).toMatch(/worker process exited \(SIGKILL\)/);
+    expect(['prune', 'train', 'evaluate']).toContain(failed[0].failure.stage);
+  });
+
+  it('fails the sparse jobs of a dense reference that fails on a corrupt data file, saying why', () => {
+    const { results, cache } = fresh();
+    const mnist = mkdtempSync(join(tmpdir(), 'pb-mnist-'));
+    for (const name of readdirSync(mnistDir())) copyFileSync(join(mnistDir(), name), join(mnist, name));
+    const labels = join(mnist, 'train-labels-idx1-ubyte');
+    const bytes = readFileSync(labels);
+    bytes[100] ^= 0x01;
+    writeFileSync(labels, bytes);
+    const r = prunebench(['run', '--suite', 'smoke', '--tasks', 'mnist-lenet300-tiny', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'], { PRUNEBENCH_MNIST_DIR: mnist, PRUNEBENCH_CACHE_DIR: cache });
+    expect(r.code).toBe(1);
+    const all = records(results).map((f) => JSON.parse(readFileSync(join(results, f), 'utf8')));
+    expect(all).toHaveLength(5);
+    const dense = all.find((x) => x.job.method === null);
+    expect(dense.failure).toMatchObject({ stage: 'setup' });
+    expect(dense.failure.reason).toMatch(/train-labels-idx1-ubyte/);
+    for (const sparse of all.filter((x) => x.job.method !== null)) {
+      expect(sparse.failure.stage).toBe('setup');
+      expect(sparse.failure.reason).toMatch(/its dense reference \(mnist-lenet300-tiny dense seed 0\) failed: .*train-labels-idx1-ubyte/);
+    }
   });
 });
 

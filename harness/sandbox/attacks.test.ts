@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
 import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
 import type { TaskData } from '../task-api.ts';
+import { processesMentioning } from '../testing/processes.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'pb-attacks-'));
@@ -48,20 +49,6 @@ async function runCheat(name: string, body: string, opts: { prelude?: string; ti
   const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => opts.timeBudgetSeconds ?? 60, memoryBudgetMb: opts.memoryBudgetMb ?? 2048 });
   const record = await runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'c'.repeat(64), pruner }, testRecordContext);
   return { record, bundle };
-}
-
-/** Pids of live processes whose command line mentions `needle`. */
-function processesMentioning(needle: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) pids.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return pids;
 }
 
 beforeAll(async () => {

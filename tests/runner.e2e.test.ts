@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { mnistDir } from '../suites/data/mnist.ts';
 import { processesMentioning } from '../harness/testing/processes.ts';
 import { tmpdir } from 'node:os';
@@ -146,6 +146,33 @@ describe('prunebench run (end to end, smoke suite)', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0].failure.reason).toMatch(/worker process exited \(SIGKILL\)/);
     expect(['prune', 'train', 'evaluate']).toContain(failed[0].failure.stage);
+  });
+
+  it('detects bit flips in a dense checkpoint and in the decoded-data cache, rebuilds both, and gives the same metrics', () => {
+    const { results, cache } = fresh();
+    const env = { PRUNEBENCH_CACHE_DIR: cache };
+    const args = ['run', '--suite', 'smoke', '--tasks', 'mnist-lenet300-tiny', '--methods', 'magnitude-global', '--sparsities', '0.9', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
+    expect(prunebench(args, env).code).toBe(0);
+    const sparse = records(results).find((f) => f.includes('/magnitude-global/'))!;
+    const before = JSON.parse(readFileSync(join(results, sparse), 'utf8'));
+    rmSync(join(results, sparse));
+    const flip = (file: string) => {
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 7] ^= 0x04;
+      writeFileSync(file, bytes);
+    };
+    const checkpoints = filesUnder(cache).filter((f) => f.endsWith('.weights'));
+    const dataCaches = filesUnder(cache).filter((f) => f.startsWith('data/') && f.endsWith('.bin'));
+    expect(checkpoints).toHaveLength(1);
+    expect(dataCaches.length).toBeGreaterThan(0);
+    for (const f of [...checkpoints, ...dataCaches]) flip(join(cache, f));
+    const rerun = prunebench(args, env);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stderr).toMatch(/dense checkpoint .* is unusable \(its content does not match its hash\); discarding it and retraining/);
+    expect(rerun.stderr).toMatch(/content does not match its hash; rebuilding it/);
+    const after = JSON.parse(readFileSync(join(results, sparse), 'utf8'));
+    expect(after.status).toBe('ok');
+    expect(after.metrics).toEqual(before.metrics);
   });
 
   it('fails the sparse jobs of a dense reference that fails on a corrupt data file, saying why', () => {

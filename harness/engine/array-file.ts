@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -123,4 +124,14 @@ export function readArrayFile(file: string): { arrays: NamedArrays; meta: unknow
   } finally {
     reader.close();
   }
+}
+
+/** SHA-256 over arrays' names, types and bytes in name order: a content hash for cache files. */
+export function arraysDigest(arrays: NamedArrays): string {
+  const hash = createHash('sha256');
+  for (const name of Object.keys(arrays).sort()) {
+    const a = arrays[name];
+    hash.update(`${name}\0${typeOf(a)}\0`).update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+  return hash.digest('hex');
 }

@@ -88,6 +88,23 @@ describe('cachedSplits', () => {
     warnings.mockRestore();
   });
 
+  it('detects one flipped bit inside the arrays (same length, header intact) and rebuilds', () => {
+    const dir = temp();
+    const build = vi.fn(smallSplits);
+    const { file } = cachedSplits('key-a', 'toy', build, dir);
+    const whole = readFileSync(file);
+    const flipped = Buffer.from(whole);
+    flipped[flipped.length - 3] ^= 0x10;
+    writeFileSync(file, flipped);
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const rebuilt = cachedSplits('key-a', 'toy', build, dir);
+    expect(rebuilt.status).toBe('rebuilt');
+    expect(rebuilt.splits).toEqual(smallSplits());
+    expect(warnings).toHaveBeenCalledWith(`${file}: content does not match its hash; rebuilding it`, 'PruneBenchCacheWarning');
+    expect(readFileSync(file)).toEqual(whole);
+    warnings.mockRestore();
+  });
+
   it('still returns the data when the cache cannot be written', () => {
     const dir = temp();
     const blocker = join(dir, 'not-a-directory');

@@ -19,6 +19,12 @@ interface Header {
   key: string;
   meta: unknown;
   arrays: Array<{ name: string; type: 'float32' | 'int32'; length: number }>;
+  /** SHA-256 of the array bytes as stored, checked on every read. */
+  sha256: string;
+}
+
+function bytesOf(a: CachedArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 export class CacheFileError extends Error {
@@ -40,7 +46,9 @@ let tempCounter = 0;
 /** Writes atomically: a temp file in the same directory, then rename, so readers see the whole file or none. */
 export function writeCacheFile(file: string, key: string, arrays: Record<string, CachedArray>, meta: unknown): void {
   const entries = Object.entries(arrays);
-  const header: Header = { key, meta, arrays: entries.map(([name, a]) => ({ name, type: a instanceof Int32Array ? 'int32' : 'float32', length: a.length })) };
+  const digest = createHash('sha256');
+  for (const [, a] of entries) digest.update(bytesOf(a));
+  const header: Header = { key, meta, arrays: entries.map(([name, a]) => ({ name, type: a instanceof Int32Array ? 'int32' : 'float32', length: a.length })), sha256: digest.digest('hex') };
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((PREFIX_BYTES + Buffer.byteLength(json)) % 8)) % 8);
   const headerBytes = Buffer.from(json);
@@ -54,7 +62,7 @@ export function writeCacheFile(file: string, key: string, arrays: Record<string,
     try {
       writeSync(fd, prefix);
       writeSync(fd, headerBytes);
-      for (const [, a] of entries) writeSync(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      for (const [, a] of entries) writeSync(fd, bytesOf(a));
     } finally {
       closeSync(fd);
     }
@@ -67,9 +75,9 @@ export function writeCacheFile(file: string, key: string, arrays: Record<string,
 
 /**
  * Reads a cache file written for `key`. The arrays are views into one buffer (no copy). Throws
- * CacheFileError when the file is not whole: wrong magic, unreadable header, another key, or a
- * length that differs from what the header describes. Bit flips inside the arrays are not
- * detected; that would need a checksum over all the data and cost as much as rebuilding MNIST.
+ * CacheFileError when the file is not whole or not what was written: wrong magic, unreadable
+ * header, another key, a length that differs from what the header describes, or array bytes whose
+ * SHA-256 is not the header's (about 0.2 s for full MNIST on this project's machines).
  */
 export function readCacheFile(file: string, key: string): { arrays: Record<string, CachedArray>; meta: unknown } {
   const buf = readFileSync(file);
@@ -89,6 +97,8 @@ export function readCacheFile(file: string, key: string): { arrays: Record<strin
   const dataStart = PREFIX_BYTES + headerLength;
   const expected = dataStart + header.arrays.reduce((s, a) => s + 4 * a.length, 0);
   if (buf.length !== expected) throw new CacheFileError(`${file}: ${buf.length} bytes, the header describes ${expected}`);
+  const stored = createHash('sha256').update(buf.subarray(dataStart)).digest('hex');
+  if (stored !== header.sha256) throw new CacheFileError(`${file}: ${header.sha256 ? 'content does not match its hash' : 'no content hash'}`);
   // Typed-array views need 4-byte alignment; a fresh file buffer has it, a pooled one might not.
   const bytes = (buf.byteOffset + dataStart) % 4 === 0 ? buf : Buffer.from(buf);
   const arrays: Record<string, CachedArray> = {};

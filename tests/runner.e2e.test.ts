@@ -197,6 +197,37 @@ describe('prunebench run (end to end, smoke suite)', () => {
   });
 });
 
+describe('records that are not what their path says', () => {
+  it('are refused by run and skipped by report and validate, each naming the file', () => {
+    const { results, cache } = fresh();
+    const args = ['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
+    expect(prunebench(args).code).toBe(0);
+    const [first, second] = records(results).filter((f) => f.includes('/magnitude-global/'));
+    const misplaced = join(results, first.replace('/magnitude-global/', '/random/'));
+    const renamed = join(results, first.replace(/[0-9a-f]{16}\.json$/, 'copy.json'));
+    copyFileSync(join(results, first), misplaced);
+    copyFileSync(join(results, first), renamed);
+    const tampered = JSON.parse(readFileSync(join(results, second), 'utf8'));
+    tampered.job.seed = 7;
+    writeFileSync(join(results, second), JSON.stringify(tampered));
+
+    const report = prunebench(['report', '--suite', 'smoke', '--results', results]);
+    expect(report.code).toBe(1);
+    for (const file of [misplaced, renamed, join(results, second)]) expect(report.stderr).toContain(`skipping invalid record: ${file}: `);
+    expect(report.stderr).toMatch(/random\/.*record is at .*its job identity puts it at .*magnitude-global/);
+
+    const validate = prunebench(['validate', results, '--results', results]);
+    expect(validate.code).toBe(1);
+    for (const file of [misplaced, renamed, join(results, second)]) expect(validate.stdout).toContain(`error: ${file}`);
+
+    const run = prunebench(args);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('refusing to run: 1 record file is not the record of the job whose path it is at');
+    expect(run.stderr).toContain(join(results, second));
+    expect(JSON.parse(readFileSync(join(results, second), 'utf8')).job.seed).toBe(7);
+  });
+});
+
 describe('prunebench validate', () => {
   it('names the file and the JSON path of a broken record and exits non-zero', () => {
     const { results } = fresh();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { ShardPlan } from '../jobs/plan.ts';
 import { ResultStore } from '../store/store.ts';
+import { SchemaError } from '../schema/validator.ts';
 import { CheckpointCache } from './checkpoints.ts';
 import { JobQueue } from './job-queue.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
@@ -120,8 +121,26 @@ export class Runner {
     return record !== null && (record.status === 'ok' || !this.opts.retryFailed);
   }
 
+  /**
+   * Every file at a planned job's path must be that job's record: a tampered or misplaced file is
+   * neither trusted as done nor overwritten. Throws, naming the files.
+   */
+  private checkStoredRecords(specs: JobSpec[]): void {
+    const bad: SchemaError[] = [];
+    for (const spec of specs) {
+      try {
+        this.store.read(spec);
+      } catch (e) {
+        if (!(e instanceof SchemaError)) throw e;
+        bad.push(e);
+      }
+    }
+    if (bad.length) throw new Error(`refusing to run: ${bad.length} record file${bad.length === 1 ? ' is' : 's are'} not the record of the job whose path ${bad.length === 1 ? 'it is' : 'they are'} at (fix or remove ${bad.length === 1 ? 'it' : 'them'}; \`prunebench validate\` lists every problem):\n${bad.map((e) => `  ${e.message}`).join('\n')}`);
+  }
+
   async run(): Promise<RunSummary> {
     const { plan } = this.opts;
+    this.checkStoredRecords([...plan.dense.filter((d) => plan.ownedDense.has(jobId(d))), ...plan.sparse]);
     const pendingSparse = plan.sparse.filter((s) => !this.isDone(s));
     const neededDense = new Set(pendingSparse.map((s) => jobId(denseSpecFor(s))));
     const denseTasks: Task[] = plan.dense

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ResultStore, readRecordFile } from './store.ts';
@@ -62,5 +62,24 @@ describe('ResultStore', () => {
       expect.stringMatching(/missing\.json: .*missing field 'job'.*\/id: must match pattern/s),
     ]);
     expect(() => readRecordFile(broken)).toThrow(/broken\.json: malformed JSON/);
+  });
+
+  it('reads a record only at the path its identity gives: a misplaced copy, a renamed copy and a forged id are errors naming the file', () => {
+    const s = store();
+    const record = failedRecord(spec, testRecordContext, 'prune', 'boom', null);
+    const file = s.write(record);
+    const misplaced = join(s.dir, 'runs/blobs/other', `${record.id}.json`);
+    mkdirSync(dirname(misplaced), { recursive: true });
+    copyFileSync(file, misplaced);
+    const renamed = join(s.dir, 'runs/blobs/fake/copy.json');
+    copyFileSync(file, renamed);
+    const { records, errors } = s.readAll();
+    expect(records).toEqual([record]);
+    expect(errors.map((e) => e.file).sort()).toEqual([renamed, misplaced].sort());
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/other\/.*record is at 'runs\/blobs\/other\/.*', its job identity puts it at 'runs\/blobs\/fake\//);
+
+    const other: JobSpec = { ...spec, seed: 4 };
+    writeFileSync(s.pathFor(other), readFileSync(file));
+    expect(() => s.read(other)).toThrow(/its job identity puts it at .*the record's job spec is not the job whose path it is at/s);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { jobId, recordRelativePath, type JobSpec } from '../jobs/spec.ts';
+import { dirname, join, relative, sep } from 'node:path';
+import { canonicalJson, describeJob, jobId, recordRelativePath, type JobSpec } from '../jobs/spec.ts';
+import { duplicateIdProblems, recordIdentityProblems } from './record-identity.ts';
 import { assertValid, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import type { RunRecord } from './record.ts';
 
@@ -33,9 +34,15 @@ export class ResultStore {
     return file;
   }
 
+  /** The record at the job's path, or null; throws SchemaError when the file there is not that job's record. */
   read(spec: JobSpec): RunRecord | null {
     const file = this.pathFor(spec);
-    return existsSync(file) ? readRecordFile(file) : null;
+    if (!existsSync(file)) return null;
+    const record = readRecordFile(file);
+    const problems = recordIdentityProblems(record, recordRelativePath(spec));
+    if (canonicalJson(record.job) !== canonicalJson(spec)) problems.push(`/job: the record's job spec is not the job whose path it is at (${describeJob(spec)})`);
+    if (problems.length) throw new SchemaError(file, problems);
+    return record;
   }
 
   /** Every record file under the store (temp files excluded). */
@@ -45,18 +52,26 @@ export class ResultStore {
     return walkJson(runs);
   }
 
-  /** Reads and validates every record; invalid files are returned as errors, not thrown. */
+  /**
+   * Reads every record, checking schema, identity, location and uniqueness; a file failing any
+   * check is returned as an error naming it, not thrown and not among the records.
+   */
   readAll(): { records: RunRecord[]; errors: SchemaError[] } {
-    const records: RunRecord[] = [];
+    const read: Array<{ file: string; record: RunRecord }> = [];
     const errors: SchemaError[] = [];
     for (const file of this.files()) {
       try {
-        records.push(readRecordFile(file));
+        const record = readRecordFile(file);
+        const problems = recordIdentityProblems(record, relative(this.dir, file).split(sep).join('/'));
+        if (problems.length) throw new SchemaError(file, problems);
+        read.push({ file, record });
       } catch (e) {
         errors.push(e instanceof SchemaError ? e : new SchemaError(file, [(e as Error).message]));
       }
     }
-    return { records, errors };
+    const duplicates = duplicateIdProblems(read.map(({ file, record }) => ({ file, id: record.id })));
+    for (const [file, problem] of duplicates) errors.push(new SchemaError(file, [problem]));
+    return { records: read.filter(({ file }) => !duplicates.has(file)).map(({ record }) => record), errors };
   }
 
   relative(file: string): string {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { jobId, recordRelativePath } from '../jobs/spec.ts';
+import { recordIdentityProblems } from '../store/record-identity.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
 import type { RunRecord } from '../store/record.ts';
@@ -84,14 +84,8 @@ export function checkRecords(files: string[], ctx: RecordCheckContext): { proble
       continue;
     }
     const record = data as unknown as RunRecord;
-    const expectedId = jobId(record.job);
-    if (record.id !== expectedId) problems.push({ file, path: '/id', message: `'${record.id}' is not the identity of the job spec (expected ${expectedId})`, severity: 'error' });
-    const expectedPath = recordRelativePath(record.job);
-    const actualPath = relative(ctx.resultsDir, resolve(file)).split('\\').join('/');
-    if (actualPath !== expectedPath) {
-      const outside = actualPath.startsWith('..') ? ` (the file is outside the results directory ${ctx.resultsDir}: pass --results with the folder that holds runs/)` : '';
-      problems.push({ file, path: '(root)', message: `record is at '${actualPath}', its job identity puts it at '${expectedPath}'${outside}`, severity: 'error' });
-    }
+    const relativePath = relative(ctx.resultsDir, resolve(file)).split('\\').join('/');
+    problems.push(...fromSchema(file, recordIdentityProblems(record, relativePath)));
     const previous = seen.get(record.id);
     if (previous) problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
     seen.set(record.id, file);

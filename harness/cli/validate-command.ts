@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkManifest, checkRecords, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
+import { checkManifest, checkMethodImports, checkRecords, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
 import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
 import { checkHistory } from '../validate/history.ts';
@@ -24,7 +24,7 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   const files = jsonFilesUnder(targets.filter(existsSync));
 
   const manifestFiles = files.filter((f) => basename(f) === 'manifest.json');
-  for (const f of manifestFiles) problems.push(...checkManifest(f, basename(dirname(f))));
+  for (const f of manifestFiles) problems.push(...checkManifest(f, basename(dirname(f))), ...checkMethodImports(dirname(f)));
 
   if (!paths.length) {
     const tasks = new Set(listTasks().map((t) => t.id));

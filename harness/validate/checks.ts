@@ -7,6 +7,7 @@ import type { RunRecord } from '../store/record.ts';
 import type { SuiteDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { bibtexProblems } from './bibtex.ts';
+import { analyseMethodSources, projectRoot } from '../sandbox/method-sources.ts';
 
 export interface Problem {
   file: string;
@@ -31,6 +32,13 @@ function readJson(file: string): { data: unknown } | { problem: Problem } {
     const message = e instanceof SchemaError ? e.problems.join('; ') : (e as Error).message;
     return { problem: { file, path: '(root)', message, severity: 'error' } };
   }
+}
+
+/** The sandbox's import rules applied to a method folder's code, before anything runs. */
+export function checkMethodImports(methodDir: string): Problem[] {
+  const entry = join(methodDir, 'index.ts');
+  if (!existsSync(entry)) return [];
+  return analyseMethodSources(entry).violations.map((v) => ({ file: join(projectRoot, v.file), path: `import '${v.specifier}'`, message: v.reason, severity: 'error' as const }));
 }
 
 export function checkManifest(file: string, folderName: string): Problem[] {

@@ -115,6 +115,19 @@ describe('GitHub Actions workflows', () => {
     });
   }
 
+  it('every job that runs method code demands full isolation and can create the sandbox namespaces', () => {
+    for (const file of workflowFiles) {
+      for (const [name, job] of Object.entries(load(file).jobs!)) {
+        const runsMethods = job.steps!.some((s) => /npm test|prunebench (run|verify|reproduce)/.test(s.run ?? ''));
+        if (!runsMethods) continue;
+        expect((job as { env?: Record<string, string> }).env?.PRUNEBENCH_REQUIRE_ISOLATION, `${file} ${name}`).toBe('1');
+        const container = (job as { container?: { options?: string } | string }).container;
+        if (container) expect(typeof container === 'string' ? '' : container.options, `${file} ${name}: container options`).toMatch(/seccomp=unconfined/);
+        else expect(job.steps!.some((s) => /apparmor_restrict_unprivileged_userns=0/.test(s.run ?? '')), `${file} ${name}: AppArmor user namespaces`).toBe(true);
+      }
+    }
+  });
+
   it('pr.yml checks a pull request: tests, history against the base, smoke, changed methods, verify, site', () => {
     const workflow = load('pr.yml');
     expect(Object.keys(workflow.on!)).toEqual(['pull_request']);

@@ -41,7 +41,7 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const csv = prunebench(['report', '--suite', 'smoke', '--results', results, '--format', 'csv']);
     expect(csv.stdout.trim().split('\n')).toHaveLength(1 + 8);
     const validate = prunebench(['validate', results, '--results', results]);
-    expect(validate.stdout).toMatch(/valid: 0 manifests, 10 records, 0 reproductions; 0 errors/);
+    expect(validate.stdout).toMatch(/valid: 0 manifests, 10 records, 0 reproductions, 0 releases; 0 errors/);
     expect(validate.code).toBe(0);
     const again = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', cache, '--no-progress']);
     expect(again.stderr).toMatch(/finished: 0 ran, 0 failed, 10 already done/);

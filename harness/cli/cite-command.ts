@@ -12,6 +12,7 @@ import { Cite } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import { methodsDir as defaultMethodsDir } from '../../methods/registry.ts';
 import type { MethodManifest } from '../method-api.ts';
+import { readReleaseFile, releaseFilePath } from '../release/release.ts';
 
 const RELEASE_TAG = /^v(\d+)\.(\d+)\.(\d+)$/;
 export const defaultCitationFile = fileURLToPath(new URL('../../CITATION.cff', import.meta.url));
@@ -39,8 +40,10 @@ interface Cff {
 interface Release {
   tag: string;
   commit: string;
-  /** YYYY-MM-DD of the tagged commit. */
+  /** YYYY-MM-DD of the tagged commit, or the release file's date. */
   date: string;
+  /** Read from results/releases/<tag>.json rather than from a git tag. */
+  fromFile?: boolean;
 }
 
 interface MethodPaper {
@@ -145,7 +148,7 @@ function releaseBibtex(cff: Cff, release: Release): string {
     ['date', release.date],
     ['version', release.tag],
     ['url', cff.url ?? cff['repository-code']],
-    ['note', `git tag ${release.tag}, commit ${release.commit}`],
+    ['note', release.fromFile ? `release file results/releases/${release.tag}.json, records of commit ${release.commit}` : `git tag ${release.tag}, commit ${release.commit}`],
   ]);
 }
 
@@ -190,7 +193,19 @@ async function collect(opts: CiteOptions): Promise<{ cff: Cff; release: Release 
     return { cff, release: null, methods, commit };
   }
 
-  if (!repo) throw new CiteError(`--release ${opts.release}: ${resultsDir} is not in a git repository, so it has no releases`);
+  // The release file names the commit, date and records: no git tag needed (tags do not always travel with a clone).
+  const releaseFile = releaseFilePath(resultsDir, opts.release);
+  if (existsSync(releaseFile)) {
+    const frozen = readReleaseFile(releaseFile);
+    if (!existsSync(citationFile)) throw new CiteError(`${citationFile} does not exist`);
+    const cff = parseCff(readFileSync(citationFile, 'utf8'), citationFile);
+    const methods = methodIdsFromRecordPaths(frozen.records.map((r) => r.path)).map((id) => {
+      const file = join(methodsDir, id, 'manifest.json');
+      return { id, manifest: existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MethodManifest) : null };
+    });
+    return { cff, release: { tag: frozen.release, commit: frozen.commit, date: frozen.date, fromFile: true }, methods, commit: frozen.commit };
+  }
+  if (!repo) throw new CiteError(`--release ${opts.release}: no ${releaseFile}, and ${resultsDir} is not in a git repository, so it has no release tags`);
   const tags = await releaseTagNames(repo.git);
   if (!tags.includes(opts.release)) {
     throw new CiteError(`unknown release '${opts.release}'; known releases: ${tags.length ? tags.join(', ') : 'none (no vX.Y.Z tags in this repository)'}`);

@@ -12,6 +12,7 @@ import { newMethodCommand } from './new-method-command.ts';
 import { DEFAULT_BASE } from '../validate/history.ts';
 import { DEFAULT_TOLERANCE, parseSeed, parseTolerance, verifyCommand } from './verify-command.ts';
 import { citeCommand } from './cite-command.ts';
+import { releaseCommand } from './release-command.ts';
 import { reproduceCommand } from './reproduce-command.ts';
 
 const DEFAULT_RESULTS = 'results';
@@ -105,6 +106,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--workers <n>', 'worker processes', parsePositiveInt('--workers'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
     .action(async (records: string[], o) => setExit(await verifyCommand({ ...o, records })));
+
+  program
+    .command('release')
+    .description('Freeze the committed records as a citable leaderboard release: results/releases/vX.Y.Z.json, CITATION.cff, a commit and a tag')
+    .argument('<version>', 'vX.Y.Z')
+    .option('--results <dir>', 'the committed results directory', 'results')
+    .action(async (version: string, o) => setExit(await releaseCommand(version, o)));
 
   program
     .command('cite')

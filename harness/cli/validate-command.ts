@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkManifest, checkMethodImports, checkRecords, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
+import { checkManifest, checkMethodImports, checkRecords, checkReleaseFiles, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
 import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
 import { checkHistory } from '../validate/history.ts';
@@ -34,9 +34,12 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
 
   const methodHashes = new Map(methodIds().map((id) => [id, methodSourceHash(join(methodsDir, id))]));
   const isReproduction = (f: string) => basename(dirname(f)) === 'reproductions';
+  const isRelease = (f: string) => basename(dirname(f)) === 'releases';
+  const releaseFiles = files.filter(isRelease);
+  problems.push(...checkReleaseFiles(releaseFiles, resultsDir));
   const reproductionFiles = files.filter(isReproduction);
   problems.push(...checkReproductionFiles(reproductionFiles));
-  const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !isReproduction(f) && !f.includes(`${join('results', 'schema')}`));
+  const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !isReproduction(f) && !isRelease(f) && !f.includes(`${join('results', 'schema')}`));
   const { problems: recordProblems, records } = checkRecords(recordFiles, { resultsDir, methodHashes });
   problems.push(...recordProblems);
 
@@ -47,6 +50,6 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   for (const p of problems) print(formatProblem(p));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${records.size} records, ${reproductionFiles.length} reproductions${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
+  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${records.size} records, ${reproductionFiles.length} reproductions, ${releaseFiles.length} releases${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
   return errors ? 1 : 0;
 }

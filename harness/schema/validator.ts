@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 
 const schemaDir = fileURLToPath(new URL('../../results/schema/', import.meta.url));
 
-export type SchemaName = 'record' | 'manifest' | 'suite' | 'reproduction';
+export type SchemaName = 'record' | 'manifest' | 'suite' | 'reproduction' | 'release';
 
 export class SchemaError extends Error {
   constructor(

@@ -7,6 +7,7 @@ import type { RunRecord } from '../store/record.ts';
 import type { SuiteDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { bibtexProblems } from './bibtex.ts';
+import { readReleaseFile, releaseProblems } from '../release/release.ts';
 import { analyseMethodSources, projectRoot } from '../sandbox/method-sources.ts';
 
 export interface Problem {
@@ -32,6 +33,17 @@ function readJson(file: string): { data: unknown } | { problem: Problem } {
     const message = e instanceof SchemaError ? e.problems.join('; ') : (e as Error).message;
     return { problem: { file, path: '(root)', message, severity: 'error' } };
   }
+}
+
+/** Each release file's schema, and that every record it lists still exists unchanged. */
+export function checkReleaseFiles(files: string[], resultsDir: string): Problem[] {
+  return files.flatMap((file) => {
+    try {
+      return releaseProblems(resultsDir, readReleaseFile(file)).map((message) => ({ file, path: '/records', message, severity: 'error' as const }));
+    } catch (e) {
+      return e instanceof SchemaError ? e.problems.map((m) => fromSchema(file, [m])[0]) : [{ file, path: '(root)', message: (e as Error).message, severity: 'error' as const }];
+    }
+  });
 }
 
 /** The sandbox's import rules applied to a method folder's code, before anything runs. */

@@ -41,6 +41,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: PRUNEBENCH_BACKEND or the fastest available)')
     .option('--retry-failed', 'rerun jobs whose stored record is a failure')
     .option('--no-progress', 'log lines instead of a progress bar')
+    .option('--plan', 'print the jobs per task and method, how many are done, the estimated compute left and shard commands; run nothing')
+    .option('--shards <n>', 'with --plan: the number of shards of the printed Slurm, Kubernetes and CI commands (default 8)', parsePositiveInt('--shards'))
     .action(async (o) => setExit(await runCommand({ ...o, progress: o.progress === false ? false : undefined })));
 
   program

@@ -7,6 +7,13 @@ import { getSuite, getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import type { Control } from '../task-api.ts';
 import { announceIsolation } from '../sandbox/isolation.ts';
+import { planRows, renderRunPlan } from '../jobs/run-plan.ts';
+import { jobId, type JobSpec } from '../jobs/spec.ts';
+import { ResultStore } from '../store/store.ts';
+import { defaultWorkerCount } from '../run/runner.ts';
+import { fileURLToPath } from 'node:url';
+
+const committedResultsDir = fileURLToPath(new URL('../../results', import.meta.url));
 
 export interface RunCommandOptions extends PlanFilters {
   suite: string;
@@ -17,6 +24,22 @@ export interface RunCommandOptions extends PlanFilters {
   backend?: string;
   retryFailed?: boolean;
   progress?: boolean;
+  /** Print what the run would do and its estimated cost, run nothing. */
+  plan?: boolean;
+  /** With plan: the shard count of the printed cluster commands. */
+  shards?: number;
+}
+
+/** Measured 2-worker speed-up on a 2-core machine (docs/performance.md), for the plan's wall-time estimates. */
+const TWO_WORKER_SPEEDUP = 1.75;
+
+function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: string) => void): void {
+  const store = new ResultStore(resolve(opts.results));
+  const measuredFrom = [store, ...(resolve(opts.results) === committedResultsDir ? [] : [new ResultStore(committedResultsDir)])];
+  const measured = measuredFrom.flatMap((s) => s.readAll().records).filter((r) => r.status === 'ok').map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
+  const rows = planRows(jobs, (job) => store.has(job), measured);
+  const workers = opts.workers ?? defaultWorkerCount();
+  for (const line of renderRunPlan(rows, { suite: opts.suite, shards: opts.shards ?? 8, workers, workerCounts: [...new Set([1, 2, workers])].sort((a, b) => a - b), twoWorkerSpeedup: TWO_WORKER_SPEEDUP })) print(line);
 }
 
 function formatEta(seconds: number | null): string {
@@ -26,15 +49,19 @@ function formatEta(seconds: number | null): string {
   return `${(seconds / 3600).toFixed(1)}h`;
 }
 
-export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error): Promise<number> {
+export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error, print: (line: string) => void = console.log): Promise<number> {
   const suite = getSuite(opts.suite);
-  if (!announceIsolation(log)) return 2;
+  if (!opts.plan && !announceIsolation(log)) return 2;
   const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);
   if (plan.addedMethods.length) log(`running ${plan.addedMethods.join(', ')} on suite ${suite.id}'s grid (not listed by the suite)`);
   const shard = shardFromEnvironment(opts.shard);
   const sharded = shardPlan(plan, shard);
   log(`suite ${suite.id} v${suite.version}: ${sharded.sparse.length} pruning jobs, ${sharded.dense.length} dense references${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`);
+  if (opts.plan) {
+    printPlan(opts, [...sharded.dense.filter((d) => sharded.ownedDense.has(jobId(d))), ...sharded.sparse], print);
+    return 0;
+  }
 
   const git = await gitProvenance();
   const useBar = opts.progress ?? Boolean(process.stderr.isTTY);

@@ -10,6 +10,7 @@ import type { PaperSuite } from '../../suites/papers/types.ts';
 import { getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import { runCommand } from './run-command.ts';
+import { backendProblem } from './backend-check.ts';
 
 export interface ReproduceOptions {
   list?: boolean;
@@ -74,6 +75,11 @@ export async function reproduceCommand(
   } catch (e) {
     log(`prunebench reproduce: ${(e as Error).message}`);
     return 1;
+  }
+  const backend = opts.dryRun ? null : backendProblem(opts.backend);
+  if (backend) {
+    log(`prunebench reproduce: ${backend}`);
+    return 2;
   }
   const resultsDir = resolve(opts.results);
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);

@@ -6,6 +6,7 @@ import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { getSuite, getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import type { Control } from '../task-api.ts';
+import { backendProblem } from './backend-check.ts';
 
 export interface RunCommandOptions extends PlanFilters {
   suite: string;
@@ -26,6 +27,11 @@ function formatEta(seconds: number | null): string {
 }
 
 export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error): Promise<number> {
+  const backend = backendProblem(opts.backend);
+  if (backend) {
+    log(`prunebench run: ${backend}`);
+    return 2;
+  }
   const suite = getSuite(opts.suite);
   const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);

@@ -42,7 +42,16 @@ export function checkManifest(file: string, folderName: string): Problem[] {
   if (manifest.id !== folderName) problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
   if (manifest.paper) for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
   if (!existsSync(join(file, '..', 'index.ts'))) problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
+  for (const path of placeholderPaths(manifest)) problems.push({ file, path, message: 'still holds the scaffold\'s TODO placeholder: write it (or delete the field where the scaffold says so)', severity: 'error' });
   return problems;
+}
+
+/** JSON paths of the string fields that still begin with the scaffold's "TODO" placeholder. */
+function placeholderPaths(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return /^\s*TODO\b/.test(value) ? [path || '(root)'] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderPaths(v, `${path}/${i}`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => placeholderPaths(v, `${path}/${k}`));
+  return [];
 }
 
 export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>): Problem[] {

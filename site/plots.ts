@@ -48,11 +48,37 @@ export interface MethodStyles {
 }
 
 /**
- * A method's colour and point shape follow from its id alone (a hash), never from its position
- * among the other methods, so adding a method changes no other method's colour, on any build.
- * Two ids may share a colour; their shapes then usually differ, and legends name the ids.
+ * Fixed styles of the registered methods, each pair distinct; related methods (imp / imp-rewind)
+ * get contrasting colours, the random baselines greys and olive.
+ */
+export const FIXED_METHOD_STYLES: Readonly<Record<string, { color: string; shape: string }>> = {
+  'magnitude-global': { color: '#0072B2', shape: 'circle' },
+  imp: { color: '#D55E00', shape: 'square' },
+  'imp-rewind': { color: '#009E73', shape: 'triangle-up' },
+  snip: { color: '#CC79A7', shape: 'diamond' },
+  synflow: { color: '#E69F00', shape: 'cross' },
+  lamp: { color: '#56B4E9', shape: 'triangle-down' },
+  grasp: { color: '#332288', shape: 'triangle-right' },
+  random: { color: '#7F7F7F', shape: 'triangle-left' },
+  'magnitude-init': { color: '#882255', shape: 'circle' },
+  'magnitude-layerwise': { color: '#117733', shape: 'square' },
+  'gmp-gradual': { color: '#44AA99', shape: 'diamond' },
+  granet: { color: '#AA4499', shape: 'triangle-up' },
+  movement: { color: '#6A3D9A', shape: 'cross' },
+  'edge-popup': { color: '#B15928', shape: 'triangle-down' },
+  'random-erk': { color: '#999933', shape: 'circle' },
+  'random-layerwise': { color: '#7F7F7F', shape: 'square' },
+};
+
+/**
+ * A method's colour and point shape follow from its id alone, never from its position among the
+ * other methods, so adding a method changes no other method's colour, on any build: the fixed
+ * table above, else a hash of the id (a new method may then share a colour with another; its
+ * shape usually differs, and legends name the ids).
  */
 export function methodStyle(methodId: string): { color: string; shape: string } {
+  const fixed = FIXED_METHOD_STYLES[methodId];
+  if (fixed) return fixed;
   const digest = createHash('sha256').update(methodId).digest();
   return { color: METHOD_PALETTE[digest.readUInt32BE(0) % METHOD_PALETTE.length], shape: SHAPES[digest.readUInt32BE(4) % SHAPES.length] };
 }
@@ -104,7 +130,7 @@ function compressionAxis(compressions: readonly number[]) {
     type: 'quantitative',
     title: 'Compression 1/(1 − sparsity), log scale',
     scale: { type: 'log', nice: false, padding: 12 },
-    axis: { values: [...new Set(compressions)].sort((a, b) => a - b), labelExpr: "format(datum.value, '.3~g') + '×'", grid: true, labelOverlap: false, labelFlush: false },
+    axis: { values: [...new Set(compressions)].sort((a, b) => a - b), labelExpr: "format(datum.value, '.3~r') + '×'", grid: true, labelOverlap: false, labelFlush: false },
   };
 }
 

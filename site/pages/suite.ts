@@ -53,7 +53,7 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
     not_reproduced: record.summary.notReproduced,
     not_run: record.summary.notRun,
   }));
-  const table = page.table({
+  const table = rows.length === 0 ? null : page.table({
     id: 'reproductions',
     caption: 'Paper reproductions at CPU scale',
     fields: ['paper', 'paper_title', 'tasks', 'claims', 'reproduced', 'not_reproduced', 'not_run'],

@@ -103,6 +103,12 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? -1)));
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted: stopping workers; finished records are kept, rerun to resume/);
+    // The job the interruption stopped is neither failed nor done: it runs again on the next run.
+    expect(stderr).toMatch(/finished: \d+ ran, 0 failed, 0 already done, 1 interrupted/);
+    expect(stderr).not.toMatch(/failed: .*interrupted/);
+    // Each progress line names the job that just finished, so no two name the same job.
+    const finishedJobs = [...stderr.matchAll(/\| finished (.+)$/gm)].map((m) => m[1]);
+    expect(new Set(finishedJobs).size).toBe(finishedJobs.length);
     expect(filesUnder(results).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(records(results).length).toBeLessThan(10);
     expect(prunebench(['validate', results, '--results', results]).code).toBe(0);

@@ -54,7 +54,7 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
       lastLogged = 0;
     } else if (p.done + p.failed !== lastLogged) {
       lastLogged = p.done + p.failed;
-      log(`[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | ${p.current}` : ''}`);
+      log(`[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | finished ${p.current}` : ''}`);
     }
   };
   const runner = new Runner({
@@ -78,7 +78,7 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   try {
     const summary = await runner.run();
     bar?.stop();
-    log(`finished: ${summary.ran} ran, ${summary.failed} failed, ${summary.skipped} already done`);
+    log(`finished: ${summary.ran} ran, ${summary.failed} failed, ${summary.skipped} already done${summary.interruptedJobs ? `, ${summary.interruptedJobs} interrupted (they run on the next run)` : ''}`);
     for (const f of summary.failures) log(`  failed: ${f.job}: ${f.reason}`);
     if (summary.interrupted) return 130;
     return summary.failed > 0 ? 1 : 0;

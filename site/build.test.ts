@@ -174,8 +174,22 @@ describe('buildSite on a small synthetic record set', () => {
   it('shows release, commit and build date on every page', () => {
     for (const page of result.pages) {
       const html = readFileSync(join(out, page), 'utf8');
-      expect(html).toMatch(/Release <strong>unreleased<\/strong>.*commit <code>none \(not a git repository\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(html).toMatch(/Release <strong>unreleased<\/strong>.*commit <code>unknown \(built outside a git checkout; the records name no commit\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     }
+    // The results date is the newest record's, not the build time.
+    const newest = readdirSync(join(dirs.results, 'runs'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.json'))
+      .flatMap((e) => {
+        try {
+          return [JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')).provenance.date as string];
+        } catch {
+          return [];
+        }
+      })
+      .filter((d) => typeof d === 'string')
+      .sort()
+      .pop()!;
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`<dt>Results date</dt><dd>${newest.slice(0, 10)} ${newest.slice(11, 16)} UTC</dd>`);
   });
 
   it('removes pages of a previous build that no longer exist, and nothing else', async () => {

@@ -306,9 +306,11 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
 
   const headTag = tags.find((t) => t.commit === git.commit);
   const label = opts.release ?? (headTag && git.dirty === false ? headTag.tag : 'unreleased');
+  const newest = [...current.recordSet.records].sort((a, b) => (a.provenance.date < b.provenance.date ? 1 : -1))[0];
   const currentRelease: ReleaseInfo = {
     label,
     commit: git.commit,
+    recordsCommit: git.commit ? null : newest?.provenance.gitCommit ?? null,
     dirty: git.dirty,
     builtAt,
     releasedAt: headTag && headTag.tag === label ? headTag.date : null,

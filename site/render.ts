@@ -58,7 +58,11 @@ export class SiteRenderer {
       description: page.description,
       release: layout.release,
       releasedAt: layout.release.releasedAt ? formatDate(layout.release.releasedAt) : '',
-      commit: layout.release.commit ? layout.release.commit.slice(0, 12) : 'none (not a git repository)',
+      commit: layout.release.commit
+        ? layout.release.commit.slice(0, 12)
+        : layout.release.recordsCommit
+          ? `${layout.release.recordsCommit.slice(0, 12)} (named by the newest record; built outside a git checkout)`
+          : 'unknown (built outside a git checkout; the records name no commit)',
       builtAt: formatDate(layout.release.builtAt),
       nav,
       root: layout.root,

@@ -16,6 +16,8 @@ export interface ReleaseInfo {
   /** "v1.2.0", or "unreleased" for a build of the working results. */
   label: string;
   commit: string | null;
+  /** Outside a git checkout: the commit the newest record names (its provenance), if any. */
+  recordsCommit?: string | null;
   dirty: boolean | null;
   /** ISO date of the build. */
   builtAt: string;

@@ -110,7 +110,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
   }
 
   it('opens every page without console errors, with its tables, and every internal link resolves', async () => {
-    const pagesWithTables = pages.filter((p) => !['cite.html', 'changelog.html', 'rejected.html'].includes(p));
+    // No reproduction records here, so the reproductions page has no table.
+    const pagesWithTables = pages.filter((p) => !['cite.html', 'changelog.html', 'rejected.html', 'reproductions.html'].includes(p));
     const checked = new Map<string, number>();
     for (const path of pages) {
       const { page, problems } = await open(base + path);
@@ -172,12 +173,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     await page.close();
   }, 60_000);
 
-  it('renders the smoke suite\'s real records: its task pages and a screenshot', async () => {
-    expect(pages).toContain('tasks/mnist-lenet300-tiny-v1.html');
-    expect(pages).toContain('tasks/planted-circle-tiny-v1.html');
-    const { page, problems } = await open(`${base}tasks/mnist-lenet300-tiny-v1.html`);
+  it('renders the smoke suite\'s real records on the smoke suite\'s page, not the leaderboard, and a screenshot', async () => {
+    expect(pages).not.toContain('tasks/mnist-lenet300-tiny-v1.html');
+    expect(pages).toContain('suites/smoke.html');
+    const { page, problems } = await open(`${base}suites/smoke.html`);
     expect(problems).toEqual([]);
-    expect(await page.locator('#ranking table tbody tr').count()).toBe(2);
+    // Two tasks, two methods each, ranked over the smoke grid.
+    expect(await page.locator('main section table tbody tr').count()).toBe(4);
+    expect(await page.locator('main section table tbody tr td:first-child').allTextContents()).toEqual(['1', '2', '1', '2']);
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'smoke-task.png'), fullPage: true });
     expect(statSync(join(screenshotDir, 'smoke-task.png')).size).toBeGreaterThan(20_000);

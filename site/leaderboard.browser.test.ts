@@ -120,6 +120,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
   it('committed records: every ranked task shows a leader and every task page states its scale; legends are unique; no empty table', async () => {
     const { ranked } = await checkTaskPages(browser, committed, 'tasks/mnist-lenet300-small-v1.html');
     expect(ranked).toBeGreaterThan(0);
+    // Where papers report numbers for a task, they stand next to ours.
+    const { page: task } = await openPage(browser, committed.base + 'tasks/mnist-lenet300-small-v1.html');
+    expect(await task.locator('#paper-numbers table thead tr:last-child th').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Reported/), expect.stringMatching(/^Measured here/)]));
+    expect(await task.locator('#paper-numbers table tbody tr').count()).toBeGreaterThan(5);
+    await task.close();
     const { page, problems } = await openPage(browser, committed.base + 'index.html');
     expect(problems).toEqual([]);
     const tasks = await page.locator('.family .task-list li').allTextContents();

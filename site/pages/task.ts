@@ -509,6 +509,40 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
   return out;
 }
 
+/** The papers' reported numbers on this task next to ours, from the reproductions whose suite ran it. */
+export function paperNumbersTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
+  const rows: DataRow[] = input.reproductions
+    .filter((r) => r.record.suite.tasks.includes(t.task.id))
+    .flatMap(({ record }) =>
+      record.claims.map((c) => ({
+        paper: record.paper.id,
+        paper_label: `${record.paper.authors.split(',')[0].trim().split(' ').pop()}${record.paper.authors.includes(',') ? ' et al.' : ''} ${record.paper.year}`,
+        claim: c.id,
+        reported: c.reported.text,
+        measured: c.measuredText,
+        gap: c.gapText,
+        verdict: c.verdict,
+      })),
+    );
+  if (rows.length === 0) return null;
+  return {
+    id: 'paper-numbers',
+    caption: 'What the papers report, next to what PruneBench measured (at the reproduction\'s scale)',
+    note: 'Measured on the paper\'s own suite (its sparsities and seeds), which can differ from this page\'s grid; each paper\'s page says how it was scaled down.',
+    fields: ['paper', 'paper_label', 'claim', 'reported', 'measured', 'gap', 'verdict'],
+    rows,
+    columns: [
+      { key: 'paper', label: 'Paper', rowHeader: true, text: (r) => String(r.paper_label), sort: (r) => String(r.paper), href: (r) => reproductionPath(String(r.paper)) },
+      textColumn('claim', 'Claim'),
+      textColumn('reported', 'Reported'),
+      textColumn('measured', 'Measured here'),
+      textColumn('gap', 'Gap'),
+      textColumn('verdict', 'Verdict'),
+    ],
+    sortedBy: { key: 'paper', direction: 'ascending' },
+  };
+}
+
 /** Records of the task outside its leaderboard suite's scope: one unscored table, shown collapsed. */
 export function offGridTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
   const cells = t.cells.filter((c) => c.n > 0 || c.failed > 0);
@@ -594,6 +628,8 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     .filter((r) => r.record.suite.tasks.includes(t.task.id))
     .map((r) => ({ label: `${r.record.paper.authors.split(',')[0].trim().split(' ').pop()}${r.record.paper.authors.includes(',') ? ' et al.' : ''} ${r.record.paper.year}`, href: page.root + reproductionPath(r.record.paper.id), summary: `${r.record.summary.reproduced} of ${r.record.summary.claims} claims reproduced` }));
   const anyRanked = t.ranking.some((s) => s.rank !== null);
+  const paperSpec = paperNumbersTable(t, input);
+  const paperNumbers = paperSpec ? page.table(paperSpec) : null;
   const failuresSpec = failuresTable(t, input);
   const failures = failuresSpec ? page.table(failuresSpec) : null;
   const toc = [
@@ -622,6 +658,7 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     offGrid,
     otherSuites,
     reproductions,
+    paperNumbers,
     anyRanked,
     failures,
     regression: !classification,

@@ -133,6 +133,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     // Smoke tasks are no part of the leaderboard; other suites sit behind a labelled link.
     expect(tasks.join('\n')).not.toMatch(/tiny/);
     expect(await page.locator('#other-suites-title').textContent()).toBe('Other suites — not the leaderboard');
+    expect(await page.locator('p.warning', { hasText: 'No method covers a leaderboard grid' }).count()).toBe(0);
     await shot(page, 'home.png');
     await page.close();
     // No page has an empty table or a console error.
@@ -200,6 +201,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     await page.close();
     const { page: home } = await openPage(browser, quick.base + 'index.html');
     expect(await home.locator('.other-suites a', { hasText: 'Suite quick' }).count()).toBe(1);
+    // Nothing ranks on the leaderboard grids here, and the home page says so instead of showing dashes only.
+    expect(await home.locator('p.warning', { hasText: 'No method covers a leaderboard grid' }).count()).toBe(1);
+    await shot(home, 'quick-home.png');
     await home.close();
   }, 600_000);
 });

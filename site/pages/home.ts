@@ -134,7 +134,9 @@ export function homePage(input: SiteInput): PageView {
     { label: 'Release', value: input.release.label },
     { label: 'Results date', value: input.resultsDate ? formatDate(input.resultsDate) : MISSING },
   ];
-  const otherSuites = input.otherSuites.map((v) => ({
+  // Suites that rank something first; within each group, registry order.
+  const ranks = (v: (typeof input.otherSuites)[number]) => v.aggregate.tasks.some((t) => t.ranking.some((x) => x.rank !== null));
+  const otherSuites = [...input.otherSuites.filter(ranks), ...input.otherSuites.filter((v) => !ranks(v))].map((v) => ({
     id: v.suite.id,
     href: page.root + suitePath(v.suite.id),
     description: v.suite.description,
@@ -147,6 +149,7 @@ export function homePage(input: SiteInput): PageView {
     stats,
     families,
     otherSuites,
+    noneRanked: agg.tasks.length > 0 && !agg.tasks.some((t) => t.ranking.some((x) => x.rank !== null)),
     reproductions: input.reproductions.length,
     empty: agg.tasks.length === 0,
     rejected: input.rejectedRecords.length + input.rejectedManifests.length,

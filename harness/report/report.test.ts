@@ -43,6 +43,13 @@ describe('report table', () => {
     expect(text).not.toMatch(/98%/);
   });
 
+  it('says when a method\'s records come from more than one method version', () => {
+    const mixed = [...records(), makeRecord({ task: 'mnist-x', method: 'imp', methodVersion: '2.0.0', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, accuracy: 0.94 })];
+    const out = renderReport(aggregateSuite(suite, mixed), 'table');
+    expect(out).toMatch(/imp .*records of 2 method versions \(1\.0\.0, 2\.0\.0\)$/m);
+    expect(text).not.toMatch(/method versions/);
+  });
+
   it('explains its columns', () => {
     for (const legend of REPORT_LEGEND) expect(text).toContain(legend);
     expect(text).toMatch(/max ψ: the largest excess accuracy drop/);

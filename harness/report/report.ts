@@ -142,9 +142,11 @@ function scoreText(s: MethodScore): { score: string; half: string; note: string 
 }
 
 function rankingLines(task: TaskAggregate): string[][] {
+  const versions = (s: MethodScore) => new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
   const row = (s: MethodScore) => {
     const { score, half, note } = scoreText(s);
-    return [s.rankLabel, s.control ? `${s.method} + ${s.control}` : s.method, score, half, String(s.seedScores.length), note];
+    const mixed = versions(s).size > 1 ? `records of ${versions(s).size} method versions (${[...versions(s)].sort().join(', ')})` : '';
+    return [s.rankLabel, s.control ? `${s.method} + ${s.control}` : s.method, score, half, String(s.seedScores.length), [note, mixed].filter(Boolean).join('; ')];
   };
   return [...task.ranking.map(row), ...task.controls.map(row)];
 }

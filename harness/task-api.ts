@@ -23,6 +23,18 @@ export interface TaskData {
   planted?: PlantedTruth;
 }
 
+/** How much data a task trains and tests on, for readers (the site and docs state it next to every number). */
+export interface TaskScale {
+  /** Training examples (after validation is carved out). */
+  train: number;
+  validation: number;
+  test: number;
+  /** 'images' for image datasets, 'samples' for generated data. */
+  unit: 'images' | 'samples';
+  /** The dataset the examples are drawn from, e.g. "MNIST" or "generated (planted Circle)". */
+  source: string;
+}
+
 export interface TaskDefinition {
   id: string;
   /** Bumped whenever anything that changes numbers changes. */
@@ -32,6 +44,8 @@ export interface TaskDefinition {
   kind: TaskKind;
   architecture: ArchitectureSpec;
   recipe: TrainingRecipe;
+  /** Train / validation / test sizes; optional so test fixtures need not state one (every registered task does). */
+  scale?: TaskScale;
   /** Which parameters are prunable, in words (DESIGN §3). */
   prunableStatement: string;
   /** Groups for disparate impact: class labels or the data's protected attribute. */

@@ -8,8 +8,14 @@ import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build
 import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
 import { csvValue, parseCsv, type DataRow } from './tables.ts';
+import type { SuiteDefinition } from '../harness/task-api.ts';
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
+/** The fixture's tasks are in no registered suite: one leaderboard suite of the fixture's own ranks them. */
+const suites: SuiteDefinition[] = [
+  { id: 'standard', version: '1', description: 'fixture leaderboard', tasks: ['mnist-small', 'planted-circle-small', 'planted-relu-small'], methods: 'all', sparsities: [0.5, 0.9], seeds: [0, 1, 2], controls: ['shuffled'] },
+  { id: 'release-fixture', version: '1', description: 'fixture leaderboard of the release test', tasks: ['mnist-r'], methods: 'all', sparsities: [0.9], seeds: [0, 1, 2] },
+];
 const HOSTILE_TASK = 'mnist-<img src=x onerror=alert(1)>';
 
 function allHtml(dir: string): string[] {
@@ -70,7 +76,7 @@ describe('buildSite on a small synthetic record set', () => {
 
   beforeAll(async () => {
     dirs = writeFixture(root);
-    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out });
+    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites });
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -105,13 +111,13 @@ describe('buildSite on a small synthetic record set', () => {
     expect(methodPage).toContain('<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>');
     expect(methodPage).toContain('&lt;b&gt;bold&lt;/b&gt;');
     const taskPage = readFileSync(join(out, 'tasks', 'mnist-small-v1.html'), 'utf8');
-    // in tables and in the plot legends (SVG text from Vega)
+    // in tables; plot legends name method ids (plots.test.ts checks that Vega escapes those)
     expect(taskPage).toContain('>&lt;script&gt;alert(1)&lt;/script&gt;</a>');
-    expect(taskPage).toMatch(/<text[^>]*>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/text>/);
+    expect(taskPage).toMatch(/<text[^>]*>hostile<\/text>/);
   });
 
   it('writes CSV and JSON downloads equal to every table', async () => {
-    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out });
+    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites });
     const pages = await sitePages(prepared.current, true);
     let checked = 0;
     for (const page of pages) {
@@ -168,18 +174,32 @@ describe('buildSite on a small synthetic record set', () => {
   it('shows release, commit and build date on every page', () => {
     for (const page of result.pages) {
       const html = readFileSync(join(out, page), 'utf8');
-      expect(html).toMatch(/Release <strong>unreleased<\/strong>.*commit <code>none \(not a git repository\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(html).toMatch(/Release <strong>unreleased<\/strong>.*commit <code>unknown \(built outside a git checkout; the records name no commit\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     }
+    // The results date is the newest record's, not the build time.
+    const newest = readdirSync(join(dirs.results, 'runs'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.json'))
+      .flatMap((e) => {
+        try {
+          return [JSON.parse(readFileSync(join(e.parentPath, e.name), 'utf8')).provenance.date as string];
+        } catch {
+          return [];
+        }
+      })
+      .filter((d) => typeof d === 'string')
+      .sort()
+      .pop()!;
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`<dt>Results date</dt><dd>${newest.slice(0, 10)} ${newest.slice(11, 16)} UTC</dd>`);
   });
 
   it('removes pages of a previous build that no longer exist, and nothing else', async () => {
     const other = join(root, 'site2');
     mkdirSync(other, { recursive: true });
     writeFileSync(join(other, 'keep-me.txt'), 'not ours');
-    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other });
+    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites });
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(true);
     rmSync(join(dirs.results, 'runs', 'planted-relu-small'), { recursive: true });
-    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other });
+    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites });
     expect(again.pages).not.toContain('tasks/planted-relu-small-v1.html');
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(false);
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.ranking.csv'))).toBe(false);
@@ -189,9 +209,9 @@ describe('buildSite on a small synthetic record set', () => {
 
   it('builds an empty site when there are no results and no manifests', async () => {
     const empty = join(root, 'empty');
-    const r = await buildSite({ resultsDir: join(root, 'nothing'), methodsDir: join(root, 'nothing-either'), outDir: empty });
-    expect(r.pages.sort()).toEqual(['changelog.html', 'cite.html', 'index.html', 'methods.html', 'protocol.html', 'rejected.html']);
-    expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No results yet');
+    const r = await buildSite({ resultsDir: join(root, 'nothing'), methodsDir: join(root, 'nothing-either'), outDir: empty, suites });
+    expect(r.pages.sort()).toEqual(['changelog.html', 'cite.html', 'index.html', 'methods.html', 'protocol.html', 'rejected.html', 'reproductions.html']);
+    expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No leaderboard results yet');
     expect(brokenLinks(empty, r.pages)).toEqual([]);
   }, 60_000);
 });
@@ -232,7 +252,7 @@ describe('buildSite with releases', () => {
     writeRecords(results, [...scores(0.7, 0.8), ...[0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method: 'c', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.95 + seed * 0.0001 }))]);
 
     const out = join(root, 'site');
-    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true });
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true, suites });
     expect(r.pages).toContain('v0.1.0/index.html');
     expect(r.pages).toContain('v0.2.0/tasks/mnist-r-v1.html');
     expect(r.pages.some((p) => p.startsWith('v0.0.1/'))).toBe(false);

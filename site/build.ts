@@ -9,8 +9,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { aggregate, type Aggregate, type AggregateOptions } from '../harness/aggregate/aggregate.ts';
-import { leaderboardGrid } from '../suites/registry.ts';
+import type { Aggregate } from '../harness/aggregate/aggregate.ts';
+import type { SuiteDefinition, TaskDefinition } from '../harness/task-api.ts';
+import { listSuites, listTasks } from '../suites/registry.ts';
+import { scopeSite, unscopedSite, type SiteScope } from './scope.ts';
+import { readReproductions, type ReproductionView } from './reproductions.ts';
+import { reproductionPage, reproductionsIndexPage, suitePage } from './pages/suite.ts';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { compareRankings } from '../harness/aggregate/changes.ts';
 import { gitInfo, readFileAt, readTreeFiles, releaseTags, repoRelative, type ReleaseTag } from './git.ts';
@@ -25,6 +29,7 @@ import {
   type MethodManifest,
   type RecordSet,
   type Validators,
+  type Rejection,
 } from './load.ts';
 import { displayNames, type CitationInfo, type PageView, type PastRelease, type ReleaseInfo, type SiteInput, type Transition } from './pages/common.ts';
 import { homePage } from './pages/home.ts';
@@ -44,8 +49,8 @@ export interface BuildSiteOptions {
   release?: string;
   /** Also render every vX.Y.Z tag that holds results into outDir/vX.Y.Z/ and compare ranks between them. */
   includeReleases?: boolean;
-  /** The sparsity grid each task is ranked over; default: its leaderboard suite's (suites/registry.ts). */
-  gridFor?: AggregateOptions['gridFor'];
+  /** The suites that decide what is ranked where (site/scope.ts); default: the registry's. */
+  suites?: SuiteDefinition[];
 }
 
 export interface BuildSiteResult {
@@ -53,6 +58,8 @@ export interface BuildSiteResult {
   pages: string[];
   /** Bytes of every file written (pages, downloads, assets). */
   bytes: number;
+  /** Record and manifest files left out of the current site, each with its problems. */
+  rejected: Rejection[];
 }
 
 const assetDir = fileURLToPath(new URL('./assets/', import.meta.url));
@@ -97,17 +104,20 @@ class OutputWriter {
 interface LoadedResults {
   recordSet: RecordSet;
   manifestSet: ManifestSet;
-  aggregate: Aggregate;
+  scope: SiteScope;
+  reproductions: ReproductionView[];
 }
 
-function aggregateOptions(opts: BuildSiteOptions): AggregateOptions {
-  return { gridFor: opts.gridFor ?? ((task) => leaderboardGrid(task.id)) };
+function scopeOf(records: RecordSet['records'], opts: BuildSiteOptions): SiteScope {
+  return scopeSite(records, opts.suites ?? listSuites());
 }
 
 function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): LoadedResults {
   const recordSet = parseRecords(readResultFiles(opts.resultsDir), validators);
   const manifestSet = parseManifests(readManifestFiles(opts.methodsDir), validators);
-  return { recordSet, manifestSet, aggregate: aggregate(recordSet.records, aggregateOptions(opts)) };
+  const { reproductions, rejected } = readReproductions(opts.resultsDir);
+  recordSet.rejected.push(...rejected);
+  return { recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions };
 }
 
 async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, methodsRel: string | null, fallback: Validators, opts: BuildSiteOptions): Promise<LoadedResults | null> {
@@ -140,7 +150,7 @@ async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, method
       validators,
     );
   }
-  return { recordSet, manifestSet, aggregate: aggregate(recordSet.records, aggregateOptions(opts)) };
+  return { recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions: [] };
 }
 
 function citationFile(root: string | null): string | null {
@@ -173,9 +183,16 @@ function siteInput(
   pastReleases: PastRelease[],
   transitions: Transition[] | null,
 ): SiteInput {
-  const ids = [...loaded.manifestSet.manifests.keys(), ...loaded.aggregate.tasks.flatMap((t) => t.methods)];
+  const ids = [...loaded.manifestSet.manifests.keys(), ...allMethodsOf(loaded.scope)];
+  const dates = loaded.recordSet.records.map((r) => r.provenance.date).sort();
   return {
-    aggregate: loaded.aggregate,
+    aggregate: loaded.scope.aggregate,
+    leaderboardSuite: loaded.scope.leaderboardSuite,
+    offGrid: loaded.scope.offGrid,
+    otherSuites: loaded.scope.otherSuites,
+    taskDefinition: definitionOf,
+    reproductions: loaded.reproductions,
+    resultsDate: dates.length ? dates[dates.length - 1] : null,
     manifests: loaded.manifestSet.manifests,
     names: displayNames(ids, loaded.manifestSet.manifests),
     rejectedRecords: loaded.recordSet.rejected,
@@ -189,6 +206,21 @@ function siteInput(
   };
 }
 
+let definitions: Map<string, TaskDefinition> | null = null;
+function definitionOf(id: string): TaskDefinition | undefined {
+  definitions ??= new Map(listTasks().map((t) => [t.id, t] as const));
+  return definitions.get(id);
+}
+
+/** Every method id with records anywhere on the site (leaderboard, off-grid, other suites). */
+function allMethodsOf(scope: SiteScope): string[] {
+  return [
+    ...scope.aggregate.tasks.flatMap((t) => t.methods),
+    ...[...scope.offGrid.values()].flatMap((t) => t.methods),
+    ...scope.otherSuites.flatMap((v) => v.aggregate.tasks.flatMap((t) => t.methods)),
+  ];
+}
+
 /** A site input straight from records and manifests (no git, no files): for tests and embedding. */
 export function siteInputFromRecords(
   records: readonly AggregatableRecord[],
@@ -198,9 +230,10 @@ export function siteInputFromRecords(
   const loaded: LoadedResults = {
     recordSet: { records: [...records], rejected: [], duplicates: [] },
     manifestSet: { manifests: new Map(manifests), rejected: [] },
-    aggregate: aggregate(records),
+    scope: unscopedSite(records),
+    reproductions: [],
   };
-  const styles = methodStyles([...manifests.keys(), ...loaded.aggregate.tasks.flatMap((t) => t.methods)]);
+  const styles = methodStyles([...manifests.keys(), ...allMethodsOf(loaded.scope)]);
   const info: ReleaseInfo = { label: 'unreleased', commit: null, dirty: null, builtAt: new Date().toISOString(), releasedAt: null, archived: false, ...release };
   return siteInput(loaded, info, styles, readCitation(null), [], null);
 }
@@ -210,6 +243,9 @@ export async function sitePages(input: SiteInput, top: boolean): Promise<PageVie
   const pages: PageView[] = [homePage(input), methodsIndexPage(input), protocolPage(input), rejectedPage(input)];
   for (const id of allMethodIds(input)) pages.push(methodPage(id, input));
   for (const t of input.aggregate.tasks) pages.push(await taskPage(t, input));
+  for (const view of input.otherSuites) pages.push(suitePage(view, input));
+  pages.push(reproductionsIndexPage(input));
+  for (const view of input.reproductions) pages.push(reproductionPage(view, input));
   if (top) {
     pages.push(citePage(input, ''));
     pages.push(changelogPage(input, ''));
@@ -273,9 +309,11 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
 
   const headTag = tags.find((t) => t.commit === git.commit);
   const label = opts.release ?? (headTag && git.dirty === false ? headTag.tag : 'unreleased');
+  const newest = [...current.recordSet.records].sort((a, b) => (a.provenance.date < b.provenance.date ? 1 : -1))[0];
   const currentRelease: ReleaseInfo = {
     label,
     commit: git.commit,
+    recordsCommit: git.commit ? null : newest?.provenance.gitCommit ?? null,
     dirty: git.dirty,
     builtAt,
     releasedAt: headTag && headTag.tag === label ? headTag.date : null,
@@ -283,7 +321,7 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   };
   // One colour per method across the whole site, archived releases included.
   const styles = methodStyles(
-    [current, ...releases.map((r) => r.loaded)].flatMap((l) => [...l.manifestSet.manifests.keys(), ...l.aggregate.tasks.flatMap((t) => t.methods)]),
+    [current, ...releases.map((r) => r.loaded)].flatMap((l) => [...l.manifestSet.manifests.keys(), ...allMethodsOf(l.scope)]),
   );
   const cff = citationFile(git.root);
   const citation = readCitation(cff);
@@ -295,9 +333,9 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
     const sequence: Array<{ label: string; href: string | null; aggregate: Aggregate }> = releases.map((r) => ({
       label: r.tag.tag,
       href: `${r.tag.tag}/index.html`,
-      aggregate: r.loaded.aggregate,
+      aggregate: r.loaded.scope.aggregate,
     }));
-    if (sequence.length === 0 || sequence[sequence.length - 1].label !== label) sequence.push({ label, href: 'index.html', aggregate: current.aggregate });
+    if (sequence.length === 0 || sequence[sequence.length - 1].label !== label) sequence.push({ label, href: 'index.html', aggregate: current.scope.aggregate });
     transitions = [];
     for (let i = 1; i < sequence.length; i++) {
       transitions.push({
@@ -331,5 +369,5 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   if (prepared.citationFile) writer.write('CITATION.cff', readFileSync(prepared.citationFile));
   for (const file of readdirSync(assetDir)) writer.write(`assets/${file}`, readFileSync(join(assetDir, file)));
   writer.finish();
-  return { pages, bytes: writer.bytes };
+  return { pages, bytes: writer.bytes, rejected: [...prepared.current.rejectedRecords, ...prepared.current.rejectedManifests] };
 }

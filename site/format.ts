@@ -28,6 +28,29 @@ export function formatEstimate(e: Estimate | null, digits: number, scale = 1): s
   return e ? formatMeanInterval(e.mean, halfWidth(e), digits, scale) : MISSING;
 }
 
+/**
+ * `significant` significant digits: fixed notation from 0.01 up, else "1.05e−4", so a small value
+ * (a regression MSE) never prints as "0.0001" or "0.0000".
+ */
+export function formatSignificant(value: number | null | undefined, significant = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  const text = abs >= 0.01 && abs < 1e6 ? Number(value.toPrecision(significant)).toString() : value.toExponential(significant - 1).replace('e+', 'e');
+  return text.replace(/-/g, MINUS);
+}
+
+/** "1.05e−4 ± 2.1e−6": mean to 3 significant digits, half-width to 2. */
+export function formatSignificantInterval(mean: number | null | undefined, half: number | null | undefined): string {
+  if (mean === null || mean === undefined || !Number.isFinite(mean)) return MISSING;
+  const h = half === null || half === undefined || !Number.isFinite(half) ? NO_INTERVAL : formatSignificant(half, 2);
+  return `${formatSignificant(mean, 3)} ± ${h}`;
+}
+
+export function formatSignificantEstimate(e: Estimate | null): string {
+  return e ? formatSignificantInterval(e.mean, halfWidth(e)) : MISSING;
+}
+
 /** 0.9 → "90%", 0.995 → "99.5%". */
 export function formatSparsity(sparsity: number): string {
   return `${Number((sparsity * 100).toFixed(2))}%`;

@@ -1,3 +1,4 @@
+import { recordRelativePath } from '../harness/jobs/spec.ts';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ describe('records', () => {
     const bad = makeRecord({ method: 'a', seed: 1 }) as Record<string, unknown>;
     (bad.job as Record<string, unknown>).sparsity = 1.5;
     bad.surprise = true;
-    const set = parseRecords([file('runs/good.json', good), file('runs/bad.json', bad), file('runs/broken.json', '{"schemaVersion": 1,')], validators);
+    const set = parseRecords([file(recordRelativePath(good.job), good), file('runs/bad.json', bad), file('runs/broken.json', '{"schemaVersion": 1,')], validators);
     expect(set.records.map((r) => r.id)).toEqual([good.id]);
     expect(set.rejected.map((r) => r.path)).toEqual(['runs/bad.json', 'runs/broken.json']);
     expect(set.rejected[0].problems).toContain('/job/sparsity: must be <= 1');
@@ -28,13 +29,15 @@ describe('records', () => {
     expect(set).toEqual({ records: [], rejected: [], duplicates: [] });
   });
 
-  it('keep the newest of two files holding the same job', () => {
-    const old = makeRecord({ method: 'a', date: '2024-01-01T00:00:00.000Z' });
-    const fresh = { ...makeRecord({ method: 'a', date: '2025-01-01T00:00:00.000Z' }) };
-    const set = parseRecords([file('releases/v1/x.json', fresh), file('runs/x.json', old)], validators);
-    expect(set.records).toHaveLength(1);
-    expect(set.records[0].provenance.date).toBe('2025-01-01T00:00:00.000Z');
-    expect(set.duplicates).toEqual(['runs/x.json']);
+  it('count a record only at the path its identity gives: a copy elsewhere or a forged id is rejected, naming the file', () => {
+    const record = makeRecord({ method: 'a', date: '2024-01-01T00:00:00.000Z' });
+    const copy = { ...makeRecord({ method: 'a', date: '2025-01-01T00:00:00.000Z' }) };
+    const forged = { ...makeRecord({ method: 'a', seed: 4 }), id: 'ffffffffffffffff' };
+    const set = parseRecords([file('runs/other/b/x.json', copy), file(recordRelativePath(record.job), record), file(recordRelativePath(forged.job), forged)], validators);
+    expect(set.records).toEqual([record]);
+    expect(set.rejected.map((r) => r.path)).toEqual(['runs/other/b/x.json', recordRelativePath(forged.job)]);
+    expect(set.rejected[0].problems[0]).toMatch(/record is at 'runs\/other\/b\/x\.json', its job identity puts it at 'runs\//);
+    expect(set.rejected[1].problems[0]).toMatch(/^\/id: 'ffffffffffffffff' is not the identity of the job spec/);
   });
 });
 

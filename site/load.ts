@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
+import { recordIdentityProblems } from '../harness/store/record-identity.ts';
 
 export interface MethodManifest {
   id: string;
@@ -124,6 +125,12 @@ export function parseRecords(files: readonly SourceFile[], validators: Validator
       continue;
     }
     const record = data as AggregatableRecord;
+    // A forged id, a record moved into another folder or a renamed copy is never counted.
+    const identity = recordIdentityProblems(record, file.path);
+    if (identity.length) {
+      rejected.push({ path: file.path, problems: identity });
+      continue;
+    }
     const previous = byId.get(record.id);
     if (previous) {
       const newer = record.provenance.date > previous.record.provenance.date;

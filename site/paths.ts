@@ -21,6 +21,15 @@ export function taskPath(task: Pick<TaskRef, 'id' | 'version'>): string {
   return `tasks/${taskSlug(task)}.html`;
 }
 
+export function suitePath(suiteId: string): string {
+  return `suites/${safeName(suiteId)}.html`;
+}
+
+/** The anchor of a task's section on a suite page. */
+export function suiteTaskAnchor(task: Pick<TaskRef, 'key'>): string {
+  return safeName(task.key);
+}
+
 export function methodPath(methodId: string): string {
   return `methods/${safeName(methodId)}.html`;
 }

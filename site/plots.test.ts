@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { accuracySpec, addAccessibleName, legendFor, methodStyles, renderSvg } from './plots.ts';
+import { accuracySpec, addAccessibleName, FIXED_METHOD_STYLES, legendFor, methodStyle, methodStyles, renderSvg } from './plots.ts';
+import { methodIds } from '../methods/registry.ts';
 
 describe('plots', () => {
   const hostile = '<script>alert(1)</script>';
   it('render to SVG with role="img", an aria-label and a title, escaping data text', async () => {
-    const styles = methodStyles(['a', 'b']);
-    const names = new Map([
-      ['a', hostile],
-      ['b', 'B & co'],
-    ]);
+    const styles = methodStyles([hostile, 'b & co']);
     const rows = [
-      { method: 'a', method_name: hostile, compression: 2, mean: 0.9, low: 0.88, high: 0.92 },
-      { method: 'a', method_name: hostile, compression: 10, mean: 0.8, low: null, high: null },
-      { method: 'b', method_name: 'B & co', compression: 2, mean: 0.7, low: 0.6, high: 0.8 },
+      { method: hostile, method_name: 'A', compression: 2, mean: 0.9, low: 0.88, high: 0.92, highlight: true },
+      { method: hostile, method_name: 'A', compression: 10, mean: 0.8, low: null, high: null, highlight: true },
+      { method: 'b & co', method_name: 'B', compression: 2, mean: 0.7, low: 0.6, high: 0.8, highlight: false },
     ];
     const svg = await renderSvg(
-      accuracySpec({ kind: 'classification', rows, denseMean: 0.95, gridCompressions: [2, 10], legend: legendFor(styles, names, ['a', 'b']) }),
+      accuracySpec({ kind: 'classification', rows, denseMean: 0.95, gridCompressions: [2, 10], legend: legendFor(styles, [hostile, 'b & co']) }),
       `Accuracy on "<task>"`,
     );
     expect(svg.startsWith('<svg ')).toBe(true);
@@ -24,16 +21,42 @@ describe('plots', () => {
     expect(svg).toContain('<title>Accuracy on &quot;&lt;task&gt;&quot;</title>');
     expect(svg).not.toContain('<script');
     expect(svg).toContain('&lt;script&gt;');
-    expect(svg).toContain('B &amp; co');
+    expect(svg).toContain('b &amp; co');
     expect(svg).not.toMatch(/<text[^>]*>[^<]*&(?!amp;|lt;|gt;|quot;|#)/);
   });
-  it('keep a method the same colour whatever else is plotted', () => {
-    const styles = methodStyles(['snip', 'random', 'magnitude']);
-    const names = new Map<string, string>();
-    const all = legendFor(styles, names, ['snip', 'random', 'magnitude']);
-    const some = legendFor(styles, names, ['snip']);
-    expect(some.colors[0]).toBe(all.colors[all.labels.indexOf('snip')]);
+
+  it('label legends with the method ids, which are unique where display names share a prefix', async () => {
+    const ids = ['imp', 'imp-rewind'];
+    const rows = ids.flatMap((m) => [2, 4, 10, 1000].map((compression) => ({ method: m, method_name: 'Iterative magnitude pruning …', compression, mean: 0.9, low: null, high: null, highlight: true })));
+    const svg = await renderSvg(accuracySpec({ kind: 'classification', rows, denseMean: null, gridCompressions: [2, 4, 10, 1000], legend: legendFor(methodStyles(ids), ids) }), 'x');
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toContain('imp');
+    expect(texts).toContain('imp-rewind');
+    // Every plotted compression has a labelled tick, none dropped for overlap.
+    for (const tick of ['2×', '4×', '10×', '1000×']) expect(texts).toContain(tick);
   });
+
+  it('give a method the same colour and shape whatever other methods exist', () => {
+    const before = methodStyles(['snip', 'random', 'magnitude-global']);
+    const after = methodStyles(['snip', 'random', 'magnitude-global', 'aaa-new-method', 'lamp']);
+    for (const id of ['snip', 'random', 'magnitude-global']) {
+      const i = before.domain.indexOf(id);
+      const j = after.domain.indexOf(id);
+      expect([after.colors[j], after.shapes[j]], id).toEqual([before.colors[i], before.shapes[i]]);
+    }
+    expect(methodStyle('some-future-method')).toEqual(methodStyle('some-future-method'));
+    const some = legendFor(after, ['snip']);
+    expect(some.colors[0]).toBe(after.colors[after.domain.indexOf('snip')]);
+  });
+
+  it('give the registered methods distinct colour-and-shape pairs', () => {
+    const pairs = Object.values(FIXED_METHOD_STYLES).map((s) => `${s.color} ${s.shape}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    const registered = methodIds().filter((id) => FIXED_METHOD_STYLES[id]);
+    // The fixed table covers the methods registered when it was written; new ones fall back to a hash.
+    expect(registered.length).toBeGreaterThanOrEqual(16);
+  });
+
   it('refuse output that is not an SVG', () => {
     expect(() => addAccessibleName('<div></div>', 'x')).toThrow();
   });

@@ -5,6 +5,7 @@
  */
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
+import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { DataRow } from './tables.ts';
 
@@ -35,7 +36,7 @@ const CONFIG = {
     tickColor: '#8a8a8a',
   },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600, labelColor: '#333333', titleColor: '#1a1a1a', labelLimit: 220 },
-  header: { labelFontSize: 12, labelFontWeight: 600, labelColor: '#1a1a1a' },
+  header: { labelFontSize: 13, labelFontWeight: 600, labelColor: '#1a1a1a' },
   line: { strokeWidth: 2 },
   point: { size: 46, filled: true },
 };
@@ -46,49 +47,90 @@ export interface MethodStyles {
   shapes: string[];
 }
 
-/** Stable colours: a method keeps its colour on every page of the site. */
-export function methodStyles(methodIds: readonly string[]): MethodStyles {
-  const domain = [...new Set(methodIds)].sort();
-  return {
-    domain,
-    colors: domain.map((_, i) => METHOD_PALETTE[i % METHOD_PALETTE.length]),
-    shapes: domain.map((_, i) => SHAPES[i % SHAPES.length]),
-  };
+/**
+ * Fixed styles of the registered methods, each pair distinct; related methods (imp / imp-rewind)
+ * get contrasting colours, the random baselines greys and olive.
+ */
+export const FIXED_METHOD_STYLES: Readonly<Record<string, { color: string; shape: string }>> = {
+  'magnitude-global': { color: '#0072B2', shape: 'circle' },
+  imp: { color: '#D55E00', shape: 'square' },
+  'imp-rewind': { color: '#009E73', shape: 'triangle-up' },
+  snip: { color: '#CC79A7', shape: 'diamond' },
+  synflow: { color: '#E69F00', shape: 'cross' },
+  lamp: { color: '#56B4E9', shape: 'triangle-down' },
+  grasp: { color: '#332288', shape: 'triangle-right' },
+  random: { color: '#7F7F7F', shape: 'triangle-left' },
+  'magnitude-init': { color: '#882255', shape: 'circle' },
+  'magnitude-layerwise': { color: '#117733', shape: 'square' },
+  'gmp-gradual': { color: '#44AA99', shape: 'diamond' },
+  granet: { color: '#AA4499', shape: 'triangle-up' },
+  movement: { color: '#6A3D9A', shape: 'cross' },
+  'edge-popup': { color: '#B15928', shape: 'triangle-down' },
+  'random-erk': { color: '#999933', shape: 'circle' },
+  'random-layerwise': { color: '#7F7F7F', shape: 'square' },
+};
+
+/**
+ * A method's colour and point shape follow from its id alone, never from its position among the
+ * other methods, so adding a method changes no other method's colour, on any build: the fixed
+ * table above, else a hash of the id (a new method may then share a colour with another; its
+ * shape usually differs, and legends name the ids).
+ */
+export function methodStyle(methodId: string): { color: string; shape: string } {
+  const fixed = FIXED_METHOD_STYLES[methodId];
+  if (fixed) return fixed;
+  const digest = createHash('sha256').update(methodId).digest();
+  return { color: METHOD_PALETTE[digest.readUInt32BE(0) % METHOD_PALETTE.length], shape: SHAPES[digest.readUInt32BE(4) % SHAPES.length] };
 }
 
-/** Colours and shapes of the methods in one plot, keyed by their display names. */
+export function methodStyles(methodIds: readonly string[]): MethodStyles {
+  const domain = [...new Set(methodIds)].sort();
+  const styles = domain.map(methodStyle);
+  return { domain, colors: styles.map((s) => s.color), shapes: styles.map((s) => s.shape) };
+}
+
+/** Colours and shapes of the methods in one plot, keyed by their ids (short and unique; the tables give the names). */
 export interface PlotLegend {
   labels: string[];
   colors: string[];
   shapes: string[];
 }
 
-/** The legend for `methodIds`, in site-wide order, labelled with display names. */
-export function legendFor(styles: MethodStyles, names: ReadonlyMap<string, string>, methodIds: readonly string[]): PlotLegend {
+/** The legend for `methodIds`, in site-wide order, labelled with method ids. */
+export function legendFor(styles: MethodStyles, methodIds: readonly string[]): PlotLegend {
   const present = new Set(methodIds);
   const keep = styles.domain.map((m, i) => [m, i] as const).filter(([m]) => present.has(m));
   return {
-    labels: keep.map(([m]) => names.get(m) ?? m),
+    labels: keep.map(([m]) => m),
     colors: keep.map(([, i]) => styles.colors[i]),
     shapes: keep.map(([, i]) => styles.shapes[i]),
   };
 }
 
-// Plots encode the display name (field `method_name`), so legends read like the tables.
+// Plots encode the method id (field `method`): display names are long and can share a prefix
+// ("Iterative magnitude pruning …"), ids are short and unique. The data table beside names them.
 function methodColor(legend: PlotLegend) {
-  return { field: 'method_name', type: 'nominal', title: 'Method', scale: { domain: legend.labels, range: legend.colors } };
+  return { field: 'method', type: 'nominal', title: 'Method', scale: { domain: legend.labels, range: legend.colors } };
 }
 function methodShape(legend: PlotLegend) {
-  return { field: 'method_name', type: 'nominal', title: 'Method', scale: { domain: legend.labels, range: legend.shapes } };
+  return { field: 'method', type: 'nominal', title: 'Method', scale: { domain: legend.labels, range: legend.shapes } };
 }
 
-function compressionAxis(gridCompressions: readonly number[]) {
+/** How many methods a line plot draws in full colour; the others are faded (field `highlight`). */
+export const HIGHLIGHTED_METHODS = 5;
+
+function highlightOpacity(full: number, faded: number) {
+  return { condition: { test: 'datum.highlight === true', value: full }, value: faded };
+}
+
+/** A tick at every compression the plot has points at, each labelled (no label is dropped for overlap). */
+function compressionAxis(compressions: readonly number[]) {
   return {
     field: 'compression',
     type: 'quantitative',
     title: 'Compression 1/(1 − sparsity), log scale',
     scale: { type: 'log', nice: false, padding: 12 },
-    axis: { values: [...gridCompressions], labelExpr: "format(datum.value, '~g') + '×'", grid: true },
+    axis: { values: [...new Set(compressions)].sort((a, b) => a - b), labelExpr: "format(datum.value, '.3~r') + '×'", grid: true, labelOverlap: false, labelFlush: false },
   };
 }
 
@@ -110,13 +152,14 @@ export function accuracySpec(input: AccuracyPlotInput): object {
   const layers: object[] = [
     {
       transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
-      mark: { type: 'area', fillOpacity: 0.16 },
+      mark: { type: 'area' },
       // Bands and lines share field, domain and colours, so Vega-Lite merges them into one legend.
       encoding: {
         x: compressionAxis(input.gridCompressions),
         y: { field: 'low', type: 'quantitative', title: yTitle, scale: yScale, axis: yAxis },
         y2: { field: 'high' },
         fill: methodColor(styles),
+        fillOpacity: highlightOpacity(0.16, 0.04),
       },
     },
     {
@@ -126,6 +169,7 @@ export function accuracySpec(input: AccuracyPlotInput): object {
         y: { field: 'mean', type: 'quantitative', title: yTitle, scale: yScale, axis: yAxis },
         color: methodColor(styles),
         shape: methodShape(styles),
+        opacity: highlightOpacity(1, 0.22),
       },
     },
   ];
@@ -180,6 +224,7 @@ export function panelsSpec(rows: DataRow[], panels: MetricPanel[], gridCompressi
             },
             color: methodColor(restricted),
             shape: methodShape(restricted),
+            opacity: highlightOpacity(1, 0.22),
           },
         },
       ];
@@ -203,22 +248,22 @@ export function panelsSpec(rows: DataRow[], panels: MetricPanel[], gridCompressi
 
 /** Reliability diagrams, one facet per method: bars of accuracy per confidence bin, with the diagonal. */
 export function reliabilitySpec(rows: DataRow[], restricted: PlotLegend): object {
-  const methods = [...new Set(rows.map((r) => String(r.method_name)))];
+  const methods = [...new Set(rows.map((r) => String(r.method)))];
   return {
     data: { values: rows },
-    facet: { field: 'method_name', type: 'nominal', title: null, sort: methods },
-    columns: 4,
+    facet: { field: 'method', type: 'nominal', title: null, sort: methods },
+    columns: 3,
     spec: {
-      width: 160,
-      height: 160,
+      width: 230,
+      height: 230,
       layer: [
         {
           transform: [{ filter: 'isValid(datum.accuracy)' }],
           mark: { type: 'rect', opacity: 0.85, stroke: '#ffffff', strokeWidth: 0.5 },
           encoding: {
-            x: { field: 'lower', type: 'quantitative', title: 'Confidence', scale: { domain: [0, 1] } },
+            x: { field: 'lower', type: 'quantitative', title: 'Confidence (top-class probability)', scale: { domain: [0, 1] }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' } },
             x2: { field: 'upper' },
-            y: { field: 'accuracy', type: 'quantitative', title: 'Accuracy', scale: { domain: [0, 1] } },
+            y: { field: 'accuracy', type: 'quantitative', title: 'Accuracy in the bin', scale: { domain: [0, 1] }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' } },
             y2: { datum: 0 },
             color: { ...methodColor(restricted), legend: null },
           },

@@ -46,8 +46,9 @@ export class SiteRenderer {
   render(page: PageView, layout: LayoutContext): string {
     const body = this.template(page.template)({ ...page.content, root: layout.root, topRoot: layout.topRoot });
     const nav: NavItem[] = [
-      { label: 'Leaderboard', href: `${layout.root}index.html`, current: page.section === 'home' || page.section === 'task' },
+      { label: 'Leaderboard', href: `${layout.root}index.html`, current: page.section === 'home' || page.section === 'task' || page.section === 'suite' },
       { label: 'Methods', href: `${layout.root}methods.html`, current: page.section === 'methods' },
+      { label: 'Reproductions', href: `${layout.root}reproductions.html`, current: page.section === 'reproductions' },
       { label: 'Protocol', href: `${layout.root}protocol.html`, current: page.section === 'protocol' },
       { label: 'Cite', href: `${layout.topRoot}cite.html`, current: page.section === 'cite' },
       { label: 'Changelog', href: `${layout.topRoot}changelog.html`, current: page.section === 'changelog' },
@@ -57,7 +58,11 @@ export class SiteRenderer {
       description: page.description,
       release: layout.release,
       releasedAt: layout.release.releasedAt ? formatDate(layout.release.releasedAt) : '',
-      commit: layout.release.commit ? layout.release.commit.slice(0, 12) : 'none (not a git repository)',
+      commit: layout.release.commit
+        ? layout.release.commit.slice(0, 12)
+        : layout.release.recordsCommit
+          ? `${layout.release.recordsCommit.slice(0, 12)} (named by the newest record; built outside a git checkout)`
+          : 'unknown (built outside a git checkout; the records name no commit)',
       builtAt: formatDate(layout.release.builtAt),
       nav,
       root: layout.root,

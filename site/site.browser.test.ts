@@ -3,44 +3,19 @@
  * console errors, every internal link resolves, tables sort by clicking their headers, and the site
  * works under a sub-path and from file://. Saves a screenshot of a task page.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
+import { CHROMIUM, launchChromium, openPage, serveSite } from './browser-kit.ts';
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
 import { prunebench } from '../tests/cli-helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SUB_PATH = '/leaderboard/prunebench/';
 const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.csv': 'text/csv; charset=utf-8',
-  '.cff': 'text/plain; charset=utf-8',
-};
-
-/** Serves `dir` under SUB_PATH only, so any link that escapes the sub-path 404s. */
-function serve(dir: string): Promise<Server> {
-  const root = resolve(dir);
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.startsWith(SUB_PATH) ? resolve(root, path.slice(SUB_PATH.length) || 'index.html') : null;
-    if (!file || !(file === root || file.startsWith(root + sep)) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
 
 describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: apt-get install chromium)`, () => {
   const work = mkdtempSync(join(tmpdir(), 'prunebench-browser-'));
@@ -79,13 +54,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       syntheticManifest('lamp', { name: 'LAMP' }),
     ]);
     ({ pages } = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out }));
-    server = await serve(out);
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${SUB_PATH}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ server, base } = await serveSite(out));
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -94,23 +64,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function open(url: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    return { page, problems };
-  }
+  const open = (url: string): Promise<{ page: Page; problems: string[] }> => openPage(browser, url);
 
   it('opens every page without console errors, with its tables, and every internal link resolves', async () => {
-    const pagesWithTables = pages.filter((p) => !['cite.html', 'changelog.html', 'rejected.html'].includes(p));
+    // No reproduction records here, so the reproductions page has no table.
+    const pagesWithTables = pages.filter((p) => !['cite.html', 'changelog.html', 'rejected.html', 'reproductions.html'].includes(p));
     const checked = new Map<string, number>();
     for (const path of pages) {
       const { page, problems } = await open(base + path);
@@ -172,12 +130,14 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     await page.close();
   }, 60_000);
 
-  it('renders the smoke suite\'s real records: its task pages and a screenshot', async () => {
-    expect(pages).toContain('tasks/mnist-lenet300-tiny-v1.html');
-    expect(pages).toContain('tasks/planted-circle-tiny-v1.html');
-    const { page, problems } = await open(`${base}tasks/mnist-lenet300-tiny-v1.html`);
+  it('renders the smoke suite\'s real records on the smoke suite\'s page, not the leaderboard, and a screenshot', async () => {
+    expect(pages).not.toContain('tasks/mnist-lenet300-tiny-v1.html');
+    expect(pages).toContain('suites/smoke.html');
+    const { page, problems } = await open(`${base}suites/smoke.html`);
     expect(problems).toEqual([]);
-    expect(await page.locator('#ranking table tbody tr').count()).toBe(2);
+    // Two tasks, two methods each, ranked over the smoke grid.
+    expect(await page.locator('main section table tbody tr').count()).toBe(4);
+    expect(await page.locator('main section table tbody tr td:first-child').allTextContents()).toEqual(['1', '2', '1', '2']);
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'smoke-task.png'), fullPage: true });
     expect(statSync(join(screenshotDir, 'smoke-task.png')).size).toBeGreaterThan(20_000);

@@ -12,7 +12,7 @@ const spec: TableSpec = {
   ],
   columns: [
     { key: 'name', label: 'Name', rowHeader: true, text: (r) => String(r.name), href: (r) => (r.name === 'plain' ? 'methods/plain.html' : null) },
-    { key: 'score', label: 'Score', numeric: true, text: (r) => String(r.score), sort: (r) => r.score as number, marks: (r) => (r.flag ? [{ symbol: '▽', label: 'flagged', kind: 'dominated' }] : []) },
+    { key: 'score', label: 'Score', numeric: true, text: (r) => String(r.score), sort: (r) => r.score as number, marks: (r) => (r.flag ? [{ symbol: '▽', label: 'flagged', kind: 'frontier' }] : []) },
   ],
   sortedBy: { key: 'score', direction: 'descending' },
 };

@@ -13,7 +13,7 @@ export interface Mark {
   symbol: string;
   /** What it means, for the title attribute and screen readers. */
   label: string;
-  kind: 'tied' | 'dominated' | 'incomplete' | 'failed' | 'control' | 'versions';
+  kind: 'tied' | 'frontier' | 'incomplete' | 'failed' | 'control' | 'versions';
 }
 
 export interface Column {

@@ -4,6 +4,7 @@ import { imageTasks } from './tasks/image-tasks.ts';
 import { plantedTasks } from './tasks/planted-tasks.ts';
 import { suites } from './suites.ts';
 import { paperSuites } from './papers/index.ts';
+import { leaderboardSuiteOf } from '../harness/aggregate/scope.ts';
 
 let taskList: TaskDefinition[] | null = null;
 
@@ -35,8 +36,6 @@ export function getSuite(id: string): SuiteDefinition {
  * Records at other sparsities (paper reproductions, quick runs) are shown but not scored.
  */
 export function leaderboardGrid(taskId: string): number[] | undefined {
-  const allMethodSuites = listSuites().filter((s) => s.methods === 'all');
-  const ordered = [...allMethodSuites.filter((s) => s.id === 'standard'), ...allMethodSuites.filter((s) => s.id !== 'standard')];
-  const suite = ordered.find((s) => s.tasks.includes(taskId));
+  const suite = leaderboardSuiteOf(taskId, listSuites());
   return suite ? [...suite.sparsities] : undefined;
 }

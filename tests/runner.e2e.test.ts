@@ -123,6 +123,12 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const code = await new Promise<number>((r) => child.once('exit', (c) => r(c ?? -1)));
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted: stopping workers; finished records are kept, rerun to resume/);
+    // The job the interruption stopped is neither failed nor done: it runs again on the next run.
+    expect(stderr).toMatch(/finished: \d+ ran, 0 failed, 0 already done, 1 interrupted/);
+    expect(stderr).not.toMatch(/failed: .*interrupted/);
+    // Each progress line names the job that just finished, so no two name the same job.
+    const finishedJobs = [...stderr.matchAll(/\| finished (.+)$/gm)].map((m) => m[1]);
+    expect(new Set(finishedJobs).size).toBe(finishedJobs.length);
     expect(filesUnder(results).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(records(results).length).toBeLessThan(10);
     expect(prunebench(['validate', results, '--results', results]).code).toBe(0);
@@ -198,7 +204,7 @@ describe('prunebench run (end to end, smoke suite)', () => {
 });
 
 describe('records that are not what their path says', () => {
-  it('are refused by run and skipped by report and validate, each naming the file', () => {
+  it('are refused by run and skipped by report, validate and site build, each naming the file', () => {
     const { results, cache } = fresh();
     const args = ['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
     expect(prunebench(args).code).toBe(0);
@@ -219,6 +225,10 @@ describe('records that are not what their path says', () => {
     const validate = prunebench(['validate', results, '--results', results]);
     expect(validate.code).toBe(1);
     for (const file of [misplaced, renamed, join(results, second)]) expect(validate.stdout).toContain(`error: ${file}`);
+
+    const site = prunebench(['site', 'build', '--results', results, '--out', join(results, '..', 'site')]);
+    expect(site.code).toBe(0);
+    for (const file of [misplaced, renamed, join(results, second)]) expect(site.stderr).toContain(`skipping invalid file ${file.slice(results.length + 1)}: `);
 
     const run = prunebench(args);
     expect(run.code).toBe(1);

@@ -61,14 +61,14 @@ describe('submitting a method (rehearsal in a clone)', () => {
     expect(passing.stdout).toMatch(/3 passed/);
     expect(passing.code).toBe(0);
 
-    // 5. Run it on the quick suite's grid, one task and sparsity. Its own results directory keeps the
-    // rehearsal independent of the records the repository already holds.
-    const run = prunebench('run', '--suite', 'quick', '--methods', 'my-score', '--tasks', 'mnist-lenet300-small', '--sparsities', '0.9', '--workers', '1', '--no-progress', '--results', 'local-results');
+    // 5. Run it on the quick suite's grid, one task and sparsity. Records go to the default, git-ignored
+    // .prunebench/results, apart from the records the repository holds.
+    const run = prunebench('run', '--suite', 'quick', '--methods', 'my-score', '--tasks', 'mnist-lenet300-small', '--sparsities', '0.9', '--workers', '1', '--no-progress');
     expect(run.stderr).toMatch(/finished: 2 ran, 0 failed, 0 already done/);
     expect(run.code).toBe(0);
-    const records = filesUnder(join(clone, 'local-results', 'runs'));
+    const records = filesUnder(join(clone, '.prunebench', 'results', 'runs'));
     expect(records.filter((f) => f.startsWith('mnist-lenet300-small/my-score/'))).toHaveLength(1);
-    const report = prunebench('report', '--suite', 'quick', '--format', 'csv', '--results', 'local-results');
+    const report = prunebench('report', '--suite', 'quick', '--format', 'csv');
     expect(report.stdout).toMatch(/my-score/);
 
     // 6. Validate, with the history check against the clone's origin/main.
@@ -78,14 +78,15 @@ describe('submitting a method (rehearsal in a clone)', () => {
     expect(validate.code).toBe(0);
 
     // Verify re-runs a sampled record from scratch and finds every metric identical.
-    const verify = prunebench('verify', '--sample', '1', '--results', 'local-results');
+    const verify = prunebench('verify', '--sample', '1', '--results', '.prunebench/results');
     expect(verify.stdout).toMatch(/every metric identical/);
     expect(verify.code).toBe(0);
 
     // 7. The pull request holds the method folder; CI's changed-method step would pick it up.
     execFileSync('git', ['checkout', '-q', '-b', 'add-my-score'], { cwd: clone });
     execFileSync('git', ['add', 'methods/my-score'], { cwd: clone });
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: clone, encoding: 'utf8' });
+    // Nothing else: the run's records are git-ignored (the node_modules symlink is this test's own).
+    const status = execFileSync('git', ['status', '--porcelain', '--', '.', ':!node_modules'], { cwd: clone, encoding: 'utf8' });
     expect(status.trim().split('\n').sort()).toEqual(['A  methods/my-score/index.ts', 'A  methods/my-score/manifest.json', 'A  methods/my-score/my-score.test.ts']);
   }, 900_000);
 });

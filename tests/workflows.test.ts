@@ -186,7 +186,7 @@ describe('GitHub Actions workflows', () => {
     expect(workflow.on!.push).toEqual({ branches: ['main'] });
     const { standard, merge } = workflow.jobs!;
     expect(standard.strategy?.matrix?.shard).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(standard.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual(['run --suite standard --shard ${{matrix.shard}}/8 --no-progress']);
+    expect(standard.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual(['run --suite standard --shard ${{matrix.shard}}/8 --results results --no-progress']);
     expect(standard.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'results/runs')).toBe(true);
     expect(merge.needs).toBe('standard');
     expect(merge.steps!.some((s) => s.uses?.startsWith('actions/download-artifact@'))).toBe(true);

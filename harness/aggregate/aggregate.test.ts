@@ -163,14 +163,17 @@ describe('scores and ranking', () => {
     expect(aggregateTask(records).ranking.map((s) => s.rankLabel)).toEqual(['1', '2']);
   });
 
-  it('treats a single-seed score as unbounded: tied with the leader', () => {
+  it('claims no tie for a single-seed score, which has no interval: it ranks by its point estimate', () => {
     const records = [
       ...methodRecords('alpha', [0.5], [0, 1, 2], (_s, seed) => [0.9, 0.901, 0.902][seed]),
       ...methodRecords('beta', [0.5], [0], () => 0.5),
     ];
     const ranking = aggregateTask(records).ranking;
     expect(byMethod(ranking, 'beta').score!.interval).toBeNull();
-    expect(ranking.map((s) => s.rankLabel)).toEqual(['=1', '=1']);
+    expect(ranking.map((s) => s.rankLabel)).toEqual(['1', '2']);
+    // A single-seed leader claims no tie either, however close the next score.
+    const oneSeed = aggregateTask([...methodRecords('a', [0.5], [0], () => 0.9), ...methodRecords('b', [0.5], [0], () => 0.899)]).ranking;
+    expect(oneSeed.map((s) => [s.method, s.rankLabel, s.tiedWithLeader])).toEqual([['a', '1', false], ['b', '2', false]]);
   });
 
   it('lists a method missing a grid sparsity as incomplete, after every complete method', () => {

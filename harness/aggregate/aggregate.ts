@@ -6,8 +6,7 @@
  * Rules (also in docs/site.md):
  * - Only `ok` records contribute numbers; failed records are counted per cell and per task.
  * - A cell is (task id + version, method id, control, sparsity); n = its ok records (one per seed).
- * - The task's sparsity grid is the one declared for it (the site: its leaderboard suite's
- *   sparsities), else every sparsity at which any uncontrolled pruning record (ok or failed) of
+ * - The task's sparsity grid is the one declared for it (its suite's sparsities: scope.ts), else every sparsity at which any uncontrolled pruning record (ok or failed) of
  *   the task exists. Records at sparsities off a declared grid get cells but no part in scores.
  * - Score of a method on a task: for each seed, the mean retention over the grid; the score is the
  *   mean of those per-seed scores with a 95% Student-t interval over seeds. Only seeds with an ok
@@ -16,8 +15,9 @@
  *   retention over the sparsities it covers) for information only.
  * - Ranking: complete methods sorted by score (higher first; equal scores by method id). A method
  *   whose interval overlaps the leader's is tied with the leader and shown as "=1". A single-seed
- *   score has no interval, which means its uncertainty is unbounded, so it counts as overlapping.
- *   Every other method's rank is its 1-based position in the sorted list.
+ *   score has no interval, so no tie is claimed for it (nor with a single-seed leader): its rank is
+ *   its position, an order of point estimates only. Every other method's rank is its 1-based
+ *   position in the sorted list.
  * - Controls (shuffled / reinit / inverted) are rows of their method, scored over the sparsities
  *   the control itself covers (next to the method's own score over the same sparsities), never
  *   ranked, never in the Pareto set.
@@ -466,7 +466,8 @@ export function rankScores(scores: readonly MethodScore[]): MethodScore[] {
         s.rank = 1;
         return;
       }
-      s.tiedWithLeader = leaderInterval === null || s.score!.interval === null || intervalsOverlap(leaderInterval, s.score!.interval);
+      // A tie is claimed only where two intervals exist and overlap: a single-seed score has none.
+      s.tiedWithLeader = leaderInterval !== null && s.score!.interval !== null && intervalsOverlap(leaderInterval, s.score!.interval);
       s.rank = s.tiedWithLeader ? 1 : i + 1;
     });
     const anyTie = complete.some((s) => s.tiedWithLeader);
@@ -507,7 +508,7 @@ export function rankCellsBySparsity(cells: Cell[]): void {
     group.sort((a, b) => quality(b)! - quality(a)! || compareStrings(a.method, b.method));
     const interval = (c: Cell) => (c.accuracy ?? c.mse)!.interval;
     const leaderInterval = interval(group[0]);
-    const tied = group.map((c, i) => i > 0 && (leaderInterval === null || interval(c) === null || intervalsOverlap(leaderInterval, interval(c)!)));
+    const tied = group.map((c, i) => i > 0 && leaderInterval !== null && interval(c) !== null && intervalsOverlap(leaderInterval, interval(c)!));
     const anyTie = tied.some(Boolean);
     group.forEach((c, i) => {
       const rank = i === 0 || tied[i] ? 1 : i + 1;

@@ -2,7 +2,7 @@
  * Test helper: schema-valid result records from a few numbers, for aggregation tests, site tests,
  * the site benchmark and synthetic sites. Not used by production code paths.
  */
-import { createHash } from 'node:crypto';
+import { denseSpecFor, jobId } from '../jobs/spec.ts';
 import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './record.ts';
 
 export interface RecordOptions {
@@ -90,7 +90,7 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
   const recovery = o.planted ? { precision: o.planted.precision, recall: o.planted.recall, jaccard: o.planted.jaccard } : null;
   const record = {
     schemaVersion: 1 as const,
-    id: createHash('sha256').update(JSON.stringify([job, o.status ?? 'ok'])).digest('hex').slice(0, 16),
+    id: jobId(job),
     job,
     status: failed ? ('failed' as const) : ('ok' as const),
     failure: failed ? { stage: 'train' as const, reason: o.failureReason ?? 'loss became NaN' } : null,
@@ -98,7 +98,7 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
     dense: dense
       ? null
       : {
-          recordId: createHash('sha256').update(JSON.stringify([job.task, job.seed])).digest('hex').slice(0, 16),
+          recordId: jobId(denseSpecFor(job)),
           accuracy: classification ? denseAccuracy : null,
           mse: classification ? null : denseMse,
           groupAccuracies: null,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { parseList, parseNumberList, parsePositiveInt } from './options.ts';
+import { COMMITTED_RESULTS, LOCAL_RESULTS, parseList, parseNumberList, parsePositiveInt } from './options.ts';
 import { parseControls, runCommand } from './run-command.ts';
 import { listCommand } from './list-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -15,7 +15,6 @@ import { citeCommand } from './cite-command.ts';
 import { releaseCommand } from './release-command.ts';
 import { reproduceCommand } from './reproduce-command.ts';
 
-const DEFAULT_RESULTS = 'results';
 // Same root as the data cache (suites/data/cache.ts): $PRUNEBENCH_CACHE_DIR/checkpoints.
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ? join(process.env.PRUNEBENCH_CACHE_DIR, 'checkpoints') : '.cache/prunebench/checkpoints';
 
@@ -36,7 +35,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--controls <list>', 'controls to add: shuffled,reinit,inverted or none (default: the suite\'s)', parseControls)
     .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
     .option('--shard <k/n>', 'run shard k of n (0-based); also read from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, PRUNEBENCH_SHARD')
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)
     .option('--cache <dir>', 'dense checkpoint cache', DEFAULT_CACHE)
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: PRUNEBENCH_BACKEND or the fastest available)')
     .option('--retry-failed', 'rerun jobs whose stored record is a failure')
@@ -50,14 +49,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Aggregate the records of a suite into a table')
     .requiredOption('--suite <id>', 'suite id')
     .option('--format <fmt>', 'table | markdown | csv | json', 'table')
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)
     .action(async (o) => setExit(await reportCommand(o)));
 
   program
     .command('validate')
     .description('Validate manifests, suites and records against their schemas and each other')
     .argument('[paths...]', 'files or directories (default: methods/ and results/)')
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', 'results directory', COMMITTED_RESULTS)
     .option('--base <ref>', `git ref to check the results history against: records removed or changed since the merge base need results/notes/<id>.md (default: ${DEFAULT_BASE} when it exists)`)
     .action(async (paths: string[], o) => setExit(await validateCommand(paths, o)));
 
@@ -84,7 +83,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   site
     .command('build')
     .description('Render the records and method manifests into a static site')
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', 'results directory', COMMITTED_RESULTS)
     .option('--out <dir>', 'output directory', 'site-out')
     .option('--release <label>', 'release label (default: the vX.Y.Z tag at a clean HEAD, else "unreleased")')
     .option('--releases', 'also render every vX.Y.Z git tag that holds results into <out>/vX.Y.Z/')
@@ -103,7 +102,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[records...]', 'record files to re-run instead of a sample')
     .option('--sample <n>', 'how many ok records to re-run', parsePositiveInt('--sample'), 3)
     .option('--seed <s>', 'seed of the sample (the same seed picks the same records)', parseSeed, 0)
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', 'results directory', COMMITTED_RESULTS)
     .option('--tolerance <x>', 'allowed |difference| / max(1, |value|) when the backends differ', parseTolerance, DEFAULT_TOLERANCE)
     .option('--workers <n>', 'worker processes', parsePositiveInt('--workers'))
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
@@ -121,7 +120,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Print the citation of PruneBench and of a leaderboard release, with the papers of the methods in it')
     .option('--release <tag>', 'a vX.Y.Z release tag (default: the software, and the methods with records in --results)')
     .option('--format <fmt>', 'bibtex | cff', 'bibtex')
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', 'results directory', COMMITTED_RESULTS)
     .action(async (o) => setExit(await citeCommand(o)));
 
   program
@@ -130,7 +129,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[paper]', 'paper id (see --list)')
     .option('--list', 'list the papers')
     .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
-    .option('--results <dir>', 'results directory', DEFAULT_RESULTS)
+    .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)
     .option('--cache <dir>', 'dense checkpoint cache', DEFAULT_CACHE)
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
     .option('--dry-run', 'list the jobs without a record and check the claims on the records there are; write nothing')

@@ -31,14 +31,15 @@ function runGoldenTest(root: string, id: string): { code: number; output: string
 }
 
 describe('prunebench new-method', () => {
-  it('creates a schema-valid manifest with TODO placeholders, index.ts and a golden test', async () => {
+  it('creates a schema-valid manifest with TODO placeholders that validate rejects, index.ts and a golden test', async () => {
     const dir = tempMethodsDir();
     const { code, out } = await scaffold('my-score', dir);
     expect(code).toBe(0);
     expect(readdirSync(join(dir, 'my-score')).sort()).toEqual(['index.ts', 'manifest.json', 'my-score.test.ts']);
     expect(out.join('\n')).toContain('--methods my-score');
     const manifestFile = join(dir, 'my-score', 'manifest.json');
-    expect(checkManifest(manifestFile, 'my-score')).toEqual([]);
+    // Schema-valid, but validate refuses it until every placeholder is written.
+    expect(checkManifest(manifestFile, 'my-score').map((p) => `${p.severity} ${p.path}`)).toEqual(['error /name', 'error /description', 'error /choices']);
     const manifest = readManifest(manifestFile);
     expect(manifest.id).toBe('my-score');
     expect(manifest.description).toMatch(/^TODO/);

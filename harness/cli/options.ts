@@ -1,4 +1,12 @@
-/** Parsing helpers shared by the commands. Each rejects bad input with a message naming the flag. */
+/** Parsing helpers and defaults shared by the commands. Each parser rejects bad input with a message naming the flag. */
+
+/**
+ * Where `run`, `reproduce` and `report` keep records unless `--results` names a folder: a local,
+ * git-ignored folder, so ad-hoc runs never land in the committed leaderboard records.
+ */
+export const LOCAL_RESULTS = '.prunebench/results';
+/** The committed leaderboard records: written only when asked for (`--results results`). */
+export const COMMITTED_RESULTS = 'results';
 
 export function parseList(flag: string) {
   return (value: string): string[] => {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { aggregate } from '../aggregate/aggregate.ts';
+import { aggregateSuite } from '../aggregate/scope.ts';
 import { planSuite } from '../jobs/plan.ts';
 import { jobId } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
@@ -21,16 +21,14 @@ export async function reportCommand(opts: ReportOptions, print: (text: string) =
     return 1;
   }
   const suite = getSuite(opts.suite);
-  // Every registered method's records on the suite's grid, so a submission run with --methods shows up.
   const manifests = listMethods().map((m) => m.manifest);
-  const plan = planSuite(suite, { getTask, listMethodManifests: () => manifests }, { methods: manifests.map((m) => m.id) });
-  const wanted = new Set([...plan.dense, ...plan.sparse].map(jobId));
   const { records, errors } = new ResultStore(resolve(opts.results)).readAll();
   for (const e of errors) console.error(`skipping invalid record: ${e.message}`);
-  const inSuite = records.filter((r) => wanted.has(r.id));
-  print(renderReport(aggregate(inSuite), opts.format as ReportFormat));
+  // The ranking rule the site uses too (harness/aggregate/scope.ts): every method's records on the suite's grid.
+  print(renderReport(aggregateSuite(suite, records), opts.format as ReportFormat));
+  const present = new Set(records.map((r) => r.id));
   const suiteJobs = new Set([...planSuite(suite, { getTask, listMethodManifests: () => manifests }).sparse].map(jobId));
-  const missing = [...suiteJobs].filter((id) => !inSuite.some((r) => r.id === id)).length;
+  const missing = [...suiteJobs].filter((id) => !present.has(id)).length;
   if (missing > 0 && opts.format !== 'json' && opts.format !== 'csv') console.error(`${missing} of ${suiteJobs.size} pruning jobs of suite '${suite.id}' have no record yet (run \`prunebench run --suite ${suite.id}\`)`);
   return errors.length ? 1 : 0;
 }

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultWorkerCount } from '../run/runner.ts';
 import { planSuite, type JobPlan } from '../jobs/plan.ts';
 import { describeJob, jobId } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
@@ -10,6 +12,7 @@ import type { PaperSuite } from '../../suites/papers/types.ts';
 import { getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import { runCommand } from './run-command.ts';
+import { backendProblem } from './backend-check.ts';
 
 export interface ReproduceOptions {
   list?: boolean;
@@ -28,13 +31,31 @@ function planOf(paper: PaperSuite): JobPlan {
   return planSuite(paper.suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) });
 }
 
-function listPapers(print: (line: string) => void): number {
+/** The committed leaderboard records, whose wall times estimate how long a paper's suite takes. */
+const committedResults = fileURLToPath(new URL('../../results/', import.meta.url));
+
+function minutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+}
+
+/** "about 16 min of job time (…)": the sum of the committed records' wall times for the plan's jobs. */
+export function timeEstimate(plan: JobPlan, store: ResultStore, workers: number): string {
+  const jobs = [...plan.dense, ...plan.sparse];
+  const timed = jobs.map((j) => store.read(j)?.timings?.totalSeconds).filter((t): t is number => typeof t === 'number');
+  if (timed.length === 0) return 'no committed record to time it by';
+  const total = timed.reduce((a, b) => a + b, 0);
+  const share = timed.length < jobs.length ? `${timed.length} of ${jobs.length} jobs timed, so at least ` : '';
+  return `${share}about ${minutes(total)} of job time by the committed records' wall times, so about ${minutes(total / Math.max(1, workers))} with ${workers} worker${workers === 1 ? '' : 's'} on a similar CPU`;
+}
+
+function listPapers(print: (line: string) => void, workers: number, store: ResultStore): number {
   for (const p of paperSuites) {
     const plan = planOf(p);
     const surnames = p.paper.authors.split(',').map((a) => a.trim().split(' ').pop());
     const cite = `${surnames.length > 2 ? `${surnames[0]} et al.` : surnames.join(' & ')} ${p.paper.year}`;
     print(`${p.paper.id.padEnd(13)} ${cite.padEnd(20)} ${p.paper.table}`);
     print(`${''.padEnd(13)} "${p.paper.title}": ${p.claims.length} claims, suite ${p.suite.id} (${plan.sparse.length} pruning jobs, ${plan.dense.length} dense)`);
+    print(`${''.padEnd(13)} time: ${timeEstimate(plan, store, workers)}`);
   }
   return 0;
 }
@@ -61,7 +82,7 @@ export async function reproduceCommand(
   log: (line: string) => void = console.error,
   runSuite: SuiteRunner = runCommand,
 ): Promise<number> {
-  if (opts.list) return listPapers(print);
+  if (opts.list) return listPapers(print, opts.workers ?? defaultWorkerCount(), new ResultStore(committedResults));
   if (!paperId) {
     log('prunebench reproduce: name a paper (see `prunebench reproduce --list`)');
     return 1;
@@ -74,6 +95,11 @@ export async function reproduceCommand(
   } catch (e) {
     log(`prunebench reproduce: ${(e as Error).message}`);
     return 1;
+  }
+  const backend = opts.dryRun ? null : backendProblem(opts.backend);
+  if (backend) {
+    log(`prunebench reproduce: ${backend}`);
+    return 2;
   }
   const resultsDir = resolve(opts.results);
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);

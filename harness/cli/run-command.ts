@@ -12,6 +12,7 @@ import { jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { defaultWorkerCount } from '../run/runner.ts';
 import { fileURLToPath } from 'node:url';
+import { backendProblem } from './backend-check.ts';
 
 const committedResultsDir = fileURLToPath(new URL('../../results', import.meta.url));
 
@@ -50,6 +51,11 @@ function formatEta(seconds: number | null): string {
 }
 
 export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error, print: (line: string) => void = console.log): Promise<number> {
+  const backend = backendProblem(opts.backend);
+  if (backend) {
+    log(`prunebench run: ${backend}`);
+    return 2;
+  }
   const suite = getSuite(opts.suite);
   if (!opts.plan && !announceIsolation(log)) return 2;
   const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
@@ -77,7 +83,7 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
       lastLogged = 0;
     } else if (p.done + p.failed !== lastLogged) {
       lastLogged = p.done + p.failed;
-      log(`[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | ${p.current}` : ''}`);
+      log(`[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | finished ${p.current}` : ''}`);
     }
   };
   const runner = new Runner({
@@ -101,7 +107,7 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   try {
     const summary = await runner.run();
     bar?.stop();
-    log(`finished: ${summary.ran} ran, ${summary.failed} failed, ${summary.skipped} already done`);
+    log(`finished: ${summary.ran} ran, ${summary.failed} failed, ${summary.skipped} already done${summary.interruptedJobs ? `, ${summary.interruptedJobs} interrupted (they run on the next run)` : ''}`);
     for (const f of summary.failures) log(`  failed: ${f.job}: ${f.reason}`);
     if (summary.interrupted) return 130;
     return summary.failed > 0 ? 1 : 0;

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, parse, resolve } from 'node:path';
 import { checkManifest, checkMethodImports, checkRecords, checkReleaseFiles, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
 import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
@@ -10,6 +10,20 @@ export interface ValidateOptions {
   results: string;
   /** Git ref whose merge base the results history is checked against. */
   base?: string;
+}
+
+/**
+ * The results root a record file belongs to: the nearest folder above it that holds `runs/` on the
+ * file's own path (`<root>/runs/<task>/…`); else the `--results` folder.
+ */
+export function resultsRootOf(file: string, fallback: string): string {
+  let dir = dirname(resolve(file));
+  const { root } = parse(dir);
+  while (dir !== root) {
+    if (basename(dir) === 'runs' && existsSync(dir) && statSync(dir).isDirectory()) return dirname(dir);
+    dir = dirname(dir);
+  }
+  return fallback;
 }
 
 export function formatProblem(p: Problem): string {
@@ -36,12 +50,22 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   const isReproduction = (f: string) => basename(dirname(f)) === 'reproductions';
   const isRelease = (f: string) => basename(dirname(f)) === 'releases';
   const releaseFiles = files.filter(isRelease);
-  problems.push(...checkReleaseFiles(releaseFiles, resultsDir));
+  problems.push(...checkReleaseFiles(releaseFiles));
   const reproductionFiles = files.filter(isReproduction);
   problems.push(...checkReproductionFiles(reproductionFiles));
   const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !isReproduction(f) && !isRelease(f) && !f.includes(`${join('results', 'schema')}`));
-  const { problems: recordProblems, records } = checkRecords(recordFiles, { resultsDir, methodHashes });
-  problems.push(...recordProblems);
+  // Each folder that holds runs/ is judged as its own results root, so `validate DIR` needs no --results.
+  const byRoot = new Map<string, string[]>();
+  for (const f of recordFiles) {
+    const root = resultsRootOf(f, resultsDir);
+    byRoot.set(root, [...(byRoot.get(root) ?? []), f]);
+  }
+  let recordCount = 0;
+  for (const [root, rootFiles] of byRoot) {
+    const { problems: recordProblems, records } = checkRecords(rootFiles, { resultsDir: root, methodHashes });
+    problems.push(...recordProblems);
+    recordCount += records.size;
+  }
 
   const history = await checkHistory({ resultsDir, base: opts.base });
   problems.push(...history.problems);
@@ -50,6 +74,6 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   for (const p of problems) print(formatProblem(p));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${records.size} records, ${reproductionFiles.length} reproductions, ${releaseFiles.length} releases${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
+  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${recordCount} records, ${reproductionFiles.length} reproductions, ${releaseFiles.length} releases${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
   return errors ? 1 : 0;
 }

@@ -21,6 +21,7 @@ import { Runner } from '../run/runner.ts';
 import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { getTask } from '../../suites/registry.ts';
 import { getMethod } from '../../methods/registry.ts';
+import { backendProblem } from './backend-check.ts';
 
 export const DEFAULT_TOLERANCE = 1e-5;
 
@@ -208,6 +209,11 @@ function sampleOfResults(resultsDir: string, opts: VerifyOptions, print: (line: 
 }
 
 export async function verifyCommand(opts: VerifyOptions, print: (line: string) => void = console.log, log: (line: string) => void = console.error): Promise<number> {
+  const backend = backendProblem(opts.backend);
+  if (backend) {
+    log(`prunebench verify: ${backend}`);
+    return 2;
+  }
   const resultsDir = resolve(opts.results);
   if (!announceIsolation(log)) return 2;
   const sample = opts.records && opts.records.length > 0 ? namedRecords(opts.records, log) : sampleOfResults(resultsDir, opts, print, log);

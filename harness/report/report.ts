@@ -1,5 +1,6 @@
 import type { Aggregate, Cell, MethodScore, TaskAggregate } from '../aggregate/aggregate.ts';
 import { halfWidth, type Estimate } from '../aggregate/stats.ts';
+import { formatNumber, formatSignificant, formatSparsity } from '../../site/format.ts';
 
 export type ReportFormat = 'table' | 'markdown' | 'csv' | 'json';
 
@@ -70,16 +71,83 @@ export function reportRows(agg: Aggregate): ReportRow[] {
   return agg.tasks.flatMap((t) => t.cells.map((c) => rowOf(t, c)));
 }
 
-function formatNumber(v: unknown): string {
-  if (v === null || v === undefined) return '';
+/**
+ * One unit convention with the site (site/format.ts): accuracies, retention, worst-group accuracy,
+ * recovery and classification ticket scores in %, 2 decimals; max ψ in percentage points; ECE as
+ * a fraction, 3 decimals; MSE with 3 significant digits; sparsities as "98%".
+ */
+type Unit = 'percent' | 'pp' | 'fraction' | 'significant' | 'integer' | 'sparsity' | 'text';
+
+const units: Partial<Record<keyof ReportRow, Unit>> = {
+  sparsity: 'sparsity',
+  seeds: 'integer',
+  failed: 'integer',
+  retention: 'percent',
+  ece: 'fraction',
+  maxPsi: 'pp',
+  worstGroupAccuracy: 'percent',
+  recoveryPrecision: 'percent',
+  recoveryRecall: 'percent',
+};
+
+function formatValue(v: unknown, unit: Unit): string {
+  if (v === null || v === undefined || v === '') return '';
   if (typeof v !== 'number') return String(v);
-  if (Number.isInteger(v)) return String(v);
-  if (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
-  return v.toFixed(4);
+  switch (unit) {
+    case 'percent':
+      return formatNumber(v, 2, 100);
+    case 'pp':
+      return formatNumber(v, 2, 100);
+    case 'fraction':
+      return formatNumber(v, 3);
+    case 'significant':
+      return formatSignificant(v);
+    case 'integer':
+      return String(Math.round(v));
+    case 'sparsity':
+      return formatSparsity(v);
+    default:
+      return String(v);
+  }
+}
+
+/** Units of a task's main metric: accuracy in %, MSE with significant digits. */
+function metricUnit(task: TaskAggregate): Unit {
+  return task.kind === 'regression' ? 'significant' : 'percent';
+}
+
+function cellText(task: TaskAggregate, row: ReportRow, key: keyof ReportRow): string {
+  if (key === 'value' || key === 'valueHalfWidth' || key === 'strongTicketScore') {
+    if (key === 'valueHalfWidth' && row.value !== null && row.valueHalfWidth === null) return 'n/a';
+    return formatValue(row[key], metricUnit(task));
+  }
+  return formatValue(row[key], units[key] ?? 'text');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
+}
+
+function scoreText(s: MethodScore): { score: string; half: string; note: string } {
+  if (s.complete && s.score) {
+    const half = halfWidth(s.score);
+    return {
+      score: formatNumber(s.score.mean, 2, 100),
+      half: half === null ? 'n/a' : formatNumber(half, 2, 100),
+      note: s.incompleteSeeds.length ? `+${plural(s.incompleteSeeds.length, 'partial seed')} left out` : '',
+    };
+  }
+  const partial = s.partialScore === null ? '' : `partial ${formatNumber(s.partialScore, 2, 100)} over ${s.coveredSparsities.length} of ${s.grid.length} sparsities; `;
+  return { score: '', half: '', note: `incomplete, not ranked: ${partial}missing ${s.missingSparsities.map(formatSparsity).join(', ')}` };
 }
 
 function rankingLines(task: TaskAggregate): string[][] {
-  const row = (s: MethodScore) => [s.rankLabel, s.control ? `${s.method} + ${s.control}` : s.method, formatNumber(s.score?.mean ?? s.partialScore), formatNumber(halfWidth(s.score)), String(s.seedScores.length), s.complete ? '' : `missing ${s.missingSparsities.join(', ')}`];
+  const versions = (s: MethodScore) => new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
+  const row = (s: MethodScore) => {
+    const { score, half, note } = scoreText(s);
+    const mixed = versions(s).size > 1 ? `records of ${versions(s).size} method versions (${[...versions(s)].sort().join(', ')})` : '';
+    return [s.rankLabel, s.control ? `${s.method} + ${s.control}` : s.method, score, half, String(s.seedScores.length), [note, mixed].filter(Boolean).join('; ')];
+  };
   return [...task.ranking.map(row), ...task.controls.map(row)];
 }
 
@@ -97,6 +165,13 @@ function csvCell(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+/** What the columns and marks mean, printed under the tables. */
+export const REPORT_LEGEND = [
+  'score: mean accuracy retention over the suite\'s sparsity grid (sparse / dense accuracy; regression: dense / sparse MSE), in %, per seed, then mean ± half-width of the 95% Student-t interval over seeds (n/a: one seed, no interval).',
+  'rank: =1 means tied with the leader (95% intervals overlap); with one seed no interval exists, no tie is claimed and ranks are the order of point estimates; — means incomplete (not ranked).',
+  'accuracy, retention, worst group (lowest per-class accuracy), recovery P/R (precision / recall of the kept weights against the planted ticket) in %; ECE: expected calibration error, 15 bins; max ψ: the largest excess accuracy drop of one class versus the whole test set, in percentage points; strong ticket: the mask on the untrained initial weights (planted tasks).',
+];
+
 export function renderReport(agg: Aggregate, format: ReportFormat): string {
   const rows = reportRows(agg);
   if (format === 'json') return JSON.stringify({ rows, ranking: agg.tasks.map((t) => ({ task: t.task.id, version: t.task.version, ranking: t.ranking, controls: t.controls })) }, null, 2);
@@ -107,12 +182,20 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
   for (const task of agg.tasks) {
     const dense = task.dense;
     const denseValue = task.kind === 'regression' ? dense?.mse : dense?.accuracy;
-    const header = `${task.task.id} v${task.task.version} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${formatNumber(denseValue?.mean)} ± ${formatNumber(halfWidth(denseValue ?? null)) || 'n/a'} (${dense?.n ?? 0} seeds)${task.planted ? `; planted ticket density ${formatNumber(task.planted.density?.mean)}, score ${formatNumber(task.planted.plantedScore?.mean)}` : ''}`;
-    const ranking = [['rank', 'method', 'score (mean retention)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
-    const cellRows = [columns.map((c) => c.title), ...task.cells.map((c) => rowOf(task, c)).map((r) => columns.map((c) => formatNumber(r[c.key])))];
+    const unit = metricUnit(task);
+    const denseHalf = halfWidth(denseValue ?? null);
+    const denseText = denseValue ? `${formatValue(denseValue.mean, unit)}${unit === 'percent' ? '%' : ''} ± ${denseHalf === null ? 'n/a' : formatValue(denseHalf, unit)}` : 'none';
+    const planted = task.planted
+      ? `; planted ticket density ${formatNumber(task.planted.density?.mean, 2, 100)}%, its ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${formatValue(task.planted.plantedScore?.mean, unit)}`
+      : '';
+    const header = `${task.task.id} v${task.task.version} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
+    const ranking = [['rank', 'method', 'score (%)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
+    const titles = columns.map((c) => (c.key === 'value' ? (task.kind === 'regression' ? 'MSE' : 'accuracy (%)') : c.key === 'maxPsi' ? 'max ψ (pp)' : units[c.key] === 'percent' ? `${c.title} (%)` : c.title));
+    const cellRows = [titles, ...task.cells.map((c) => rowOf(task, c)).map((r) => columns.map((c) => cellText(task, r, c.key)))];
     if (format === 'markdown') out.push(`## ${header}`, '', markdownTable(ranking), '', markdownTable(cellRows), '');
     else out.push(header, '', pad(ranking), '', pad(cellRows), '');
   }
   if (!agg.tasks.length) out.push('no records');
+  else out.push(...REPORT_LEGEND.map((line) => (format === 'markdown' ? `- ${line}` : line)));
   return out.join('\n');
 }

@@ -41,6 +41,7 @@ export interface Progress {
   skipped: number;
   remaining: number;
   etaSeconds: number | null;
+  /** The job that just finished (so each progress line names a different job), null before the first. */
   current: string | null;
 }
 
@@ -50,6 +51,8 @@ export interface RunSummary {
   skipped: number;
   backend: string | null;
   interrupted: boolean;
+  /** Jobs stopped by an interruption: neither done nor failed, they run again on the next run. */
+  interruptedJobs: number;
   failures: Array<{ job: string; reason: string }>;
 }
 
@@ -156,7 +159,7 @@ export class Runner {
     const total = plan.dense.filter((d) => plan.ownedDense.has(jobId(d))).length + plan.sparse.length;
     const progress: Progress = { total, done: 0, failed: 0, skipped: 0, remaining: denseTasks.length + sparseTasks.length, etaSeconds: null, current: null };
     progress.skipped = total - denseTasks.filter((t) => (t.request as { writeRecord?: boolean }).writeRecord).length - sparseTasks.length;
-    const summary: RunSummary = { ran: 0, failed: 0, skipped: progress.skipped, backend: null, interrupted: false, failures: [] };
+    const summary: RunSummary = { ran: 0, failed: 0, skipped: progress.skipped, backend: null, interrupted: false, interruptedJobs: 0, failures: [] };
     if (denseTasks.length + sparseTasks.length === 0) return summary;
 
     const started = performance.now();
@@ -184,9 +187,13 @@ export class Runner {
       await Promise.all(
         Array.from({ length: workerCount }, async (_, i) => {
           for (let task = await queue.next(); task; task = await queue.next()) {
-            progress.current = task.label;
             const reply = await this.execute(i, task);
+            if (reply.status === 'interrupted') {
+              summary.interruptedJobs++;
+              continue;
+            }
             progress.remaining--;
+            progress.current = task.label;
             if (reply.status === 'failed') {
               progress.failed++;
               summary.failed++;
@@ -270,7 +277,7 @@ export class Runner {
     });
   }
 
-  private async execute(i: number, task: Task): Promise<{ status: 'ok' | 'failed' | 'cached'; reason?: string }> {
+  private async execute(i: number, task: Task): Promise<{ status: 'ok' | 'failed' | 'cached' | 'interrupted'; reason?: string }> {
     let slot: WorkerSlot;
     try {
       slot = await this.slot(i);
@@ -297,7 +304,7 @@ export class Runner {
     const reason = reply.type === 'fatal' || reply.type === 'lost' ? reply.message : `unexpected reply ${reply.type}`;
     // A worker that died, timed out or sent a fatal reply is never given another job.
     this.retire(i);
-    if (this.stopped) return { status: 'failed', reason: 'interrupted' };
+    if (this.stopped) return { status: 'interrupted' };
     if (task.request.type === 'dense') this.denseFailures.set(jobId(spec), reason);
     else {
       const stage = reply.type === 'lost' && reply.timedOut ? 'time-out' : (slot.stage ?? 'setup');

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { recordIdentityProblems } from '../store/record-identity.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
@@ -35,11 +35,11 @@ function readJson(file: string): { data: unknown } | { problem: Problem } {
   }
 }
 
-/** Each release file's schema, and that every record it lists still exists unchanged. */
-export function checkReleaseFiles(files: string[], resultsDir: string): Problem[] {
+/** Each release file's schema, and that every record it lists (below the results root holding releases/) still exists unchanged. */
+export function checkReleaseFiles(files: string[]): Problem[] {
   return files.flatMap((file) => {
     try {
-      return releaseProblems(resultsDir, readReleaseFile(file)).map((message) => ({ file, path: '/records', message, severity: 'error' as const }));
+      return releaseProblems(dirname(dirname(file)), readReleaseFile(file)).map((message) => ({ file, path: '/records', message, severity: 'error' as const }));
     } catch (e) {
       return e instanceof SchemaError ? e.problems.map((m) => fromSchema(file, [m])[0]) : [{ file, path: '(root)', message: (e as Error).message, severity: 'error' as const }];
     }
@@ -62,7 +62,16 @@ export function checkManifest(file: string, folderName: string): Problem[] {
   if (manifest.id !== folderName) problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
   if (manifest.paper) for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
   if (!existsSync(join(file, '..', 'index.ts'))) problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
+  for (const path of placeholderPaths(manifest)) problems.push({ file, path, message: 'still holds the scaffold\'s TODO placeholder: write it (or delete the field where the scaffold says so)', severity: 'error' });
   return problems;
+}
+
+/** JSON paths of the string fields that still begin with the scaffold's "TODO" placeholder. */
+function placeholderPaths(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return /^\s*TODO\b/.test(value) ? [path || '(root)'] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderPaths(v, `${path}/${i}`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => placeholderPaths(v, `${path}/${k}`));
+  return [];
 }
 
 export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>): Problem[] {

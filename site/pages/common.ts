@@ -1,9 +1,12 @@
 /** Shared pieces of the page models: the page builder, figures, and column kinds. */
 import Handlebars from 'handlebars';
-import type { Aggregate } from '../../harness/aggregate/aggregate.ts';
+import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
+import type { TaskDefinition } from '../../harness/task-api.ts';
+import type { SuiteView } from '../scope.ts';
+import type { ReproductionView } from '../reproductions.ts';
 import type { RankChange } from '../../harness/aggregate/changes.ts';
 import type { Estimate } from '../../harness/aggregate/stats.ts';
-import { formatInteger, formatMeanInterval, formatNumber, MISSING } from '../format.ts';
+import { formatInteger, formatMeanInterval, formatNumber, formatSignificant, formatSignificantInterval, MISSING } from '../format.ts';
 import type { MethodManifest, Rejection } from '../load.ts';
 import { methodPath, rootPrefix } from '../paths.ts';
 import { renderSvg, type MethodStyles } from '../plots.ts';
@@ -13,6 +16,8 @@ export interface ReleaseInfo {
   /** "v1.2.0", or "unreleased" for a build of the working results. */
   label: string;
   commit: string | null;
+  /** Outside a git checkout: the commit the newest record names (its provenance), if any. */
+  recordsCommit?: string | null;
   dirty: boolean | null;
   /** ISO date of the build. */
   builtAt: string;
@@ -48,7 +53,20 @@ export interface Transition {
 }
 
 export interface SiteInput {
+  /** The leaderboard: each task ranked in its leaderboard suite (site/scope.ts). */
   aggregate: Aggregate;
+  /** Leaderboard suite id per task key. */
+  leaderboardSuite: Map<string, string>;
+  /** Per task key: records outside the leaderboard suite's scope, shown collapsed and unscored. */
+  offGrid: Map<string, TaskAggregate>;
+  /** Non-leaderboard suites with records, each ranked as `prunebench report --suite` ranks it. */
+  otherSuites: SuiteView[];
+  /** The registered definition of a task id (scale, recipe), when there is one. */
+  taskDefinition: (id: string) => TaskDefinition | undefined;
+  /** Paper reproductions (results/reproductions/*.json). */
+  reproductions: ReproductionView[];
+  /** The newest `provenance.date` of the records shown, ISO; null without records. */
+  resultsDate: string | null;
   manifests: Map<string, MethodManifest>;
   /** Display name of every method id on the site (see displayNames). */
   names: Map<string, string>;
@@ -80,7 +98,7 @@ export interface PageView {
   title: string;
   description: string;
   /** Current nav entry. */
-  section: 'home' | 'methods' | 'protocol' | 'cite' | 'changelog' | 'rejected' | 'task';
+  section: 'home' | 'methods' | 'protocol' | 'cite' | 'changelog' | 'rejected' | 'task' | 'suite' | 'reproductions';
   content: object;
   tables: TableSpec[];
 }
@@ -134,8 +152,8 @@ function half(row: DataRow, prefix: string): number | null {
   return low === null || high === null ? null : (high - low) / 2;
 }
 
-/** "98.12 ± 0.21" from the `<prefix>_mean/_low/_high` fields. */
-export function estimateColumn(prefix: string, label: string, o: { digits?: number; scale?: number; title?: string } = {}): Column {
+/** "98.12 ± 0.21" from the `<prefix>_mean/_low/_high` fields; `significant`: "1.05e−4 ± 2.1e−6". */
+export function estimateColumn(prefix: string, label: string, o: { digits?: number; scale?: number; title?: string; significant?: boolean } = {}): Column {
   const digits = o.digits ?? 2;
   const scale = o.scale ?? 1;
   return {
@@ -143,13 +161,13 @@ export function estimateColumn(prefix: string, label: string, o: { digits?: numb
     label,
     title: o.title,
     numeric: true,
-    text: (r) => formatMeanInterval(num(r[`${prefix}_mean`]), half(r, prefix), digits, scale),
+    text: (r) => (o.significant ? formatSignificantInterval(num(r[`${prefix}_mean`]), half(r, prefix)) : formatMeanInterval(num(r[`${prefix}_mean`]), half(r, prefix), digits, scale)),
     sort: (r) => num(r[`${prefix}_mean`]),
   };
 }
 
-export function numberColumn(field: string, label: string, o: { digits?: number; scale?: number; title?: string; format?: (v: number | null) => string } = {}): Column {
-  const format = o.format ?? ((v: number | null) => formatNumber(v, o.digits ?? 3, o.scale ?? 1));
+export function numberColumn(field: string, label: string, o: { digits?: number; scale?: number; title?: string; significant?: boolean; format?: (v: number | null) => string } = {}): Column {
+  const format = o.format ?? (o.significant ? (v: number | null) => formatSignificant(v) : (v: number | null) => formatNumber(v, o.digits ?? 3, o.scale ?? 1));
   return { key: field, label, title: o.title, numeric: true, text: (r) => format(num(r[field])), sort: (r) => num(r[field]) };
 }
 
@@ -178,7 +196,7 @@ export function rankColumn(rankField: string, tiedField: string, label = 'Rank')
   };
 }
 
-export const DOMINATED_MARK: Mark = { symbol: '▽', label: 'Pareto-dominated: another entry is at least as sparse and at least as accurate', kind: 'dominated' };
+export const FRONTIER_MARK: Mark = { symbol: '★', label: 'on the Pareto front: no other entry of the task is at least as sparse and at least as accurate', kind: 'frontier' };
 export const INCOMPLETE_MARK: Mark = { symbol: '◌', label: 'incomplete: missing part of the sparsity grid, not ranked', kind: 'incomplete' };
 export const FAILED_MARK: Mark = { symbol: '!', label: 'some runs failed', kind: 'failed' };
 export const VERSIONS_MARK: Mark = { symbol: '≠', label: 'results from more than one method version', kind: 'versions' };

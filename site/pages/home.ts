@@ -1,7 +1,8 @@
 /** The home page: what is measured, the protocol in brief, one leaderboard per task family. */
 import { TASK_FAMILIES, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import { formatDate, formatInteger, formatMeanInterval, formatNumber, formatSparsity, MISSING } from '../format.ts';
-import { taskPath, taskSlug } from '../paths.ts';
+import { formatDate, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSignificantEstimate, formatSparsity, MISSING } from '../format.ts';
+import { suitePath, taskPath, taskSlug } from '../paths.ts';
+import { taskScaleText } from './scale.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
 import { methodColumn, methodName, num, PageBuilder, rankText, type PageView, type SiteInput } from './common.ts';
 import { familyTitle } from './task.ts';
@@ -107,6 +108,16 @@ export function homePage(input: SiteInput): PageView {
         version: t.task.version,
         kind: t.kind ?? MISSING,
         grid: t.grid.length ? `${formatSparsity(t.grid[0])}–${formatSparsity(t.grid[t.grid.length - 1])}` : MISSING,
+        suite: input.leaderboardSuite.get(t.task.key) ?? null,
+        scale: (() => {
+          const text = taskScaleText(input.taskDefinition(t.task.id));
+          return text ? `${text.summary}; ${text.recipe}` : null;
+        })(),
+        dense: t.dense
+          ? t.kind === 'regression'
+            ? `dense MSE ${formatSignificantEstimate(t.dense.mse)}`
+            : `dense accuracy ${formatEstimate(t.dense.accuracy, 2, 100)}%`
+          : null,
         leader: (() => {
           const leaders = t.ranking.filter((s) => s.rank === 1).map((s) => methodName(input.names, s.method));
           return leaders.length ? leaders.join(', ') : MISSING;
@@ -121,11 +132,25 @@ export function homePage(input: SiteInput): PageView {
     { label: 'Runs', value: formatInteger(agg.records) },
     { label: 'Failed runs', value: formatInteger(agg.failed) },
     { label: 'Release', value: input.release.label },
-    { label: 'Results date', value: input.release.releasedAt ? formatDate(input.release.releasedAt) : formatDate(input.release.builtAt) },
+    { label: 'Results date', value: input.resultsDate ? formatDate(input.resultsDate) : MISSING },
   ];
+  // Suites that rank something first; within each group, registry order.
+  const ranks = (v: (typeof input.otherSuites)[number]) => v.aggregate.tasks.some((t) => t.ranking.some((x) => x.rank !== null));
+  const otherSuites = [...input.otherSuites.filter(ranks), ...input.otherSuites.filter((v) => !ranks(v))].map((v) => ({
+    id: v.suite.id,
+    href: page.root + suitePath(v.suite.id),
+    description: v.suite.description,
+    tasks: v.aggregate.tasks.map((t) => {
+      const leaders = t.ranking.filter((x) => x.rank === 1).map((x) => methodName(input.names, x.method));
+      return `${t.task.id}: ${leaders.length ? `leader ${leaders.join(', ')}` : 'no method covers the grid'}`;
+    }).join('; '),
+  }));
   return page.page('home', 'Leaderboard', 'PruneBench: a benchmark and leaderboard for neural-network pruning methods on TensorFlow.js.', 'home', {
     stats,
     families,
+    otherSuites,
+    noneRanked: agg.tasks.length > 0 && !agg.tasks.some((t) => t.ranking.some((x) => x.rank !== null)),
+    reproductions: input.reproductions.length,
     empty: agg.tasks.length === 0,
     rejected: input.rejectedRecords.length + input.rejectedManifests.length,
   });

@@ -78,18 +78,18 @@ describe('per-sparsity table', () => {
     expect(column(spec, 'Accuracy (%)')[2]).toBe('50.00 ± 0.00');
     expect(column(spec, 'Seeds')[2]).toBe('3 (1 failed)');
   });
-  it('marks Pareto-dominated entries', () => {
+  it('marks only the entries on the Pareto front', () => {
     const rendered = renderTable(spec, 'tasks/t.html', '../');
-    const dominated = rendered.rows.map((r) => r.cells[1].marks.some((m) => m.kind === 'dominated'));
-    // beta@0.9 (0.85) is beaten by alpha@0.9 (0.87); gamma@0.9 too; alpha@0.9 is on the front.
-    expect(dominated).toEqual([false, true, true, false]);
+    const front = rendered.rows.map((r) => r.cells[1].marks.some((m) => m.kind === 'frontier'));
+    // alpha@0.9 (0.87) is on the front; beta and gamma are beaten by it; the control is not in the Pareto set.
+    expect(front).toEqual([true, false, false, false]);
     const low = renderTable(sparsityTable(task, 0.5, input), 'tasks/t.html', '../');
-    // At 0.5, delta (0.99) is on the front; alpha (0.97), beta and gamma are beaten by delta at the same sparsity.
-    expect(low.rows.map((r) => [r.cells[1].text, r.cells[1].marks.some((m) => m.kind === 'dominated')])).toEqual([
-      ['delta', false],
-      ['Alpha pruning', true],
-      ['Beta', true],
-      ['gamma', true],
+    // At 0.5 only delta (0.99) is on the front: the others are beaten by it at the same sparsity.
+    expect(low.rows.map((r) => [r.cells[1].text, r.cells[1].marks.some((m) => m.kind === 'frontier')])).toEqual([
+      ['delta', true],
+      ['Alpha pruning', false],
+      ['Beta', false],
+      ['gamma', false],
     ]);
   });
 });

@@ -1,11 +1,13 @@
 /** A task's page: ranking, controls, plots with their data, one table per sparsity, failures. */
 import { methodLabel, TASK_FAMILIES, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSeeds, formatSparsity, MISSING } from '../format.ts';
-import { taskPath } from '../paths.ts';
-import { accuracySpec, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
+import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSeeds, formatSignificantEstimate, formatSignificantInterval, formatSparsity, MISSING } from '../format.ts';
+import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
+import { accuracySpec, HIGHLIGHTED_METHODS, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
+import { reproductionPath } from '../reproductions.ts';
+import { plural, scaleFacts } from './scale.ts';
 import type { Column, DataRow, Mark, TableSpec } from '../tables.ts';
 import {
-  DOMINATED_MARK,
+  FRONTIER_MARK,
   estimateColumn,
   estimateFieldNames,
   estimateFields,
@@ -186,7 +188,7 @@ export function denseTable(t: TaskAggregate): TableSpec | null {
     fields: [...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), 'ece', 'nll', 'brier', 'worst_group_accuracy', 'parameters', 'prunable_parameters', 'flops', 'seeds', 'failed'],
     rows: [row],
     columns: [
-      classification ? estimateColumn('accuracy', 'Accuracy (%)', PERCENT) : estimateColumn('mse', 'MSE', { digits: 4 }),
+      classification ? estimateColumn('accuracy', 'Accuracy (%)', PERCENT) : estimateColumn('mse', 'MSE', { significant: true }),
       ...(classification
         ? [
             numberColumn('ece', 'ECE', { digits: 3 }),
@@ -244,7 +246,7 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
   const rows = [...ranked, ...controls].map((c) => cellRow(c, input));
   const classification = t.kind !== 'regression';
   const marks = (r: DataRow): Mark[] => [
-    ...(r.dominated === true ? [DOMINATED_MARK] : []),
+    ...(r.dominated === false ? [FRONTIER_MARK] : []),
     ...(num(r.failed) ? [{ ...FAILED_MARK, label: `${r.failed} failed run(s); see the failures table` }] : []),
     ...(r.mixed_versions === true ? [VERSIONS_MARK] : []),
   ];
@@ -253,7 +255,7 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
     methodColumn({ marks }),
     classification
       ? estimateColumn('accuracy', 'Accuracy (%)', { ...PERCENT, title: 'Test accuracy, mean ± 95% Student-t interval over seeds' })
-      : estimateColumn('mse', 'MSE', { digits: 4, title: 'Test MSE, mean ± 95% Student-t interval over seeds' }),
+      : estimateColumn('mse', 'MSE', { significant: true, title: 'Test MSE, mean ± 95% Student-t interval over seeds' }),
     estimateColumn('retention', 'Retention (%)', { ...PERCENT, title: classification ? 'Sparse / dense accuracy' : 'Dense MSE / sparse MSE' }),
     ...(classification
       ? [
@@ -286,7 +288,7 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
     rows,
     columns,
     sortedBy: { key: 'rank', direction: 'ascending' },
-    rowClass: (r) => [r.control ? 'control' : null, r.dominated === true ? 'dominated' : null, r.tied === true ? 'tied' : null].filter(Boolean).join(' ') || null,
+    rowClass: (r) => [r.control ? 'control' : null, r.dominated === false ? 'frontier' : null, r.tied === true ? 'tied' : null].filter(Boolean).join(' ') || null,
   };
 }
 
@@ -332,14 +334,21 @@ export function reliabilitySparsity(t: TaskAggregate): number | null {
   return candidates[0] ?? Math.max(...withBins.map((c) => c.sparsity));
 }
 
+/** The methods plots draw in full colour: the best-ranked ones (then incomplete ones by coverage, in ranking order). */
+export function highlightedMethods(t: TaskAggregate): Set<string> {
+  return new Set(t.ranking.slice(0, HIGHLIGHTED_METHODS).map((s) => s.method));
+}
+
 async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): Promise<FigureView[]> {
   const out: FigureView[] = [];
   const cells = uncontrolledWithResults(t);
   if (cells.length === 0) return out;
   const classification = t.kind !== 'regression';
-  const gridCompressions = t.grid.map((s) => 1 / (1 - s));
-  const legend = legendFor(input.styles, input.names, cells.map((c) => c.method));
-  const base = (c: Cell) => ({ method: c.method, method_name: methodName(input.names, c.method), sparsity: c.sparsity, compression: c.compression });
+  const gridCompressions = [...t.grid.map((s) => 1 / (1 - s)), ...cells.map((c) => c.compression)];
+  const legend = legendFor(input.styles, cells.map((c) => c.method));
+  const highlighted = highlightedMethods(t);
+  const base = (c: Cell) => ({ method: c.method, method_name: methodName(input.names, c.method), sparsity: c.sparsity, compression: c.compression, highlight: highlighted.has(c.method) });
+  const fadedNote = highlighted.size < new Set(cells.map((c) => c.method)).size ? ` The ${highlighted.size} best-ranked methods are drawn in full colour, the others faded; the table has them all.` : '';
   const sparsityColumn = numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`) });
 
   const accuracyRows: DataRow[] = cells.map((c) => {
@@ -352,12 +361,12 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
       id: 'accuracy-figure',
       short: classification ? 'Accuracy' : 'MSE',
       title: classification ? 'Accuracy against compression' : 'MSE against compression',
-      caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method, mean over seeds with 95% interval bands; dashed line: dense reference.`,
+      caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method (legend: method ids), mean over seeds with 95% interval bands; dashed line: dense reference.${fadedNote}`,
       spec: accuracySpec({ kind: classification ? 'classification' : 'regression', rows: accuracyRows, denseMean, gridCompressions, legend }),
       table: {
         id: 'accuracy-data',
         caption: 'Data of the accuracy figure',
-        fields: ['method', 'method_name', 'sparsity', 'compression', 'mean', 'low', 'high'],
+        fields: ['method', 'method_name', 'sparsity', 'compression', 'highlight', 'mean', 'low', 'high'],
         rows: accuracyRows,
         columns: [
           methodColumn({ link: false }),
@@ -366,7 +375,10 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
             key: 'mean',
             label: classification ? 'Accuracy (%)' : 'MSE',
             numeric: true,
-            text: (r) => formatMeanInterval(num(r.mean), num(r.low) === null ? null : (num(r.high)! - num(r.low)!) / 2, classification ? 2 : 4, classification ? 100 : 1),
+            text: (r) => {
+              const half = num(r.low) === null ? null : (num(r.high)! - num(r.low)!) / 2;
+              return classification ? formatMeanInterval(num(r.mean), half, 2, 100) : formatSignificantInterval(num(r.mean), half);
+            },
             sort: (r) => num(r.mean),
           },
         ],
@@ -388,7 +400,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
           id: 'recovery-figure',
           short: 'Recovery',
           title: 'Recovery of the planted ticket',
-          caption: `Precision and recall of the kept weights against the planted edges, mean over seeds; dashed line: the planted ticket's own sparsity${marker ? ` (${formatSparsity(plantedSparsity!)})` : ''}.`,
+          caption: `Precision and recall of the kept weights against the planted edges, mean over seeds; dashed line: the planted ticket's own sparsity${marker ? ` (${formatSparsity(plantedSparsity!)})` : ''}.${fadedNote}`,
           spec: panelsSpec(
             plotRows,
             [
@@ -396,13 +408,13 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
               { field: 'recall', title: 'Recall', format: '~%', domain: [0, 1] },
             ],
             gridCompressions,
-            legendFor(input.styles, input.names, recoveryRows.map((r) => String(r.method))),
+            legendFor(input.styles, recoveryRows.map((r) => String(r.method))),
             marker,
           ),
           table: {
             id: 'recovery-data',
             caption: 'Data of the recovery figure',
-            fields: ['method', 'method_name', 'sparsity', 'compression', ...estimateFieldNames('precision'), ...estimateFieldNames('recall'), 'jaccard'],
+            fields: ['method', 'method_name', 'sparsity', 'compression', 'highlight', ...estimateFieldNames('precision'), ...estimateFieldNames('recall'), 'jaccard'],
             rows: recoveryRows,
             columns: [
               methodColumn({ link: false }),
@@ -425,7 +437,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
         id: 'calibration-figure',
         short: 'Calibration and ψ',
         title: 'Calibration and disparate impact against compression',
-        caption: 'Expected calibration error and max ψ (the largest excess accuracy drop of one class), mean over seeds.',
+        caption: `Expected calibration error and max ψ (the largest excess accuracy drop of one class), mean over seeds.${fadedNote}`,
         spec: panelsSpec(
           rows,
           [
@@ -438,7 +450,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
         table: {
           id: 'calibration-data',
           caption: 'Data of the calibration and disparate-impact figure',
-          fields: ['method', 'method_name', 'sparsity', 'compression', 'ece', 'max_psi'],
+          fields: ['method', 'method_name', 'sparsity', 'compression', 'highlight', 'ece', 'max_psi'],
           rows,
           columns: [methodColumn({ link: false }), sparsityColumn, numberColumn('ece', 'ECE', { digits: 3 }), numberColumn('max_psi', 'max ψ (pp)', { digits: 2, scale: 100 })],
           sortedBy: { key: 'method', direction: 'ascending' },
@@ -451,7 +463,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
   if (chosen !== null) {
     const order = t.ranking.map((s) => s.method);
     const rows: DataRow[] = cells
-      .filter((c) => c.sparsity === chosen && c.calibrationBins)
+      .filter((c) => c.sparsity === chosen && c.calibrationBins && highlighted.has(c.method))
       .sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method))
       .flatMap((c) =>
         c.calibrationBins!.filter((b) => b.count > 0).map((b) => ({
@@ -469,8 +481,8 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
         id: 'reliability-figure',
         short: 'Reliability',
         title: `Reliability diagrams at sparsity ${formatSparsity(chosen)}`,
-        caption: 'Accuracy per non-empty confidence bin (15 equal-width bins of the top-class probability), predictions pooled over seeds; dashed diagonal: perfect calibration. Bars under the diagonal mean over-confidence.',
-        spec: reliabilitySpec(rows, legendFor(input.styles, input.names, rows.map((r) => String(r.method)))),
+        caption: `Accuracy per non-empty confidence bin (15 equal-width bins of the top-class probability), predictions pooled over seeds, for the ${highlighted.size} best-ranked methods; dashed diagonal: perfect calibration. Bars under the diagonal mean over-confidence.`,
+        spec: reliabilitySpec(rows, legendFor(input.styles, rows.map((r) => String(r.method)))),
         table: {
           id: 'reliability-data',
           caption: `Data of the reliability diagrams (sparsity ${formatSparsity(chosen)})`,
@@ -497,29 +509,104 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
   return out;
 }
 
+/** The papers' reported numbers on this task next to ours, from the reproductions whose suite ran it. */
+export function paperNumbersTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
+  const rows: DataRow[] = input.reproductions
+    .filter((r) => r.record.suite.tasks.includes(t.task.id))
+    .flatMap(({ record }) =>
+      record.claims.map((c) => ({
+        paper: record.paper.id,
+        paper_label: `${record.paper.authors.split(',')[0].trim().split(' ').pop()}${record.paper.authors.includes(',') ? ' et al.' : ''} ${record.paper.year}`,
+        claim: c.id,
+        reported: c.reported.text,
+        measured: c.measuredText,
+        gap: c.gapText,
+        verdict: c.verdict,
+      })),
+    );
+  if (rows.length === 0) return null;
+  return {
+    id: 'paper-numbers',
+    caption: 'What the papers report, next to what PruneBench measured (at the reproduction\'s scale)',
+    note: 'Measured on the paper\'s own suite (its sparsities and seeds), which can differ from this page\'s grid; each paper\'s page says how it was scaled down.',
+    fields: ['paper', 'paper_label', 'claim', 'reported', 'measured', 'gap', 'verdict'],
+    rows,
+    columns: [
+      { key: 'paper', label: 'Paper', rowHeader: true, text: (r) => String(r.paper_label), sort: (r) => String(r.paper), href: (r) => reproductionPath(String(r.paper)) },
+      textColumn('claim', 'Claim'),
+      textColumn('reported', 'Reported'),
+      textColumn('measured', 'Measured here'),
+      textColumn('gap', 'Gap'),
+      textColumn('verdict', 'Verdict'),
+    ],
+    sortedBy: { key: 'paper', direction: 'ascending' },
+  };
+}
+
+/** Records of the task outside its leaderboard suite's scope: one unscored table, shown collapsed. */
+export function offGridTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
+  const cells = t.cells.filter((c) => c.n > 0 || c.failed > 0);
+  if (cells.length === 0) return null;
+  const classification = t.kind !== 'regression';
+  const rows: DataRow[] = cells.map((c) => {
+    const full = cellRow(c, input);
+    return {
+      method: full.method,
+      method_name: full.method_name,
+      control: full.control,
+      sparsity: c.sparsity,
+      ...estimateFields('accuracy', c.accuracy),
+      ...estimateFields('mse', c.mse),
+      ...estimateFields('retention', c.retention),
+      seeds: c.n,
+      seed_list: c.seeds.join(' '),
+      failed: c.failed,
+    };
+  });
+  return {
+    id: 'off-grid',
+    caption: 'Records outside the leaderboard grid (not scored, not ranked)',
+    note: 'Other suites (quick runs, paper reproductions) or ad-hoc sparsities and seeds. Retention is against the dense reference of the same seed.',
+    fields: ['method', 'method_name', 'control', 'sparsity', ...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), ...estimateFieldNames('retention'), 'seeds', 'seed_list', 'failed'],
+    rows,
+    columns: [
+      methodColumn(),
+      numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`) }),
+      classification ? estimateColumn('accuracy', 'Accuracy (%)', PERCENT) : estimateColumn('mse', 'MSE', { significant: true }),
+      estimateColumn('retention', 'Retention (%)', PERCENT),
+      textColumn('seed_list', 'Seeds'),
+      numberColumn('failed', 'Failed', { digits: 0 }),
+    ],
+    sortedBy: { key: 'sparsity', direction: 'ascending' },
+  };
+}
+
 export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<PageView> {
   const page = new PageBuilder(taskPath(t.task));
   const classification = t.kind !== 'regression';
   const dense = denseTable(t);
+  const suiteId = input.leaderboardSuite.get(t.task.key);
   const facts: Array<{ label: string; value: string }> = [
     { label: 'Family', value: familyTitle(t.family) },
     { label: 'Kind', value: t.kind ?? MISSING },
+    ...(suiteId ? [{ label: 'Ranked in suite', value: suiteId }] : []),
     { label: 'Sparsity grid', value: t.grid.length ? `${t.grid.map(formatSparsity).join(', ')} (${formatCompression(t.grid[0])}–${formatCompression(t.grid[t.grid.length - 1])})` : MISSING },
     { label: 'Seeds', value: formatSeeds(t.seeds) },
+    ...scaleFacts(input.taskDefinition(t.task.id)),
     { label: 'Methods', value: String(t.methods.length) },
     { label: 'Runs', value: `${formatInteger(t.records)}${t.failed ? ` (${t.failed} failed)` : ''}` },
   ];
   if (t.dense) {
     facts.push({
       label: classification ? 'Dense accuracy (%)' : 'Dense MSE',
-      value: classification ? formatEstimate(t.dense.accuracy, 2, 100) : formatEstimate(t.dense.mse, 4),
+      value: classification ? formatEstimate(t.dense.accuracy, 2, 100) : formatSignificantEstimate(t.dense.mse),
     });
   }
   if (t.planted) {
     facts.push({ label: 'Planted density', value: t.planted.density ? `${formatNumber(t.planted.density.mean, 2, 100)}% (sparsity ${formatSparsity(1 - t.planted.density.mean)})` : MISSING });
     facts.push({
       label: t.planted.metric === 'accuracy' ? 'Planted ticket accuracy (%)' : 'Planted ticket MSE',
-      value: t.planted.metric === 'accuracy' ? formatEstimate(t.planted.plantedScore, 2, 100) : formatEstimate(t.planted.plantedScore, 4),
+      value: t.planted.metric === 'accuracy' ? formatEstimate(t.planted.plantedScore, 2, 100) : formatSignificantEstimate(t.planted.plantedScore),
     });
   }
   const ranking = page.table(rankingTable(t, input));
@@ -527,9 +614,22 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
   const controls = controlsSpec ? page.table(controlsSpec) : null;
   const denseView = dense ? page.table(dense) : null;
   const figureViews = await figures(page, t, input);
-  // Controls may sit at sparsities outside the grid; they get a table too.
-  const sparsityLevels = [...new Set([...t.grid, ...t.cells.map((c) => c.sparsity)])].sort((a, b) => a - b);
-  const sparsities = sparsityLevels.map((sp) => ({ sparsity: formatSparsity(sp), table: page.table(sparsityTable(t, sp, input)) }));
+  // One table per grid sparsity that has any entry; records off the grid are in the collapsed section.
+  const sparsities = t.grid
+    .filter((sp) => t.cells.some((c) => c.sparsity === sp))
+    .map((sp) => ({ sparsity: formatSparsity(sp), table: page.table(sparsityTable(t, sp, input)) }));
+  const offGridTask = input.offGrid.get(t.task.key);
+  const offGridSpec = offGridTask ? offGridTable(offGridTask, input) : null;
+  const offGrid = offGridSpec ? { table: page.table(offGridSpec), summary: `${plural(offGridTask!.records, 'record')} outside the leaderboard grid, not scored` } : null;
+  const otherSuites = input.otherSuites
+    .filter((v) => v.aggregate.tasks.some((x) => x.task.key === t.task.key))
+    .map((v) => ({ id: v.suite.id, href: `${page.root}${suitePath(v.suite.id)}#${suiteTaskAnchor(t.task)}` }));
+  const reproductions = input.reproductions
+    .filter((r) => r.record.suite.tasks.includes(t.task.id))
+    .map((r) => ({ label: `${r.record.paper.authors.split(',')[0].trim().split(' ').pop()}${r.record.paper.authors.includes(',') ? ' et al.' : ''} ${r.record.paper.year}`, href: page.root + reproductionPath(r.record.paper.id), summary: `${r.record.summary.reproduced} of ${r.record.summary.claims} claims reproduced` }));
+  const anyRanked = t.ranking.some((s) => s.rank !== null);
+  const paperSpec = paperNumbersTable(t, input);
+  const paperNumbers = paperSpec ? page.table(paperSpec) : null;
   const failuresSpec = failuresTable(t, input);
   const failures = failuresSpec ? page.table(failuresSpec) : null;
   const toc = [
@@ -555,6 +655,11 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     dense: denseView,
     figures: figureViews,
     sparsities,
+    offGrid,
+    otherSuites,
+    reproductions,
+    paperNumbers,
+    anyRanked,
     failures,
     regression: !classification,
     planted: t.planted !== null,

@@ -1,6 +1,7 @@
 import { lenet5 } from '../models/architectures.ts';
 import { lenetRecipe, shortened } from '../recipes.ts';
 import { loadSplits } from '../data/index.ts';
+import { imageTaskScale } from '../tasks/image-tasks.ts';
 import type { TaskDefinition } from '../../harness/task-api.ts';
 
 /**
@@ -18,6 +19,7 @@ export const mnistLenet5Small: TaskDefinition = {
   kind: 'classification',
   architecture: lenet5,
   recipe: shortened(lenetRecipe, 3, 1),
+  scale: imageTaskScale('mnist', { validationSize: 1000, trainSubset: 10000, testSubset: 2000 }),
   prunableStatement: 'Every dense weight matrix and convolution kernel; biases are not pruned.',
   groupBy: 'class',
   jobBudgetSeconds: 1800,

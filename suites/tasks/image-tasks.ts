@@ -3,7 +3,7 @@ import { conv4Recipe, lenetRecipe, shortened } from '../recipes.ts';
 import { loadSplits, cifar10Unavailable } from '../data/index.ts';
 import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
 import type { TrainingRecipe } from '../../harness/engine/recipe.ts';
-import type { TaskDefinition, TaskFamily } from '../../harness/task-api.ts';
+import type { TaskDefinition, TaskFamily, TaskScale } from '../../harness/task-api.ts';
 
 /** The train/validation split is fixed for a task (this seed), independent of the job seed. */
 const SPLIT_SEED = 20190506;
@@ -22,6 +22,15 @@ interface ImageTaskOptions {
   jobBudgetSeconds: number;
 }
 
+/** Official train / test sizes of the datasets. */
+const officialSizes = { mnist: { train: 60000, test: 10000, name: 'MNIST' }, 'fashion-mnist': { train: 60000, test: 10000, name: 'Fashion-MNIST' }, cifar10: { train: 50000, test: 10000, name: 'CIFAR-10' } } as const;
+
+/** The sizes loadSplits produces: validation carved from the official training set, then the optional subsets. */
+export function imageTaskScale(dataset: keyof typeof officialSizes, o: { validationSize: number; trainSubset?: number; testSubset?: number }): TaskScale {
+  const sizes = officialSizes[dataset];
+  return { train: o.trainSubset ?? sizes.train - o.validationSize, validation: o.validationSize, test: o.testSubset ?? sizes.test, unit: 'images', source: sizes.name };
+}
+
 function imageTask(o: ImageTaskOptions): TaskDefinition {
   const reshape = (shape: number[]) => o.architecture.inputShape.length === 3 ? o.architecture.inputShape : shape;
   return {
@@ -32,6 +41,7 @@ function imageTask(o: ImageTaskOptions): TaskDefinition {
     kind: 'classification',
     architecture: o.architecture,
     recipe: o.recipe,
+    scale: imageTaskScale(o.dataset, o),
     prunableStatement: 'Every dense weight matrix and convolution kernel; biases are not pruned.',
     groupBy: 'class',
     jobBudgetSeconds: o.jobBudgetSeconds,

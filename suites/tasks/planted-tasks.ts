@@ -4,7 +4,7 @@ import { plantedTicketScore } from '../../planted/evaluate.ts';
 import { subsetOf } from '../../harness/engine/batches.ts';
 import { Rng } from '../../harness/engine/rng.ts';
 import type { TrainingRecipe } from '../../harness/engine/recipe.ts';
-import type { TaskDefinition } from '../../harness/task-api.ts';
+import type { TaskDefinition, TaskScale } from '../../harness/task-api.ts';
 
 /** Validation is carved from the planted task's training split with this fixed seed. */
 const VALIDATION_SEED = 5;
@@ -25,9 +25,16 @@ function isTiny(def: PlantedTaskDefinition): boolean {
   return def.id.endsWith('-tiny');
 }
 
+/** The generator's train and test split sizes, with validation carved from train as load() does. */
+function plantedScale(def: PlantedTaskDefinition, generatedTrain: number, test: number): TaskScale {
+  const validation = Math.round(generatedTrain * VALIDATION_FRACTION);
+  return { train: generatedTrain - validation, validation, test, unit: 'samples', source: `generated (planted ${def.target})` };
+}
+
 function plantedTask(def: PlantedTaskDefinition): TaskDefinition {
   const recipe = isTiny(def) ? { ...plantedRecipe, epochs: 3, fineTuneEpochs: 2 } : plantedRecipe;
-  const architecture = generateFromDefinition(def, 0).architecture;
+  const generated0 = generateFromDefinition(def, 0);
+  const architecture = generated0.architecture;
   return {
     id: def.id,
     version: def.version,
@@ -36,6 +43,7 @@ function plantedTask(def: PlantedTaskDefinition): TaskDefinition {
     kind: def.kind,
     architecture,
     recipe,
+    scale: plantedScale(def, generated0.splits.train.n, generated0.splits.test.n),
     prunableStatement: 'Every dense weight matrix; biases are not pruned (the planted biases are kept as drawn or planted).',
     groupBy: def.groupBy,
     jobBudgetSeconds: isTiny(def) ? 300 : 1800,

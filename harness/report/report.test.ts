@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { makeRecord } from '../aggregate/record-factory.ts';
+import { aggregateSuite } from '../aggregate/scope.ts';
+import { REPORT_LEGEND, renderReport } from './report.ts';
+
+const suite = { id: 's', tasks: ['mnist-x', 'planted-y'], sparsities: [0.5, 0.9], seeds: [0], controls: [] };
+
+function records() {
+  return [
+    makeRecord({ task: 'mnist-x', method: null, seed: 0, denseAccuracy: 0.95 }),
+    makeRecord({ task: 'mnist-x', method: 'lamp', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, accuracy: 0.94 }),
+    makeRecord({ task: 'mnist-x', method: 'lamp', sparsity: 0.9, seed: 0, denseAccuracy: 0.95, accuracy: 0.93 }),
+    makeRecord({ task: 'mnist-x', method: 'random', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, accuracy: 0.9 }),
+    makeRecord({ task: 'mnist-x', method: 'random', sparsity: 0.9, seed: 0, denseAccuracy: 0.95, accuracy: 0.7 }),
+    // Only one of the two grid sparsities: incomplete.
+    makeRecord({ task: 'mnist-x', method: 'imp', sparsity: 0.9, seed: 0, denseAccuracy: 0.95, accuracy: 0.94 }),
+    // Outside the suite's grid: not in the report at all.
+    makeRecord({ task: 'mnist-x', method: 'imp', sparsity: 0.98, seed: 0, denseAccuracy: 0.95, accuracy: 0.5 }),
+    makeRecord({ task: 'planted-y', kind: 'regression', method: null, seed: 0, denseMse: 1.05e-4 }),
+    makeRecord({ task: 'planted-y', kind: 'regression', method: 'snip', sparsity: 0.5, seed: 0, denseMse: 1.05e-4, mse: 2.42e-4 }),
+  ];
+}
+
+describe('report table', () => {
+  const text = renderReport(aggregateSuite(suite, records()), 'table');
+  const line = (start: string) => text.split('\n').find((l) => l.trimStart().startsWith(start)) ?? '';
+
+  it('claims no tie with one seed: ranks by point estimate, no interval', () => {
+    expect(text).not.toMatch(/^=1 /m);
+    expect(line('1 ')).toMatch(/^1\s+lamp\s+98\.42\s+n\/a\s+1$/);
+    expect(line('2 ')).toMatch(/^2\s+random\s+84\.21\s+n\/a\s+1$/);
+  });
+
+  it('shows an incomplete method without a score, saying what it misses', () => {
+    expect(line('—')).toMatch(/^—\s+imp\s+0\s+incomplete, not ranked: partial 98\.95 over 1 of 2 sparsities; missing 50%$/);
+  });
+
+  it('uses the site\'s units: % for accuracy, sparsities as percentages, significant digits for MSE', () => {
+    expect(text).toMatch(/^mnist-x v1 — dense accuracy 95\.00% ± n\/a \(1 seed\); grid 50%, 90%$/m);
+    expect(text).toMatch(/^planted-y v1 — dense MSE 1\.05e−4 ± n\/a \(1 seed\)/m);
+    expect(text).toMatch(/planted-y\s+snip\s+50%\s+1\s+0\s+mse\s+2\.42e−4\s+n\/a/);
+    expect(text).not.toMatch(/0\.9166|seeds 0|1 seeds/);
+    expect(text).not.toMatch(/98%/);
+  });
+
+  it('says when a method\'s records come from more than one method version', () => {
+    const mixed = [...records(), makeRecord({ task: 'mnist-x', method: 'imp', methodVersion: '2.0.0', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, accuracy: 0.94 })];
+    const out = renderReport(aggregateSuite(suite, mixed), 'table');
+    expect(out).toMatch(/imp .*records of 2 method versions \(1\.0\.0, 2\.0\.0\)$/m);
+    expect(text).not.toMatch(/method versions/);
+  });
+
+  it('explains its columns', () => {
+    for (const legend of REPORT_LEGEND) expect(text).toContain(legend);
+    expect(text).toMatch(/max ψ: the largest excess accuracy drop/);
+    expect(text).toMatch(/strong ticket: the mask on the untrained initial weights/);
+  });
+});

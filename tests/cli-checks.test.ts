@@ -66,7 +66,7 @@ describe('validate DIR', () => {
       copyFileSync(join(projectRoot, 'results', 'runs', f), join(dir, 'runs', f));
     }
     const whole = prunebench(['validate', dir], env);
-    expect(whole.stdout).toMatch(/^valid: 0 manifests, 3 records, 0 reproductions; 0 errors/m);
+    expect(whole.stdout).toMatch(/^valid: 0 manifests, 3 records, 0 reproductions, 0 releases; 0 errors/m);
     expect(whole.code).toBe(0);
     // A sub-folder of runs/ belongs to the same root.
     const part = prunebench(['validate', join(dir, 'runs', dirname(committed[0]))], env);

@@ -206,7 +206,7 @@ describe('GitHub Actions workflows', () => {
     const check = (script: string) => prunebenchInvocations(script).flatMap((a) => invocationProblems(program, a));
     expect(check('npx prunebench run --suite smoke --no-progress')).toEqual([]);
     expect(check('npx prunebench site build --out x && npx prunebench verify --sample=2')).toEqual([]);
-    expect(check('npx prunebench run --suite smoke --shards 0/8')[0]).toMatch(/'run' has no option --shards/);
+    expect(check('npx prunebench run --suite smoke --shard-of 0/8')[0]).toMatch(/'run' has no option --shard-of/);
     expect(check('npx prunebench verfy --sample 3')[0]).toMatch(/unknown subcommand 'verfy'/);
     expect(check('npx prunebench site deploy')[0]).toMatch(/unknown subcommand 'deploy' of 'site'/);
     expect(check('npx prunebench run --suite')).toEqual(['--suite needs a value']);

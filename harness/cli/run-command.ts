@@ -6,6 +6,8 @@ import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { getSuite, getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import type { Control } from '../task-api.ts';
+import { currentVersions } from '../jobs/spec.ts';
+import { jobsReplacingStaleRecords } from '../store/stale.ts';
 
 export interface RunCommandOptions extends PlanFilters {
   suite: string;
@@ -33,6 +35,12 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   const shard = shardFromEnvironment(opts.shard);
   const sharded = shardPlan(plan, shard);
   log(`suite ${suite.id} v${suite.version}: ${sharded.sparse.length} pruning jobs, ${sharded.dense.length} dense references${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`);
+
+  const replacing = jobsReplacingStaleRecords(resolve(opts.results), [...sharded.dense, ...sharded.sparse]);
+  if (replacing.length) {
+    const { protocol, engine } = currentVersions();
+    log(`${replacing.length} of these jobs have records made under an older protocol or engine version (stale): they run again under protocol ${protocol}, engine ${engine}, and the stale records stay`);
+  }
 
   const git = await gitProvenance();
   const useBar = opts.progress ?? Boolean(process.stderr.isTTY);

@@ -1,6 +1,6 @@
 import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
-import { PROTOCOL_VERSION, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
 
 export interface PlanFilters {
   tasks?: string[];
@@ -67,7 +67,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         for (const control of applicable) {
           for (const sparsity of sparsities) {
             plan.sparse.push({
-              protocol: PROTOCOL_VERSION,
+              ...currentVersions(),
               task: { id: task.id, version: task.version },
               method: { id: manifest.id, version: manifest.version, hyperparameters: { ...manifest.hyperparameters } },
               control,
@@ -79,7 +79,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         }
       }
       if (needsDense || methodIds.length === 0) {
-        plan.dense.push({ protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
+        plan.dense.push({ ...currentVersions(), task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
       }
     }
   }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { jobId, recordRelativePath } from '../jobs/spec.ts';
+import { jobId, recordRelativePath, staleVersionReason } from '../jobs/spec.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
 import type { RunRecord } from '../store/record.ts';
@@ -96,6 +96,8 @@ export function checkRecords(files: string[], ctx: RecordCheckContext): { proble
     if (previous) problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
     seen.set(record.id, file);
     records.set(record.id, record);
+    const staleVersion = staleVersionReason(record.job);
+    if (staleVersion) problems.push({ file, path: '/job/protocol', message: `stale: ${staleVersion}; its numbers may differ from what the current code gives (a run of its grid makes a current record)`, severity: 'warning' });
     if (record.job.method) {
       const current = ctx.methodHashes.get(record.job.method.id);
       if (current === undefined) problems.push({ file, path: '/job/method/id', message: `method '${record.job.method.id}' is not registered`, severity: 'warning' });

@@ -45,7 +45,7 @@ describe('records made under another protocol or engine version', () => {
     const results = mkdtempSync(join(tmpdir(), 'prunebench-stale-'));
     const { engine: _engine, ...withoutEngine } = { ...protocolOneRecord.job, ...currentVersions() };
     const file = writeRecord(results, { ...protocolOneRecord, job: withoutEngine });
-    expect(checkRecords([file], { resultsDir: results, methodHashes: new Map() }).problems.map((p) => `${p.severity} ${p.path}: ${p.message}`)).toEqual(["error /job: missing field 'engine'"]);
+    expect(checkRecords([file], { resultsDir: results, methodHashes: new Map() }).problems.map((p) => `${p.severity} ${p.path}: ${p.message}`)).toContain("error /job: missing field 'engine'");
   });
 
   it('are found for the planned jobs of their grid point, so a run can say it re-makes them', () => {

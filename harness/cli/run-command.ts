@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { planSuite, shardFromEnvironment, shardPlan, type PlanFilters } from '../jobs/plan.ts';
+import { parseSetOptions } from '../jobs/hyperparameters.ts';
 import { Runner, type Progress } from '../run/runner.ts';
 import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { getSuite, getTask } from '../../suites/registry.ts';
@@ -9,8 +10,10 @@ import type { Control } from '../task-api.ts';
 import { currentVersions } from '../jobs/spec.ts';
 import { jobsReplacingStaleRecords } from '../store/stale.ts';
 
-export interface RunCommandOptions extends PlanFilters {
+export interface RunCommandOptions extends Omit<PlanFilters, 'hyperparameters'> {
   suite: string;
+  /** `method.name=value` hyperparameter overrides (`--set`). */
+  set?: string[];
   workers?: number;
   shard?: string;
   results: string;
@@ -29,7 +32,7 @@ function formatEta(seconds: number | null): string {
 
 export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error): Promise<number> {
   const suite = getSuite(opts.suite);
-  const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
+  const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, { ...opts, hyperparameters: parseSetOptions(opts.set ?? []) });
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);
   if (plan.addedMethods.length) log(`running ${plan.addedMethods.join(', ')} on suite ${suite.id}'s grid (not listed by the suite)`);
   const shard = shardFromEnvironment(opts.shard);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkManifest, checkRecords, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
-import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
+import { listMethods, methodIds, methodsDir } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
 import { checkHistory } from '../validate/history.ts';
 import { checkReproductionFiles } from '../reproduce/check.ts';
@@ -32,7 +32,7 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
     for (const suite of listSuites()) problems.push(...checkSuite(suite, tasks, methods));
   }
 
-  const methodHashes = new Map(methodIds().map((id) => [id, methodSourceHash(join(methodsDir, id))]));
+  const methodHashes = new Map(listMethods().map((m) => [m.manifest.id, m.sourceHash]));
   const isReproduction = (f: string) => basename(dirname(f)) === 'reproductions';
   const reproductionFiles = files.filter(isReproduction);
   problems.push(...checkReproductionFiles(reproductionFiles));

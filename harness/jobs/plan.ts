@@ -1,6 +1,7 @@
 import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
 
 export interface PlanFilters {
   tasks?: string[];
@@ -9,6 +10,8 @@ export interface PlanFilters {
   seeds?: number[];
   /** Override the suite's controls (empty list: none). */
   controls?: Control[];
+  /** Hyperparameter overrides (`--set`), applied over the suite's. */
+  hyperparameters?: HyperparameterOverrides;
 }
 
 export interface JobPlan {
@@ -50,6 +53,12 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const sparsities = restrict(suite.sparsities, filters.sparsities, 'sparsity', suite.id);
   const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
   const controls = filters.controls ?? suite.controls ?? [];
+  // Every method's effective hyperparameters are checked here, before any job runs.
+  const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
+  for (const id of Object.keys(overrides)) {
+    if (!methodIds.includes(id)) throw new HyperparameterError(`hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`);
+  }
+  const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
 
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
   for (const taskId of taskIds) {
@@ -69,7 +78,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
             plan.sparse.push({
               ...currentVersions(),
               task: { id: task.id, version: task.version },
-              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...manifest.hyperparameters } },
+              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...effective.get(methodId)! } },
               control,
               sparsity,
               seed,

@@ -1,4 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../method-api.ts';
+import { hyperparameters } from './hyperparameters.ts';
 import { largestMask } from './largest-mask.ts';
 
 /**
@@ -182,17 +183,8 @@ export function survivalScores(survival: Survival, names: string[]): WeightMap {
   return Object.fromEntries(names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]));
 }
 
-/** Reads and checks the shared hyperparameters scope, rate, outputLayerRate and epochs. */
-export function readIterativeMagnitudeSettings(ctx: PruneContext, methodId: string): IterativeMagnitudeSettings {
-  const { scope, rate, outputLayerRate, epochs } = ctx.hyperparameters;
-  if (scope !== 'global' && scope !== 'layerwise') throw new Error(`${methodId}: hyperparameter scope must be 'global' or 'layerwise', got ${scope}`);
-  if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) throw new Error(`${methodId}: hyperparameter rate must be in (0, 1), got ${rate}`);
-  if (typeof outputLayerRate !== 'number' || !(outputLayerRate >= 0 && outputLayerRate < 1)) throw new Error(`${methodId}: hyperparameter outputLayerRate must be in [0, 1), got ${outputLayerRate}`);
-  return { scope, rate, outputLayerRate, epochs: trainingEpochs(ctx, epochs, methodId) };
-}
-
-function trainingEpochs(ctx: PruneContext, value: unknown, methodId: string): number {
-  if (value === 'recipe.epochs') return ctx.recipe.epochs;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new Error(`${methodId}: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${value}`);
+/** Reads the shared hyperparameters scope, rate, outputLayerRate and epochs (the manifest bounds them). */
+export function readIterativeMagnitudeSettings(ctx: PruneContext): IterativeMagnitudeSettings {
+  const h = hyperparameters(ctx);
+  return { scope: h.choice('scope', ['global', 'layerwise'] as const), rate: h.number('rate'), outputLayerRate: h.number('outputLayerRate'), epochs: h.epochs('epochs') };
 }

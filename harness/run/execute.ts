@@ -4,6 +4,7 @@ import { trainNetwork, type TrainingResult } from '../engine/train.ts';
 import type { MaskMap, WeightMap } from '../engine/types.ts';
 import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest } from '../method-api.ts';
+import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
 import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
 import type { Pruner } from '../prune/run-prune.ts';
 import type { RunRecord } from '../store/record.ts';
@@ -130,6 +131,11 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const names = network.prunableNames;
     const shapes = network.shapes;
     const total = names.reduce((s, n) => s + network.variable(n).size, 0);
+    try {
+      checkJobHyperparameters(manifest, spec.method.hyperparameters);
+    } catch (e) {
+      throw new StageError('setup', (e as Error).message);
+    }
 
     // 1. The method decides the mask, seeing train and validation data only.
     const pruneStart = performance.now();

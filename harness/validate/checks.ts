@@ -7,6 +7,8 @@ import type { RunRecord } from '../store/record.ts';
 import type { SuiteDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { bibtexProblems } from './bibtex.ts';
+import { expandVariants } from '../method-variants.ts';
+import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 
 export interface Problem {
   file: string;
@@ -41,6 +43,16 @@ export function checkManifest(file: string, folderName: string): Problem[] {
   const manifest = read.data as MethodManifest;
   if (manifest.id !== folderName) problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
   if (manifest.paper) for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
+  (manifest.variants ?? []).forEach((variant, i) => {
+    if (variant.paper) for (const m of bibtexProblems(variant.paper.bibtex)) problems.push({ file, path: `/variants/${i}/paper/bibtex`, message: m, severity: 'error' });
+  });
+  for (const m of expandVariants(manifest)) {
+    try {
+      resolveHyperparameters(m);
+    } catch (e) {
+      problems.push({ file, path: m.variantOf ? '/variants' : '/hyperparameters', message: (e as Error).message, severity: 'error' });
+    }
+  }
   if (!existsSync(join(file, '..', 'index.ts'))) problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
   return problems;
 }

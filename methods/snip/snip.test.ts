@@ -82,7 +82,7 @@ describe('snip', () => {
     }
   });
 
-  it('rejects a batch count that is not a positive integer', async () => {
-    await expect(snipScores(0.5, { batches: 0 })).rejects.toThrow(/batches must be a positive integer/);
+  it('is refused a batch count below 1 by its manifest declaration', async () => {
+    await expect(snipScores(0.5, { batches: 0 })).rejects.toThrow(/method 'snip': hyperparameter 'batches' = 0 must be ≥ 1/);
   });
 });

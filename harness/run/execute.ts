@@ -158,7 +158,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       if (manifest.when === 'iterative' || manifest.when === 'during-training') network.setWeights(outcome.weights);
       if ('scores' in result) {
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
-        masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope);
+        masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
       } else {
         if (spec.control === 'inverted') throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
         checkMasks(result.masks, names, shapes);

@@ -19,7 +19,7 @@ export interface ScoreTraining {
  * edge-popup (Ramanujan et al. 2020): the weights stay at their initial values; a score per
  * weight is trained instead. The forward pass uses W ⊙ h(|s|), h keeping each layer's top-k |s|,
  * and the backward pass treats h as the identity (straight-through), so ∂L/∂s = sign(s)·(∂L/∂W′ ⊙ W).
- * Returns |s|: the harness keeps each layer's top round((1 − s)·n), the subnetwork the scores chose.
+ * Returns |s|: the harness keeps each layer's top n − round(s·n), the subnetwork the scores chose.
  */
 export function prune(ctx: PruneContext): PruneResult {
   const scores = trainScores(ctx, kaimingUniformScores(ctx), readSettings(ctx));

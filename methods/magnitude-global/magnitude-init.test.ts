@@ -23,7 +23,7 @@ async function masksAt(sparsity: number) {
   const result = (await prune(ctx)) as PruneResult;
   network.dispose();
   if (!('scores' in result)) throw new Error('magnitude-init must return scores');
-  return masksFromScores(result.scores, names, shapes, sparsity, manifest.scope);
+  return masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0);
 }
 
 describe('magnitude-init', () => {

@@ -23,7 +23,7 @@ async function masksAt(sparsity: number) {
   const result = (await prune(ctx)) as PruneResult;
   network.dispose();
   if (!('scores' in result)) throw new Error('magnitude-layerwise must return scores');
-  return masksFromScores(result.scores, names, shapes, sparsity, manifest.scope);
+  return masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0);
 }
 
 describe('magnitude-layerwise', () => {
@@ -38,7 +38,7 @@ describe('magnitude-layerwise', () => {
     expect([...fewer['fc2/kernel']]).toEqual([0, 1, 0, 1, 0, 0]);
   });
 
-  it('keeps round((1 − s)·n) weights in every layer', async () => {
+  it('keeps n − round(s·n) weights in every layer', async () => {
     for (const sparsity of [0.25, 0.5, 0.9]) {
       const masks = await masksAt(sparsity);
       for (const name of names) expect(countKept(masks, [name])).toBe(keepCountFor(6, sparsity));

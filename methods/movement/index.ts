@@ -7,7 +7,7 @@ import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
  * on with the harness's loop while accumulating the movement score S = −Σ_t (∂L/∂W)_t ⊙ W_t of
  * every prunable weight, and after each step masks every layer to the top-k of S with the paper's
  * cubic sparsity schedule (warm-up dense, then cubic, then a cool-down at the target). Returns S:
- * the harness keeps each layer's top round((1 − s)·n) scores.
+ * the harness keeps each layer's top n − round(s·n) scores.
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);

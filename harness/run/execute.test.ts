@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import type { PruneFunction, MethodManifest } from '../method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
@@ -17,7 +17,7 @@ let data: TaskData;
 let dense: DenseReference;
 
 function spec(sparsity: number, control: JobSpec['control'] = null, manifest = testManifest()): JobSpec {
-  return { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: manifest.id, version: manifest.version, hyperparameters: {} }, control, sparsity, seed: 0 };
+  return { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: manifest.id, version: manifest.version, hyperparameters: {} }, control, sparsity, seed: 0 };
 }
 
 function method(prune: PruneFunction, manifest: MethodManifest = testManifest()): LoadedMethod {

@@ -29,7 +29,8 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   if (!paths.length) {
     const tasks = new Set(listTasks().map((t) => t.id));
     const methods = new Set(methodIds());
-    for (const suite of listSuites()) problems.push(...checkSuite(suite, tasks, methods));
+    const manifests = new Map(listMethods().map((m) => [m.manifest.id, m.manifest]));
+    for (const suite of listSuites()) problems.push(...checkSuite(suite, tasks, methods, manifests));
   }
 
   const methodHashes = new Map(listMethods().map((m) => [m.manifest.id, m.sourceHash]));

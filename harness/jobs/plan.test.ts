@@ -118,5 +118,9 @@ describe('hyperparameter overrides', () => {
     expect(() => planSuite(one, sources, { hyperparameters: { a: { k: 1.5 } } })).toThrow("method 'a': hyperparameter 'k' = 1.5 must be an integer");
     expect(() => planSuite(one, sources, { hyperparameters: { a: { kk: 1 } } })).toThrow("method 'a' has no hyperparameter 'kk' (it has: k)");
     expect(() => planSuite(one, sources, { hyperparameters: { b: { k: 1 } } })).toThrow("hyperparameter overrides name method 'b', which this plan does not run (it runs: a)");
+    expect(() => planSuite({ ...one, hyperparameters: { c: { k: 1 } } }, sources)).toThrow("suite 's' sets hyperparameters of method 'c', which is not registered");
+    // A suite's values for a method a --methods filter leaves out are not a mistake; invalid ones still are.
+    expect(planSuite({ ...one, methods: ['a', 'b'], hyperparameters: { b: { k: 2 } } }, sources, { methods: ['a'] }).sparse.map((j) => j.method!.id)).toEqual(['a']);
+    expect(() => planSuite({ ...one, hyperparameters: { a: { k: -2 } } }, sources)).toThrow("method 'a': hyperparameter 'k' = -2 must be ≥ 0");
   });
 });

@@ -54,10 +54,15 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
   const controls = filters.controls ?? suite.controls ?? [];
   // Every method's effective hyperparameters are checked here, before any job runs.
-  const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
-  for (const id of Object.keys(overrides)) {
+  // A suite's overrides may name methods a --methods filter leaves out; they must be registered.
+  // A --set naming a method this plan does not run is a mistake.
+  for (const id of Object.keys(suite.hyperparameters ?? {})) {
+    if (!registered.includes(id)) throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
+  }
+  for (const id of Object.keys(filters.hyperparameters ?? {})) {
     if (!methodIds.includes(id)) throw new HyperparameterError(`hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`);
   }
+  const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
   const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
 
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };

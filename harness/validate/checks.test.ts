@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { currentVersions, ENGINE_VERSION, jobId, recordRelativePath } from '../jobs/spec.ts';
 import type { RunRecord } from '../store/record.ts';
 import { jobsReplacingStaleRecords } from '../store/stale.ts';
-import { checkRecords } from './checks.ts';
+import { checkRecords, checkSuite } from './checks.ts';
+import type { MethodManifest } from '../method-api.ts';
 
 const committedDir = fileURLToPath(new URL('../../results/runs/mnist-lenet300-small/magnitude-global/', import.meta.url));
 const protocolOneRecord = JSON.parse(readFileSync(join(committedDir, readdirSync(committedDir).sort()[0]), 'utf8')) as RunRecord;
@@ -56,5 +57,14 @@ describe('records made under another protocol or engine version', () => {
     expect(jobsReplacingStaleRecords(results, [planned, otherSeed])).toEqual([planned]);
     writeRecord(results, { ...protocolOneRecord, job: planned });
     expect(jobsReplacingStaleRecords(results, [otherSeed])).toEqual([]);
+  });
+});
+
+describe('suites setting hyperparameters', () => {
+  it('are checked against the registered manifests', () => {
+    const manifest = { id: 'm', hyperparameters: { k: { type: 'integer', default: 1, minimum: 1, help: 'k' } } } as unknown as MethodManifest;
+    const suite = { id: 's', version: '1', description: 's', tasks: ['t'], methods: ['m'], sparsities: [0.5], seeds: [0], hyperparameters: { m: { k: 0 }, gone: { k: 1 } } };
+    const problems = checkSuite(suite, new Set(['t']), new Set(['m']), new Map([['m', manifest]]));
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["/hyperparameters/m: method 'm': hyperparameter 'k' = 0 must be ≥ 1", "/hyperparameters/gone: unknown method 'gone'"]);
   });
 });

@@ -57,9 +57,22 @@ export function checkManifest(file: string, folderName: string): Problem[] {
   return problems;
 }
 
-export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>): Problem[] {
+/** `manifests`: the registered methods by id, against whose declarations the suite's hyperparameter values are checked. */
+export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>, manifests: ReadonlyMap<string, MethodManifest> = new Map()): Problem[] {
   const file = `suite:${suite.id}`;
   const problems = fromSchema(file, schemaProblems('suite', suite));
+  for (const [id, values] of Object.entries(suite.hyperparameters ?? {})) {
+    const manifest = manifests.get(id);
+    if (!manifest) {
+      problems.push({ file, path: `/hyperparameters/${id}`, message: `unknown method '${id}'`, severity: 'error' });
+      continue;
+    }
+    try {
+      resolveHyperparameters(manifest, values);
+    } catch (e) {
+      problems.push({ file, path: `/hyperparameters/${id}`, message: (e as Error).message, severity: 'error' });
+    }
+  }
   suite.tasks.forEach((t, i) => {
     if (!knownTasks.has(t)) problems.push({ file, path: `/tasks/${i}`, message: `unknown task '${t}'`, severity: 'error' });
   });

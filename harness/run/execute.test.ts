@@ -49,6 +49,20 @@ describe('runSparseJob', () => {
     expect(() => store.write(record)).not.toThrow();
   });
 
+  it('refuses a job whose hyperparameters its manifest does not allow, before prune() runs', async () => {
+    const declared: MethodManifest = { ...testManifest(), hyperparameters: { rounds: { type: 'integer', default: 2, minimum: 1, help: 'rounds' } } };
+    let pruned = false;
+    const job = (hyperparameters: Record<string, number>): JobSpec => ({ ...spec(0.5, null, declared), method: { id: declared.id, version: declared.version, hyperparameters } });
+    const counting: PruneFunction = (ctx) => ((pruned = true), magnitude(ctx));
+    const refused = await runSparseJob(job({ rounds: 0 }), task, data, dense, method(counting, declared), testRecordContext);
+    expect([refused.status, refused.failure?.stage, refused.failure?.reason]).toEqual(['failed', 'setup', "method 'fake': hyperparameter 'rounds' = 0 must be ≥ 1"]);
+    const missing = await runSparseJob(job({}), task, data, dense, method(counting, declared), testRecordContext);
+    expect(missing.failure?.reason).toBe("method 'fake': the job gives no value for hyperparameter(s) rounds");
+    expect(pruned).toBe(false);
+    expect((await runSparseJob(job({ rounds: 2 }), task, data, dense, method(counting, declared), testRecordContext)).status).toBe('ok');
+    expect(pruned).toBe(true);
+  });
+
   it('is bit-identical when run twice', async () => {
     const a = await runSparseJob(spec(0.5), task, data, dense, method(magnitude), testRecordContext);
     const b = await runSparseJob(spec(0.5), task, data, dense, method(magnitude), testRecordContext);

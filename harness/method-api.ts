@@ -17,6 +17,45 @@ export type PruningTime = 'init' | 'after-training' | 'iterative' | 'during-trai
 export type PruningScope = 'global' | 'layerwise';
 export type HyperparameterValue = number | string | boolean;
 
+/** An epoch count taken from the task's recipe. */
+export type RecipeEpochs = 'recipe.epochs' | 'recipe.fineTuneEpochs';
+
+/**
+ * One hyperparameter as a manifest declares it: its type, the values it may take, its default
+ * and a one-line help. The harness checks every job's value against it before the job starts.
+ */
+export type HyperparameterDeclaration = { help: string } & (
+  | { type: 'number'; default: number; minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number }
+  | { type: 'integer'; default: number; minimum?: number; maximum?: number }
+  | { type: 'boolean'; default: boolean }
+  | { type: 'string'; default: string; choices: string[] }
+  /** A positive integer, or an epoch count of the task's recipe. */
+  | { type: 'epochs'; default: number | RecipeEpochs }
+);
+
+export interface PaperReference {
+  title: string;
+  authors: string;
+  year: number;
+  url: string;
+  bibtex: string;
+}
+
+/**
+ * Another method made of the same code: it differs from the manifest declaring it in when it
+ * prunes, its scope and/or its hyperparameters' defaults, and has its own id, name and paper.
+ */
+export interface MethodVariant {
+  id: string;
+  name: string;
+  description: string;
+  when?: PruningTime;
+  scope?: PruningScope;
+  defaults?: Record<string, HyperparameterValue>;
+  choices?: string;
+  paper?: PaperReference;
+}
+
 export interface MethodManifest {
   id: string;
   name: string;
@@ -26,9 +65,13 @@ export interface MethodManifest {
   scope: PruningScope;
   needs: Array<'data' | 'labels' | 'gradients' | 'training'>;
   output?: 'scores' | 'masks';
-  hyperparameters: Record<string, HyperparameterValue>;
+  hyperparameters: Record<string, HyperparameterDeclaration>;
   choices?: string;
-  paper?: { title: string; authors: string; year: number; url: string; bibtex: string };
+  paper?: PaperReference;
+  /** Declared in the file of the method whose code they share. */
+  variants?: MethodVariant[];
+  /** Set by the registry on a variant's manifest: the id of the method folder holding its code. */
+  variantOf?: string;
 }
 
 /** Read-only view of the network being pruned. */
@@ -73,7 +116,11 @@ export interface OptimizeOptions {
 export interface PruneContext {
   readonly network: NetworkView;
   readonly target: PruneTarget;
-  /** The manifest's defaults merged with the job's overrides. */
+  /**
+   * The job's effective hyperparameters: the manifest's defaults merged with the suite's and the
+   * command line's overrides, each checked against its declaration before the job started. Read
+   * them through `harness/method-kit/hyperparameters.ts` for typed values.
+   */
   readonly hyperparameters: Readonly<Record<string, HyperparameterValue>>;
   /** Seeded generator for the method's own randomness. */
   readonly rng: Rng;

@@ -70,4 +70,6 @@ export interface SuiteDefinition {
   seeds: number[];
   /** Controls applied to every method of the suite (none by default). */
   controls?: Control[];
+  /** Hyperparameter values replacing a method's defaults, by method id then name. Part of the job identity. */
+  hyperparameters?: Record<string, Record<string, number | string | boolean>>;
 }

@@ -9,28 +9,61 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MethodManifest, PruneFunction } from '../harness/method-api.ts';
 import { assertValid, parseJsonFile, SchemaError } from '../harness/schema/validator.ts';
 import { analyseMethodSources } from '../harness/sandbox/method-sources.ts';
+import { expandVariants } from '../harness/method-variants.ts';
+import { resolveHyperparameters } from '../harness/jobs/hyperparameters.ts';
 
 export const methodsDir = fileURLToPath(new URL('.', import.meta.url));
 
 export interface RegisteredMethod {
   manifest: MethodManifest;
+  /** The folder holding the method's code: its own, or for a declared variant the declaring method's. */
   dir: string;
   /** SHA-256 over what is bundled for the method and its manifest (methodSourceHash). */
   sourceHash: string;
   load(): Promise<PruneFunction>;
 }
 
-export function methodIds(dir = methodsDir): string[] {
+/** Folders `methods/<id>/` holding a manifest. */
+function methodFolders(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'manifest.json')))
     .map((d) => d.name)
     .sort();
 }
 
+/** Every registered method id: the folders' and the variants their manifests declare. */
+export function methodIds(dir = methodsDir): string[] {
+  return [...manifestsById(dir).keys()].sort();
+}
+
 export function readManifest(file: string): MethodManifest {
   const data = parseJsonFile(file, readFileSync(file, 'utf8'));
   assertValid('manifest', data, file);
-  return data as MethodManifest;
+  const manifest = data as MethodManifest;
+  for (const m of expandVariants(manifest)) {
+    try {
+      resolveHyperparameters(m);
+    } catch (e) {
+      throw new SchemaError(file, [`/hyperparameters: ${(e as Error).message}`]);
+    }
+  }
+  return manifest;
+}
+
+/** Each method id with its manifest (variants expanded) and the folder of its code. */
+function manifestsById(dir: string): Map<string, { manifest: MethodManifest; folder: string }> {
+  const byId = new Map<string, { manifest: MethodManifest; folder: string }>();
+  for (const folder of methodFolders(dir)) {
+    const file = join(dir, folder, 'manifest.json');
+    const manifest = readManifest(file);
+    if (manifest.id !== folder) throw new SchemaError(file, [`/id: '${manifest.id}' does not match the folder name '${folder}'`]);
+    for (const m of expandVariants(manifest)) {
+      const taken = byId.get(m.id);
+      if (taken) throw new SchemaError(file, [`/variants: id '${m.id}' is already the id of ${taken.folder === m.id ? 'a method folder' : `a variant declared by ${taken.folder}`}`]);
+      byId.set(m.id, { manifest: m, folder });
+    }
+  }
+  return byId;
 }
 
 /**
@@ -47,11 +80,13 @@ export function methodSourceHash(methodDir: string): string {
 }
 
 export function getMethod(id: string, dir = methodsDir): RegisteredMethod {
-  const methodDir = join(dir, id);
-  const manifestFile = join(methodDir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new Error(`unknown method '${id}' (known: ${methodIds(dir).join(', ')})`);
-  const manifest = readManifest(manifestFile);
-  if (manifest.id !== id) throw new SchemaError(manifestFile, [`/id: '${manifest.id}' does not match the folder name '${id}'`]);
+  const all = manifestsById(dir);
+  const found = all.get(id);
+  if (!found) throw new Error(`unknown method '${id}' (known: ${[...all.keys()].sort().join(', ')})`);
+  return registered(found.manifest, join(dir, found.folder));
+}
+
+function registered(manifest: MethodManifest, methodDir: string): RegisteredMethod {
   return {
     manifest,
     dir: methodDir,
@@ -66,5 +101,7 @@ export function getMethod(id: string, dir = methodsDir): RegisteredMethod {
 }
 
 export function listMethods(dir = methodsDir): RegisteredMethod[] {
-  return methodIds(dir).map((id) => getMethod(id, dir));
+  return [...manifestsById(dir).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { manifest, folder }]) => registered(manifest, join(dir, folder)));
 }

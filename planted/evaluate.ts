@@ -87,8 +87,10 @@ export interface PlantedScore {
 }
 
 /**
- * Scores network outputs on a data set. Regression: MSE over all n × d entries after per-output
- * least-squares rescaling (the planted ticket computes diag(scale) · f_target). Classification:
+ * Scores network outputs on a data set. Regression: after per-output least-squares rescaling (the
+ * planted ticket computes diag(scale) · f_target), the squared error summed over the d outputs and
+ * averaged over the n samples, the harness's MSE (`meanSquaredError`), so the planted ticket's
+ * reference score and a record's scores are the same quantity. Classification:
  * accuracy of the argmax without rescaling; planted classification tasks give every output the same
  * scale, and argmax is invariant to a common positive scale (not to per-class scales).
  */
@@ -109,7 +111,7 @@ export function scoreOutputs(outputs: Float64Array, data: Dataset): PlantedScore
     for (let i = 0; i < data.n; i++) {
       let se = 0;
       for (let j = 0; j < d; j++) se += (y[i * d + j] - lambdas[j] * outputs[i * d + j]) ** 2;
-      perSample[i] = se / d;
+      perSample[i] = se;
     }
   }
   const mean = (indices: (i: number) => boolean) => {

@@ -75,3 +75,18 @@ describe('files on disk', () => {
     expect(readManifestFiles(join(dir, 'absent'))).toEqual([]);
   });
 });
+
+describe('manifests with declared hyperparameters and variants', () => {
+  it('show each variant as a method of its own name, and each hyperparameter by its default', () => {
+    const base = syntheticManifest('magnitude-global', {
+      variants: [{ id: 'magnitude-layerwise', name: 'Magnitude (layerwise)', description: 'Per layer.', scope: 'layerwise', defaults: { iterations: 3 } }],
+    });
+    const set = parseManifests([file('magnitude-global/manifest.json', base)], validators);
+    expect(set.rejected).toEqual([]);
+    expect([...set.manifests.keys()]).toEqual(['magnitude-global', 'magnitude-layerwise']);
+    const variant = set.manifests.get('magnitude-layerwise')!;
+    expect([variant.name, variant.scope, variant.when]).toEqual(['Magnitude (layerwise)', 'layerwise', 'after-training']);
+    expect(variant.hyperparameters).toEqual({ iterations: 3, temperature: 0.5, normalise: true });
+    expect(set.manifests.get('magnitude-global')!.hyperparameters).toEqual({ iterations: 1, temperature: 0.5, normalise: true });
+  });
+});

@@ -11,6 +11,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { recordIdentityProblems } from '../harness/store/record-identity.ts';
+import type { MethodManifest as DeclaredManifest } from '../harness/method-api.ts';
+import { expandVariants } from '../harness/method-variants.ts';
 
 export interface MethodManifest {
   id: string;
@@ -24,6 +26,17 @@ export interface MethodManifest {
   hyperparameters: Record<string, number | string | boolean>;
   choices?: string;
   paper?: { title: string; authors: string; year: number; url: string; bibtex: string };
+}
+
+/**
+ * Manifests declare hyperparameters ({ type, default, …, help }) since protocol 2, and may declare
+ * variants; the site shows each variant as a method and each hyperparameter's default. Manifests of
+ * older releases hold bare default values, shown as they are.
+ */
+function shownDefaults(declared: Record<string, unknown>): Record<string, number | string | boolean> {
+  return Object.fromEntries(
+    Object.entries(declared).map(([name, d]) => [name, d !== null && typeof d === 'object' && 'default' in d ? (d as { default: number | string | boolean }).default : (d as number | string | boolean)]),
+  );
 }
 
 export interface SourceFile {
@@ -177,13 +190,13 @@ export function parseManifests(files: readonly SourceFile[], validators: Validat
       rejected.push({ path: file.path, problems: describeErrors(validators.manifest.errors) });
       continue;
     }
-    const manifest = data as MethodManifest;
+    const manifest = data as DeclaredManifest;
     const folder = file.path.split('/')[0];
     if (manifest.id !== folder) {
       rejected.push({ path: file.path, problems: [`/id: '${manifest.id}' does not match the folder name '${folder}'`] });
       continue;
     }
-    manifests.set(manifest.id, manifest);
+    for (const m of expandVariants(manifest)) manifests.set(m.id, { ...m, hyperparameters: shownDefaults(m.hyperparameters) });
   }
   return { manifests, rejected };
 }

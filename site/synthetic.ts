@@ -147,7 +147,11 @@ export function syntheticManifest(id: string, overrides: Record<string, unknown>
     scope: 'global',
     needs: ['data'],
     output: 'scores',
-    hyperparameters: { iterations: 1, temperature: 0.5, normalise: true },
+    hyperparameters: {
+      iterations: { type: 'integer', default: 1, minimum: 1, help: 'Scoring iterations.' },
+      temperature: { type: 'number', default: 0.5, exclusiveMinimum: 0, help: 'Softmax temperature.' },
+      normalise: { type: 'boolean', default: true, help: 'Normalise the scores.' },
+    },
     paper: {
       title: `A paper about ${id}`,
       authors: 'A. Author and B. Author',

@@ -1,13 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { staleVersionReason } from '../harness/jobs/spec.ts';
 import { readRecordFile } from '../harness/store/store.ts';
 import { prunebench, projectRoot } from './cli-helpers.ts';
 
 /**
  * Committed records must stay reproducible: an engine change that moves a number (a kernel, the
  * optimiser, the loss) fails here, not silently on the leaderboard. One cheap record each for the
- * MLP path (LeNet-300-100) and the convolutional path (LeNet-5), dense references retrained too.
+ * MLP path (LeNet-300-100) and the convolutional path (LeNet-5), dense references retrained too,
+ * made under the current protocol and engine versions (bumping either needs them re-made).
  */
 function firstRecord(task: string, method: string, sparsity: number): string {
   const dir = join(projectRoot, 'results', 'runs', task, method);
@@ -16,9 +18,9 @@ function firstRecord(task: string, method: string, sparsity: number): string {
     .map((name) => join(dir, name))
     .find((f) => {
       const record = readRecordFile(f);
-      return record.status === 'ok' && Math.abs(record.job.sparsity - sparsity) < 1e-9 && record.environment.backend === 'wasm';
+      return record.status === 'ok' && staleVersionReason(record.job) === null && Math.abs(record.job.sparsity - sparsity) < 1e-9 && record.environment.backend === 'wasm';
     });
-  if (!file) throw new Error(`no committed ${task}/${method} record at sparsity ${sparsity}`);
+  if (!file) throw new Error(`no committed ${task}/${method} record at sparsity ${sparsity} under the current protocol and engine versions`);
   return file;
 }
 

@@ -34,7 +34,7 @@ describe('submitting a method (rehearsal in a clone)', () => {
     expect(scaffolded.code).toBe(0);
     const dir = join(clone, 'methods', 'my-score');
 
-    // 2–3. Manifest and score: θ², which ranks like |θ|.
+    // 2–3. Manifest and score: θ² (raised to the scaffold's exponent hyperparameter, 1 by default), which ranks like |θ|.
     const manifestFile = join(dir, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     manifest.name = 'Squared magnitude';
@@ -49,16 +49,18 @@ describe('submitting a method (rehearsal in a clone)', () => {
     // 4. Golden test: first unchanged, so it must catch the new score; then with hand-squared values.
     const golden = () => inClone(clone, ['node_modules/vitest/vitest.mjs', 'run', 'methods/my-score']);
     const stale = golden();
-    expect(stale.stdout).toMatch(/1 failed \| 2 passed/);
+    expect(stale.stdout).toMatch(/2 failed \| 2 passed/);
     const testFile = join(dir, 'my-score.test.ts');
     const test = readFileSync(testFile, 'utf8');
     const updated = test
       .replace(/expect\(\[\.\.\.scores\['fc1\/kernel'\]\]\)[^\n]*/, "[0.64, 0.01, 0.16, 0.36, 0.04, 0.0025].forEach((v, i) => expect(scores['fc1/kernel'][i]).toBeCloseTo(v, 6));")
-      .replace(/expect\(\[\.\.\.scores\['fc2\/kernel'\]\]\)[^\n]*/, "[0.09, 0.49, 0.0004, 0.25, 0.0225, 0.0001].forEach((v, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(v, 6));");
+      .replace(/expect\(\[\.\.\.scores\['fc2\/kernel'\]\]\)[^\n]*/, "[0.09, 0.49, 0.0004, 0.25, 0.0225, 0.0001].forEach((v, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(v, 6));")
+      // With exponent 2 the score is θ⁴.
+      .replace(/expect\(\[\.\.\.result\.scores\['fc2\/kernel'\]\]\)[^\n]*/, "[0.0081, 0.2401, 1.6e-7, 0.0625, 0.00050625, 1e-8].forEach((v, i) => expect(result.scores['fc2/kernel'][i]).toBeCloseTo(v, 6));");
     expect(updated).not.toBe(test);
     writeFileSync(testFile, updated);
     const passing = golden();
-    expect(passing.stdout).toMatch(/3 passed/);
+    expect(passing.stdout).toMatch(/4 passed/);
     expect(passing.code).toBe(0);
 
     // 5. Run it on the quick suite's grid, one task and sparsity. Records go to the default, git-ignored

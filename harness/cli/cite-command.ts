@@ -13,6 +13,7 @@ import '@citation-js/plugin-bibtex';
 import { methodsDir as defaultMethodsDir } from '../../methods/registry.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { readReleaseFile, releaseFilePath } from '../release/release.ts';
+import { expandVariants } from '../method-variants.ts';
 
 const RELEASE_TAG = /^v(\d+)\.(\d+)\.(\d+)$/;
 export const defaultCitationFile = fileURLToPath(new URL('../../CITATION.cff', import.meta.url));
@@ -185,10 +186,9 @@ async function collect(opts: CiteOptions): Promise<{ cff: Cff; release: Release 
     if (!existsSync(citationFile)) throw new CiteError(`${citationFile} does not exist`);
     const cff = parseCff(readFileSync(citationFile, 'utf8'), citationFile);
     const ids = methodIdsFromRecordPaths(recordPathsUnder(join(resultsDir, 'runs')));
-    const methods = ids.map((id) => {
-      const file = join(methodsDir, id, 'manifest.json');
-      return { id, manifest: existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MethodManifest) : null };
-    });
+    const folders = existsSync(methodsDir) ? readdirSync(methodsDir).filter((f) => existsSync(join(methodsDir, f, 'manifest.json'))) : [];
+    const manifests = manifestsWithVariants(folders.map((f) => readFileSync(join(methodsDir, f, 'manifest.json'), 'utf8')));
+    const methods = ids.map((id) => ({ id, manifest: manifests.get(id) ?? null }));
     const commit = repo ? (await repo.git.revparse(['HEAD']).catch(() => '')).trim() || null : null;
     return { cff, release: null, methods, commit };
   }
@@ -220,12 +220,24 @@ async function collect(opts: CiteOptions): Promise<{ cff: Cff; release: Release 
   const listing = await repo.git.raw(['ls-tree', '-r', '--name-only', tag, '--', `${resultsRel === '' ? '' : `${resultsRel}/`}runs`]);
   const ids = methodIdsFromRecordPaths(listing.split('\n').filter(Boolean));
   const methodsRel = repoRelative(repo.root, methodsDir);
-  const methods: MethodPaper[] = [];
-  for (const id of ids) {
-    const text = await showAt(repo.git, tag, `${methodsRel}/${id}/manifest.json`);
-    methods.push({ id, manifest: text === null ? null : (JSON.parse(text) as MethodManifest) });
-  }
+  const manifestPaths = (await repo.git.raw(['ls-tree', '-r', '--name-only', tag, '--', methodsRel])).split('\n').filter((f) => /\/[^/]+\/manifest\.json$/.test(`/${f}`) && f.split('/').length === methodsRel.split('/').filter(Boolean).length + 2);
+  const texts = await Promise.all(manifestPaths.map((f) => showAt(repo.git, tag, f)));
+  const manifests = manifestsWithVariants(texts.filter((t): t is string => t !== null));
+  const methods: MethodPaper[] = ids.map((id) => ({ id, manifest: manifests.get(id) ?? null }));
   return { cff, release: { tag, commit, date }, methods, commit };
+}
+
+/** Manifests by method id, with the variants each declares (a variant cites its own paper). */
+function manifestsWithVariants(texts: string[]): Map<string, MethodManifest> {
+  const byId = new Map<string, MethodManifest>();
+  for (const text of texts) {
+    try {
+      for (const m of expandVariants(JSON.parse(text) as MethodManifest)) byId.set(m.id, m);
+    } catch {
+      // an unreadable manifest cites nothing; validate reports it
+    }
+  }
+  return byId;
 }
 
 export function renderBibtex(cff: Cff, release: Release | null, methods: MethodPaper[], commit: string | null): string {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { COMMITTED_RESULTS, LOCAL_RESULTS, parseList, parseNumberList, parsePositiveInt } from './options.ts';
+import { COMMITTED_RESULTS, LOCAL_RESULTS, collect, parseList, parseNumberList, parsePositiveInt } from './options.ts';
 import { parseControls, runCommand } from './run-command.ts';
 import { listCommand } from './list-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -33,6 +33,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--sparsities <list>', 'only these sparsities, e.g. 0.9,0.98', parseNumberList('--sparsities'))
     .option('--seeds <list>', 'only these seeds', parseNumberList('--seeds', true))
     .option('--controls <list>', 'controls to add: shuffled,reinit,inverted or none (default: the suite\'s)', parseControls)
+    .option('--set <method.name=value>', 'override a method hyperparameter (repeatable; checked against its manifest before any job runs; part of the job identity)', collect, [])
     .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
     .option('--shard <k/n>', 'run shard k of n (0-based); also read from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, PRUNEBENCH_SHARD')
     .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)

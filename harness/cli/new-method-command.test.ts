@@ -71,13 +71,13 @@ describe('prunebench new-method', () => {
     mkdirSync(dir);
     await scaffold('golden', dir);
     const passing = runGoldenTest(root, 'methods/golden');
-    expect(passing.output).toMatch(/3 passed/);
+    expect(passing.output).toMatch(/4 passed/);
     expect(passing.code).toBe(0);
-    // Inverting the score keeps the count right but every score and mask wrong.
+    // Inverting the score keeps the count right but every score and mask wrong (θ² stays θ²).
     const index = join(dir, 'golden', 'index.ts');
     writeFileSync(index, readFileSync(index, 'utf8').replace('Math.abs(w)', '-Math.abs(w)'));
     const failing = runGoldenTest(root, 'methods/golden');
-    expect(failing.output).toMatch(/2 failed \| 1 passed/);
+    expect(failing.output).toMatch(/2 failed \| 2 passed/);
     expect(failing.code).not.toBe(0);
   });
 
@@ -99,6 +99,18 @@ describe('prunebench new-method', () => {
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/already exists/);
     expect(readFileSync(join(dir, 'taken', 'index.ts'), 'utf8')).toBe('export const mine = 1;\n');
+  });
+
+  it('refuses the id of a variant another manifest declares', async () => {
+    const dir = tempMethodsDir();
+    await scaffold('base', dir);
+    const manifestFile = join(dir, 'base', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, variants: [{ id: 'base-layerwise', name: 'Base, layerwise', description: 'Per layer.', scope: 'layerwise' }] }));
+    const { code, err } = await scaffold('base-layerwise', dir);
+    expect(code).toBe(1);
+    expect(err.join('\n')).toContain("'base-layerwise' is already a registered method id");
+    expect(readdirSync(dir)).toEqual(['base']);
   });
 
   it('is registered on the command line with --dir, exiting non-zero on a refused id', async () => {

@@ -1,5 +1,6 @@
-import { relative } from 'node:path';
-import { methodsDir } from '../../methods/registry.ts';
+import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { methodIds, methodsDir } from '../../methods/registry.ts';
 import { scaffoldMethod, ScaffoldError } from '../scaffold/scaffold.ts';
 
 export interface NewMethodOptions {
@@ -7,10 +8,22 @@ export interface NewMethodOptions {
   dir?: string;
 }
 
+/** The registered ids in `dir`; none when it cannot be read (an invalid manifest is validate's to report). */
+function registeredIds(dir: string): string[] {
+  try {
+    return existsSync(dir) ? methodIds(dir) : [];
+  } catch {
+    return [];
+  }
+}
+
 export async function newMethodCommand(id: string, opts: NewMethodOptions, print: (line: string) => void = console.log, error: (line: string) => void = console.error): Promise<number> {
   let result;
   try {
-    result = scaffoldMethod(id, opts.dir ?? methodsDir);
+    const dir = opts.dir ?? methodsDir;
+    // A variant declared in another method's manifest has no folder of its own but takes its id.
+    if (!existsSync(join(dir, id)) && registeredIds(dir).includes(id)) throw new ScaffoldError(`'${id}' is already a registered method id (see \`prunebench list methods\`); pick another id`);
+    result = scaffoldMethod(id, dir);
   } catch (e) {
     if (!(e instanceof ScaffoldError)) throw e;
     error(`prunebench new-method: ${e.message}`);
@@ -24,7 +37,7 @@ export async function newMethodCommand(id: string, opts: NewMethodOptions, print
   for (const file of result.files) print(`  ${shown(file)}`);
   print('');
   print('next (CONTRIBUTING.md walks through each step):');
-  print(`  1. fill in the TODOs in manifest.json (name, description, when, scope, needs; add a paper block)`);
+  print(`  1. fill in the TODOs in manifest.json (name, description, when, scope, needs, hyperparameters; add a paper block)`);
   print(`  2. replace the placeholder score in index.ts`);
   print(`  3. update the golden test with values worked out by hand:  npx vitest run ${shown(result.dir)}`);
   print(`  4. npx prunebench run --suite quick --methods ${id}`);

@@ -32,3 +32,8 @@ export function parsePositiveInt(flag: string) {
     return n;
   };
 }
+
+/** Collects a repeatable option's values in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { planSuite, shardFromEnvironment, shardPlan, type PlanFilters } from '../jobs/plan.ts';
+import { parseSetOptions } from '../jobs/hyperparameters.ts';
 import { Runner, type Progress } from '../run/runner.ts';
 import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { getSuite, getTask } from '../../suites/registry.ts';
@@ -8,7 +9,8 @@ import { listMethods } from '../../methods/registry.ts';
 import type { Control } from '../task-api.ts';
 import { announceIsolation } from '../sandbox/isolation.ts';
 import { planRows, renderRunPlan } from '../jobs/run-plan.ts';
-import { jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, jobId, type JobSpec } from '../jobs/spec.ts';
+import { jobsReplacingStaleRecords } from '../store/stale.ts';
 import { ResultStore } from '../store/store.ts';
 import { defaultWorkerCount } from '../run/runner.ts';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +18,10 @@ import { backendProblem } from './backend-check.ts';
 
 const committedResultsDir = fileURLToPath(new URL('../../results', import.meta.url));
 
-export interface RunCommandOptions extends PlanFilters {
+export interface RunCommandOptions extends Omit<PlanFilters, 'hyperparameters'> {
   suite: string;
+  /** `method.name=value` hyperparameter overrides (`--set`). */
+  set?: string[];
   workers?: number;
   shard?: string;
   results: string;
@@ -58,7 +62,7 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   }
   const suite = getSuite(opts.suite);
   if (!opts.plan && !announceIsolation(log)) return 2;
-  const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, opts);
+  const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, { ...opts, hyperparameters: parseSetOptions(opts.set ?? []) });
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);
   if (plan.addedMethods.length) log(`running ${plan.addedMethods.join(', ')} on suite ${suite.id}'s grid (not listed by the suite)`);
   const shard = shardFromEnvironment(opts.shard);
@@ -67,6 +71,12 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   if (opts.plan) {
     printPlan(opts, [...sharded.dense.filter((d) => sharded.ownedDense.has(jobId(d))), ...sharded.sparse], print);
     return 0;
+  }
+
+  const replacing = jobsReplacingStaleRecords(resolve(opts.results), [...sharded.dense, ...sharded.sparse]);
+  if (replacing.length) {
+    const { protocol, engine } = currentVersions();
+    log(`${replacing.length} of these jobs have records made under an older protocol or engine version (stale): they run again under protocol ${protocol}, engine ${engine}, and the stale records stay`);
   }
 
   const git = await gitProvenance();

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { checkManifest, checkMethodImports, checkRecords, checkReleaseFiles, checkSuite, jsonFilesUnder, type Problem } from '../validate/checks.ts';
-import { methodIds, methodsDir, methodSourceHash } from '../../methods/registry.ts';
+import { listMethods, methodIds, methodsDir } from '../../methods/registry.ts';
 import { listSuites, listTasks } from '../../suites/registry.ts';
 import { checkHistory } from '../validate/history.ts';
 import { checkReproductionFiles } from '../reproduce/check.ts';
@@ -43,10 +43,11 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   if (!paths.length) {
     const tasks = new Set(listTasks().map((t) => t.id));
     const methods = new Set(methodIds());
-    for (const suite of listSuites()) problems.push(...checkSuite(suite, tasks, methods));
+    const manifests = new Map(listMethods().map((m) => [m.manifest.id, m.manifest]));
+    for (const suite of listSuites()) problems.push(...checkSuite(suite, tasks, methods, manifests));
   }
 
-  const methodHashes = new Map(methodIds().map((id) => [id, methodSourceHash(join(methodsDir, id))]));
+  const methodHashes = new Map(listMethods().map((m) => [m.manifest.id, m.sourceHash]));
   const isReproduction = (f: string) => basename(dirname(f)) === 'reproductions';
   const isRelease = (f: string) => basename(dirname(f)) === 'releases';
   const releaseFiles = files.filter(isRelease);

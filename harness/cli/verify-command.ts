@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { denseSpecFor, describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, describeJob, jobId, staleVersionReason, type JobSpec } from '../jobs/spec.ts';
 import type { ShardPlan } from '../jobs/plan.ts';
 import { Rng } from '../engine/rng.ts';
 import { ResultStore, readRecordFile } from '../store/store.ts';
@@ -68,6 +68,9 @@ export function sampleRecords<T extends { id: string }>(candidates: T[], count: 
 /** Why a record cannot be re-run by this checkout, or null when it can. */
 export function whyNotVerifiable(record: RunRecord): string | null {
   if (record.status !== 'ok') return 'not an ok record';
+  // The current code computes protocol- and engine-current numbers only.
+  const staleVersion = staleVersionReason(record.job);
+  if (staleVersion) return `stale: ${staleVersion}`;
   let task;
   try {
     task = getTask(record.job.task.id);

@@ -16,7 +16,7 @@ function task(id: string, unavailable: string | null = null): TaskDefinition {
 }
 
 function manifest(id: string, output: 'scores' | 'masks' = 'scores'): MethodManifest {
-  return { id, name: id, version: '1.0.0', description: id, when: 'after-training', scope: 'global', needs: [], output, hyperparameters: { k: 1 } };
+  return { id, name: id, version: '1.0.0', description: id, when: 'after-training', scope: 'global', needs: [], output, hyperparameters: { k: { type: 'integer', default: 1, minimum: 0, help: 'k' } } };
 }
 
 const tasks = new Map([['t1', task('t1')], ['t2', task('t2')], ['cifar', task('cifar', 'set PRUNEBENCH_DATA_DIR')]]);
@@ -90,5 +90,37 @@ describe('sharding', () => {
     expect(shardFromEnvironment(undefined, { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '1' })).toEqual({ index: 2, count: 4 });
     expect(shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2', PRUNEBENCH_SHARD_COUNT: '3' })).toEqual({ index: 2, count: 3 });
     expect(() => shardFromEnvironment(undefined, { JOB_COMPLETION_INDEX: '2' })).toThrow(/PRUNEBENCH_SHARD_COUNT/);
+  });
+});
+
+describe('hyperparameter overrides', () => {
+  const one = { ...suite, tasks: ['t1'], seeds: [0], sparsities: [0.9], methods: ['a'] };
+
+  it('give jobs differing only in an override different identities, and the effective values are in the spec', () => {
+    const defaults = planSuite(one, sources).sparse[0];
+    const overridden = planSuite(one, sources, { hyperparameters: { a: { k: '3' } } }).sparse[0];
+    expect(overridden.method!.hyperparameters).toEqual({ k: 3 });
+    expect({ ...overridden, method: { ...overridden.method!, hyperparameters: defaults.method!.hyperparameters } }).toEqual(defaults);
+    expect(jobId(overridden)).not.toBe(jobId(defaults));
+    // An override equal to the default is the default job.
+    expect(jobId(planSuite(one, sources, { hyperparameters: { a: { k: 1 } } }).sparse[0])).toBe(jobId(defaults));
+  });
+
+  it('come from the suite, and --set replaces the suite value', () => {
+    const fromSuite = planSuite({ ...one, hyperparameters: { a: { k: 2 } } }, sources);
+    expect(fromSuite.sparse[0].method!.hyperparameters).toEqual({ k: 2 });
+    expect(planSuite({ ...one, hyperparameters: { a: { k: 2 } } }, sources, { hyperparameters: { a: { k: '5' } } }).sparse[0].method!.hyperparameters).toEqual({ k: 5 });
+  });
+
+  it('are refused at planning, before any job, naming the method, the field and the value', () => {
+    expect(() => planSuite(one, sources, { hyperparameters: { a: { k: '-1' } } })).toThrow("method 'a': hyperparameter 'k' = '-1' must be ≥ 0");
+    expect(() => planSuite(one, sources, { hyperparameters: { a: { k: 'many' } } })).toThrow("method 'a': hyperparameter 'k' = 'many' must be a finite number");
+    expect(() => planSuite(one, sources, { hyperparameters: { a: { k: 1.5 } } })).toThrow("method 'a': hyperparameter 'k' = 1.5 must be an integer");
+    expect(() => planSuite(one, sources, { hyperparameters: { a: { kk: 1 } } })).toThrow("method 'a' has no hyperparameter 'kk' (it has: k)");
+    expect(() => planSuite(one, sources, { hyperparameters: { b: { k: 1 } } })).toThrow("hyperparameter overrides name method 'b', which this plan does not run (it runs: a)");
+    expect(() => planSuite({ ...one, hyperparameters: { c: { k: 1 } } }, sources)).toThrow("suite 's' sets hyperparameters of method 'c', which is not registered");
+    // A suite's values for a method a --methods filter leaves out are not a mistake; invalid ones still are.
+    expect(planSuite({ ...one, methods: ['a', 'b'], hyperparameters: { b: { k: 2 } } }, sources, { methods: ['a'] }).sparse.map((j) => j.method!.id)).toEqual(['a']);
+    expect(() => planSuite({ ...one, hyperparameters: { a: { k: -2 } } }, sources)).toThrow("method 'a': hyperparameter 'k' = -2 must be ≥ 0");
   });
 });

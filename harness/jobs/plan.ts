@@ -1,6 +1,7 @@
 import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
-import { PROTOCOL_VERSION, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
 
 export interface PlanFilters {
   tasks?: string[];
@@ -9,6 +10,8 @@ export interface PlanFilters {
   seeds?: number[];
   /** Override the suite's controls (empty list: none). */
   controls?: Control[];
+  /** Hyperparameter overrides (`--set`), applied over the suite's. */
+  hyperparameters?: HyperparameterOverrides;
 }
 
 export interface JobPlan {
@@ -50,6 +53,17 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const sparsities = restrict(suite.sparsities, filters.sparsities, 'sparsity', suite.id);
   const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
   const controls = filters.controls ?? suite.controls ?? [];
+  // Every method's effective hyperparameters are checked here, before any job runs.
+  // A suite's overrides may name methods a --methods filter leaves out; they must be registered.
+  // A --set naming a method this plan does not run is a mistake.
+  for (const id of Object.keys(suite.hyperparameters ?? {})) {
+    if (!registered.includes(id)) throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
+  }
+  for (const id of Object.keys(filters.hyperparameters ?? {})) {
+    if (!methodIds.includes(id)) throw new HyperparameterError(`hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`);
+  }
+  const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
+  const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
 
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
   for (const taskId of taskIds) {
@@ -67,9 +81,9 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         for (const control of applicable) {
           for (const sparsity of sparsities) {
             plan.sparse.push({
-              protocol: PROTOCOL_VERSION,
+              ...currentVersions(),
               task: { id: task.id, version: task.version },
-              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...manifest.hyperparameters } },
+              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...effective.get(methodId)! } },
               control,
               sparsity,
               seed,
@@ -79,7 +93,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         }
       }
       if (needsDense || methodIds.length === 0) {
-        plan.dense.push({ protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
+        plan.dense.push({ ...currentVersions(), task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
       }
     }
   }

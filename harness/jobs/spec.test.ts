@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, denseSpecFor, jobId, recordRelativePath, type JobSpec } from './spec.ts';
+import { canonicalJson, currentVersions, denseSpecFor, ENGINE_VERSION, jobId, PROTOCOL_VERSION, recordRelativePath, staleVersionReason, type JobSpec } from './spec.ts';
 
 const spec: JobSpec = {
-  protocol: '1',
+  protocol: '2',
+  engine: '1',
   task: { id: 'mnist-lenet300', version: '1' },
   method: { id: 'snip', version: '1.0.0', hyperparameters: { batches: 1, batchSize: 100 } },
   control: null,
@@ -12,14 +13,15 @@ const spec: JobSpec = {
 
 describe('job identity', () => {
   it('is the same for the same spec, whatever the key order', () => {
-    const reordered = JSON.parse('{"seed":0,"sparsity":0.9,"control":null,"method":{"hyperparameters":{"batchSize":100,"batches":1},"version":"1.0.0","id":"snip"},"task":{"version":"1","id":"mnist-lenet300"},"protocol":"1"}');
+    const reordered = JSON.parse('{"seed":0,"sparsity":0.9,"control":null,"method":{"hyperparameters":{"batchSize":100,"batches":1},"version":"1.0.0","id":"snip"},"task":{"version":"1","id":"mnist-lenet300"},"engine":"1","protocol":"2"}');
     expect(jobId(reordered)).toBe(jobId(spec));
     expect(jobId(spec)).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('changes when any field changes', () => {
     const variants: JobSpec[] = [
-      { ...spec, protocol: '2' },
+      { ...spec, protocol: '3' },
+      { ...spec, engine: '2' },
       { ...spec, task: { ...spec.task, version: '2' } },
       { ...spec, task: { ...spec.task, id: 'mnist-lenet5' } },
       { ...spec, method: { ...spec.method!, version: '1.0.1' } },
@@ -39,9 +41,16 @@ describe('job identity', () => {
 
   it('derives the dense reference and the record path from the spec', () => {
     const dense = denseSpecFor(spec);
-    expect(dense).toEqual({ protocol: '1', task: spec.task, method: null, control: null, sparsity: 0, seed: 0 });
+    expect(dense).toEqual({ protocol: '2', engine: '1', task: spec.task, method: null, control: null, sparsity: 0, seed: 0 });
     expect(recordRelativePath(spec)).toBe(`runs/mnist-lenet300/snip/${jobId(spec)}.json`);
     expect(recordRelativePath({ ...spec, control: 'reinit' })).toMatch(/^runs\/mnist-lenet300\/snip\+reinit\//);
     expect(recordRelativePath(dense)).toBe(`runs/mnist-lenet300/dense/${jobId(dense)}.json`);
+  });
+
+  it('calls a job stale when it was made under another protocol or engine version', () => {
+    const current: JobSpec = { ...spec, ...currentVersions() };
+    expect(staleVersionReason(current)).toBeNull();
+    expect(staleVersionReason({ ...current, protocol: '1', engine: undefined })).toBe(`made under protocol 1 (current ${PROTOCOL_VERSION}) and no engine version (current ${ENGINE_VERSION})`);
+    expect(staleVersionReason({ ...current, engine: `${ENGINE_VERSION}-old` })).toBe(`made under engine ${ENGINE_VERSION}-old (current ${ENGINE_VERSION})`);
   });
 });

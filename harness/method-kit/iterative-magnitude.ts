@@ -1,4 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../method-api.ts';
+import { hyperparameters } from './hyperparameters.ts';
 import { largestMask } from './largest-mask.ts';
 
 /**
@@ -28,28 +29,79 @@ export interface RoundHooks {
  * weight at its rewind value with all masks lifted and returns survival scores.
  */
 export function pruneIteratively(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks): PruneResult {
-  const names = [...ctx.network.prunableNames];
-  const sizes = names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1));
-  const rounds =
-    settings.scope === 'global'
-      ? globalRoundPlan(ctx.target.totalPrunable, settings.rate, ctx.target.keepCount).map((kept) => [kept])
-      : layerwiseRoundPlan(sizes, layerRates(names.length, settings.rate, settings.outputLayerRate), ctx.target.keepCount);
+  return { scores: pruneTrunk(ctx, settings, hooks, [ctx.target.keepCount]).get(ctx.target.keepCount)!.scores };
+}
 
+export interface TrunkBranch {
+  scores: WeightMap;
+  /** Shared rounds before this target's own final round: the trunk level it branched from. */
+  level: number;
+}
+
+/** Kept per layer (or `[total]` when global) after each round of the plan for `keepCount`. */
+function roundPlan(ctx: PruneContext, settings: IterativeMagnitudeSettings, keepCount: number): number[][] {
+  const names = ctx.network.prunableNames;
+  const sizes = names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1));
+  return settings.scope === 'global'
+    ? globalRoundPlan(ctx.target.totalPrunable, settings.rate, keepCount).map((kept) => [kept])
+    : layerwiseRoundPlan(sizes, layerRates(names.length, settings.rate, settings.outputLayerRate), keepCount);
+}
+
+/**
+ * IMP to several targets at once: one trunk of full rounds, each target branching from the last
+ * trunk level that still keeps more than it, with one final round to its exact count. A target's
+ * round plan is the trunk's full rounds above it and then its own last round (layerwiseRoundPlan),
+ * and round r trains the network of level r whatever the target, so every target gets the mask a
+ * separate run would give while each level is trained once: max over targets of the rounds instead
+ * of their sum. Leaves the network as pruneIteratively does for the deepest target.
+ */
+export function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks, keepCounts: readonly number[]): Map<number, TrunkBranch> {
+  const names = [...ctx.network.prunableNames];
+  const plans = new Map(keepCounts.map((k) => [k, roundPlan(ctx, settings, k)]));
+  const deepest = [...plans.values()].reduce((a, b) => (b.length > a.length ? b : a), [] as number[][]);
+  for (const [k, plan] of plans) {
+    const shared = plan.slice(0, -1);
+    if (shared.some((kept, r) => kept.join() !== deepest[r].join())) throw new Error(`round plan for ${k} weights does not follow the trunk`);
+  }
+  const branches = new Map<number, TrunkBranch>();
   const survival = startSurvival(ctx.network.getWeights(names), names);
-  for (const [round, kept] of rounds.entries()) {
+  for (const [k, plan] of plans) if (plan.length === 0) branches.set(k, { scores: survivalScores(survival, names), level: 0 });
+
+  for (let round = 0; round < deepest.length; round++) {
     hooks.train(round);
     const trained = ctx.network.getWeights(names);
     const before = ctx.network.getMasks();
-    const after = magnitudeMasks(trained, before, names, kept, settings.scope);
-    recordRound(survival, names, before, after, trained);
-    ctx.setMasks(after);
+    const continues = [...plans.values()].some((plan) => plan.length > round + 1);
+    let last: MaskMap | null = null;
+    for (const [k, plan] of plans) {
+      if (plan.length !== round + 1) continue;
+      const after = magnitudeMasks(trained, before, names, plan[round], settings.scope);
+      const branch = cloneSurvival(survival, names);
+      recordRound(branch, names, before, after, trained);
+      branches.set(k, { scores: survivalScores(branch, names), level: round });
+      last = after;
+    }
+    if (continues) {
+      const after = magnitudeMasks(trained, before, names, deepest[round], settings.scope);
+      recordRound(survival, names, before, after, trained);
+      ctx.setMasks(after);
+    } else {
+      ctx.setMasks(last!);
+    }
     hooks.rewind();
   }
-  if (rounds.length > 0) {
+  if (deepest.length > 0) {
     liftMasks(ctx, names);
     hooks.rewind();
   }
-  return { scores: survivalScores(survival, names) };
+  return branches;
+}
+
+function cloneSurvival(survival: Survival, names: string[]): Survival {
+  return {
+    rounds: Object.fromEntries(names.map((name) => [name, survival.rounds[name].slice()])),
+    magnitudes: Object.fromEntries(names.map((name) => [name, survival.magnitudes[name].slice()])),
+  };
 }
 
 /**
@@ -182,17 +234,8 @@ export function survivalScores(survival: Survival, names: string[]): WeightMap {
   return Object.fromEntries(names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]));
 }
 
-/** Reads and checks the shared hyperparameters scope, rate, outputLayerRate and epochs. */
-export function readIterativeMagnitudeSettings(ctx: PruneContext, methodId: string): IterativeMagnitudeSettings {
-  const { scope, rate, outputLayerRate, epochs } = ctx.hyperparameters;
-  if (scope !== 'global' && scope !== 'layerwise') throw new Error(`${methodId}: hyperparameter scope must be 'global' or 'layerwise', got ${scope}`);
-  if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) throw new Error(`${methodId}: hyperparameter rate must be in (0, 1), got ${rate}`);
-  if (typeof outputLayerRate !== 'number' || !(outputLayerRate >= 0 && outputLayerRate < 1)) throw new Error(`${methodId}: hyperparameter outputLayerRate must be in [0, 1), got ${outputLayerRate}`);
-  return { scope, rate, outputLayerRate, epochs: trainingEpochs(ctx, epochs, methodId) };
-}
-
-function trainingEpochs(ctx: PruneContext, value: unknown, methodId: string): number {
-  if (value === 'recipe.epochs') return ctx.recipe.epochs;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new Error(`${methodId}: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${value}`);
+/** Reads the shared hyperparameters scope, rate, outputLayerRate and epochs (the manifest bounds them). */
+export function readIterativeMagnitudeSettings(ctx: PruneContext): IterativeMagnitudeSettings {
+  const h = hyperparameters(ctx);
+  return { scope: h.choice('scope', ['global', 'layerwise'] as const), rate: h.number('rate'), outputLayerRate: h.number('outputLayerRate'), epochs: h.epochs('epochs') };
 }

@@ -1,7 +1,8 @@
 /**
  * Marks the `count` largest of `values` among the eligible positions (every position when
- * `eligible` is omitted; otherwise where it is 1), ties broken by the lowest index: the harness's
- * rule for turning scores into masks. Linear time, so it can run every training step.
+ * `eligible` is omitted; otherwise where it is 1), ties broken by the lowest index. Linear time, so
+ * it can run every training step. Methods use it for their own masks; the harness cuts a method's
+ * scores with seeded tie-breaking instead (`seededTopMask` in harness/prune/select.ts).
  */
 export function largestMask(values: ArrayLike<number>, count: number, eligible?: ArrayLike<number>): Float32Array {
   const size = values.length;

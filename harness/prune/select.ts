@@ -1,12 +1,48 @@
 import type { MaskMap, ShapeMap, WeightMap } from '../engine/types.ts';
 import type { PruningScope } from '../method-api.ts';
 import { largestMask } from '../method-kit/largest-mask.ts';
+import { Rng } from '../engine/rng.ts';
 
 export class MethodResultError extends Error {}
 
-/** Number of weights kept when `sparsity` of `total` are removed. */
+/**
+ * Number of weights kept when `sparsity` of `total` are removed: total − round(sparsity · total),
+ * with sparsity · total computed in float64 and halves rounded up (Math.round). Globally `total` is
+ * every prunable weight; layerwise it is each layer's size. This is not round((1 − s) · total):
+ * the two differ when s · total ends in .5 (s = 0.25 of 10 weights keeps 10 − 3 = 7, not 8).
+ */
 export function keepCountFor(total: number, sparsity: number): number {
   return total - Math.round(sparsity * total);
+}
+
+/**
+ * The mask of the `count` highest scores, ties at the cut broken by a seeded draw: the weights
+ * scoring strictly above the count-th highest score are kept, and the remaining places go to a
+ * uniformly drawn subset (partial Fisher–Yates with `rng`) of the weights scoring exactly that
+ * value, in index order. The draw depends only on the scores, the count and the seed, so it is the
+ * same on every backend that gives the same scores.
+ */
+export function seededTopMask(scores: ArrayLike<number>, count: number, rng: Rng): Float32Array {
+  const mask = largestMask(scores, count);
+  if (count === 0 || count === scores.length) return mask;
+  let threshold = Infinity;
+  for (let i = 0; i < scores.length; i++) if (mask[i] === 1 && scores[i] < threshold) threshold = scores[i];
+  const tied: number[] = [];
+  let keptTied = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i] !== threshold) continue;
+    tied.push(i);
+    keptTied += mask[i];
+    mask[i] = 0;
+  }
+  for (let k = 0; k < keptTied; k++) {
+    const j = k + rng.int(tied.length - k);
+    const chosen = tied[j];
+    tied[j] = tied[k];
+    tied[k] = chosen;
+    mask[chosen] = 1;
+  }
+  return mask;
 }
 
 function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap): void {
@@ -25,14 +61,16 @@ function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeM
 }
 
 /**
- * Keeps the highest scores to the exact count. Global scope ranks all prunable weights together
- * (flat index = position in the concatenation of the prunable parameters, in network order);
- * layerwise scope keeps round((1 − sparsity) · n) in every layer. Ties go to the lowest index.
+ * Keeps the highest scores to the exact count (keepCountFor). Global scope ranks all prunable
+ * weights together (flat index = position in the concatenation of the prunable parameters, in
+ * network order); layerwise scope cuts every layer to its own count. Ties at the cut are broken by
+ * a draw seeded by `tieSeed` (the job seed), one stream per layer when layerwise: see seededTopMask.
  */
-export function masksFromScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap, sparsity: number, scope: PruningScope): MaskMap {
+export function masksFromScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap, sparsity: number, scope: PruningScope, tieSeed: number): MaskMap {
   checkScores(scores, names, shapes);
+  const ties = new Rng(tieSeed).fork('select:ties');
   if (scope === 'layerwise') {
-    return Object.fromEntries(names.map((name) => [name, largestMask(scores[name], keepCountFor(scores[name].length, sparsity))]));
+    return Object.fromEntries(names.map((name) => [name, seededTopMask(scores[name], keepCountFor(scores[name].length, sparsity), ties.fork(name))]));
   }
   const total = names.reduce((sum, n) => sum + scores[n].length, 0);
   const flat = new Float64Array(total);
@@ -41,7 +79,7 @@ export function masksFromScores(scores: WeightMap, names: readonly string[], sha
     flat.set(scores[name], offset);
     offset += scores[name].length;
   }
-  const keepFlat = largestMask(flat, keepCountFor(total, sparsity));
+  const keepFlat = seededTopMask(flat, keepCountFor(total, sparsity), ties);
   const masks: MaskMap = {};
   offset = 0;
   for (const name of names) {

@@ -8,13 +8,13 @@ import { cutRelease, readReleaseFile, releaseFilePath, releaseProblems, type Lea
 import { ResultStore } from '../store/store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
-import { jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
+import { jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
 import { citeCommand } from '../cli/cite-command.ts';
 
 let repo: string;
 let results: string;
 let citation: string;
-const job = (seed: number): JobSpec => ({ protocol: PROTOCOL_VERSION, task: { id: 'blobs', version: '1' }, method: { id: 'alpha', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.9, seed });
+const job = (seed: number): JobSpec => ({ ...currentVersions(), task: { id: 'blobs', version: '1' }, method: { id: 'alpha', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.9, seed });
 const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 const grid = (seeds: number[]): LeaderboardGrid[] => [{ id: 'board', version: '3', jobs: seeds.map(job) }];
 

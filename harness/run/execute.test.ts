@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import type { PruneFunction, MethodManifest } from '../method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
@@ -17,7 +17,7 @@ let data: TaskData;
 let dense: DenseReference;
 
 function spec(sparsity: number, control: JobSpec['control'] = null, manifest = testManifest()): JobSpec {
-  return { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: manifest.id, version: manifest.version, hyperparameters: {} }, control, sparsity, seed: 0 };
+  return { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: manifest.id, version: manifest.version, hyperparameters: {} }, control, sparsity, seed: 0 };
 }
 
 function method(prune: PruneFunction, manifest: MethodManifest = testManifest()): LoadedMethod {
@@ -47,6 +47,20 @@ describe('runSparseJob', () => {
     expect(record.metrics!.disparateImpact!.maxPsi).not.toBeNull();
     const store = new ResultStore(mkdtempSync(join(tmpdir(), 'pb-exec-')));
     expect(() => store.write(record)).not.toThrow();
+  });
+
+  it('refuses a job whose hyperparameters its manifest does not allow, before prune() runs', async () => {
+    const declared: MethodManifest = { ...testManifest(), hyperparameters: { rounds: { type: 'integer', default: 2, minimum: 1, help: 'rounds' } } };
+    let pruned = false;
+    const job = (hyperparameters: Record<string, number>): JobSpec => ({ ...spec(0.5, null, declared), method: { id: declared.id, version: declared.version, hyperparameters } });
+    const counting: PruneFunction = (ctx) => ((pruned = true), magnitude(ctx));
+    const refused = await runSparseJob(job({ rounds: 0 }), task, data, dense, method(counting, declared), testRecordContext);
+    expect([refused.status, refused.failure?.stage, refused.failure?.reason]).toEqual(['failed', 'setup', "method 'fake': hyperparameter 'rounds' = 0 must be ≥ 1"]);
+    const missing = await runSparseJob(job({}), task, data, dense, method(counting, declared), testRecordContext);
+    expect(missing.failure?.reason).toBe("method 'fake': the job gives no value for hyperparameter(s) rounds");
+    expect(pruned).toBe(false);
+    expect((await runSparseJob(job({ rounds: 2 }), task, data, dense, method(counting, declared), testRecordContext)).status).toBe('ok');
+    expect(pruned).toBe(true);
   });
 
   it('is bit-identical when run twice', async () => {

@@ -4,6 +4,7 @@ import { trainNetwork, type TrainingResult } from '../engine/train.ts';
 import type { MaskMap, WeightMap } from '../engine/types.ts';
 import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest } from '../method-api.ts';
+import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
 import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
 import type { Pruner } from '../prune/run-prune.ts';
 import type { RunRecord } from '../store/record.ts';
@@ -133,6 +134,11 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const names = network.prunableNames;
     const shapes = network.shapes;
     const total = names.reduce((s, n) => s + network.variable(n).size, 0);
+    try {
+      checkJobHyperparameters(manifest, spec.method.hyperparameters);
+    } catch (e) {
+      throw new StageError('setup', (e as Error).message);
+    }
 
     // 1. The method decides the mask, seeing train and validation data only.
     const pruneStart = performance.now();
@@ -156,7 +162,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       if (manifest.when === 'iterative' || manifest.when === 'during-training') network.setWeights(outcome.weights);
       if ('scores' in result) {
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
-        masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope);
+        masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
       } else {
         if (spec.control === 'inverted') throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
         checkMasks(result.masks, names, shapes);

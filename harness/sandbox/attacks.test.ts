@@ -16,14 +16,14 @@ import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { fullIsolationRequired, isolationLevel, launchCommand } from './isolation.ts';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
 import type { TaskData } from '../task-api.ts';
 import { processesMentioning } from '../testing/processes.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'pb-attacks-'));
 const task = blobTask();
-const spec: JobSpec = { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: 'cheat', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
+const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'cheat', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
 const magnitudeBody = 'return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };';
 const isolation = isolationLevel();
 const namespaces = isolation.mechanisms.includes('network-namespace');

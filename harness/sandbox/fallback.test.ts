@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROTOCOL_VERSION } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/spec.ts';
 import { blobTask, testManifest } from '../testing/fixtures.ts';
 import { initialWeightsFor } from '../run/execute.ts';
 
@@ -26,7 +26,7 @@ async function pruneWith(name: string, body: string, memoryBudgetMb = 1024) {
   const data = await task.load(0);
   const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => 60, memoryBudgetMb });
   return pruner({
-    spec: { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: name, version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 },
+    spec: { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: name, version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 },
     manifest: testManifest(),
     architecture: task.architecture,
     recipe: task.recipe,

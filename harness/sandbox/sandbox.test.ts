@@ -9,7 +9,7 @@ import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, PROTOCOL_VERSION, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
 import { mnistDir } from '../../suites/data/mnist.ts';
 import type { TaskData } from '../task-api.ts';
 import type { PruneFunction } from '../method-api.ts';
@@ -20,7 +20,7 @@ const resultsDir = join(work, 'results');
 let data: TaskData;
 let dense: DenseReference;
 
-const spec: JobSpec = { protocol: PROTOCOL_VERSION, task: { id: task.id, version: task.version }, method: { id: 'fake', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
+const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'fake', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
 
 // Bundling refuses Node built-ins in method code, so these attacks reach for them at run time, by a
 // computed name the bundler cannot see; what stops them then is the process's permission model.

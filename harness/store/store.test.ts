@@ -5,10 +5,10 @@ import { dirname, join } from 'node:path';
 import { ResultStore, readRecordFile } from './store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
-import { PROTOCOL_VERSION, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, jobId, type JobSpec } from '../jobs/spec.ts';
 import { SchemaError } from '../schema/validator.ts';
 
-const spec: JobSpec = { protocol: PROTOCOL_VERSION, task: { id: 'blobs', version: '1' }, method: { id: 'fake', version: '1.0.0', hyperparameters: { k: 2 } }, control: null, sparsity: 0.9, seed: 3 };
+const spec: JobSpec = { ...currentVersions(), task: { id: 'blobs', version: '1' }, method: { id: 'fake', version: '1.0.0', hyperparameters: { k: 2 } }, control: null, sparsity: 0.9, seed: 3 };
 
 function store(): ResultStore {
   return new ResultStore(mkdtempSync(join(tmpdir(), 'pb-store-')));

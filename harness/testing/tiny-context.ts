@@ -2,6 +2,7 @@
  * Builds a real PruneContext around a tiny network with hand-set weights, for golden tests of
  * methods: the same context code the harness uses, on the cpu backend.
  */
+import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { ArchitectureSpec } from '../engine/architecture.ts';
@@ -70,7 +71,8 @@ export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx:
     validation: opts.validation ?? train,
     recipe: opts.recipe ?? tinyRecipe,
     target: { sparsity: opts.sparsity, scope: opts.scope ?? opts.manifest?.scope ?? 'global', keepCount: keepCountFor(total, opts.sparsity), totalPrunable: total },
-    hyperparameters: { ...(opts.manifest?.hyperparameters ?? {}), ...(opts.hyperparameters ?? {}) },
+    // As in a run: the manifest's declarations check the defaults merged with the overrides.
+    hyperparameters: opts.manifest ? resolveHyperparameters(opts.manifest, opts.hyperparameters) : { ...(opts.hyperparameters ?? {}) },
     rng: new Rng(opts.seed ?? 0),
     taskKind: train.y instanceof Int32Array ? 'classification' : 'regression',
     allowWeightTraining: opts.allowWeightTraining ?? opts.manifest?.when !== 'strong-ticket',

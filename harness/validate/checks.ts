@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { recordIdentityProblems } from '../store/record-identity.ts';
+import { staleVersionReason } from '../jobs/spec.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
 import type { RunRecord } from '../store/record.ts';
@@ -9,6 +10,8 @@ import type { MethodManifest } from '../method-api.ts';
 import { bibtexProblems } from './bibtex.ts';
 import { readReleaseFile, releaseProblems } from '../release/release.ts';
 import { analyseMethodSources, projectRoot } from '../sandbox/method-sources.ts';
+import { expandVariants } from '../method-variants.ts';
+import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 
 export interface Problem {
   file: string;
@@ -61,6 +64,16 @@ export function checkManifest(file: string, folderName: string): Problem[] {
   const manifest = read.data as MethodManifest;
   if (manifest.id !== folderName) problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
   if (manifest.paper) for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
+  (manifest.variants ?? []).forEach((variant, i) => {
+    if (variant.paper) for (const m of bibtexProblems(variant.paper.bibtex)) problems.push({ file, path: `/variants/${i}/paper/bibtex`, message: m, severity: 'error' });
+  });
+  for (const m of expandVariants(manifest)) {
+    try {
+      resolveHyperparameters(m);
+    } catch (e) {
+      problems.push({ file, path: m.variantOf ? '/variants' : '/hyperparameters', message: (e as Error).message, severity: 'error' });
+    }
+  }
   if (!existsSync(join(file, '..', 'index.ts'))) problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
   for (const path of placeholderPaths(manifest)) problems.push({ file, path, message: 'still holds the scaffold\'s TODO placeholder: write it (or delete the field where the scaffold says so)', severity: 'error' });
   return problems;
@@ -74,9 +87,22 @@ function placeholderPaths(value: unknown, path = ''): string[] {
   return [];
 }
 
-export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>): Problem[] {
+/** `manifests`: the registered methods by id, against whose declarations the suite's hyperparameter values are checked. */
+export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>, manifests: ReadonlyMap<string, MethodManifest> = new Map()): Problem[] {
   const file = `suite:${suite.id}`;
   const problems = fromSchema(file, schemaProblems('suite', suite));
+  for (const [id, values] of Object.entries(suite.hyperparameters ?? {})) {
+    const manifest = manifests.get(id);
+    if (!manifest) {
+      problems.push({ file, path: `/hyperparameters/${id}`, message: `unknown method '${id}'`, severity: 'error' });
+      continue;
+    }
+    try {
+      resolveHyperparameters(manifest, values);
+    } catch (e) {
+      problems.push({ file, path: `/hyperparameters/${id}`, message: (e as Error).message, severity: 'error' });
+    }
+  }
   suite.tasks.forEach((t, i) => {
     if (!knownTasks.has(t)) problems.push({ file, path: `/tasks/${i}`, message: `unknown task '${t}'`, severity: 'error' });
   });
@@ -119,6 +145,8 @@ export function checkRecords(files: string[], ctx: RecordCheckContext): { proble
     if (previous) problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
     seen.set(record.id, file);
     records.set(record.id, record);
+    const staleVersion = staleVersionReason(record.job);
+    if (staleVersion) problems.push({ file, path: '/job/protocol', message: `stale: ${staleVersion}; its numbers may differ from what the current code gives (a run of its grid makes a current record)`, severity: 'warning' });
     if (record.job.method) {
       const current = ctx.methodHashes.get(record.job.method.id);
       if (current === undefined) problems.push({ file, path: '/job/method/id', message: `method '${record.job.method.id}' is not registered`, severity: 'warning' });

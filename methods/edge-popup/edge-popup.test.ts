@@ -59,7 +59,7 @@ describe('edge-popup', () => {
     network.dispose();
     expect(asLists(scores)).toEqual(asLists(initialScores));
     const magnitudes = Object.fromEntries(names.map((n) => [n, scores[n].map(Math.abs)]));
-    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise'))).toEqual([[1, 1, 1, 0, 0, 0], [1, 0, 1, 0, 1, 0]]);
+    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise', 0))).toEqual([[1, 1, 1, 0, 0, 0], [1, 0, 1, 0, 1, 0]]);
   });
 
   it('takes one SGD step on the scores with the straight-through gradient sign(s)·(∂L/∂W′ ⊙ W)', async () => {
@@ -76,10 +76,10 @@ describe('edge-popup', () => {
     for (const n of names) scores[n].forEach((s, i) => expect(s).toBeCloseTo(expected[n][i], 6));
     // The pruned fc1[4] and fc2[1] pop up over fc1[1] and fc2[2]: |s| 0.331 > 0.327 and 0.318 > 0.306.
     const magnitudes = Object.fromEntries(names.map((n) => [n, scores[n].map(Math.abs)]));
-    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise'))).toEqual([[1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0]]);
+    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise', 0))).toEqual([[1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0]]);
   });
 
-  it('never trains the weights and keeps round((1 − s)·n) of every layer', async () => {
+  it('never trains the weights and keeps n − round(s·n) of every layer', async () => {
     for (const sparsity of [0.3, 0.5, 0.8]) {
       const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters: { epochs: 3 } });
       const spy: PruneContext = {
@@ -95,7 +95,7 @@ describe('edge-popup', () => {
       for (const name of Object.keys(weights)) expect([...after[name]]).toEqual([...weights[name]]);
       // Kaiming-uniform scores start within 1/√fan_in (fan-in 2 and 3) and move by small steps.
       expect(Math.max(...result.scores['fc1/kernel'])).toBeLessThan(1);
-      const masks = masksFromScores(result.scores, names, shapes, sparsity, manifest.scope);
+      const masks = masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0);
       for (const name of names) expect(countKept(masks, [name])).toBe(keepCountFor(6, sparsity));
     }
   });
@@ -114,7 +114,7 @@ describe('edge-popup', () => {
     expect(first['fc2/kernel'].every((s) => Math.abs(s) <= 1 / Math.sqrt(3))).toBe(true);
   });
 
-  it('trains scores of conv kernels and keeps round((1 − s)·n) of every layer', async () => {
+  it('trains scores of conv kernels and keeps n − round(s·n) of every layer', async () => {
     const spec: ArchitectureSpec = {
       id: 'edge-popup-test-cnn',
       inputShape: [6, 6, 2],
@@ -133,7 +133,7 @@ describe('edge-popup', () => {
     const after = network.getWeights();
     network.dispose();
     if (!('scores' in result)) throw new Error('edge-popup must return scores');
-    const masks = masksFromScores(result.scores, ['conv1/kernel', 'fc1/kernel'], convShapes, 0.7, manifest.scope);
+    const masks = masksFromScores(result.scores, ['conv1/kernel', 'fc1/kernel'], convShapes, 0.7, manifest.scope, 0);
     expect(countKept(masks, ['conv1/kernel'])).toBe(keepCountFor(54, 0.7));
     expect(countKept(masks, ['fc1/kernel'])).toBe(keepCountFor(81, 0.7));
     for (const name of Object.keys(convWeights)) expect([...after[name]]).toEqual([...convWeights[name]]);

@@ -1,5 +1,6 @@
 import type { OptimizeOptions, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 type Scalar = ReturnType<PruneContext['loss']>;
@@ -18,7 +19,7 @@ export interface ScoreTraining {
  * edge-popup (Ramanujan et al. 2020): the weights stay at their initial values; a score per
  * weight is trained instead. The forward pass uses W ⊙ h(|s|), h keeping each layer's top-k |s|,
  * and the backward pass treats h as the identity (straight-through), so ∂L/∂s = sign(s)·(∂L/∂W′ ⊙ W).
- * Returns |s|: the harness keeps each layer's top round((1 − s)·n), the subnetwork the scores chose.
+ * Returns |s|: the harness keeps each layer's top n − round(s·n), the subnetwork the scores chose.
  */
 export function prune(ctx: PruneContext): PruneResult {
   const scores = trainScores(ctx, kaimingUniformScores(ctx), readSettings(ctx));
@@ -77,14 +78,7 @@ function straightThroughTopK(ctx: PruneContext, keep: number): (magnitudes: Tens
 }
 
 function readSettings(ctx: PruneContext): ScoreTraining {
-  const { optimizer, learningRate, momentum, weightDecay, epochs } = ctx.hyperparameters;
-  if (optimizer !== 'sgd' && optimizer !== 'momentum' && optimizer !== 'adam') throw new Error(`edge-popup: hyperparameter optimizer must be 'sgd', 'momentum' or 'adam', got ${optimizer}`);
-  if (typeof learningRate !== 'number' || !(learningRate > 0)) throw new Error(`edge-popup: hyperparameter learningRate must be positive, got ${learningRate}`);
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) throw new Error(`edge-popup: hyperparameter momentum must be in [0, 1), got ${momentum}`);
-  if (typeof weightDecay !== 'number' || !(weightDecay >= 0)) throw new Error(`edge-popup: hyperparameter weightDecay must be ≥ 0, got ${weightDecay}`);
-  let trainingEpochs: number;
-  if (epochs === 'recipe.epochs') trainingEpochs = ctx.recipe.epochs;
-  else if (typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1) trainingEpochs = epochs;
-  else throw new Error(`edge-popup: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${epochs}`);
-  return { recipe: { optimizer, learningRate, momentum, schedule: { kind: 'cosine' } }, epochs: trainingEpochs, weightDecay };
+  const h = hyperparameters(ctx);
+  const optimizer = h.choice('optimizer', ['sgd', 'momentum', 'adam'] as const);
+  return { recipe: { optimizer, learningRate: h.number('learningRate'), momentum: h.number('momentum'), schedule: { kind: 'cosine' } }, epochs: h.epochs('epochs'), weightDecay: h.number('weightDecay') };
 }

@@ -79,7 +79,7 @@ describe('gmp-gradual', () => {
     expect(asLists(masks)).toEqual(keep3);
   });
 
-  it('keeps round((1 − s)·n) in every layer after training, the pruned weights at 0', async () => {
+  it('keeps n − round(s·n) in every layer after training, the pruned weights at 0', async () => {
     for (const sparsity of [0.3, 0.5, 0.8]) {
       const { masks, after } = await runGmp(sparsity);
       for (const name of names) {

@@ -1,5 +1,6 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 const LAST_WEIGHTS = 'gmp-last-weights';
 
@@ -74,18 +75,13 @@ export function layerwiseMagnitudeMasks(weights: WeightMap, masks: MaskMap, name
 }
 
 function readSettings(ctx: PruneContext): ScheduleSettings & { epochs: number } {
-  const { initialSparsity, startFraction, endFraction, intervalEpochs, epochs } = ctx.hyperparameters;
+  const h = hyperparameters(ctx);
+  const initialSparsity = h.number('initialSparsity');
+  const startFraction = h.number('startFraction');
+  const endFraction = h.number('endFraction');
   const finalSparsity = ctx.target.sparsity;
-  if (typeof initialSparsity !== 'number' || !(initialSparsity >= 0 && initialSparsity <= finalSparsity)) {
-    throw new Error(`gmp-gradual: hyperparameter initialSparsity must be in [0, target sparsity ${finalSparsity}], got ${initialSparsity}`);
-  }
-  if (typeof startFraction !== 'number' || typeof endFraction !== 'number' || !(startFraction >= 0 && startFraction <= endFraction && endFraction <= 1)) {
-    throw new Error(`gmp-gradual: hyperparameters need 0 ≤ startFraction ≤ endFraction ≤ 1, got ${startFraction} and ${endFraction}`);
-  }
-  if (typeof intervalEpochs !== 'number' || !(intervalEpochs > 0)) throw new Error(`gmp-gradual: hyperparameter intervalEpochs must be positive, got ${intervalEpochs}`);
-  let trainingEpochs: number;
-  if (epochs === 'recipe.epochs') trainingEpochs = ctx.recipe.epochs;
-  else if (typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1) trainingEpochs = epochs;
-  else throw new Error(`gmp-gradual: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${epochs}`);
-  return { initialSparsity, finalSparsity, startFraction, endFraction, intervalEpochs, epochs: trainingEpochs };
+  // The manifest bounds each value; these relations involve two values or the job's target.
+  if (initialSparsity > finalSparsity) throw new Error(`gmp-gradual: hyperparameter initialSparsity must be at most the target sparsity ${finalSparsity}, got ${initialSparsity}`);
+  if (startFraction > endFraction) throw new Error(`gmp-gradual: hyperparameters need startFraction ≤ endFraction, got ${startFraction} and ${endFraction}`);
+  return { initialSparsity, finalSparsity, startFraction, endFraction, intervalEpochs: h.number('intervalEpochs'), epochs: h.epochs('epochs') };
 }

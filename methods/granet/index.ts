@@ -1,6 +1,7 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
 import { magnitudeMasks } from '../../harness/method-kit/iterative-magnitude.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 const LAST_WEIGHTS = 'granet-last-weights';
 /** The reference code anneals the regeneration rate with PyTorch's CosineAnnealingLR down to this floor. */
@@ -152,20 +153,22 @@ function randomLayerwiseMasks(ctx: PruneContext, names: string[], sparsity: numb
 }
 
 function readSettings(ctx: PruneContext): ScheduleSettings & { epochs: number; deathRate: number } {
-  const { initialSparsity, startFraction, endFraction, intervalEpochs, deathRate, regrowthEndFraction, epochs } = ctx.hyperparameters;
+  const h = hyperparameters(ctx);
+  const initialSparsity = h.number('initialSparsity');
+  const startFraction = h.number('startFraction');
+  const endFraction = h.number('endFraction');
   const finalSparsity = ctx.target.sparsity;
-  if (typeof initialSparsity !== 'number' || !(initialSparsity >= 0 && initialSparsity <= finalSparsity)) {
-    throw new Error(`granet: hyperparameter initialSparsity must be in [0, target sparsity ${finalSparsity}], got ${initialSparsity}`);
-  }
-  if (typeof startFraction !== 'number' || typeof endFraction !== 'number' || !(startFraction >= 0 && startFraction <= endFraction && endFraction <= 1)) {
-    throw new Error(`granet: hyperparameters need 0 ≤ startFraction ≤ endFraction ≤ 1, got ${startFraction} and ${endFraction}`);
-  }
-  if (typeof regrowthEndFraction !== 'number' || !(regrowthEndFraction >= 0 && regrowthEndFraction <= 1)) throw new Error(`granet: hyperparameter regrowthEndFraction must be in [0, 1], got ${regrowthEndFraction}`);
-  if (typeof intervalEpochs !== 'number' || !(intervalEpochs > 0)) throw new Error(`granet: hyperparameter intervalEpochs must be positive, got ${intervalEpochs}`);
-  if (typeof deathRate !== 'number' || !(deathRate >= 0 && deathRate <= 1)) throw new Error(`granet: hyperparameter deathRate must be in [0, 1], got ${deathRate}`);
-  let trainingEpochs: number;
-  if (epochs === 'recipe.epochs') trainingEpochs = ctx.recipe.epochs;
-  else if (typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1) trainingEpochs = epochs;
-  else throw new Error(`granet: hyperparameter epochs must be a positive integer or 'recipe.epochs', got ${epochs}`);
-  return { initialSparsity, finalSparsity, startFraction, endFraction, intervalEpochs, regrowthEndFraction, deathRate, epochs: trainingEpochs };
+  // The manifest bounds each value; these relations involve two values or the job's target.
+  if (initialSparsity > finalSparsity) throw new Error(`granet: hyperparameter initialSparsity must be at most the target sparsity ${finalSparsity}, got ${initialSparsity}`);
+  if (startFraction > endFraction) throw new Error(`granet: hyperparameters need startFraction ≤ endFraction, got ${startFraction} and ${endFraction}`);
+  return {
+    initialSparsity,
+    finalSparsity,
+    startFraction,
+    endFraction,
+    intervalEpochs: h.number('intervalEpochs'),
+    regrowthEndFraction: h.number('regrowthEndFraction'),
+    deathRate: h.number('deathRate'),
+    epochs: h.epochs('epochs'),
+  };
 }

@@ -95,14 +95,14 @@ describe('grasp', () => {
       const removeCount = 12 - keepCountFor(12, sparsity);
       const largestS = flatS.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).slice(0, removeCount).map((e) => e.i);
       expect(mask.flatMap((m, i) => (m === 0 ? [i] : []))).toEqual([...largestS].sort((a, b) => a - b));
-      const masks = masksFromScores(await graspScores({ sparsity }), names, shapes, sparsity, manifest.scope);
+      const masks = masksFromScores(await graspScores({ sparsity }), names, shapes, sparsity, manifest.scope, 0);
       expect([...masks['fc1/kernel'], ...masks['fc2/kernel']]).toEqual(mask);
     }
   });
 
   it('keeps exactly the target count', async () => {
     for (const sparsity of [0.25, 0.5, 0.9]) {
-      const masks = masksFromScores(await graspScores({ sparsity }), names, shapes, sparsity, manifest.scope);
+      const masks = masksFromScores(await graspScores({ sparsity }), names, shapes, sparsity, manifest.scope, 0);
       expect(countKept(masks, names)).toBe(keepCountFor(12, sparsity));
     }
   });
@@ -179,7 +179,7 @@ describe('grasp', () => {
       const expected = tf.mul(tf.div(tf.sub(ahead[i], behind[i]), 2 * epsilon), theta[i]).dataSync();
       expect(relativeError(result.scores[n], expected)).toBeLessThan(1e-3);
     });
-    expect(countKept(masksFromScores(result.scores, names, shapes, 0.5, manifest.scope), names)).toBe(6);
+    expect(countKept(masksFromScores(result.scores, names, shapes, 0.5, manifest.scope, 0), names)).toBe(6);
     network.dispose();
   });
 });

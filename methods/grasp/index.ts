@@ -1,5 +1,6 @@
 import type { Batch, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { withSecondOrderGradients } from './second-order.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 
@@ -13,9 +14,10 @@ type Tensor = Parameters<PruneContext['forward']>[0];
  * activation that switches sign between the two evaluation points adds an O(1/ε) error.)
  */
 export function prune(ctx: PruneContext): PruneResult {
-  const samplesPerClass = positiveInteger(ctx, 'samplesPerClass');
-  const batchCount = positiveInteger(ctx, 'batches');
-  const temperature = positiveNumber(ctx, 'temperature');
+  const h = hyperparameters(ctx);
+  const samplesPerClass = h.integer('samplesPerClass');
+  const batchCount = h.integer('batches');
+  const temperature = h.number('temperature');
   const names = [...ctx.network.prunableNames];
   const theta = ctx.network.getWeights(names);
   const batches = Array.from({ length: batchCount }, () => scoringBatch(ctx, samplesPerClass));
@@ -144,14 +146,4 @@ function meanOver(batches: Batch[], compute: (batch: Batch) => WeightMap): Weigh
   return sum;
 }
 
-function positiveInteger(ctx: PruneContext, key: string): number {
-  const value = Number(ctx.hyperparameters[key]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`grasp: hyperparameter ${key} must be a positive integer, got ${ctx.hyperparameters[key]}`);
-  return value;
-}
 
-function positiveNumber(ctx: PruneContext, key: string): number {
-  const value = Number(ctx.hyperparameters[key]);
-  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`grasp: hyperparameter ${key} must be a positive number, got ${ctx.hyperparameters[key]}`);
-  return value;
-}

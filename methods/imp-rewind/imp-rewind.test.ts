@@ -39,7 +39,7 @@ async function runImpRewind(sparsity: number, hyperparameters: Record<string, st
   try {
     const result = (await prune(spy)) as PruneResult;
     if (!('scores' in result)) throw new Error('imp-rewind must return scores');
-    return { masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope), log, after: network.getWeights() };
+    return { masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0), log, after: network.getWeights() };
   } finally {
     network.dispose();
   }

@@ -1,5 +1,6 @@
 import type { PruneContext, PruneResult, StepInfo } from '../../harness/method-api.ts';
 import { pruneIteratively, readIterativeMagnitudeSettings } from '../../harness/method-kit/iterative-magnitude.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 const REWIND_POINT = 'rewind';
 
@@ -11,7 +12,7 @@ const REWIND_POINT = 'rewind';
  * trains it from there) and returns survival scores (see `survivalScores`).
  */
 export function prune(ctx: PruneContext): PruneResult {
-  const settings = { ...readIterativeMagnitudeSettings(ctx, 'imp-rewind'), ...readRewindSettings(ctx) };
+  const settings = { ...readIterativeMagnitudeSettings(ctx), ...readRewindSettings(ctx) };
   let rewindStep: number | null = null;
   let saved = false;
   const saveRewindPoint = (info: StepInfo) => {
@@ -32,8 +33,6 @@ export function prune(ctx: PruneContext): PruneResult {
 }
 
 function readRewindSettings(ctx: PruneContext): { rewindSteps: number; rewindEpochFraction: number } {
-  const { rewindSteps, rewindEpochFraction } = ctx.hyperparameters;
-  if (typeof rewindSteps !== 'number' || !Number.isInteger(rewindSteps) || rewindSteps < 0) throw new Error(`imp-rewind: hyperparameter rewindSteps must be a non-negative integer, got ${rewindSteps}`);
-  if (typeof rewindEpochFraction !== 'number' || !(rewindEpochFraction >= 0 && rewindEpochFraction <= 1)) throw new Error(`imp-rewind: hyperparameter rewindEpochFraction must be in [0, 1], got ${rewindEpochFraction}`);
-  return { rewindSteps, rewindEpochFraction };
+  const h = hyperparameters(ctx);
+  return { rewindSteps: h.integer('rewindSteps'), rewindEpochFraction: h.number('rewindEpochFraction') };
 }

@@ -43,7 +43,7 @@ async function runImp(sparsity: number, hyperparameters: Record<string, string |
   const after = network.getWeights();
   network.dispose();
   if (!('scores' in result)) throw new Error('imp must return scores');
-  return { scores: result.scores, masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope), log, after };
+  return { scores: result.scores, masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0), log, after };
 }
 
 const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
@@ -94,7 +94,7 @@ describe('imp', () => {
     names.forEach((n, l) => scores[n].forEach((s, i) => expect(s).toBeCloseTo(expected[l][i], 6)));
     // Inverted: the six lowest scores, 0.038 (fc2 2), 0.048 (fc1 5), 1.09 (fc1 1), 2.13 (fc2 5), 2.23 (fc1 4), 3.33 (fc1 2).
     const negated = Object.fromEntries(names.map((n) => [n, scores[n].map((s) => -s)]));
-    expect(asLists(masksFromScores(negated, names, shapes, 0.5, manifest.scope))).toEqual([[0, 1, 1, 0, 1, 1], [0, 0, 1, 0, 0, 1]]);
+    expect(asLists(masksFromScores(negated, names, shapes, 0.5, manifest.scope, 0))).toEqual([[0, 1, 1, 0, 1, 1], [0, 0, 1, 0, 0, 1]]);
   });
 
   it('with a learning rate of 0 and global scope ranks both layers together (s = 0.5)', async () => {

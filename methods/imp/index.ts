@@ -10,7 +10,7 @@ import { pruneIteratively, readIterativeMagnitudeSettings } from '../../harness/
  * harness masks and trains the ticket) and returns survival scores (see `survivalScores`).
  */
 export function prune(ctx: PruneContext): PruneResult {
-  const settings = readIterativeMagnitudeSettings(ctx, 'imp');
+  const settings = readIterativeMagnitudeSettings(ctx);
   return pruneIteratively(ctx, settings, {
     train: () => ctx.train({ epochs: settings.epochs }),
     rewind: () => ctx.rewind('init'),

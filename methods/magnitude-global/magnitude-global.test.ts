@@ -22,7 +22,7 @@ async function masksAt(sparsity: number) {
   const result = (await prune(ctx)) as PruneResult;
   network.dispose();
   if (!('scores' in result)) throw new Error('magnitude-global must return scores');
-  return { scores: result.scores, masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope) };
+  return { scores: result.scores, masks: masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0) };
 }
 
 describe('magnitude-global', () => {

@@ -1,12 +1,13 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 /**
  * Movement pruning (Sanh et al. 2020), hard top-k variant. From the trained dense network, trains
  * on with the harness's loop while accumulating the movement score S = −Σ_t (∂L/∂W)_t ⊙ W_t of
  * every prunable weight, and after each step masks every layer to the top-k of S with the paper's
  * cubic sparsity schedule (warm-up dense, then cubic, then a cool-down at the target). Returns S:
- * the harness keeps each layer's top round((1 − s)·n) scores.
+ * the harness keeps each layer's top n − round(s·n) scores.
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);
@@ -55,14 +56,12 @@ interface Settings {
 }
 
 function readSettings(ctx: PruneContext): Settings {
-  const { epochs, initialWarmupFraction, finalWarmupFraction } = ctx.hyperparameters;
-  if (typeof initialWarmupFraction !== 'number' || typeof finalWarmupFraction !== 'number' || !(initialWarmupFraction >= 0 && finalWarmupFraction >= 0 && initialWarmupFraction + finalWarmupFraction < 1)) {
-    throw new Error(`movement: hyperparameters initialWarmupFraction and finalWarmupFraction must be ≥ 0 with a sum below 1, got ${initialWarmupFraction} and ${finalWarmupFraction}`);
+  const h = hyperparameters(ctx);
+  const initialWarmupFraction = h.number('initialWarmupFraction');
+  const finalWarmupFraction = h.number('finalWarmupFraction');
+  // The manifest bounds each fraction; their sum is a relation between two values.
+  if (initialWarmupFraction + finalWarmupFraction >= 1) {
+    throw new Error(`movement: hyperparameters initialWarmupFraction and finalWarmupFraction must sum below 1, got ${initialWarmupFraction} and ${finalWarmupFraction}`);
   }
-  let trainingEpochs: number;
-  if (epochs === 'recipe.fineTuneEpochs') trainingEpochs = ctx.recipe.fineTuneEpochs;
-  else if (epochs === 'recipe.epochs') trainingEpochs = ctx.recipe.epochs;
-  else if (typeof epochs === 'number' && Number.isInteger(epochs) && epochs >= 1) trainingEpochs = epochs;
-  else throw new Error(`movement: hyperparameter epochs must be a positive integer, 'recipe.fineTuneEpochs' or 'recipe.epochs', got ${epochs}`);
-  return { epochs: trainingEpochs, initialWarmupFraction, finalWarmupFraction };
+  return { epochs: h.epochs('epochs'), initialWarmupFraction, finalWarmupFraction };
 }

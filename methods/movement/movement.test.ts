@@ -112,14 +112,14 @@ describe('movement', () => {
       expect(sorted[2] - sorted[3]).toBeGreaterThan(1e-4);
     }
     expect(installed.map((m) => Object.fromEntries(names.map((n) => [n, [...m[n]]])))).toEqual(reference.masks);
-    const final = masksFromScores(scores, names, shapes, 0.5, 'layerwise');
+    const final = masksFromScores(scores, names, shapes, 0.5, 'layerwise', 0);
     expect(Object.fromEntries(names.map((n) => [n, [...final[n]]]))).toEqual(reference.masks[2]);
   });
 
   it("masks the cool-down to the harness's top-k of the returned scores, at the exact count per layer", async () => {
     for (const sparsity of [0.3, 0.5, 0.8]) {
       const { scores, installed } = await runMovement(sparsity, { ...tinyRecipe, batchSize: 1, epochs: 3 }, { epochs: 'recipe.epochs', initialWarmupFraction: 0.1, finalWarmupFraction: 0.2 });
-      const final = masksFromScores(scores, names, shapes, sparsity, manifest.scope);
+      const final = masksFromScores(scores, names, shapes, sparsity, manifest.scope, 0);
       for (const n of names) expect(countKept(final, [n])).toBe(keepCountFor(6, sparsity));
       const last = installed[installed.length - 1];
       for (const n of names) expect([...last[n]]).toEqual([...final[n]]);

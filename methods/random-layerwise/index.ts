@@ -6,7 +6,7 @@ const LARGEST_EXACT_RANK = 2 ** 24;
 /**
  * Uniform random pruning with every layer at the target density: each layer's weights get a
  * distinct random rank (a uniformly random permutation of 0..n−1, i.e. the order of i.i.d.
- * Uniform(0,1) scores without float32 ties) and the harness keeps round((1 − s)·n) per layer.
+ * Uniform(0,1) scores without float32 ties) and the harness keeps n − round(s·n) per layer.
  */
 export function prune(ctx: PruneContext): PruneResult {
   const scores: WeightMap = {};

@@ -40,13 +40,13 @@ describe('random (layerwise)', () => {
     }
   });
 
-  it('keeps round((1 − s)·n) weights in every layer', async () => {
+  it('keeps n − round(s·n) weights in every layer', async () => {
     // fc1 60, fc2 70, fc3 21 weights; e.g. s = 0.9 keeps 6, 7 and 21 − round(18.9) = 2.
     for (const sparsity of [0.5, 0.9, 0.95]) {
-      const masks = masksFromScores(await scoresFor(2, sparsity), names, shapes, sparsity, manifest.scope);
+      const masks = masksFromScores(await scoresFor(2, sparsity), names, shapes, sparsity, manifest.scope, 0);
       for (const name of names) expect(countKept(masks, [name])).toBe(keepCountFor(masks[name].length, sparsity));
     }
-    const masks = masksFromScores(await scoresFor(2, 0.9), names, shapes, 0.9, manifest.scope);
+    const masks = masksFromScores(await scoresFor(2, 0.9), names, shapes, 0.9, manifest.scope, 0);
     expect(names.map((n) => countKept(masks, [n]))).toEqual([6, 7, 2]);
   });
 

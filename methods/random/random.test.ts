@@ -47,7 +47,7 @@ describe('random (global)', () => {
 
   it('keeps exactly the target count at several sparsities', async () => {
     for (const sparsity of [0.5, 0.9, 0.97]) {
-      const masks = masksFromScores(await scoresFor(5, sparsity), names, shapes, sparsity, manifest.scope);
+      const masks = masksFromScores(await scoresFor(5, sparsity), names, shapes, sparsity, manifest.scope, 0);
       expect(countKept(masks, names)).toBe(keepCountFor(100, sparsity));
     }
   });
@@ -56,7 +56,7 @@ describe('random (global)', () => {
     const keptTimes = new Array<number>(100).fill(0);
     const seeds = 400;
     for (let seed = 0; seed < seeds; seed++) {
-      const masks = masksFromScores(await scoresFor(seed, 0.75), names, shapes, 0.75, manifest.scope);
+      const masks = masksFromScores(await scoresFor(seed, 0.75), names, shapes, 0.75, manifest.scope, 0);
       [...masks['fc1/kernel'], ...masks['fc2/kernel']].forEach((m, i) => (keptTimes[i] += m));
     }
     // Each count is Binomial(400, 0.25): mean 100, sd ≈ 8.7; 45 is more than 5 sd away.

@@ -1,4 +1,5 @@
 import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 /**
  * SNIP (Lee et al. 2019): connection sensitivity |∂L/∂c| = |g ⊙ θ| at initialisation, where c is
@@ -6,10 +7,9 @@ import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-
  * training batches of `batchSize` examples.
  */
 export function prune(ctx: PruneContext): PruneResult {
-  const batches = Number(ctx.hyperparameters.batches);
-  const batchSize = Number(ctx.hyperparameters.batchSize);
-  if (!Number.isInteger(batches) || batches < 1) throw new Error(`snip: hyperparameter batches must be a positive integer, got ${ctx.hyperparameters.batches}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`snip: hyperparameter batchSize must be a positive integer, got ${ctx.hyperparameters.batchSize}`);
+  const h = hyperparameters(ctx);
+  const batches = h.integer('batches');
+  const batchSize = h.integer('batchSize');
 
   const names = ctx.network.prunableNames;
   const weights = ctx.network.getWeights([...names]);

@@ -62,9 +62,9 @@ describe('snip', () => {
     // Reference sensitivities (flat): fc1 .1687 .0894 .1472 .1243 .0799 .0146 | fc2 .0605 .0346 .0083 .0099 .0845 .2536.
     // s = 0.5 keeps 6: flats 11, 0, 2, 3, 1, 10 (the 7th, flat 4 at .0799, is clear of .0845); s = 0.75 keeps 11, 0, 2.
     for (const [sparsity, mask] of [[0.5, [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1]], [0.75, [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]]] as const) {
-      const expected = masksFromScores(reference, names, shapes, sparsity, 'global');
+      const expected = masksFromScores(reference, names, shapes, sparsity, 'global', 0);
       expect([...expected['fc1/kernel'], ...expected['fc2/kernel']]).toEqual(mask);
-      const masks = masksFromScores(await snipScores(sparsity, { batchSize: 4 }), names, shapes, sparsity, 'global');
+      const masks = masksFromScores(await snipScores(sparsity, { batchSize: 4 }), names, shapes, sparsity, 'global', 0);
       expect([...masks['fc1/kernel'], ...masks['fc2/kernel']]).toEqual(mask);
     }
   });
@@ -77,12 +77,12 @@ describe('snip', () => {
 
   it('keeps exactly the target count', async () => {
     for (const sparsity of [0.25, 0.5, 0.9]) {
-      const masks = masksFromScores(await snipScores(sparsity, { batchSize: 4 }), names, shapes, sparsity, manifest.scope);
+      const masks = masksFromScores(await snipScores(sparsity, { batchSize: 4 }), names, shapes, sparsity, manifest.scope, 0);
       expect(countKept(masks, names)).toBe(keepCountFor(12, sparsity));
     }
   });
 
-  it('rejects a batch count that is not a positive integer', async () => {
-    await expect(snipScores(0.5, { batches: 0 })).rejects.toThrow(/batches must be a positive integer/);
+  it('is refused a batch count below 1 by its manifest declaration', async () => {
+    await expect(snipScores(0.5, { batches: 0 })).rejects.toThrow(/method 'snip': hyperparameter 'batches' = 0 must be ≥ 1/);
   });
 });

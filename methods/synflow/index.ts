@@ -1,4 +1,5 @@
 import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 
@@ -10,8 +11,7 @@ type Tensor = Parameters<PruneContext['forward']>[0];
  * mask being the global top scores; the last round keeps exactly the target count.
  */
 export function prune(ctx: PruneContext): PruneResult {
-  const rounds = Number(ctx.hyperparameters.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`synflow: hyperparameter rounds must be a positive integer, got ${ctx.hyperparameters.rounds}`);
+  const rounds = hyperparameters(ctx).integer('rounds');
   const names = [...ctx.network.prunableNames];
   const magnitudes = ctx.network.getWeights(ctx.network.parameters.map((p) => p.name));
   for (const values of Object.values(magnitudes)) for (let i = 0; i < values.length; i++) values[i] = Math.abs(values[i]);

@@ -162,7 +162,7 @@ describe('synflow', () => {
     }
   });
 
-  it('rejects a round count that is not a positive integer', async () => {
-    await expect(synflowMasks(tiny, 0.5, 0)).rejects.toThrow(/rounds must be a positive integer/);
+  it('is refused a round count below 1 by its manifest declaration', async () => {
+    await expect(synflowMasks(tiny, 0.5, 0)).rejects.toThrow(/method 'synflow': hyperparameter 'rounds' = 0 must be ≥ 1/);
   });
 });

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
+import { getMethod } from '../registry.ts';
 import { prune } from './index.ts';
 
-const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
+// A variant declared in magnitude-global's manifest: the same code, run at initialisation.
+const manifest = getMethod('magnitude-init').manifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
 const shapes = { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] };
 
@@ -22,7 +23,7 @@ async function masksAt(sparsity: number) {
   const result = (await prune(ctx)) as PruneResult;
   network.dispose();
   if (!('scores' in result)) throw new Error('magnitude-init must return scores');
-  return masksFromScores(result.scores, names, shapes, sparsity, manifest.scope);
+  return masksFromScores(result.scores, names, shapes, sparsity, manifest.scope, 0);
 }
 
 describe('magnitude-init', () => {

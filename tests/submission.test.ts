@@ -39,6 +39,7 @@ describe('submitting a method (rehearsal in a clone)', () => {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
     manifest.name = 'Squared magnitude';
     manifest.description = 'Scores every weight of the trained network by θ²; a rehearsal method.';
+    manifest.hyperparameters.exponent.help = 'Power of θ² in the score (1: the square itself).';
     delete manifest.choices;
     writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     const indexFile = join(dir, 'index.ts');

@@ -39,7 +39,7 @@ describe('prunebench new-method', () => {
     expect(out.join('\n')).toContain('--methods my-score');
     const manifestFile = join(dir, 'my-score', 'manifest.json');
     // Schema-valid, but validate refuses it until every placeholder is written.
-    expect(checkManifest(manifestFile, 'my-score').map((p) => `${p.severity} ${p.path}`)).toEqual(['error /name', 'error /description', 'error /choices']);
+    expect(checkManifest(manifestFile, 'my-score').map((p) => `${p.severity} ${p.path}`)).toEqual(['error /name', 'error /description', 'error /hyperparameters/exponent/help', 'error /choices']);
     const manifest = readManifest(manifestFile);
     expect(manifest.id).toBe('my-score');
     expect(manifest.description).toMatch(/^TODO/);

@@ -4,6 +4,7 @@ import { defaultWorkerCount } from '../run/runner.ts';
 import { planSuite, type JobPlan } from '../jobs/plan.ts';
 import { describeJob, jobId } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
+import { planRows, type MeasuredJob } from '../jobs/run-plan.ts';
 import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
 import { buildReproduction, writeReproduction, type ReproductionRecord } from '../reproduce/record.ts';
 import { textTable } from '../reproduce/format.ts';
@@ -38,24 +39,29 @@ function minutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
-/** "about 16 min of job time (…)": the sum of the committed records' wall times for the plan's jobs. */
-export function timeEstimate(plan: JobPlan, store: ResultStore, workers: number): string {
-  const jobs = [...plan.dense, ...plan.sparse];
-  const timed = jobs.map((j) => store.read(j)?.timings?.totalSeconds).filter((t): t is number => typeof t === 'number');
-  if (timed.length === 0) return 'no committed record to time it by';
-  const total = timed.reduce((a, b) => a + b, 0);
-  const share = timed.length < jobs.length ? `${timed.length} of ${jobs.length} jobs timed, so at least ` : '';
+/**
+ * "about 16 min of job time (…)": per task and method, the median wall time of the committed
+ * records (any protocol or version: a cost, not a result) times the plan's job count.
+ */
+export function timeEstimate(plan: JobPlan, measured: MeasuredJob[], workers: number): string {
+  const rows = planRows([...plan.dense, ...plan.sparse], () => false, measured);
+  const known = rows.filter((r) => r.secondsPerJob !== null);
+  if (known.length === 0) return 'no committed record of its tasks to time it by';
+  const total = known.reduce((s, r) => s + r.jobs * r.secondsPerJob!, 0);
+  const unknown = rows.filter((r) => r.secondsPerJob === null).reduce((s, r) => s + r.jobs, 0);
+  const share = unknown ? `${unknown} of ${rows.reduce((s, r) => s + r.jobs, 0)} jobs on tasks with no committed record, so at least ` : '';
   return `${share}about ${minutes(total)} of job time by the committed records' wall times, so about ${minutes(total / Math.max(1, workers))} with ${workers} worker${workers === 1 ? '' : 's'} on a similar CPU`;
 }
 
 function listPapers(print: (line: string) => void, workers: number, store: ResultStore): number {
+  const measured = store.readAll().records.filter((r) => r.status === 'ok').map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
   for (const p of paperSuites) {
     const plan = planOf(p);
     const surnames = p.paper.authors.split(',').map((a) => a.trim().split(' ').pop());
     const cite = `${surnames.length > 2 ? `${surnames[0]} et al.` : surnames.join(' & ')} ${p.paper.year}`;
     print(`${p.paper.id.padEnd(13)} ${cite.padEnd(20)} ${p.paper.table}`);
     print(`${''.padEnd(13)} "${p.paper.title}": ${p.claims.length} claims, suite ${p.suite.id} (${plan.sparse.length} pruning jobs, ${plan.dense.length} dense)`);
-    print(`${''.padEnd(13)} time: ${timeEstimate(plan, store, workers)}`);
+    print(`${''.padEnd(13)} time: ${timeEstimate(plan, measured, workers)}`);
   }
   return 0;
 }

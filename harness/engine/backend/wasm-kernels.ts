@@ -1,5 +1,6 @@
 import { registerWasmConv2DBackpropFilter } from './wasm-conv-filter-grad.ts';
 import { registerConvolutionalWasmBackpropInput } from './wasm-conv-input-grad.ts';
+import { registerLeadingAxesWasmSum } from './wasm-leading-axes-sum.ts';
 import { registerUntransposedWasmBatchMatMul } from './wasm-matmul-transpose.ts';
 import { registerWasmMaxPoolGrad } from './wasm-max-pool-grad.ts';
 import { registerZeroCopyWasmIdentity } from './wasm-zero-copy.ts';
@@ -7,7 +8,8 @@ import { registerZeroCopyWasmIdentity } from './wasm-zero-copy.ts';
 /**
  * Registers the wasm kernels PruneBench adds or replaces: the missing Conv2DBackpropFilter; a
  * MaxPoolGrad with the cpu kernel's semantics; faster BatchMatMul (with transposes) and
- * Conv2DBackpropInput; Identity and same-type Cast without copies. Idempotent; works before or
+ * Conv2DBackpropInput; Identity and same-type Cast without copies; Sum over leading axes (bias
+ * gradients) and the 2×2 MaxPoolGrad on SIMD modules. Idempotent; works before or
  * after the wasm backend initialises, but needs @tensorflow/tfjs-backend-wasm imported.
  */
 export function registerWasmKernelPatches(): void {
@@ -16,4 +18,5 @@ export function registerWasmKernelPatches(): void {
   registerConvolutionalWasmBackpropInput();
   registerWasmMaxPoolGrad();
   registerZeroCopyWasmIdentity();
+  registerLeadingAxesWasmSum();
 }

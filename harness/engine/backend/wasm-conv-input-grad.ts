@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { type Conv2DPad, type DimRoundingMode, disposeIntermediate, replaceWasmKernel, runWasmKernel } from './wasm-kernel-calls.ts';
 
 interface Conv2DBackpropInputAttrs {
@@ -15,10 +15,11 @@ interface Conv2DBackpropInputAttrs {
  * side (inside the convolution, which reads zeros there, rather than by a PadV2 copy), convolved
  * with the kernel rotated by 180° and with its channel axes swapped. The wasm backend's own
  * Conv2DBackpropInput is a plain loop and took most of a LeNet-5 training step; this runs on the
- * XNNPACK convolution. Strided, channels-first and over-padded convolutions (padding wider than
+ * wasm Conv2D (`convolve`; by default the registered one, PruneBench's segmented convolution).
+ * Strided, channels-first and over-padded convolutions (padding wider than
  * the kernel) keep the original kernel.
  */
-export function convolutionalBackpropInput(original: KernelFunc): KernelFunc {
+export function convolutionalBackpropInput(original: KernelFunc, convolve: KernelFunc = (args) => runWasmKernel('Conv2D', args.inputs as Record<string, TensorInfo>, args.attrs ?? {}, args.backend)): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -34,7 +35,7 @@ export function convolutionalBackpropInput(original: KernelFunc): KernelFunc {
     const rotated = runWasmKernel('Reverse', { x: filter }, { dims: [0, 1] }, backend);
     const swapped = runWasmKernel('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] }, backend);
     disposeIntermediate(backend, rotated);
-    const dx = runWasmKernel('Conv2D', { x: dy, filter: swapped }, { strides: [1, 1], pad: paddings, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined }, backend);
+    const dx = convolve({ inputs: { x: dy, filter: swapped }, attrs: { strides: [1, 1], pad: paddings, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as unknown as NamedAttrMap, backend }) as TensorInfo;
     disposeIntermediate(backend, swapped);
     return dx;
   };

@@ -1,3 +1,4 @@
+import { registerSegmentedWasmConvolution } from './wasm-conv-forward.ts';
 import { registerWasmConv2DBackpropFilter } from './wasm-conv-filter-grad.ts';
 import { registerConvolutionalWasmBackpropInput } from './wasm-conv-input-grad.ts';
 import { registerLeadingAxesWasmSum } from './wasm-leading-axes-sum.ts';
@@ -19,4 +20,5 @@ export function registerWasmKernelPatches(): void {
   registerWasmMaxPoolGrad();
   registerZeroCopyWasmIdentity();
   registerLeadingAxesWasmSum();
+  registerSegmentedWasmConvolution();
 }

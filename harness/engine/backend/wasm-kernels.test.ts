@@ -295,7 +295,7 @@ describe('the patched wasm kernels in training', () => {
   });
 
   it('registering the patches again changes nothing', () => {
-    const names = ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Cast', 'Sum'];
+    const names = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Cast', 'Sum'];
     const kernels = names.map((k) => tf.getKernel(k, 'wasm')!.kernelFunc);
     registerWasmKernelPatches();
     names.forEach((k, i) => expect(tf.getKernel(k, 'wasm')!.kernelFunc, k).toBe(kernels[i]));

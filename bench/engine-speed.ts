@@ -4,8 +4,10 @@
  * to the same loop in PyTorch (one thread, bench/pytorch_reference.py) when /usr/bin/python3.11 can
  * import torch, and where PruneBench's time goes, per kernel.
  *
- *   npx tsx bench/engine-speed.ts [--quick]
+ *   npx tsx bench/engine-speed.ts [--quick] [--only TASK]
  *
+ * The ceiling: wasm SIMD's peak multiply-add rate here (bench/simd-peak.wat); each network's
+ * arithmetic rate is given against it (dense-equivalent operations: masks do not skip work).
  * Inputs: real MNIST images for the LeNets, the planted task's own data for the planted MLP, random
  * CIFAR-shaped images for Conv-4 (CIFAR-10 is not bundled; speed does not depend on the values).
  * Rates are medians over repeated passes, per second of wall time and per second of this process's
@@ -25,6 +27,7 @@ import { sizeOf, type Dataset } from '../harness/engine/types.ts';
 import { loadSplits } from '../suites/data/index.ts';
 import { getTask } from '../suites/registry.ts';
 import { timeKernels } from './kernel-timer.ts';
+import { measureSimdPeak } from './simd-peak.ts';
 
 const PYTHON = '/usr/bin/python3.11';
 const pytorchReference = fileURLToPath(new URL('./pytorch_reference.py', import.meta.url));
@@ -154,13 +157,15 @@ function printShares(timing: Timing): void {
   line('outside kernels', total - kernelSum);
 }
 
-export async function benchEngineSpeed(options: { quick?: boolean } = {}): Promise<void> {
+export async function benchEngineSpeed(options: { quick?: boolean; only?: string } = {}): Promise<void> {
   await selectBackend('wasm');
   console.log(`\n== engine: each suite architecture with its suite's recipe, ${100 * (1 - DENSITY)} % masks, wasm against PyTorch (1 thread)`);
   console.log(`backend ${describeBackend()}`);
   const [load] = loadavg();
   if (load > availableParallelism() / 2) console.log(`note: load average ${load.toFixed(1)} on ${availableParallelism()} cores; other work shares the machine, compare ratios and CPU-time rates`);
-  for (const c of cases) {
+  const peak = await measureSimdPeak();
+  console.log(`wasm SIMD peak here: ${(peak / 1e9).toFixed(1)} GFLOP/s (f32x4 multiply and add, one thread, bench/simd-peak.wat)`);
+  for (const c of cases.filter((c) => !options.only || c.task.includes(options.only))) {
     const task = getTask(c.task);
     const { architecture: spec, recipe } = task;
     const samples = options.quick ? Math.max(recipe.batchSize * 2, Math.round(c.samples / 4)) : c.samples;
@@ -169,7 +174,7 @@ export async function benchEngineSpeed(options: { quick?: boolean } = {}): Promi
     const torch = timePyTorch(spec, recipe, data, c.repeats);
     const gflops = (trainingFlopsPerSample(spec) * ours.rate.perCpuSecond) / 1e9;
     console.log(`${spec.id} (${c.task}: ${recipe.optimizer} ${recipe.learningRate}, batch ${recipe.batchSize}), ${samples} samples, median of ${c.repeats}`);
-    console.log(`  PruneBench              ${rateText(ours.rate)}  ${gflops.toFixed(1)} GFLOP/s per CPU second`);
+    console.log(`  PruneBench              ${rateText(ours.rate)}  ${gflops.toFixed(1)} GFLOP/s per CPU second, ${((100 * gflops * 1e9) / peak).toFixed(0)} % of the SIMD peak`);
     if (typeof torch === 'string') console.log(`  PyTorch not measured: ${torch}`);
     else {
       console.log(`  PyTorch ${torch.version.padEnd(15)} ${rateText(torch)}`);
@@ -180,5 +185,6 @@ export async function benchEngineSpeed(options: { quick?: boolean } = {}): Promi
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchEngineSpeed({ quick: process.argv.includes('--quick') });
+  const onlyAt = process.argv.indexOf('--only');
+  await benchEngineSpeed({ quick: process.argv.includes('--quick'), only: onlyAt > 0 ? process.argv[onlyAt + 1] : undefined });
 }

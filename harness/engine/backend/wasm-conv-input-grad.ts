@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { gemmConvolution } from './wasm-gemm-convolution.ts';
 import { type Conv2DPad, type DimRoundingMode, disposeIntermediate, replaceWasmKernel, runWasmKernel } from './wasm-kernel-calls.ts';
+import { segmentedGemmAvailable } from './wasm-segmented-gemm.ts';
 
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -15,11 +17,13 @@ interface Conv2DBackpropInputAttrs {
  * side (inside the convolution, which reads zeros there, rather than by a PadV2 copy), convolved
  * with the kernel rotated by 180° and with its channel axes swapped. The wasm backend's own
  * Conv2DBackpropInput is a plain loop and took most of a LeNet-5 training step; this runs on the
- * wasm Conv2D (`convolve`; by default the registered one, PruneBench's segmented convolution).
+ * wasm Conv2D (`convolve`; by default the segmented convolution in pixel-major order, which skips
+ * exactly the k − 1 rows and columns of padding every output position cannot reach, else the
+ * registered Conv2D).
  * Strided, channels-first and over-padded convolutions (padding wider than
  * the kernel) keep the original kernel.
  */
-export function convolutionalBackpropInput(original: KernelFunc, convolve: KernelFunc = (args) => runWasmKernel('Conv2D', args.inputs as Record<string, TensorInfo>, args.attrs ?? {}, args.backend)): KernelFunc {
+export function convolutionalBackpropInput(original: KernelFunc, convolve: KernelFunc = paddingSkippingConvolution): KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -40,6 +44,14 @@ export function convolutionalBackpropInput(original: KernelFunc, convolve: Kerne
     return dx;
   };
 }
+
+/** A stride-1 NHWC convolution with explicit padding, for the input gradient. */
+const paddingSkippingConvolution: KernelFunc = (args) => {
+  const inputs = args.inputs as { x: TensorInfo; filter: TensorInfo };
+  if (!segmentedGemmAvailable(args.backend)) return runWasmKernel('Conv2D', inputs, args.attrs ?? {}, args.backend);
+  const [, [top, bottom], [left, right]] = (args.attrs as unknown as { pad: [[number, number], [number, number], [number, number], [number, number]] }).pad;
+  return gemmConvolution(inputs.x, inputs.filter, { top, bottom, left, right }, args.backend, 'pixel-major');
+};
 
 /** Wraps the registered wasm Conv2DBackpropInput (idempotent). */
 export function registerConvolutionalWasmBackpropInput(): void {

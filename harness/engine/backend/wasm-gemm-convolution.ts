@@ -2,6 +2,9 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { disposeIntermediate, runWasmKernel } from './wasm-kernel-calls.ts';
 import { croppedResult, matrixView, segmentedGemm, withPaddedColumns, type SegmentedRows } from './wasm-segmented-gemm.ts';
 
+/** The order of A's (and C's) rows: (b, i, j), or (i, j, b) then transposed back. */
+export type RowOrder = 'batch-major' | 'pixel-major';
+
 /** Zero padding of the two spatial axes of an NHWC tensor. */
 export interface SpatialPadding {
   top: number;
@@ -25,9 +28,11 @@ function segmentBlock(segmentLength: number, columns: number): number {
  * A stride-1, undilated NHWC convolution, y[b, i, j, o] = Σ_{kh, kw, c} x̃[b, i+kh, j+kw, c] ·
  * w[kh, kw, c, o] with x̃ the input zero-padded by `padding`, as the segmented matrix product: row
  * (b, i, j) of A is the input's rows i…i+KH−1, each a run of KW·C floats. Runs that reach only
- * padding are skipped (they would add ±0).
+ * padding are skipped (they would add ±0). With `order` 'pixel-major' the rows go (i, j, b), so
+ * each tile of four rows shares one output position and skips exactly the runs its position
+ * cannot reach (worth a transposed copy of the output where padding is wide: input gradients).
  */
-export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: SpatialPadding, backend: unknown): TensorInfo {
+export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: SpatialPadding, backend: unknown, order: RowOrder = 'batch-major'): TensorInfo {
   const [batch, height, width, channels] = x.shape;
   const [kh, kw, , outChannels] = filter.shape;
   const input = padded(padding) ? padSpatially(x, padding, backend) : x;
@@ -35,25 +40,33 @@ export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: Spat
   const [outHeight, outWidth] = [paddedHeight - kh + 1, paddedWidth - kw + 1];
   const { matrix: weights, copied } = withPaddedColumns(matrixView(filter, kh * kw * channels, outChannels), backend);
   const pixels = outHeight * outWidth;
+  const pixelMajor = order === 'pixel-major';
+  // Output position (b, i, j) of row m.
+  const b = (m: number) => (pixelMajor ? m % batch : Math.floor(m / pixels));
+  const i = (m: number) => (pixelMajor ? Math.floor(m / (batch * outWidth)) : Math.floor(m / outWidth) % outHeight);
+  const j = (m: number) => (pixelMajor ? Math.floor(m / batch) % outWidth : m % outWidth);
   const layout: SegmentedRows = {
     rows: batch * pixels,
-    rowOffset: (m) => ((Math.floor(m / pixels) * paddedHeight + Math.floor(m / outWidth) % outHeight) * paddedWidth + (m % outWidth)) * channels,
+    rowOffset: (m) => ((b(m) * paddedHeight + i(m)) * paddedWidth + j(m)) * channels,
     segments: kh,
     segmentStride: paddedWidth * channels,
     segmentLength: kw * channels,
     reach: padded(padding)
       ? (m) => {
-          const i = Math.floor(m / outWidth) % outHeight;
-          const j = m % outWidth;
-          const columns: [number, number] = [Math.max(0, padding.left - j), Math.min(kw, padding.left + width - j)];
-          return { segments: [Math.max(0, padding.top - i), Math.min(kh, padding.top + height - i)], positions: [columns[0] * channels, columns[1] * channels] };
+          const [row, column] = [i(m), j(m)];
+          const columns: [number, number] = [Math.max(0, padding.left - column), Math.min(kw, padding.left + width - column)];
+          return { segments: [Math.max(0, padding.top - row), Math.min(kh, padding.top + height - row)], positions: [columns[0] * channels, columns[1] * channels] };
         }
       : undefined,
   };
   const c = segmentedGemm(backend, input, weights, layout, segmentBlock(layout.segmentLength, weights.shape[1]));
   if (input !== x) disposeIntermediate(backend, input);
   if (copied) disposeIntermediate(backend, weights);
-  return croppedResult(backend, c, layout.rows, outChannels, [batch, outHeight, outWidth, outChannels]);
+  if (!pixelMajor) return croppedResult(backend, c, layout.rows, outChannels, [batch, outHeight, outWidth, outChannels]);
+  const pixelFirst = croppedResult(backend, c, layout.rows, outChannels, [outHeight, outWidth, batch, outChannels]);
+  const y = runWasmKernel('Transpose', { x: pixelFirst }, { perm: [2, 0, 1, 3] }, backend);
+  disposeIntermediate(backend, pixelFirst);
+  return y;
 }
 
 /**

@@ -198,6 +198,35 @@ describe('wasm BatchMatMul with transposes', () => {
   }
 });
 
+describe('wasm BatchMatMul a·bᵀ with the larger b, as (b·aᵀ)ᵀ', () => {
+  const shapes: Array<[number[], number[]]> = [
+    [[60, 500], [800, 500]],
+    [[7, 3], [20, 3]],
+    [[1, 60, 256], [1, 1000, 256]],
+  ];
+  for (const [aShape, bShape] of shapes) {
+    it(`gives the bits of tfjs's own kernel on b transposed explicitly: a [${aShape}] · b [${bShape}]ᵀ`, () => {
+      const rng = new Rng(aShape[0] + bShape[0]);
+      const [aValues, bValues] = [rng.normalArray(size(aShape)), rng.normalArray(size(bShape))];
+      tf.setBackend('wasm');
+      const backend = tf.findBackend('wasm') as KernelBackend;
+      const read = (out: TensorInfo) => {
+        const values = (backend.readSync(out.dataId) as Float32Array).slice();
+        backend.disposeData(out.dataId);
+        return Array.from(new Uint32Array(values.buffer));
+      };
+      tf.tidy(() => {
+        const a = tf.tensor(aValues, aShape);
+        const b = tf.tensor(bValues, bShape);
+        const ours = read(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo);
+        const bT = tf.transpose(b, bShape.length === 2 ? [1, 0] : [0, 2, 1]);
+        const theirs = read(originalWasmKernelFunc('BatchMatMul')({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo);
+        expect(ours).toEqual(theirs);
+      });
+    });
+  }
+});
+
 describe('wasm Identity and Cast without copies', () => {
   it('keep values valid after the source is disposed or a variable is reassigned, and free memory once unused', () => {
     tf.setBackend('wasm');

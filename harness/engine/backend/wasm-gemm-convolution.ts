@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { disposeIntermediate, runWasmKernel } from './wasm-kernel-calls.ts';
+import { transposeRuns } from './wasm-transpose-runs.ts';
 import { croppedResult, matrixView, segmentedGemm, withPaddedColumns, type SegmentedRows } from './wasm-segmented-gemm.ts';
 
 /** The order of A's (and C's) rows: (b, i, j), or (i, j, b) then transposed back. */
@@ -64,7 +65,7 @@ export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: Spat
   if (copied) disposeIntermediate(backend, weights);
   if (!pixelMajor) return croppedResult(backend, c, layout.rows, outChannels, [batch, outHeight, outWidth, outChannels]);
   const pixelFirst = croppedResult(backend, c, layout.rows, outChannels, [outHeight, outWidth, batch, outChannels]);
-  const y = runWasmKernel('Transpose', { x: pixelFirst }, { perm: [2, 0, 1, 3] }, backend);
+  const y = transposeRuns(pixelFirst, 2, backend);
   disposeIntermediate(backend, pixelFirst);
   return y;
 }
@@ -80,11 +81,12 @@ export function gemmFilterGradient(x: TensorInfo, dy: TensorInfo, filterShape: n
   const [batch, height, width, channels] = x.shape;
   const [, outHeight, outWidth, outChannels] = dy.shape;
   const [kh, kw] = filterShape;
-  const transposed = runWasmKernel('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend);
+  // With one channel, [c, H, W, batch] is [H, W, batch, 1] in memory: batch moved inward.
+  const transposed = channels === 1 ? { ...transposeRuns(x, 1, backend), shape: [1, height, width, batch] } : runWasmKernel('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend);
   const input = padded(padding) ? padSpatially(transposed, padding, backend) : transposed;
   if (input !== transposed) disposeIntermediate(backend, transposed);
   const [paddedHeight, paddedWidth] = [height + padding.top + padding.bottom, width + padding.left + padding.right];
-  const dyT = runWasmKernel('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }, backend);
+  const dyT = transposeRuns(dy, 1, backend);
   const { matrix: gradients, copied } = withPaddedColumns(matrixView(dyT, outHeight * outWidth * batch, outChannels), backend);
   if (copied) disposeIntermediate(backend, dyT);
   const layout: SegmentedRows = {

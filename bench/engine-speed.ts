@@ -62,7 +62,7 @@ async function plantedData(samples: number): Promise<Dataset> {
 
 const cases: BenchCase[] = [
   { task: 'mnist-lenet300', samples: 6000, repeats: 3, data: mnistImages },
-  { task: 'mnist-lenet5', samples: 1800, repeats: 3, data: mnistImages },
+  { task: 'mnist-lenet5', samples: 3000, repeats: 3, data: mnistImages },
   { task: 'cifar10-conv4', samples: 240, repeats: 1, data: randomImages([32, 32, 3], 10) },
   { task: 'planted-circle-d5-w100', samples: 6000, repeats: 3, data: plantedData },
 ];

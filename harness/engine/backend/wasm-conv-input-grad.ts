@@ -14,14 +14,12 @@ interface Conv2DBackpropInputAttrs {
 
 /**
  * The input gradient of a stride-1 convolution as a convolution: dy padded by (k − 1 − pad) on each
- * side (inside the convolution, which reads zeros there, rather than by a PadV2 copy), convolved
- * with the kernel rotated by 180° and with its channel axes swapped. The wasm backend's own
- * Conv2DBackpropInput is a plain loop and took most of a LeNet-5 training step; this runs on the
- * wasm Conv2D (`convolve`; by default the segmented convolution in pixel-major order, which skips
- * exactly the k − 1 rows and columns of padding every output position cannot reach, else the
- * registered Conv2D).
- * Strided, channels-first and over-padded convolutions (padding wider than
- * the kernel) keep the original kernel.
+ * side, convolved with the kernel rotated by 180° and with its channel axes swapped. The wasm
+ * backend's own Conv2DBackpropInput is a plain loop and took most of a LeNet-5 training step; this
+ * runs on `convolve`: by default the segmented convolution in pixel-major order, which skips
+ * exactly the padding each output position cannot reach (else the registered wasm Conv2D, which
+ * pads inside XNNPACK's convolution). The same bits either way. Strided, channels-first and
+ * over-padded convolutions (padding wider than the kernel) keep the original kernel.
  */
 export function convolutionalBackpropInput(original: KernelFunc, convolve: KernelFunc = paddingSkippingConvolution): KernelFunc {
   return (args) => {

@@ -198,6 +198,43 @@ describe('wasm BatchMatMul with transposes', () => {
   }
 });
 
+describe('wasm BatchMatMul on the segmented SIMD product', () => {
+  const shapes: Array<[number[], number[]]> = [
+    [[1, 60, 800], [1, 800, 500]],
+    [[1, 60, 784], [1, 784, 300]],
+    [[1, 64, 100], [1, 100, 100]],
+    [[1, 8, 97], [1, 97, 12]],
+    [[64, 100], [100, 100]],
+  ];
+  for (const [aShape, bShape] of shapes) {
+    it(`gives the bits of XNNPACK's product, also through the transposing paths: a [${aShape}] · b [${bShape}]`, () => {
+      const rng = new Rng(aShape[aShape.length - 1] + bShape[bShape.length - 1]);
+      const [aValues, bValues] = [rng.normalArray(size(aShape)), rng.normalArray(size(bShape))];
+      // Zeros as under a mask, and cancellation: the order of the additions shows in the bits.
+      for (let i = 0; i < bValues.length; i += 3) bValues[i] = 0;
+      tf.setBackend('wasm');
+      const backend = tf.findBackend('wasm') as KernelBackend;
+      const read = (out: TensorInfo) => {
+        const values = (backend.readSync(out.dataId) as Float32Array).slice();
+        backend.disposeData(out.dataId);
+        return { shape: out.shape, bits: Array.from(new Uint32Array(values.buffer)) };
+      };
+      const swap = bShape.length === 2 ? [1, 0] : [0, 2, 1];
+      tf.tidy(() => {
+        const a = tf.tensor(aValues, aShape);
+        const b = tf.tensor(bValues, bShape);
+        const registered = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+        const xnnpack = read(originalWasmKernelFunc('BatchMatMul')({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo);
+        expect(read(registered({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo)).toEqual(xnnpack);
+        const aT = tf.transpose(a, swap);
+        const bT = tf.transpose(b, swap);
+        expect(read(registered({ inputs: { a: aT, b }, attrs: { transposeA: true, transposeB: false }, backend }) as TensorInfo)).toEqual(xnnpack);
+        expect(read(registered({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo)).toEqual(xnnpack);
+      });
+    });
+  }
+});
+
 describe('wasm BatchMatMul a·bᵀ with the larger b, as (b·aᵀ)ᵀ', () => {
   const shapes: Array<[number[], number[]]> = [
     [[60, 500], [800, 500]],

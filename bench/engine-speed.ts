@@ -1,225 +1,190 @@
 /**
- * Training speed of the engine: LeNet-300-100 and LeNet-5, one pass over random MNIST-shaped data,
- * batch 60, SGD with momentum, masks enforced, through trainNetwork on the wasm backend; next to
- * the same run with tfjs's own wasm kernels, and next to PyTorch (one thread,
- * bench/pytorch_reference.py) when /usr/bin/python3.11 can import torch.
+ * Training speed of the engine on what the suites train: each suite architecture with its suite's
+ * recipe (Adam, learning rate, batch) and 90 % masks, through trainNetwork on the wasm backend, next
+ * to the same loop in PyTorch (one thread, bench/pytorch_reference.py) when /usr/bin/python3.11 can
+ * import torch, and where PruneBench's time goes, per kernel.
  *
- *   npx tsx bench/engine-speed.ts [--profile] [--samples N]
+ *   npx tsx bench/engine-speed.ts [--quick] [--only TASK]
  *
- * --profile adds where the time goes: per-kernel times and the batch assembly of the training loop.
- * Rates are given per second of wall time and per second of this process's CPU time; the latter
- * is steadier when other work shares the machine.
+ * The ceiling: wasm SIMD's peak multiply-add rate here (bench/simd-peak.wat); each network's
+ * arithmetic rate is given against it (dense-equivalent operations: masks do not skip work).
+ * Inputs: real MNIST images for the LeNets, the planted task's own data for the planted MLP, random
+ * CIFAR-shaped images for Conv-4 (CIFAR-10 is not bundled; speed does not depend on the values).
+ * Rates are medians over repeated passes, per second of wall time and per second of this process's
+ * CPU time (steadier when other work shares the machine); the ratio is taken in the same run.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeBackend, selectBackend } from '../harness/engine/backend/select.ts';
-import { originalWasmKernelFunc } from '../harness/engine/backend/wasm-kernel-calls.ts';
-import type { ArchitectureSpec } from '../harness/engine/architecture.ts';
-import { epochOrder, gatherBatch } from '../harness/engine/batches.ts';
+import { describeParameters, type ArchitectureSpec } from '../harness/engine/architecture.ts';
 import { MaskedNetwork } from '../harness/engine/network.ts';
 import type { TrainingRecipe } from '../harness/engine/recipe.ts';
 import { Rng } from '../harness/engine/rng.ts';
 import { trainNetwork } from '../harness/engine/train.ts';
-import type { Dataset } from '../harness/engine/types.ts';
+import { sizeOf, type Dataset } from '../harness/engine/types.ts';
+import { loadSplits } from '../suites/data/index.ts';
+import { getTask } from '../suites/registry.ts';
+import { timeKernels } from './kernel-timer.ts';
+import { measureSimdPeak } from './simd-peak.ts';
 
 const PYTHON = '/usr/bin/python3.11';
 const pytorchReference = fileURLToPath(new URL('./pytorch_reference.py', import.meta.url));
-const BATCH = 60;
-const WARMUP_STEPS = 10;
+const DENSITY = 0.1;
+const WARMUP_STEPS = 3;
 
-const lenet300100: ArchitectureSpec = {
-  id: 'lenet-300-100',
-  inputShape: [784],
-  layers: [
-    { kind: 'dense', name: 'fc1', units: 300, activation: 'relu' },
-    { kind: 'dense', name: 'fc2', units: 100, activation: 'relu' },
-    { kind: 'dense', name: 'fc3', units: 10, activation: 'linear' },
-  ],
-};
+interface BenchCase {
+  /** The suite task whose architecture and recipe are timed. */
+  task: string;
+  /** Samples per timed pass. */
+  samples: number;
+  repeats: number;
+  data: (samples: number) => Promise<Dataset>;
+}
 
-/** The classic LeNet-5 (LeCun et al. 1998, with max pooling); the suites define the canonical tasks. */
-const lenet5: ArchitectureSpec = {
-  id: 'lenet-5',
-  inputShape: [28, 28, 1],
-  layers: [
-    { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' },
-    { kind: 'maxPool', size: 2 },
-    { kind: 'conv2d', name: 'conv2', filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' },
-    { kind: 'maxPool', size: 2 },
-    { kind: 'flatten' },
-    { kind: 'dense', name: 'fc1', units: 120, activation: 'relu' },
-    { kind: 'dense', name: 'fc2', units: 84, activation: 'relu' },
-    { kind: 'dense', name: 'fc3', units: 10, activation: 'linear' },
-  ],
-};
+async function mnistImages(samples: number): Promise<Dataset> {
+  const { train } = await loadSplits('mnist', { validationSize: 1000, seed: 1, trainSubset: samples });
+  return { ...train, inputShape: [28, 28, 1] };
+}
 
-/** PruneBench's time over PyTorch's that the engine aims to stay under. */
-const aims: Record<string, number> = { 'lenet-300-100': 1.5, 'lenet-5': 5 };
+function randomImages(shape: number[], classes: number) {
+  return async (samples: number): Promise<Dataset> => {
+    const rng = new Rng(3);
+    return { n: samples, inputShape: shape, x: rng.uniformArray(samples * sizeOf(shape)), y: Int32Array.from({ length: samples }, () => rng.int(classes)), outputSize: classes };
+  };
+}
 
-const recipe: TrainingRecipe = {
-  optimizer: 'momentum',
-  learningRate: 0.01,
-  momentum: 0.9,
-  batchSize: BATCH,
-  epochs: 1,
-  fineTuneEpochs: 0,
-  schedule: { kind: 'constant' },
-  selectBestEpoch: false,
-};
+async function plantedData(samples: number): Promise<Dataset> {
+  const { splits } = await getTask('planted-circle-d5-w100').load(0);
+  return { ...splits.train, n: samples, x: splits.train.x.subarray(0, samples * sizeOf(splits.train.inputShape)), y: splits.train.y.subarray(0, samples * (splits.train.y instanceof Int32Array ? 1 : splits.train.outputSize)) };
+}
 
-/** Kernels PruneBench replaces on wasm with faster ones; Conv2DBackpropFilter is missing there, so it always stays. */
-const replacedWasmKernels = ['BatchMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Cast'];
+const cases: BenchCase[] = [
+  { task: 'mnist-lenet300', samples: 6000, repeats: 3, data: mnistImages },
+  { task: 'mnist-lenet5', samples: 3000, repeats: 3, data: mnistImages },
+  { task: 'cifar10-conv4', samples: 240, repeats: 1, data: randomImages([32, 32, 3], 10) },
+  { task: 'planted-circle-d5-w100', samples: 6000, repeats: 3, data: plantedData },
+];
 
 interface Rate {
   perSecond: number;
   perCpuSecond: number;
 }
 
-function randomMnist(n: number, inputShape: number[], seed: number): Dataset {
-  const rng = new Rng(seed);
-  return { n, inputShape, x: rng.uniformArray(n * 784), y: Int32Array.from({ length: n }, () => rng.int(10)), outputSize: 10 };
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function randomMasks(network: MaskedNetwork, rng: Rng): Record<string, Float32Array> {
+  return Object.fromEntries(network.prunableNames.map((name) => [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < DENSITY ? 1 : 0))]));
 }
 
-function measure(samples: number, run: () => void): Rate {
-  const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  run();
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  return { perSecond: samples / seconds, perCpuSecond: samples / ((cpu.user + cpu.system) / 1e6) };
+/** Floating-point operations of one training sample: forward, weight gradients, and input gradients below the first layer. */
+export function trainingFlopsPerSample(spec: ArchitectureSpec): number {
+  const kernels = describeParameters(spec).filter((p) => p.role === 'kernel');
+  return kernels.reduce((sum, p, i) => sum + 2 * sizeOf(p.shape) * p.macsPerWeight * (i === 0 ? 2 : 3), 0);
 }
 
-function trainingRate(spec: ArchitectureSpec, samples: number): Rate {
+interface Timing {
+  rate: Rate;
+  /** Milliseconds per step inside each kernel, outermost calls. */
+  kernels: Map<string, number>;
+  stepMilliseconds: number;
+}
+
+function timePruneBench(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Dataset, repeats: number): Timing {
   const network = MaskedNetwork.initialise(spec, new Rng(0));
-  network.setMasks(Object.fromEntries(network.prunableNames.map((name) => [name, new Float32Array(network.variable(name).size).fill(1)])));
+  network.setMasks(randomMasks(network, new Rng(1)));
+  const epoch = (train: Dataset, seed: number) => trainNetwork({ network, train, recipe, epochs: 1, rng: new Rng(seed) });
   // The first steps create kernels' operators and grow the wasm heap.
-  trainNetwork({ network, train: randomMnist(WARMUP_STEPS * BATCH, spec.inputShape, 1), recipe, epochs: 1, rng: new Rng(2) });
-  const data = randomMnist(samples, spec.inputShape, 3);
-  const rate = measure(samples, () => trainNetwork({ network, train: data, recipe, epochs: 1, rng: new Rng(4) }));
-  network.dispose();
-  return rate;
-}
-
-/** Runs f with tfjs's own wasm kernels in place of PruneBench's replacements (the missing filter gradient stays). */
-function withStockWasmKernels<T>(f: () => T): T {
-  const replaced = replacedWasmKernels.map((name) => tf.getKernel(name, 'wasm') as KernelConfig);
-  const swap = (configs: KernelConfig[]) => {
-    for (const config of configs) {
-      tf.unregisterKernel(config.kernelName, 'wasm');
-      tf.registerKernel(config);
-    }
-  };
-  swap(replaced.map((config) => ({ ...config, kernelFunc: originalWasmKernelFunc(config.kernelName) })));
-  try {
-    return f();
-  } finally {
-    swap(replaced);
+  epoch({ ...data, n: WARMUP_STEPS * recipe.batchSize }, 2);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    epoch(data, 4 + r);
+    wall.push((performance.now() - start) / 1000);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1e6);
   }
+  const steps = Math.ceil(data.n / recipe.batchSize);
+  let profiledMilliseconds = 0;
+  const kernels = timeKernels(tf.getBackend(), () => {
+    const start = performance.now();
+    epoch(data, 9);
+    profiledMilliseconds = performance.now() - start;
+  });
+  network.dispose();
+  for (const [name, ms] of kernels) kernels.set(name, ms / steps);
+  return { rate: { perSecond: data.n / median(wall), perCpuSecond: data.n / median(cpu) }, kernels, stepMilliseconds: profiledMilliseconds / steps };
 }
 
 interface TorchRate extends Rate {
   version: string;
 }
 
-function torchRate(arch: string, samples: number): TorchRate | string {
+function timePyTorch(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Dataset, repeats: number): TorchRate | string {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `${PYTHON} cannot import torch (Debian: apt-get install -y python3-torch)`;
-  const run = spawnSync(PYTHON, [pytorchReference, arch, String(samples), String(BATCH)], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return `${PYTHON} cannot import torch (Debian: apt-get install -y python3-torch)`;
+  const job = {
+    architecture: spec,
+    kind: data.y instanceof Int32Array ? 'classification' : 'regression',
+    outputSize: data.outputSize,
+    samples: data.n,
+    batch: recipe.batchSize,
+    learningRate: recipe.learningRate,
+    density: DENSITY,
+    warmupSteps: WARMUP_STEPS,
+    repeats,
+  };
+  const run = spawnSync(PYTHON, [pytorchReference, JSON.stringify(job)], { encoding: 'utf8' });
   if (run.status !== 0) return `the PyTorch reference failed: ${run.stderr.trim().split('\n').pop()}`;
   const out = JSON.parse(run.stdout) as { samples_per_second: number; samples_per_cpu_second: number; torch: string };
   return { perSecond: out.samples_per_second, perCpuSecond: out.samples_per_cpu_second, version: out.torch };
 }
 
-/** Time inside each kernel (outermost calls only) during f; valid for synchronous backends. */
-function kernelTimes(backendName: string, f: () => void): { byKernel: Map<string, number>; total: number } {
-  const originals = tf.getKernelsForBackend(backendName);
-  const byKernel = new Map<string, number>();
-  let depth = 0;
-  for (const config of originals) {
-    tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel({
-      ...config,
-      kernelFunc: (args) => {
-        const outermost = depth++ === 0;
-        const start = performance.now();
-        try {
-          return config.kernelFunc(args);
-        } finally {
-          depth--;
-          if (outermost) byKernel.set(config.kernelName, (byKernel.get(config.kernelName) ?? 0) + performance.now() - start);
-        }
-      },
-    });
-  }
-  try {
-    f();
-  } finally {
-    for (const config of originals) {
-      tf.unregisterKernel(config.kernelName, backendName);
-      tf.registerKernel(config);
-    }
-  }
-  return { byKernel, total: [...byKernel.values()].reduce((a, b) => a + b, 0) };
-}
-
-function printProfile(spec: ArchitectureSpec, samples: number): void {
-  const network = MaskedNetwork.initialise(spec, new Rng(0));
-  network.setMasks(Object.fromEntries(network.prunableNames.map((name) => [name, new Float32Array(network.variable(name).size).fill(1)])));
-  trainNetwork({ network, train: randomMnist(WARMUP_STEPS * BATCH, spec.inputShape, 1), recipe, epochs: 1, rng: new Rng(2) });
-  const data = randomMnist(samples, spec.inputShape, 3);
-  const steps = Math.ceil(samples / BATCH);
-  let wall = 0;
-  const { byKernel, total } = kernelTimes(tf.getBackend(), () => {
-    const start = performance.now();
-    trainNetwork({ network, train: data, recipe, epochs: 1, rng: new Rng(4) });
-    wall = performance.now() - start;
-  });
-  network.dispose();
-  const batchStart = performance.now();
-  for (const indices of epochOrder(data.n, BATCH, new Rng(4))) {
-    const batch = gatherBatch(data, indices);
-    batch.x.dispose();
-    batch.y.dispose();
-  }
-  const batchAssembly = performance.now() - batchStart;
-  const perStep = (ms: number) => `${(ms / steps).toFixed(2).padStart(6)} ms/step ${((100 * ms) / wall).toFixed(0).padStart(3)}%`;
-  console.log(`  where the time goes (${spec.id}, ${(wall / steps).toFixed(2)} ms/step):`);
-  for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`    ${name.padEnd(30)} ${perStep(ms)}`);
-  console.log(`    ${'other kernels'.padEnd(30)} ${perStep(total - [...byKernel.values()].sort((a, b) => b - a).slice(0, 10).reduce((a, b) => a + b, 0))}`);
-  console.log(`    ${'outside kernels'.padEnd(30)} ${perStep(wall - total)}  (tfjs engine and autodiff, optimiser, training loop)`);
-  console.log(`    ${'  of which batch assembly'.padEnd(30)} ${perStep(batchAssembly)}  (gatherBatch copies and tensor upload)`);
-}
-
 const rateText = (rate: Rate) => `${rate.perSecond.toFixed(0).padStart(6)} samples/s (${rate.perCpuSecond.toFixed(0)} per CPU second)`;
 
-export async function benchEngineSpeed(options: { samples?: number; profile?: boolean } = {}): Promise<void> {
-  const samples = options.samples ?? 6000;
+function printShares(timing: Timing): void {
+  const total = timing.stepMilliseconds;
+  const sorted = [...timing.kernels].sort((a, b) => b[1] - a[1]);
+  const shown = sorted.slice(0, 8);
+  const line = (name: string, ms: number) => console.log(`    ${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step ${((100 * ms) / total).toFixed(0).padStart(3)}%`);
+  console.log(`  where the time goes (${total.toFixed(2)} ms/step, profiled pass):`);
+  for (const [name, ms] of shown) line(name, ms);
+  const kernelSum = sorted.reduce((a, [, ms]) => a + ms, 0);
+  line('other kernels', kernelSum - shown.reduce((a, [, ms]) => a + ms, 0));
+  line('outside kernels', total - kernelSum);
+}
+
+export async function benchEngineSpeed(options: { quick?: boolean; only?: string } = {}): Promise<void> {
   await selectBackend('wasm');
-  console.log(`\n== engine: training speed, one pass over ${samples} random MNIST-shaped samples, batch ${BATCH}, SGD momentum 0.9, masks enforced`);
+  console.log(`\n== engine: each suite architecture with its suite's recipe, ${100 * (1 - DENSITY)} % masks, wasm against PyTorch (1 thread)`);
   console.log(`backend ${describeBackend()}`);
   const [load] = loadavg();
-  if (load > availableParallelism()) console.log(`note: load average ${load.toFixed(1)} on ${availableParallelism()} cores; wall-time rates are low, compare the CPU-time ones`);
-  for (const spec of [lenet300100, lenet5]) {
-    const ours = trainingRate(spec, samples);
-    const stock = withStockWasmKernels(() => trainingRate(spec, samples));
-    const torch = torchRate(spec.id, samples);
-    console.log(`${spec.id.padEnd(14)} PruneBench              ${rateText(ours)}`);
-    console.log(`${''.padEnd(14)} tfjs's own wasm kernels ${rateText(stock)}  (PruneBench's kernels: ${(ours.perCpuSecond / stock.perCpuSecond).toFixed(2)}× faster)`);
-    if (typeof torch === 'string') console.log(`${''.padEnd(14)} PyTorch not measured: ${torch}`);
+  if (load > availableParallelism() / 2) console.log(`note: load average ${load.toFixed(1)} on ${availableParallelism()} cores; other work shares the machine, compare ratios and CPU-time rates`);
+  const peak = await measureSimdPeak();
+  console.log(`wasm SIMD peak here: ${(peak / 1e9).toFixed(1)} GFLOP/s (f32x4 multiply and add, one thread, bench/simd-peak.wat)`);
+  for (const c of cases.filter((c) => !options.only || c.task.includes(options.only))) {
+    const task = getTask(c.task);
+    const { architecture: spec, recipe } = task;
+    const samples = options.quick ? Math.max(recipe.batchSize * 2, Math.round(c.samples / 4)) : c.samples;
+    const data = await c.data(samples);
+    const ours = timePruneBench(spec, recipe, data, c.repeats);
+    const torch = timePyTorch(spec, recipe, data, c.repeats);
+    const gflops = (trainingFlopsPerSample(spec) * ours.rate.perCpuSecond) / 1e9;
+    console.log(`${spec.id} (${c.task}: ${recipe.optimizer} ${recipe.learningRate}, batch ${recipe.batchSize}), ${samples} samples, median of ${c.repeats}`);
+    console.log(`  PruneBench              ${rateText(ours.rate)}  ${gflops.toFixed(1)} GFLOP/s per CPU second, ${((100 * gflops * 1e9) / peak).toFixed(0)} % of the SIMD peak`);
+    if (typeof torch === 'string') console.log(`  PyTorch not measured: ${torch}`);
     else {
-      console.log(`${''.padEnd(14)} PyTorch ${torch.version.padEnd(15)} ${rateText(torch)}  (1 thread)`);
-      const wallRatio = torch.perSecond / ours.perSecond;
-      const cpuRatio = torch.perCpuSecond / ours.perCpuSecond;
-      console.log(`${''.padEnd(14)} PruneBench time / PyTorch time: ${wallRatio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU (aim ≤ ${aims[spec.id]})`);
+      console.log(`  PyTorch ${torch.version.padEnd(15)} ${rateText(torch)}`);
+      console.log(`  PruneBench speed / PyTorch speed: ${(ours.rate.perSecond / torch.perSecond).toFixed(2)} wall, ${(ours.rate.perCpuSecond / torch.perCpuSecond).toFixed(2)} CPU`);
     }
-    if (options.profile) printProfile(spec, samples);
+    printShares(ours);
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const samplesAt = process.argv.indexOf('--samples');
-  await benchEngineSpeed({ profile: process.argv.includes('--profile'), samples: samplesAt > 0 ? Number(process.argv[samplesAt + 1]) : undefined });
+  const onlyAt = process.argv.indexOf('--only');
+  await benchEngineSpeed({ quick: process.argv.includes('--quick'), only: onlyAt > 0 ? process.argv[onlyAt + 1] : undefined });
 }

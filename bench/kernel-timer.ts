@@ -45,3 +45,35 @@ export function instrumentKernels(backendName: string): { kernelMilliseconds: ()
     },
   };
 }
+
+/** Milliseconds inside each kernel (outermost calls, by kernel name) while f runs; synchronous backends only. */
+export function timeKernels(backendName: string, f: () => void): Map<string, number> {
+  const originals = tf.getKernelsForBackend(backendName);
+  const byKernel = new Map<string, number>();
+  let depth = 0;
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const outermost = depth++ === 0;
+        const start = performance.now();
+        try {
+          return config.kernelFunc(args);
+        } finally {
+          depth--;
+          if (outermost) byKernel.set(config.kernelName, (byKernel.get(config.kernelName) ?? 0) + performance.now() - start);
+        }
+      },
+    });
+  }
+  try {
+    f();
+  } finally {
+    for (const config of originals) {
+      tf.unregisterKernel(config.kernelName, backendName);
+      tf.registerKernel(config);
+    }
+  }
+  return byKernel;
+}

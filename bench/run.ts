@@ -1,11 +1,15 @@
 /** `npm run bench`: every benchmark, printing figures and ratios. Never part of the tests. */
+import { benchConvKernels } from './conv-kernel-speed.ts';
 import { benchEngineSpeed } from './engine-speed.ts';
 import { benchHarness } from './harness-bench.ts';
 import { benchImpTrunk } from './imp-trunk.ts';
 import { benchSite } from '../site/bench.ts';
 
 const only = process.argv[2];
-if (!only || only === 'engine') await benchEngineSpeed();
+if (!only || only === 'engine') {
+  await benchEngineSpeed();
+  await benchConvKernels();
+}
 if (!only || only === 'harness') await benchHarness();
 if (!only || only === 'site') await benchSite();
 if (!only || only === 'imp-trunk') await benchImpTrunk();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmBase64 } from './wasm/fused-adam.wasm.ts';
 import { ownKernelAvailable, registerOwnKernel } from './direct-kernels.ts';
+import { simdExportsOn } from './wasm/instantiate.ts';
 
 /**
  * Adam as one kernel per parameter instead of tfjs's fourteen (plus a scalar upload for each
@@ -50,7 +51,6 @@ export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v:
 interface WasmHeap {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(tensor: TensorInfo): Float32Array;
-  wasm?: { asm?: { memory?: WebAssembly.Memory } };
 }
 
 type SimdAdam = (
@@ -58,22 +58,6 @@ type SimdAdam = (
   beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
   oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negativeLearningRate: number,
 ) => void;
-
-let simdModule: WebAssembly.Module | null = null;
-const simdInstances = new WeakMap<WebAssembly.Memory, SimdAdam>();
-
-/** The SIMD loop instantiated on the backend's memory, or null when that memory is not reachable. */
-function simdAdamFor(heap: WasmHeap): SimdAdam | null {
-  const memory = heap.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let adam = simdInstances.get(memory);
-  if (!adam) {
-    simdModule ??= new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
-    adam = new WebAssembly.Instance(simdModule, { env: { memory } }).exports.adam as SimdAdam;
-    simdInstances.set(memory, adam);
-  }
-  return adam;
-}
 
 interface CpuData {
   data: { get(dataId: object): { values: Float32Array } };
@@ -99,7 +83,7 @@ const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   // Views only after the allocations: growing the heap detaches earlier ones.
   const [w2, m2, v2] = outputs.map((t) => heap.typedArrayFromHeap(t));
   const [w, g, m1, v1] = [value, gradient, m, v].map((t) => heap.typedArrayFromHeap(t));
-  const simd = simdAdamFor(heap);
+  const simd = simdExportsOn(backend, wasmBase64)?.adam as SimdAdam | undefined;
   if (simd) {
     simd(w.byteOffset, g.byteOffset, m1.byteOffset, v1.byteOffset, w2.byteOffset, m2.byteOffset, v2.byteOffset, w.length,
       c.beta1, c.beta2, c.oneMinusBeta1, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.epsilon, c.negativeLearningRate);

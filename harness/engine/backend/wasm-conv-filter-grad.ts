@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { gemmFilterGradient } from './wasm-gemm-convolution.ts';
 import { type Conv2DPad, type DimRoundingMode, disposeIntermediate, runWasmKernel } from './wasm-kernel-calls.ts';
+import { segmentedGemmAvailable } from './wasm-segmented-gemm.ts';
 
 interface Conv2DBackpropFilterAttrs {
   strides: [number, number] | number;
@@ -20,7 +22,16 @@ interface Conv2DBackpropFilterAttrs {
  * mode, NHWC or NCHW; the kernel has no dilation attribute (tfjs's conv2d gradient rejects dilated
  * convolutions before reaching it).
  */
-export const wasmConv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+export const wasmConv2DBackpropFilter: KernelFunc = (args) => filterGradient(args, (inputs, attrs, backend) => runWasmKernel('Conv2D', inputs, attrs, backend), true);
+
+type Convolve = (inputs: Record<string, TensorInfo>, attrs: object, backend: unknown) => TensorInfo;
+
+/**
+ * The filter gradient, through `convolve` (a wasm Conv2D) as a dilated convolution, or for
+ * stride-1 NHWC convolutions, when `segmented`, on the segmented matrix product over the same
+ * transposed operands, in the same order (bit-identical; see gemmFilterGradient).
+ */
+export function filterGradient({ inputs, backend, attrs }: Parameters<KernelFunc>[0], convolve: Convolve, segmented: boolean): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`Conv2DBackpropFilter on wasm: float32 inputs only, got ${x.dtype} and ${dy.dtype}`);
@@ -34,10 +45,13 @@ export const wasmConv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs })
   // the cpu kernel reads zeros; pad enough that the dilated dy always fits.
   const bottom = Math.max(info.padInfo.bottom, (outHeight - 1) * strideHeight + filterHeight - inHeight - top);
   const right = Math.max(info.padInfo.right, (outWidth - 1) * strideWidth + filterWidth - inWidth - left);
+  if (segmented && channelsLast && strideHeight === 1 && strideWidth === 1 && segmentedGemmAvailable(backend)) {
+    return gemmFilterGradient(x, dy, filterShape, { top, bottom, left, right }, backend);
+  }
   const xT = runWasmKernel('Transpose', { x }, { perm: channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0] }, backend);
   const dyT = runWasmKernel('Transpose', { x: dy }, { perm: channelsLast ? [1, 2, 0, 3] : [2, 3, 0, 1] }, backend);
-  const full = runWasmKernel(
-    'Conv2D', { x: xT, filter: dyT },
+  const full = convolve(
+    { x: xT, filter: dyT },
     // Padding inside the convolution (XNNPACK reads zeros there) is free; a PadV2 copy of x took a fifth of this kernel.
     { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [strideHeight, strideWidth], dimRoundingMode: undefined }, backend);
   disposeIntermediate(backend, xT, dyT);
@@ -47,7 +61,7 @@ export const wasmConv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs })
   const dW = runWasmKernel('Transpose', { x: cropped }, { perm: [1, 2, 0, 3] }, backend);
   disposeIntermediate(backend, cropped);
   return dW;
-};
+}
 
 /** Registers the kernel for the wasm backend unless one is registered already. */
 export function registerWasmConv2DBackpropFilter(): void {

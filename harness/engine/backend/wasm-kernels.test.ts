@@ -134,15 +134,19 @@ describe('wasm MaxPoolGrad', () => {
     { xShape: [2, 7, 7, 3], filterSize: [3, 3], strides: [1, 1], pad: 'same' },
     { xShape: [2, 8, 9, 2], filterSize: [3, 2], strides: [2, 1], pad: 'same' },
     { xShape: [1, 6, 6, 4], filterSize: [3, 3], strides: [2, 2], pad: 1 },
+    // 2×2 at stride 2 runs on the SIMD module four channels at a time, the rest in the loop.
+    { xShape: [60, 8, 8, 50], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
+    { xShape: [2, 7, 9, 5], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
+    { xShape: [2, 6, 6, 8], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
   ];
   for (let i = 0; i < 6; i++) {
     cases.push({ xShape: [1 + rng.int(3), 4 + rng.int(6), 4 + rng.int(6), 1 + rng.int(4)], filterSize: [1 + rng.int(3), 1 + rng.int(3)], strides: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) === 0 ? 'same' : 'valid' });
   }
   cases.forEach((c, i) => {
-    // Values on a coarse grid (many tied maxima), negative ones, a −0 gradient, and in the last case NaN and −∞.
+    // Values on a coarse grid (many tied maxima), negative ones, a −0 gradient, and in the last case and the 8-channel one NaN and −∞.
     it(`equals the cpu kernel exactly: x [${c.xShape}], filter [${c.filterSize}], strides [${c.strides}], pad ${c.pad}`, () => {
       const values = new Rng(300 + i).normalArray(size(c.xShape)).map((v) => Math.round(v * 2) / 2);
-      if (i === cases.length - 1) {
+      if (i === cases.length - 1 || c.xShape[3] === 8) {
         values[0] = NaN;
         values.fill(-Infinity, 3, 10);
       }
@@ -191,6 +195,72 @@ describe('wasm BatchMatMul with transposes', () => {
         expectClose(wrapped, runOn('cpu', 'BatchMatMul', inputs, { transposeA, transposeB }));
       });
     }
+  }
+});
+
+describe('wasm BatchMatMul on the segmented SIMD product', () => {
+  const shapes: Array<[number[], number[]]> = [
+    [[1, 60, 800], [1, 800, 500]],
+    [[1, 60, 784], [1, 784, 300]],
+    [[1, 64, 100], [1, 100, 100]],
+    [[1, 8, 97], [1, 97, 12]],
+    [[64, 100], [100, 100]],
+  ];
+  for (const [aShape, bShape] of shapes) {
+    it(`gives the bits of XNNPACK's product, also through the transposing paths: a [${aShape}] · b [${bShape}]`, () => {
+      const rng = new Rng(aShape[aShape.length - 1] + bShape[bShape.length - 1]);
+      const [aValues, bValues] = [rng.normalArray(size(aShape)), rng.normalArray(size(bShape))];
+      // Zeros as under a mask, and cancellation: the order of the additions shows in the bits.
+      for (let i = 0; i < bValues.length; i += 3) bValues[i] = 0;
+      tf.setBackend('wasm');
+      const backend = tf.findBackend('wasm') as KernelBackend;
+      const read = (out: TensorInfo) => {
+        const values = (backend.readSync(out.dataId) as Float32Array).slice();
+        backend.disposeData(out.dataId);
+        return { shape: out.shape, bits: Array.from(new Uint32Array(values.buffer)) };
+      };
+      const swap = bShape.length === 2 ? [1, 0] : [0, 2, 1];
+      tf.tidy(() => {
+        const a = tf.tensor(aValues, aShape);
+        const b = tf.tensor(bValues, bShape);
+        const registered = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+        const xnnpack = read(originalWasmKernelFunc('BatchMatMul')({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo);
+        expect(read(registered({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo)).toEqual(xnnpack);
+        const aT = tf.transpose(a, swap);
+        const bT = tf.transpose(b, swap);
+        expect(read(registered({ inputs: { a: aT, b }, attrs: { transposeA: true, transposeB: false }, backend }) as TensorInfo)).toEqual(xnnpack);
+        expect(read(registered({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo)).toEqual(xnnpack);
+      });
+    });
+  }
+});
+
+describe('wasm BatchMatMul a·bᵀ with the larger b, as (b·aᵀ)ᵀ', () => {
+  const shapes: Array<[number[], number[]]> = [
+    [[60, 500], [800, 500]],
+    [[7, 3], [20, 3]],
+    [[1, 60, 256], [1, 1000, 256]],
+  ];
+  for (const [aShape, bShape] of shapes) {
+    it(`gives the bits of tfjs's own kernel on b transposed explicitly: a [${aShape}] · b [${bShape}]ᵀ`, () => {
+      const rng = new Rng(aShape[0] + bShape[0]);
+      const [aValues, bValues] = [rng.normalArray(size(aShape)), rng.normalArray(size(bShape))];
+      tf.setBackend('wasm');
+      const backend = tf.findBackend('wasm') as KernelBackend;
+      const read = (out: TensorInfo) => {
+        const values = (backend.readSync(out.dataId) as Float32Array).slice();
+        backend.disposeData(out.dataId);
+        return Array.from(new Uint32Array(values.buffer));
+      };
+      tf.tidy(() => {
+        const a = tf.tensor(aValues, aShape);
+        const b = tf.tensor(bValues, bShape);
+        const ours = read(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo);
+        const bT = tf.transpose(b, bShape.length === 2 ? [1, 0] : [0, 2, 1]);
+        const theirs = read(originalWasmKernelFunc('BatchMatMul')({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo);
+        expect(ours).toEqual(theirs);
+      });
+    });
   }
 });
 
@@ -291,7 +361,7 @@ describe('the patched wasm kernels in training', () => {
   });
 
   it('registering the patches again changes nothing', () => {
-    const names = ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Cast'];
+    const names = ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Identity', 'Cast', 'Sum'];
     const kernels = names.map((k) => tf.getKernel(k, 'wasm')!.kernelFunc);
     registerWasmKernelPatches();
     names.forEach((k, i) => expect(tf.getKernel(k, 'wasm')!.kernelFunc, k).toBe(kernels[i]));

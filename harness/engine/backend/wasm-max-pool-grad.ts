@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmBase64 } from '../wasm/max-pool-grad.wasm.ts';
+import { simdExportsOn } from '../wasm/instantiate.ts';
 import { type DimRoundingMode, type WasmBackendInternals, replaceWasmKernel } from './wasm-kernel-calls.ts';
+
+type SimdPairPoolGrad = (
+  x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number,
+  outHeight: number, outWidth: number, vectorChannels: number,
+) => void;
 
 interface MaxPoolGradAttrs {
   filterSize: [number, number] | number;
@@ -32,7 +39,12 @@ export const wasmMaxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0) {
-    pairPoolGrad(x, gradient, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+    dx.fill(0);
+    const simd = simdExportsOn(backend, wasmBase64)?.pairPoolGrad as SimdPairPoolGrad | undefined;
+    // The SIMD module takes four channels at a time; the loop below does the rest (all without it).
+    const vectorChannels = simd ? channels - (channels % 4) : 0;
+    if (simd && vectorChannels > 0) simd(x.byteOffset, gradient.byteOffset, dx.byteOffset, batchSize, inHeight, inWidth, channels, outHeight, outWidth, vectorChannels);
+    if (vectorChannels < channels) pairPoolGrad(x, gradient, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth, vectorChannels);
     return out;
   }
   // Where windows overlap, a position can collect several gradients; the cpu kernel adds them in a
@@ -72,9 +84,8 @@ export const wasmMaxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-/** The same for the common 2×2 windows at stride 2 without padding, unrolled (2–3× faster). */
-function pairPoolGrad(x: Float32Array, gradient: Float32Array, dx: Float32Array, batchSize: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number): void {
-  dx.fill(0);
+/** The same for the common 2×2 windows at stride 2 without padding, unrolled (2–3× faster), for channels from `firstChannel` on; dx is zeroed. */
+function pairPoolGrad(x: Float32Array, gradient: Float32Array, dx: Float32Array, batchSize: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, firstChannel: number): void {
   const rowStride = inWidth * channels;
   let dyPixel = 0;
   for (let b = 0; b < batchSize; b++) {
@@ -82,7 +93,7 @@ function pairPoolGrad(x: Float32Array, gradient: Float32Array, dx: Float32Array,
       const windowRow = (b * inHeight + 2 * yR) * rowStride;
       for (let yC = 0; yC < outWidth; yC++, dyPixel += channels) {
         const windowCorner = windowRow + 2 * yC * channels;
-        for (let d = 0; d < channels; d++) {
+        for (let d = firstChannel; d < channels; d++) {
           const topLeft = windowCorner + d;
           const topRight = topLeft + channels;
           const bottomLeft = topLeft + rowStride;

@@ -7,6 +7,11 @@ import { largestMask } from './largest-mask.ts';
  * random ERK mask, and every ΔT steps until `endFraction` of training drop the smallest-magnitude
  * fraction of each layer's active weights and grow as many inactive ones where `growScores` is
  * largest. Shared by methods/set (random scores) and methods/rigl (dense-gradient magnitude).
+ *
+ * Grown weights start at exactly 0 and the harness counts sparsity from the final weights, so a
+ * weight grown where no gradient ever reaches it counts as pruned; growth can therefore be limited
+ * to eligible positions (a non-zero gradient after the drop), the largest dropped weights kept back
+ * when too few are eligible.
  */
 
 export interface DropGrowSettings {
@@ -22,8 +27,16 @@ export interface DropGrowSettings {
 export interface DropGrowEvent {
   step: number;
   fraction: number;
-  /** Weights dropped (= grown) per layer, in prunable-parameter order. */
+  /** Weights dropped per layer, ⌊fraction·active⌋, in prunable-parameter order. */
   counts: number[];
+  /** Of those, per layer, the dropped weights kept back because fewer candidates could grow. */
+  keptBack: number[];
+}
+
+/** One event's growth ranking: larger scores grow first, among the `eligible` positions only (all when omitted). */
+export interface GrowthRanking {
+  scores: WeightMap;
+  eligible?: WeightMap;
 }
 
 /**
@@ -31,7 +44,7 @@ export interface DropGrowEvent {
  * weights the network then has (dropped ones at 0); the weights grown next start at 0, so this is
  * the function training goes on with.
  */
-export type GrowScores = (step: number, names: readonly string[], weightsAfterDrop: WeightMap) => WeightMap;
+export type GrowScores = (step: number, names: readonly string[], weightsAfterDrop: WeightMap) => GrowthRanking;
 
 /** Event steps k·ΔT (k ≥ 1) strictly before round(endFraction·T): a weight grown at the last step could never train. */
 export function dropGrowSteps(totalSteps: number, stepsPerEpoch: number, intervalEpochs: number, endFraction: number): number[] {
@@ -59,17 +72,29 @@ export function dropSmallest(mask: Float32Array, weights: Float32Array, count: n
 }
 
 /**
- * One layer's growth after the drop: activates the `count` inactive positions of `survivors` (the
- * just-dropped included) with the largest grow score, ties to the lowest index.
+ * One layer's growth after the drop: activates up to `count` inactive, eligible positions of
+ * `survivors` (the just-dropped included) with the largest grow score, ties to the lowest index.
+ * If fewer are eligible, the dropped weights of largest |θ| are kept back for the rest, so the
+ * layer keeps its count and no weight is grown where it could not train. Weights that stay
+ * active keep their values; only positions inactive before the update start at 0.
  */
-export function growLargest(survivors: Float32Array, growScores: ArrayLike<number>, count: number): Float32Array {
-  const grown = largestMask(growScores, count, survivors.map((kept) => 1 - kept));
-  return survivors.map((kept, i) => kept + grown[i]);
+export function regrow(mask: Float32Array, survivors: Float32Array, weights: Float32Array, growScores: ArrayLike<number>, count: number, eligible?: ArrayLike<number>): { mask: Float32Array; keptBack: number } {
+  const candidates = survivors.map((kept, i) => (kept === 0 && (!eligible || eligible[i] === 1) ? 1 : 0));
+  const growable = Math.min(count, candidates.reduce((a, b) => a + b, 0));
+  const grown = largestMask(growScores, growable, candidates);
+  const next = survivors.map((kept, i) => kept + grown[i]);
+  const keptBack = count - growable;
+  if (keptBack > 0) {
+    const droppedNotRegrown = mask.map((m, i) => (m === 1 && next[i] === 0 ? 1 : 0));
+    const restored = largestMask(weights.map(Math.abs), keptBack, droppedNotRegrown);
+    restored.forEach((r, i) => (next[i] += r));
+  }
+  return { mask: next, keptBack };
 }
 
 /** Drop then grow in one layer. A weight dropped and grown again keeps its mask bit, hence its value. */
-export function dropAndGrow(mask: Float32Array, weights: Float32Array, growScores: ArrayLike<number>, count: number): Float32Array {
-  return growLargest(dropSmallest(mask, weights, count), growScores, count);
+export function dropAndGrow(mask: Float32Array, weights: Float32Array, growScores: ArrayLike<number>, count: number, eligible?: ArrayLike<number>): Float32Array {
+  return regrow(mask, dropSmallest(mask, weights, count), weights, growScores, count, eligible).mask;
 }
 
 /**
@@ -107,14 +132,15 @@ export function trainWithDropGrow(ctx: PruneContext, settings: DropGrowSettings,
 function updateMasks(ctx: PruneContext, names: string[], step: number, fraction: number, growScores: GrowScores): DropGrowEvent {
   const masks = ctx.network.getMasks();
   const counts = names.map((name) => dropCount(fraction, masks[name].reduce((a, b) => a + b, 0)));
-  if (counts.every((c) => c === 0)) return { step, fraction, counts };
+  if (counts.every((c) => c === 0)) return { step, fraction, counts, keptBack: counts.map(() => 0) };
   const weights = ctx.network.getWeights(names);
   const survivors = Object.fromEntries(names.map((name, l) => [name, dropSmallest(masks[name], weights[name], counts[l])]));
   const afterDrop = Object.fromEntries(names.map((name) => [name, weights[name].map((w, i) => w * survivors[name][i])]));
-  const scores = growScores(step, names, afterDrop);
-  // One setMasks for drop and growth: a weight dropped and grown again is never zeroed.
-  ctx.setMasks(Object.fromEntries(names.map((name, l) => [name, growLargest(survivors[name], scores[name], counts[l])])));
-  return { step, fraction, counts };
+  const ranking = growScores(step, names, afterDrop);
+  const updates = names.map((name, l) => regrow(masks[name], survivors[name], weights[name], ranking.scores[name], counts[l], ranking.eligible?.[name]));
+  // One setMasks for drop and growth: a weight dropped and grown again (or kept back) is never zeroed.
+  ctx.setMasks(Object.fromEntries(names.map((name, l) => [name, updates[l].mask])));
+  return { step, fraction, counts, keptBack: updates.map((u) => u.keptBack) };
 }
 
 /**
@@ -140,4 +166,9 @@ export function denseGradientsAt(ctx: PruneContext, names: readonly string[], we
     batch.y.dispose();
     ctx.setMasks(masks);
   }
+}
+
+/** 1 where the gradient is non-zero: a weight grown at 0 anywhere else gets no update on that batch. */
+export function withGradient(gradients: WeightMap): WeightMap {
+  return Object.fromEntries(Object.entries(gradients).map(([name, g]) => [name, g.map((v) => (v !== 0 ? 1 : 0))]));
 }

@@ -1,18 +1,20 @@
 import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { denseGradientsAt, trainWithDropGrow, type DropGrowSettings } from '../../harness/method-kit/drop-grow.ts';
+import { denseGradientsAt, trainWithDropGrow, withGradient, type DropGrowSettings, type GrowthRanking } from '../../harness/method-kit/drop-grow.ts';
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 /**
  * SET (Mocanu et al. 2018): sparse training from an ERK random mask; every ΔT steps each layer
  * drops the ⌊ζ_t·active⌋ active weights of smallest magnitude and regrows as many at uniformly
- * random inactive positions, at 0. ζ_t decays by a cosine to 0 at the end of the updates.
+ * random inactive positions, at 0. ζ_t decays by a cosine to 0 at the end of the updates. With
+ * `growTrainableOnly`, growth draws only among positions with a gradient (the harness counts a weight
+ * left at exactly 0 as pruned); dropped weights are kept back when there are too few.
  */
 export function prune(ctx: PruneContext): PruneResult {
   const settings = readSettings(ctx);
   const trainableOnly = hyperparameters(ctx).boolean('growTrainableOnly');
-  const growScores = (step: number, names: readonly string[], weightsAfterDrop: WeightMap) => {
+  const growScores = (step: number, names: readonly string[], weightsAfterDrop: WeightMap): GrowthRanking => {
     const scores = randomGrowScores(ctx, step, names);
-    return trainableOnly ? preferTrainable(scores, denseGradientsAt(ctx, names, weightsAfterDrop)) : scores;
+    return trainableOnly ? { scores, eligible: withGradient(denseGradientsAt(ctx, names, weightsAfterDrop)) } : { scores };
   };
   return { masks: trainWithDropGrow(ctx, settings, growScores, 'set').masks };
 }
@@ -31,17 +33,6 @@ export function randomGrowScores(ctx: Pick<PruneContext, 'rng' | 'network'>, ste
       order.forEach((position, rank) => (scores[position] = size - rank));
       return [name, scores];
     }),
-  );
-}
-
-/**
- * Lifts every position with a non-zero dense gradient above all others, keeping the random order
- * within each group. A weight grown at exactly 0 where no gradient reaches it (a dead unit, an
- * always-black pixel) would never move, and the harness counts it as pruned.
- */
-export function preferTrainable(randomScores: WeightMap, gradients: WeightMap): WeightMap {
-  return Object.fromEntries(
-    Object.entries(randomScores).map(([name, scores]) => [name, scores.map((s, i) => (gradients[name][i] !== 0 ? s + scores.length : s))]),
   );
 }
 

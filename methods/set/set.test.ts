@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../harness/engine/rng.ts';
 import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { cosineDropFraction, dropAndGrow, dropCount, dropGrowSteps, trainWithDropGrow } from '../../harness/method-kit/drop-grow.ts';
+import { cosineDropFraction, dropAndGrow, dropCount, dropGrowSteps, dropSmallest, regrow, trainWithDropGrow } from '../../harness/method-kit/drop-grow.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
-import { preferTrainable, prune, randomGrowScores, readSettings } from './index.ts';
+import { prune, randomGrowScores, readSettings } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'];
@@ -101,11 +101,23 @@ describe('set', () => {
     expect([...seed1.after['fc2/kernel']]).toEqual([Math.fround(-0.79), 0, 0, 0, Math.fround(-0.85), 0]);
   });
 
-  it('grows positions with a non-zero dense gradient first, in the random order', () => {
-    const random = { a: Float32Array.from([4, 3, 2, 1]) };
-    // Positions 1 and 3 have gradients: 3 + 4 = 7 and 1 + 4 = 5 rank above 4 and 2.
-    expect([...preferTrainable(random, { a: Float32Array.from([0, -0.2, 0, 1e-9]) }).a]).toEqual([4, 7, 2, 5]);
-    expect([...preferTrainable(random, { a: new Float32Array(4) }).a]).toEqual([4, 3, 2, 1]);
+  it('grows only eligible positions and keeps back the largest dropped weights when too few are', () => {
+    const mask = Float32Array.from([1, 1, 1, 1, 0, 0, 0, 0]);
+    const w = Float32Array.from([0.5, -0.1, 0.3, 0.2, 0, 0, 0, 0]);
+    const scores = Float32Array.from([9, 1, 8, 7, 2, 6, 3, 5]);
+    // Drop 3: 0.1 (1), 0.2 (3), 0.3 (2), keeping 0. Eligible 4 and 6 only (scores 2, 3): both grow, and
+    // the third place goes back to the largest dropped, 0.3 (2).
+    const survivors = dropSmallest(mask, w, 3);
+    expect([...survivors]).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
+    const eligible = Float32Array.from([0, 0, 0, 0, 1, 0, 1, 0]);
+    const { mask: next, keptBack } = regrow(mask, survivors, w, scores, 3, eligible);
+    expect([...next]).toEqual([1, 0, 1, 0, 1, 0, 1, 0]);
+    expect(keptBack).toBe(1);
+    // Nothing eligible: the update changes nothing.
+    expect([...dropAndGrow(mask, w, scores, 3, new Float32Array(8))]).toEqual([...mask]);
+    // A dropped weight competes like any eligible candidate: drop 2, 0.1 (1) and 0.2 (3); of eligible 3, 4, 6
+    // (scores 7, 2, 3) grow 3 (back) and 6.
+    expect([...dropAndGrow(mask, w, scores, 2, Float32Array.from([0, 0, 0, 1, 1, 0, 1, 0]))]).toEqual([1, 0, 1, 1, 0, 0, 1, 0]);
   });
 
   it('does not grow where no gradient reaches after the drop (dead units, a unit with no output)', async () => {
@@ -115,14 +127,14 @@ describe('set', () => {
     // fc2 unit 1 → out 0 (−0.93). After the drop unit 1 (z = −0.1) and unit 2 (z = −0.05) are 0 on every
     // point and unit 0 has no output, so no fc1 weight has a gradient and fc2 has one only in unit 0's row
     // (0, 1), where h_0 = 0.87, 0.1, 0.87, 0 on the four points.
-    // fc1 falls back to the random order 5, 2, 1, …: grow 5 and 2. fc2 grows its only trainable candidates
-    // 0 and 1 (the random order alone, 5, 2, 0, would take 5 and 0).
+    // fc1 can grow nothing: its two dropped weights are kept back, with their values. fc2 grows its only
+    // trainable candidates 0 and 1, at 0 (the random order alone, 5, 2, 0, would take 5 and 0).
     const deadUnit = { ...weights, 'fc1/bias': Float32Array.from([0.1, -0.1, -0.05]) };
     const recipe = { ...tinyRecipe, batchSize: 4, epochs: 8, learningRate: 0 };
     const hyperparameters = { dropFraction: 1, intervalEpochs: 1, endFraction: 0.375 };
     const trainable = await runSet(0.5, hyperparameters, recipe, 0, deadUnit);
-    expect(asLists(trainable.masks)).toEqual([[1, 0, 1, 0, 0, 1], [1, 1, 1, 0, 0, 0]]);
-    expect([...trainable.after['fc1/kernel']]).toEqual([Math.fround(0.77), 0, 0, 0, 0, 0]);
+    expect(asLists(trainable.masks)).toEqual([[1, 1, 0, 0, 1, 0], [1, 1, 1, 0, 0, 0]]);
+    expect([...trainable.after['fc1/kernel']]).toEqual([Math.fround(0.77), Math.fround(-0.67), 0, 0, Math.fround(0.07), 0]);
     expect([...trainable.after['fc2/kernel']]).toEqual([0, 0, Math.fround(-0.93), 0, 0, 0]);
     // The paper's growth takes the random order alone: fc1 5, 2 and fc2 5, 0, as with seed 0 above.
     const plain = await runSet(0.5, { ...hyperparameters, growTrainableOnly: false }, recipe, 0, deadUnit);
@@ -136,7 +148,7 @@ describe('set', () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.25, manifest, hyperparameters: { dropFraction: 1, intervalEpochs: 0.5 }, recipe: { ...stepwise, epochs: 4 } });
     try {
       const calls: number[] = [];
-      const { masks, events } = trainWithDropGrow(ctx, readSettings(ctx), (step, layers) => (calls.push(step), randomGrowScores(ctx, step, layers)), 'set');
+      const { masks, events } = trainWithDropGrow(ctx, readSettings(ctx), (step, layers) => (calls.push(step), { scores: randomGrowScores(ctx, step, layers) }), 'set');
       expect(events.map((e) => e.step)).toEqual([2, 4, 6, 8, 10]);
       expect(events.map((e) => e.counts)).toEqual([[4, 3], [3, 3], [2, 2], [1, 1], [0, 0]]);
       // No growth scores are drawn for an update that moves nothing.

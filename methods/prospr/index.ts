@@ -19,11 +19,13 @@ export interface MetaGradientSettings {
 export function prune(ctx: PruneContext): PruneResult {
   const h = hyperparameters(ctx);
   const settings = { steps: h.integer('steps'), learningRate: h.number('innerLearningRate') };
+  const order = h.choice('metaGradient', ['full', 'first-order'] as const);
   const batchSize = h.integer('batchSize');
   // One batch for every step and the final loss (the reference's default), or a fresh one each time.
   const batches = [...ctx.trainBatches(h.boolean('newBatchPerStep') ? settings.steps + 1 : 1, batchSize)];
   try {
-    const meta = metaGradients(ctx, settings, (t) => batches[Math.min(t, batches.length - 1)]);
+    const batchAt = (t: number) => batches[Math.min(t, batches.length - 1)];
+    const meta = order === 'full' ? metaGradients(ctx, settings, batchAt) : firstOrderMetaGradients(ctx, settings, batchAt);
     return { scores: Object.fromEntries(Object.entries(meta).map(([name, g]) => [name, g.map(Math.abs)])) };
   } finally {
     for (const b of batches) {
@@ -62,10 +64,44 @@ export function metaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forwar
   };
 
   const result: WeightMap = {};
+  try {
+    tf.tidy(() => {
+      const ones = prunable.map((name) => tf.ones(shapes.get(name)!));
+      const gradients = tf.grads(unrolledLoss)(ones);
+      prunable.forEach((name, l) => (result[name] = Float32Array.from(gradients[l].dataSync())));
+    });
+  } catch (e) {
+    const message = (e as Error).message;
+    // Convolution and pooling gradients have no gradients of their own in tfjs.
+    if (/gradient function not found/.test(message)) throw new Error(`prospr: the full meta-gradient needs second derivatives tfjs does not have for this network (${message}); use metaGradient = first-order`);
+    throw e;
+  }
+  return result;
+}
+
+/**
+ * The reference's first-order approximation: the inner gradients are constants, so ∂θ_k/∂θ_0 = I
+ * and ∂L(θ_k)/∂m = θ ⊙ ∇L(θ_k). Only first derivatives, so any network works.
+ */
+export function firstOrderMetaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forward' | 'loss'>, settings: MetaGradientSettings, batch: (t: number) => Batch): WeightMap {
+  const { tf } = ctx;
+  const prunable = [...ctx.network.prunableNames];
+  const all = ctx.network.parameters.map((p) => p.name);
+  const initial = ctx.network.getWeights(all);
+  const shapes = new Map(ctx.network.parameters.map((p) => [p.name, [...p.shape]]));
+  const gradientAt = (params: Tensor[], b: Batch) => tf.grads((...ps: Tensor[]) => ctx.loss(ctx.forward(b.x, Object.fromEntries(all.map((name, i) => [name, ps[i]]))), b.y))(params);
+  const result: WeightMap = {};
   tf.tidy(() => {
-    const ones = prunable.map((name) => tf.ones(shapes.get(name)!));
-    const gradients = tf.grads(unrolledLoss)(ones);
-    prunable.forEach((name, l) => (result[name] = Float32Array.from(gradients[l].dataSync())));
+    let params = all.map((name) => tf.tensor(initial[name], shapes.get(name)!));
+    for (let t = 0; t < settings.steps; t++) {
+      const gradients = gradientAt(params, batch(t));
+      params = params.map((p, i) => tf.sub(p, tf.mul(gradients[i], settings.learningRate)));
+    }
+    const final = gradientAt(params, batch(settings.steps));
+    for (const name of prunable) {
+      const g = final[all.indexOf(name)].dataSync();
+      result[name] = Float32Array.from(initial[name], (theta, i) => theta * g[i]);
+    }
   });
   return result;
 }

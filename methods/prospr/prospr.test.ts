@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
 import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
@@ -79,7 +80,7 @@ function finiteDifferenceMetaGradient(k: number, lr: number): { fc1: number[]; f
   return { fc1: [0, 1, 2, 3, 4, 5].map((i) => along(0, i)), fc2: [0, 1, 2, 3, 4, 5].map((i) => along(1, i)) };
 }
 
-async function prosprScores(hyperparameters: Record<string, number | boolean>, sparsity = 0.5): Promise<WeightMap> {
+async function prosprScores(hyperparameters: Record<string, number | boolean | string>, sparsity = 0.5): Promise<WeightMap> {
   const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters });
   try {
     const result = (await prune(ctx)) as PruneResult;
@@ -119,6 +120,50 @@ describe('prospr', () => {
     // A batch of 4 is all four points, in another order: the mean loss and so the scores are the same.
     const fresh = await prosprScores({ batchSize: 4, newBatchPerStep: true });
     for (const name of names) [...fresh[name]].forEach((s, i) => expect(s).toBeCloseTo(scores[name][i], 6));
+  });
+
+  it('first-order: θ ⊙ ∇L(θ_k), the inner gradients taken as constants (k = 2, η = 0.5)', async () => {
+    let p: Params = { w1: [...weights['fc1/kernel']], b1: [...weights['fc1/bias']], w2: [...weights['fc2/kernel']], b2: [...weights['fc2/bias']] };
+    for (let t = 0; t < 2; t++) {
+      const { grad } = lossAndGradient(p);
+      p = { w1: p.w1.map((v, i) => v - 0.5 * grad.w1[i]), b1: p.b1.map((v, i) => v - 0.5 * grad.b1[i]), w2: p.w2.map((v, i) => v - 0.5 * grad.w2[i]), b2: p.b2.map((v, i) => v - 0.5 * grad.b2[i]) };
+    }
+    const atK = lossAndGradient(p).grad;
+    const scores = await prosprScores({ steps: 2, innerLearningRate: 0.5, batchSize: 4, metaGradient: 'first-order' });
+    [...scores['fc1/kernel']].forEach((s, i) => expect(s).toBeCloseTo(Math.abs(weights['fc1/kernel'][i] * atK.w1[i]), 5));
+    [...scores['fc2/kernel']].forEach((s, i) => expect(s).toBeCloseTo(Math.abs(weights['fc2/kernel'][i] * atK.w2[i]), 5));
+    // It differs from the full meta-gradient, which finite differences confirm.
+    const full = finiteDifferenceMetaGradient(2, 0.5);
+    expect(full.fc1.some((g, i) => Math.abs(Math.abs(g) - scores['fc1/kernel'][i]) > 1e-3)).toBe(true);
+  });
+
+  it('on a convolutional network: the full meta-gradient is refused with a pointer, the first-order one runs', async () => {
+    const spec: ArchitectureSpec = {
+      id: 'prospr-conv',
+      inputShape: [4, 4, 1],
+      layers: [{ kind: 'conv2d', name: 'conv1', filters: 2, kernelSize: 3, padding: 'valid', activation: 'relu' }, { kind: 'flatten' }, { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' }],
+    };
+    const convWeights: WeightMap = {
+      'conv1/kernel': Float32Array.from({ length: 18 }, (_, i) => 0.1 * ((i % 5) - 2)),
+      'conv1/bias': Float32Array.from([0.1, 0.05]),
+      'fc1/kernel': Float32Array.from({ length: 16 }, (_, i) => 0.05 * ((i % 7) - 3)),
+      'fc1/bias': new Float32Array(2),
+    };
+    const train = { n: 2, inputShape: [4, 4, 1], x: Float32Array.from({ length: 32 }, (_, i) => (i % 7) / 7), y: Int32Array.from([0, 1]), outputSize: 2 };
+    for (const metaGradient of ['full', 'first-order']) {
+      const { ctx, network } = await tinyPruneContext({ spec, weights: convWeights, sparsity: 0.5, manifest, hyperparameters: { batchSize: 2, metaGradient }, train });
+      try {
+        if (metaGradient === 'full') expect(() => prune(ctx)).toThrow(/prospr: the full meta-gradient needs second derivatives .* use metaGradient = first-order/);
+        else {
+          const result = (await prune(ctx)) as PruneResult;
+          if (!('scores' in result)) throw new Error('prospr must return scores');
+          expect(result.scores['conv1/kernel'].length).toBe(18);
+          expect([...result.scores['conv1/kernel'], ...result.scores['fc1/kernel']].every(Number.isFinite)).toBe(true);
+        }
+      } finally {
+        network.dispose();
+      }
+    }
   });
 
   it("writes the task's cross-entropy with twice-differentiable ops: the same value as ctx.loss", async () => {

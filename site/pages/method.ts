@@ -149,6 +149,7 @@ export function methodPage(methodId: string, input: SiteInput): PageView {
     ? { title: manifest.paper.title, authors: manifest.paper.authors, year: manifest.paper.year, url: safeExternalUrl(manifest.paper.url), rawUrl: manifest.paper.url, bibtex: manifest.paper.bibtex }
     : null;
   const controls = methodControlsTable(methodId, input);
+  const resultsTable = methodResultsTable(methodId, input);
   return page.page('method', methodName(input.names, methodId), manifest?.description ?? `Pruning method ${methodId}.`, 'methods', {
     id: methodId,
     name: methodName(input.names, methodId),
@@ -158,7 +159,7 @@ export function methodPage(methodId: string, input: SiteInput): PageView {
     facts,
     paper,
     hyperparameters: manifest && Object.keys(manifest.hyperparameters).length ? page.table(hyperparameterTable(manifest)) : null,
-    results: page.table(methodResultsTable(methodId, input)),
+    results: resultsTable.rows.length ? page.table(resultsTable) : null,
     controls: controls ? page.table(controls) : null,
     versionMismatch: manifest !== null && versionsSeen.some((v) => v !== manifest.version),
   });

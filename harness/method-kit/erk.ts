@@ -1,6 +1,5 @@
 import type { MaskMap, PruneContext } from '../method-api.ts';
 
-// The same counts as methods/random-erk (which keeps its own copy, so its source hash and records stay as they are).
 /**
  * Weights to keep in each layer under Erdős–Rényi-Kernel densities (Evci et al. 2020): layer l's
  * density is ε·(Σ of its shape's dimensions)/(product of its dimensions), i.e.

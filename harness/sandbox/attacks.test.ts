@@ -19,12 +19,12 @@ import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.t
 import { denseSpecFor, jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
 import type { TaskData } from '../task-api.ts';
 import { processesMentioning } from '../testing/processes.ts';
+import { bundledMethod, magnitudeBody } from '../testing/sandbox-fixtures.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'pb-attacks-'));
 const task = blobTask();
 const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'cheat', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
-const magnitudeBody = 'return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };';
 const isolation = isolationLevel();
 const namespaces = isolation.mechanisms.includes('network-namespace');
 // CI demands full isolation: there the kernel-level tests run (and fail) whatever the machine has.
@@ -44,8 +44,7 @@ function methodDir(name: string, source: string): string {
 }
 
 async function runCheat(name: string, body: string, opts: { prelude?: string; timeBudgetSeconds?: number; memoryBudgetMb?: number } = {}) {
-  const dir = methodDir(name, `${opts.prelude ?? ''}\nexport async function prune(ctx: any) {\n${body}\n}\n`);
-  const bundle = await bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), name);
+  const bundle = await bundledMethod(work, name, body, opts.prelude);
   const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => opts.timeBudgetSeconds ?? 60, memoryBudgetMb: opts.memoryBudgetMb ?? 2048 });
   const record = await runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'c'.repeat(64), pruner }, testRecordContext);
   return { record, bundle };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { bundleMethod } from './bundle.ts';
+import { bundledMethod, magnitudeBody } from '../testing/sandbox-fixtures.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
@@ -26,17 +26,8 @@ const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task
 // computed name the bundler cannot see; what stops them then is the process's permission model.
 const runtimeBuiltin = "const builtin = (name: string) => require(['node', name].join(':'));\ndeclare const require: (id: string) => any;";
 
-const magnitudeBody = `return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };`;
-
-async function methodBundle(name: string, body: string, prelude = ''): Promise<string> {
-  const dir = join(work, 'methods', name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.ts'), `${prelude}\nexport async function prune(ctx: any) {\n${body}\n}\n`);
-  return bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), name);
-}
-
 async function runSandboxed(name: string, body: string, prelude = '', timeBudgetSeconds = 60, memoryBudgetMb = 2048, manifest = testManifest()) {
-  const bundle = await methodBundle(name, body, prelude);
+  const bundle = await bundledMethod(work, name, body, prelude);
   const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => timeBudgetSeconds, memoryBudgetMb });
   return runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'b'.repeat(64), pruner }, testRecordContext);
 }

@@ -1,5 +1,5 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { Batch, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { Batch, PruneContext, PruneResult } from '../../harness/method-api.ts';
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 type Tf = typeof tfcore;

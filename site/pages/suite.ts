@@ -3,7 +3,7 @@
  * exactly as `prunebench report --suite` ranks it) and one per paper reproduction.
  */
 import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../format.ts';
-import { safeName, suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
+import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
 import { reproductionPath, type ReproductionView } from '../reproductions.ts';
 import type { SuiteView } from '../scope.ts';
 import { textColumn, PageBuilder, type PageView, type SiteInput } from './common.ts';

@@ -36,7 +36,7 @@ export const matrixView = (t: TensorInfo, rows: number, columns: number): Tensor
 
 /** b [k, n] with zero columns appended up to a multiple of 4; b itself when it has one already (then not to be freed). */
 export function withPaddedColumns(b: TensorInfo, backend: unknown): { matrix: TensorInfo; copied: boolean } {
-  const [k, n] = b.shape;
+  const n = b.shape[1];
   const padded = paddedColumns(n);
   if (padded === n) return { matrix: b, copied: false };
   return { matrix: runWasmKernel('PadV2', { x: b }, { paddings: [[0, 0], [0, padded - n]], constantValue: 0 }, backend), copied: true };

@@ -27,11 +27,7 @@ export function measureThroughput(spec: ArchitectureSpec, weights: WeightMap, op
   const passes = opts.passes ?? 9;
   const network = MaskedNetwork.fromWeights(spec, weights);
   const x = tf.randomUniform([batchSize, ...spec.inputShape], 0, 1, 'float32', 1);
-  const pass = () => {
-    const y = network.forward(x);
-    y.dataSync();
-    y.dispose();
-  };
+  const pass = () => tf.tidy(() => void network.forward(x).dataSync());
   try {
     for (let i = 0; i < (opts.warmup ?? 3); i++) pass();
     const rates: number[] = [];

@@ -207,7 +207,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(strongTicketWeights());
     network.setMasks(masks);
 
-    // Strong-ticket score: the mask on the task's initial weights, before any training.
+    // Strong-ticket score: the mask on the task's initial weights (recycled, if the method recycled), before any training.
     let strongTicketScore: number | null = null;
     if (data.planted) {
       const probe = MaskedNetwork.fromWeights(task.architecture, strongTicketWeights());

@@ -152,7 +152,12 @@ export interface PruneContext {
   optimize(options: OptimizeOptions): TrainingResult;
 }
 
-/** Saliency scores (higher = keep) or explicit binary masks, by prunable parameter name. */
-export type PruneResult = { scores: WeightMap } | { masks: MaskMap };
+/**
+ * Saliency scores (higher = keep) or explicit binary masks, by prunable parameter name.
+ * `recycledWeights` (strong-ticket methods only, e.g. weight recycling): new values for some
+ * prunable layers, each value one of that same layer's initial values; the harness refuses the
+ * result otherwise and evaluates the mask on these weights instead of the initial ones.
+ */
+export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & { recycledWeights?: WeightMap };
 
 export type PruneFunction = (ctx: PruneContext) => Promise<PruneResult> | PruneResult;

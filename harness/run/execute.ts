@@ -6,6 +6,7 @@ import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
 import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import { applyRecycledWeights, type RecyclingSummary } from '../prune/recycled-weights.ts';
 import type { Pruner } from '../prune/run-prune.ts';
 import type { RunRecord } from '../store/record.ts';
 import type { TaskData, TaskDefinition } from '../task-api.ts';
@@ -144,6 +145,8 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const pruneStart = performance.now();
     onStage('prune');
     let masks: MaskMap;
+    // Strong-ticket weight recycling: the initial weights with the method's checked replacements.
+    let recycled: { weights: WeightMap; summary: RecyclingSummary } | null = null;
     try {
       const outcome = await method.pruner({
         spec,
@@ -160,6 +163,10 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
         throw new MethodResultError('prune() must return { scores } or { masks }');
       }
       if (manifest.when === 'iterative' || manifest.when === 'during-training') network.setWeights(outcome.weights);
+      if (result.recycledWeights !== undefined) {
+        if (manifest.when !== 'strong-ticket') throw new MethodResultError(`only strong-ticket methods may return recycledWeights; '${manifest.id}' prunes '${manifest.when}'`);
+        recycled = applyRecycledWeights(result.recycledWeights, initWeights(), names, shapes);
+      }
       if ('scores' in result) {
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
         masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
@@ -196,13 +203,14 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     } else {
       epochs = task.recipe.epochs;
     }
-    if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(initWeights());
+    const strongTicketWeights = () => recycled?.weights ?? initWeights();
+    if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(strongTicketWeights());
     network.setMasks(masks);
 
-    // Strong-ticket score: the mask on the task's initial weights, before any training.
+    // Strong-ticket score: the mask on the task's initial weights (recycled, if the method recycled), before any training.
     let strongTicketScore: number | null = null;
     if (data.planted) {
-      const probe = MaskedNetwork.fromWeights(task.architecture, initWeights());
+      const probe = MaskedNetwork.fromWeights(task.architecture, strongTicketWeights());
       probe.setMasks(masks);
       strongTicketScore = plantedScore(task, probe, data.splits.test);
       probe.dispose();
@@ -234,6 +242,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const record = baseRecord(spec, ctx, method.sourceHash);
     record.metrics = metrics;
     record.dense = { recordId: dense.recordId, ...dense.summary };
+    if (recycled) record.recycling = recycled.summary;
     if (data.planted) {
       record.planted = plantedMetrics({
         task,

@@ -1,4 +1,5 @@
 import type { JobSpec } from '../jobs/spec.ts';
+import type { RecyclingSummary } from '../prune/recycled-weights.ts';
 
 export interface GroupCount {
   group: number;
@@ -59,6 +60,8 @@ export interface RunRecord {
   metrics: RunMetrics | null;
   dense: { recordId: string; accuracy: number | null; mse: number | null; groupAccuracies: GroupCount[] | null } | null;
   planted: PlantedMetrics | null;
+  /** Strong-ticket weight recycling: absent unless the method returned recycled weights. */
+  recycling?: RecyclingSummary;
   environment: {
     node: string;
     tfjs: string;

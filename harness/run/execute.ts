@@ -144,6 +144,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const pruneStart = performance.now();
     onStage('prune');
     let masks: MaskMap;
+    let trunk: RunRecord['trunk'];
     try {
       const outcome = await method.pruner({
         spec,
@@ -156,6 +157,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
         weights: startWeights,
       });
       const result = outcome.result;
+      trunk = outcome.trunk;
       if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result))) {
         throw new MethodResultError('prune() must return { scores } or { masks }');
       }
@@ -249,6 +251,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     timings.evaluateSeconds = seconds(evalStart);
     timings.totalSeconds = seconds(started);
     record.timings = timings;
+    if (trunk) record.trunk = trunk;
     return record;
   } catch (e) {
     const stage = e instanceof StageError ? e.stage : 'evaluate';

@@ -53,6 +53,18 @@ function roundPlan(ctx: PruneContext, settings: IterativeMagnitudeSettings, keep
  * when global, after each round. Every round but the last is a full round, the same for every
  * target that reaches it; the harness checks trunk levels against these counts.
  */
+/**
+ * Every full round of the schedule, the same for every target: the levels of the trunk, kept per
+ * layer (or `[total]`) after full round 1, 2, …, while a round still keeps more than the layers
+ * that are never pruned.
+ */
+export function fullRoundsFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>): number[][] {
+  const rates = settings.scope === 'global' ? [settings.rate] : layerRates(sizes.length, settings.rate, settings.outputLayerRate);
+  const layers = settings.scope === 'global' ? [sizes.reduce((a, b) => a + b, 0)] : [...sizes];
+  const neverPruned = layers.reduce((sum, size, l) => sum + (rates[l] === 0 ? size : 0), 0);
+  return roundPlanFor(sizes, settings, neverPruned).slice(0, -1);
+}
+
 export function roundPlanFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>, keepCount: number): number[][] {
   const total = sizes.reduce((a, b) => a + b, 0);
   return settings.scope === 'global'
@@ -70,7 +82,8 @@ export function roundPlanFor(sizes: readonly number[], settings: Pick<IterativeM
  *
  * With `ctx.trunk`, the rounds start at the harness's stored level (its survival arrays; the
  * harness has restored the network, masks and checkpoints), and every full round done is reported
- * as a level once the network is rewound, so other jobs and resumed runs can start there.
+ * as a level once the network is rewound, so other jobs and resumed runs can start there; so is
+ * the full round that the last round's training also gives (its masks, not the target's).
  */
 export async function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks, keepCounts: readonly number[]): Promise<Map<number, TrunkBranch>> {
   const names = [...ctx.network.prunableNames];
@@ -87,6 +100,7 @@ export async function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitude
     if (firstRound > 0 && plan.length <= firstRound) throw new Error(`the trunk starts at level ${firstRound}, past the last shared round of the plan for ${k} weights (${plan.length} rounds)`);
   }
   const survival = start ? survivalFromArrays(start.arrays, names, ctx.network.getMasks()) : startSurvival(ctx.network.getWeights(names), names);
+  const trunkLevels = ctx.trunk ? fullRoundsFor(names.map((name) => ctx.network.getMasks()[name].length), settings) : [];
   for (const [k, plan] of plans) if (plan.length === 0) branches.set(k, { scores: survivalScores(survival, names), level: 0 });
 
   for (let round = firstRound; round < deepest.length; round++) {
@@ -110,6 +124,16 @@ export async function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitude
       hooks.rewind();
       await ctx.trunk?.reached(round + 1, survivalArrays(survival, names));
     } else {
+      // The last round trained the network of the level it branched from, as the trunk's next
+      // full round does: that level is stored too, so a deeper target starts after this training.
+      if (ctx.trunk && trunkLevels[round]) {
+        const after = magnitudeMasks(trained, before, names, trunkLevels[round], settings.scope);
+        const next = cloneSurvival(survival, names);
+        recordRound(next, names, before, after, trained);
+        ctx.setMasks(after);
+        hooks.rewind();
+        await ctx.trunk.reached(round + 1, survivalArrays(next, names));
+      }
       ctx.setMasks(last!);
       hooks.rewind();
     }

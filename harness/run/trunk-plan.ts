@@ -2,13 +2,16 @@ import { describeParameters, type ArchitectureSpec } from '../engine/architectur
 import type { TrainingRecipe } from '../engine/recipe.ts';
 import { canonicalJson, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { HyperparameterValue, MethodManifest, TrunkSchedule } from '../method-api.ts';
-import { readIterativeMagnitudeSettings, roundPlanFor } from '../method-kit/iterative-magnitude.ts';
+import { fullRoundsFor, readIterativeMagnitudeSettings, roundPlanFor } from '../method-kit/iterative-magnitude.ts';
 import { keepCountFor } from '../prune/select.ts';
 import { createHash } from 'node:crypto';
 
 /** What the harness expects of one job of a trunk method, from its schedule. */
 export interface JobTrunkPlan {
-  /** Kept per prunable layer (or `[total]` when the schedule ranks globally) at levels 1, 2, …. */
+  /**
+   * Kept per prunable layer (or `[total]` when the schedule ranks globally) at each level the job
+   * may reach: 1, 2, … up to its branch level, and the one after, which its last training gives.
+   */
   levels: number[][];
   scope: 'global' | 'layerwise';
   /** The level the job's own last round starts from (0 when it needs no round, or only one). */
@@ -23,7 +26,7 @@ export function jobTrunkPlan(schedule: TrunkSchedule, architecture: Architecture
     .map((p) => p.shape.reduce((a, b) => a * b, 1));
   const settings = readIterativeMagnitudeSettings({ hyperparameters, recipe });
   const plan = roundPlanFor(sizes, settings, keepCountFor(sizes.reduce((a, b) => a + b, 0), sparsity));
-  return { levels: plan.slice(0, -1), scope: settings.scope, branchLevel: Math.max(plan.length - 1, 0) };
+  return { levels: fullRoundsFor(sizes, settings).slice(0, plan.length), scope: settings.scope, branchLevel: Math.max(plan.length - 1, 0) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { benchConvKernels } from './conv-kernel-speed.ts';
 import { benchEngineSpeed } from './engine-speed.ts';
 import { benchHarness } from './harness-bench.ts';
 import { benchImpTrunk } from './imp-trunk.ts';
+import { benchImpTrunkRunner } from './imp-trunk-runner.ts';
 import { benchSite } from '../site/bench.ts';
 
 const only = process.argv[2];
@@ -13,3 +14,4 @@ if (!only || only === 'engine') {
 if (!only || only === 'harness') await benchHarness();
 if (!only || only === 'site') await benchSite();
 if (!only || only === 'imp-trunk') await benchImpTrunk();
+if (!only || only === 'imp-trunk-runner') await benchImpTrunkRunner();

@@ -42,13 +42,17 @@ interface TrunkLevelMeta {
 }
 
 /** A level as named arrays and a JSON header, for an array file (harness/engine/array-file.ts). */
-export function trunkLevelToFile(level: TrunkLevel): { arrays: Record<string, Float32Array>; meta: TrunkLevelMeta } {
-  const arrays: Record<string, Float32Array> = {};
+export function trunkLevelToFile(level: TrunkLevel): { arrays: Record<string, Float32Array | Uint8Array>; meta: TrunkLevelMeta } {
+  const arrays: Record<string, Float32Array | Uint8Array> = {};
   const put = (prefix: string, map: WeightMap) => {
     for (const [name, array] of Object.entries(map)) arrays[`${prefix}/${name}`] = array;
   };
   put('weights', level.weights);
-  put('masks', level.masks);
+  // A byte per mask entry, a quarter of float32: a LeNet-300-100 level is 3.4 MB instead of 4.3.
+  for (const [name, mask] of Object.entries(level.masks)) {
+    if (!mask.every((v) => v === 0 || v === 1)) throw new Error(`trunk level: mask '${name}' is not binary`);
+    arrays[`masks/${name}`] = Uint8Array.from(mask);
+  }
   put('arrays', level.arrays);
   const names = Object.keys(level.checkpoints).sort();
   names.forEach((name, i) => put(`checkpoint/${i}`, level.checkpoints[name]));
@@ -63,11 +67,16 @@ export function trunkLevelFromFile(arrays: Record<string, unknown>, meta: unknow
   }
   const level: TrunkLevel = { level: m.level!, weights: {}, masks: {}, checkpoints: Object.fromEntries(m.checkpoints.map((name) => [String(name), {}])), counters: { trainCalls: m.counters.trainCalls, batchStreams: m.counters.batchStreams }, arrays: {} };
   for (const [key, array] of Object.entries(arrays)) {
-    if (!(array instanceof Float32Array)) throw new Error(`trunk level array '${key}' is not float32`);
     const slash = key.indexOf('/');
     const kind = key.slice(0, slash);
     const rest = key.slice(slash + 1);
-    if (kind === 'weights' || kind === 'masks' || kind === 'arrays') level[kind][rest] = array;
+    if (kind === 'masks') {
+      if (!(array instanceof Uint8Array)) throw new Error(`trunk level mask '${key}' is not uint8`);
+      level.masks[rest] = Float32Array.from(array);
+      continue;
+    }
+    if (!(array instanceof Float32Array)) throw new Error(`trunk level array '${key}' is not float32`);
+    if (kind === 'weights' || kind === 'arrays') level[kind][rest] = array;
     else if (kind === 'checkpoint') {
       const next = rest.indexOf('/');
       const name = m.checkpoints[Number(rest.slice(0, next))];

@@ -49,11 +49,6 @@ function roundPlan(ctx: PruneContext, settings: IterativeMagnitudeSettings, keep
 }
 
 /**
- * The round plan for prunable layers of `sizes` (in parameter order): kept per layer, or `[total]`
- * when global, after each round. Every round but the last is a full round, the same for every
- * target that reaches it; the harness checks trunk levels against these counts.
- */
-/**
  * Every full round of the schedule, the same for every target: the levels of the trunk, kept per
  * layer (or `[total]`) after full round 1, 2, …, while a round still keeps more than the layers
  * that are never pruned.
@@ -65,6 +60,11 @@ export function fullRoundsFor(sizes: readonly number[], settings: Pick<Iterative
   return roundPlanFor(sizes, settings, neverPruned).slice(0, -1);
 }
 
+/**
+ * The round plan for prunable layers of `sizes` (in parameter order): kept per layer, or `[total]`
+ * when global, after each round. Every round but the last is a full round, the same for every
+ * target that reaches it; the harness checks trunk levels against these counts.
+ */
 export function roundPlanFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>, keepCount: number): number[][] {
   const total = sizes.reduce((a, b) => a + b, 0);
   return settings.scope === 'global'

@@ -57,8 +57,8 @@ async function handle(prune: PruneFunction, request: SandboxRequest): Promise<Sa
   const meta = data.meta as { inputShape: number[]; outputSize: number };
   const weights = readArrayFile(request.weightsFile).arrays as WeightMap;
   let trunk: TrunkHost | undefined;
-  if (request.manifest.trunk) {
-    const stored = request.trunkFile ? readArrayFile(request.trunkFile) : null;
+  if (request.manifest.trunk && request.trunk) {
+    const stored = request.trunk.startFile ? readArrayFile(request.trunk.startFile) : null;
     // Each level goes to the harness as it is reached, so a job stopped later keeps its levels.
     trunk = { start: stored && trunkLevelFromFile(stored.arrays, stored.meta), onLevel: (level) => reply({ type: 'level', level }) };
   }

@@ -17,8 +17,11 @@ export interface SandboxRequest {
   /** Named-array file holding the train and validation splits (never test). */
   dataFile: string;
   weightsFile: string;
-  /** Trunk methods: the named-array file of the stored level to start from (trunk-level.ts), or null. */
-  trunkFile: string | null;
+  /**
+   * When the harness keeps the job's trunk levels: the named-array file of the stored level to
+   * start from (trunk-level.ts), or null to start at round 0. Null: the method's levels go nowhere.
+   */
+  trunk: { startFile: string | null } | null;
 }
 
 /** Sent by a trunk method's sandbox as it reaches each level, before its reply. */

@@ -99,7 +99,7 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
       taskKind: request.taskKind,
       dataFile: dataFileFor.file,
       weightsFile,
-      trunkFile,
+      trunk: request.trunk ? { startFile: trunkFile } : null,
     };
     const readable = [options.bundle, dataFileFor.file, weightsFile, ...(trunkFile ? [trunkFile] : []), ...(options.wasmDir ? [options.wasmDir] : [])];
     const nodeArgs = ['--experimental-permission', ...readable.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${budgetMb}`, '--no-warnings', options.bundle];

@@ -42,6 +42,14 @@ beforeAll(async () => {
 });
 
 describe('trunk levels from the sandbox', () => {
+  it('runs imp where no trunk is kept (a pruner without the trunk cache): its levels go nowhere', async () => {
+    const bundle = await bundleMethod(join(getMethod('imp').dir, 'index.ts'), join(work, 'bundles'), 'imp-plain');
+    const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => 60, memoryBudgetMb: 2048 });
+    const record = await runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'd'.repeat(64), pruner }, testRecordContext);
+    expect(record.failure).toBeNull();
+    expect(record.trunk).toBeUndefined();
+  });
+
   it('refuses and does not store a level that is not what the schedule prunes: the job fails', async () => {
     const cacheDir = join(work, 'cache-forged');
     // Level 1 without pruning anything: every weight kept where the first round keeps 80 % (90 % of the output layer).

@@ -67,7 +67,7 @@ export async function benchImpTrunk(suiteId = 'lenet300-methods'): Promise<void>
     const settings = readIterativeMagnitudeSettings(ctx);
     const keepCounts = suite.sparsities.map((s) => keepCountFor(total, s));
     const afterStart = performance.now();
-    const branches = pruneTrunk(ctx, settings, { train: () => ctx.train({ epochs: settings.epochs }), rewind: () => ctx.rewind('init') }, keepCounts);
+    const branches = await pruneTrunk(ctx, settings, { train: () => ctx.train({ epochs: settings.epochs }), rewind: () => ctx.rewind('init') }, keepCounts);
     const afterSeconds = (performance.now() - afterStart) / 1000;
     network.dispose();
     suite.sparsities.forEach((sparsity, i) => {

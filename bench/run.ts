@@ -4,6 +4,7 @@ import { benchEngineSpeed } from './engine-speed.ts';
 import { benchHarness } from './harness-bench.ts';
 import { benchImpTrunk } from './imp-trunk.ts';
 import { benchStructuredSpeedup } from './structured-speedup.ts';
+import { benchImpTrunkRunner } from './imp-trunk-runner.ts';
 import { benchSite } from '../site/bench.ts';
 
 const only = process.argv[2];
@@ -15,3 +16,4 @@ if (!only || only === 'harness') await benchHarness();
 if (!only || only === 'site') await benchSite();
 if (!only || only === 'imp-trunk') await benchImpTrunk();
 if (!only || only === 'structured') await benchStructuredSpeedup();
+if (!only || only === 'imp-trunk-runner') await benchImpTrunkRunner();

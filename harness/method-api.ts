@@ -72,6 +72,38 @@ export interface MethodManifest {
   variants?: MethodVariant[];
   /** Set by the registry on a variant's manifest: the id of the method folder holding its code. */
   variantOf?: string;
+  /**
+   * The method prunes along a round schedule the harness knows (see TrunkSchedule), the same for
+   * every target up to the target's last round: the harness keeps the state after each full round
+   * (a trunk level) and starts the job's next sparsities, or a resumed run, from the deepest one.
+   */
+  trunk?: TrunkSchedule;
+}
+
+/**
+ * 'iterative-magnitude': the rounds of `harness/method-kit/iterative-magnitude.ts` (hyperparameters
+ * scope, rate, outputLayerRate), one `ctx.train` per round.
+ */
+export type TrunkSchedule = 'iterative-magnitude';
+
+/**
+ * A trunk method's access to the shared levels (`ctx.trunk`, null for other methods). The harness
+ * saves and restores the network (weights, masks), the named checkpoints and its own training
+ * counters; the method adds only the arrays of its own bookkeeping.
+ */
+export interface TrunkAccess {
+  /**
+   * The level this job starts from, with the arrays the method gave when it reached it; the
+   * network, checkpoints and counters are already as they were then. Null: start at round 0.
+   */
+  readonly start: { level: number; arrays: WeightMap } | null;
+  /**
+   * Reports that full round `level` (1 = the first) is done and the network is as the next round
+   * starts. The harness checks the masks against its schedule and keeps the level. Await it: from
+   * the sandbox the level reaches the harness only while the method's process is not computing.
+   * Draws from ctx.rng are not part of a level, so a trunk method must not make any.
+   */
+  reached(level: number, arrays: WeightMap): Promise<void>;
 }
 
 /** Read-only view of the network being pruned. */
@@ -128,6 +160,8 @@ export interface PruneContext {
   readonly recipe: Readonly<TrainingRecipe>;
   /** The tfjs-core API, for methods that build differentiable expressions. */
   readonly tf: typeof tfcore;
+  /** Shared trunk levels, for methods whose manifest declares a `trunk` schedule; else null. */
+  readonly trunk: TrunkAccess | null;
 
   /** Seeded batches of the training split (never the test split). Caller disposes batch tensors. */
   trainBatches(count: number, batchSize?: number): Generator<Batch>;

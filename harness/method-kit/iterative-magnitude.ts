@@ -28,8 +28,8 @@ export interface RoundHooks {
  * Runs the rounds: train, keep the largest surviving |θ| as the plan says, rewind. Leaves every
  * weight at its rewind value with all masks lifted and returns survival scores.
  */
-export function pruneIteratively(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks): PruneResult {
-  return { scores: pruneTrunk(ctx, settings, hooks, [ctx.target.keepCount]).get(ctx.target.keepCount)!.scores };
+export async function pruneIteratively(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks): Promise<PruneResult> {
+  return { scores: (await pruneTrunk(ctx, settings, hooks, [ctx.target.keepCount])).get(ctx.target.keepCount)!.scores };
 }
 
 export interface TrunkBranch {
@@ -41,10 +41,35 @@ export interface TrunkBranch {
 /** Kept per layer (or `[total]` when global) after each round of the plan for `keepCount`. */
 function roundPlan(ctx: PruneContext, settings: IterativeMagnitudeSettings, keepCount: number): number[][] {
   const names = ctx.network.prunableNames;
-  const sizes = names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1));
+  return roundPlanFor(
+    names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1)),
+    settings,
+    keepCount,
+  );
+}
+
+/**
+ * Every full round of the schedule, the same for every target: the levels of the trunk, kept per
+ * layer (or `[total]`) after full round 1, 2, …, while a round still keeps more than the layers
+ * that are never pruned.
+ */
+export function fullRoundsFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>): number[][] {
+  const rates = settings.scope === 'global' ? [settings.rate] : layerRates(sizes.length, settings.rate, settings.outputLayerRate);
+  const layers = settings.scope === 'global' ? [sizes.reduce((a, b) => a + b, 0)] : [...sizes];
+  const neverPruned = layers.reduce((sum, size, l) => sum + (rates[l] === 0 ? size : 0), 0);
+  return roundPlanFor(sizes, settings, neverPruned).slice(0, -1);
+}
+
+/**
+ * The round plan for prunable layers of `sizes` (in parameter order): kept per layer, or `[total]`
+ * when global, after each round. Every round but the last is a full round, the same for every
+ * target that reaches it; the harness checks trunk levels against these counts.
+ */
+export function roundPlanFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>, keepCount: number): number[][] {
+  const total = sizes.reduce((a, b) => a + b, 0);
   return settings.scope === 'global'
-    ? globalRoundPlan(ctx.target.totalPrunable, settings.rate, keepCount).map((kept) => [kept])
-    : layerwiseRoundPlan(sizes, layerRates(names.length, settings.rate, settings.outputLayerRate), keepCount);
+    ? globalRoundPlan(total, settings.rate, keepCount).map((kept) => [kept])
+    : layerwiseRoundPlan([...sizes], layerRates(sizes.length, settings.rate, settings.outputLayerRate), keepCount);
 }
 
 /**
@@ -54,8 +79,13 @@ function roundPlan(ctx: PruneContext, settings: IterativeMagnitudeSettings, keep
  * and round r trains the network of level r whatever the target, so every target gets the mask a
  * separate run would give while each level is trained once: max over targets of the rounds instead
  * of their sum. Leaves the network as pruneIteratively does for the deepest target.
+ *
+ * With `ctx.trunk`, the rounds start at the harness's stored level (its survival arrays; the
+ * harness has restored the network, masks and checkpoints), and every full round done is reported
+ * as a level once the network is rewound, so other jobs and resumed runs can start there; so is
+ * the full round that the last round's training also gives (its masks, not the target's).
  */
-export function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks, keepCounts: readonly number[]): Map<number, TrunkBranch> {
+export async function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks, keepCounts: readonly number[]): Promise<Map<number, TrunkBranch>> {
   const names = [...ctx.network.prunableNames];
   const plans = new Map(keepCounts.map((k) => [k, roundPlan(ctx, settings, k)]));
   const deepest = [...plans.values()].reduce((a, b) => (b.length > a.length ? b : a), [] as number[][]);
@@ -64,10 +94,16 @@ export function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettin
     if (shared.some((kept, r) => kept.join() !== deepest[r].join())) throw new Error(`round plan for ${k} weights does not follow the trunk`);
   }
   const branches = new Map<number, TrunkBranch>();
-  const survival = startSurvival(ctx.network.getWeights(names), names);
+  const start = ctx.trunk?.start ?? null;
+  const firstRound = start?.level ?? 0;
+  for (const [k, plan] of plans) {
+    if (firstRound > 0 && plan.length <= firstRound) throw new Error(`the trunk starts at level ${firstRound}, past the last shared round of the plan for ${k} weights (${plan.length} rounds)`);
+  }
+  const survival = start ? survivalFromArrays(start.arrays, names, ctx.network.getMasks()) : startSurvival(ctx.network.getWeights(names), names);
+  const trunkLevels = ctx.trunk ? fullRoundsFor(names.map((name) => ctx.network.getMasks()[name].length), settings) : [];
   for (const [k, plan] of plans) if (plan.length === 0) branches.set(k, { scores: survivalScores(survival, names), level: 0 });
 
-  for (let round = 0; round < deepest.length; round++) {
+  for (let round = firstRound; round < deepest.length; round++) {
     hooks.train(round);
     const trained = ctx.network.getWeights(names);
     const before = ctx.network.getMasks();
@@ -85,16 +121,45 @@ export function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettin
       const after = magnitudeMasks(trained, before, names, deepest[round], settings.scope);
       recordRound(survival, names, before, after, trained);
       ctx.setMasks(after);
+      hooks.rewind();
+      await ctx.trunk?.reached(round + 1, survivalArrays(survival, names));
     } else {
+      // The last round trained the network of the level it branched from, as the trunk's next
+      // full round does: that level is stored too, so a deeper target starts after this training.
+      if (ctx.trunk && trunkLevels[round]) {
+        const after = magnitudeMasks(trained, before, names, trunkLevels[round], settings.scope);
+        const next = cloneSurvival(survival, names);
+        recordRound(next, names, before, after, trained);
+        ctx.setMasks(after);
+        hooks.rewind();
+        await ctx.trunk.reached(round + 1, survivalArrays(next, names));
+      }
       ctx.setMasks(last!);
+      hooks.rewind();
     }
-    hooks.rewind();
   }
   if (deepest.length > 0) {
     liftMasks(ctx, names);
     hooks.rewind();
   }
   return branches;
+}
+
+/** A trunk level's own arrays: the survival bookkeeping, `rounds:<name>` and `magnitudes:<name>`. */
+function survivalArrays(survival: Survival, names: string[]): WeightMap {
+  return Object.fromEntries(names.flatMap((name) => [[`rounds:${name}`, survival.rounds[name]], [`magnitudes:${name}`, survival.magnitudes[name]]]));
+}
+
+function survivalFromArrays(arrays: WeightMap, names: string[], masks: MaskMap): Survival {
+  const read = (key: string, length: number) => {
+    const array = arrays[key];
+    if (!(array instanceof Float32Array) || array.length !== length) throw new Error(`the trunk level has no survival array '${key}' of ${length} values`);
+    return array.slice();
+  };
+  return {
+    rounds: Object.fromEntries(names.map((name) => [name, read(`rounds:${name}`, masks[name].length)])),
+    magnitudes: Object.fromEntries(names.map((name) => [name, read(`magnitudes:${name}`, masks[name].length)])),
+  };
 }
 
 function cloneSurvival(survival: Survival, names: string[]): Survival {
@@ -235,7 +300,7 @@ export function survivalScores(survival: Survival, names: string[]): WeightMap {
 }
 
 /** Reads the shared hyperparameters scope, rate, outputLayerRate and epochs (the manifest bounds them). */
-export function readIterativeMagnitudeSettings(ctx: PruneContext): IterativeMagnitudeSettings {
+export function readIterativeMagnitudeSettings(ctx: Pick<PruneContext, 'hyperparameters' | 'recipe'>): IterativeMagnitudeSettings {
   const h = hyperparameters(ctx);
   return { scope: h.choice('scope', ['global', 'layerwise'] as const), rate: h.number('rate'), outputLayerRate: h.number('outputLayerRate'), epochs: h.epochs('epochs') };
 }

@@ -8,6 +8,7 @@ import { taskLoss } from '../engine/loss.ts';
 import { runTrainingLoop, tapeStepper, trainNetwork } from '../engine/train.ts';
 import type { HyperparameterValue, PruneContext, PruneTarget } from '../method-api.ts';
 import { checkMasks } from './select.ts';
+import { copiedArrays, type TrunkHost } from './trunk-level.ts';
 
 export interface PruneContextOptions {
   network: MaskedNetwork;
@@ -21,6 +22,10 @@ export interface PruneContextOptions {
   taskKind: TaskKind;
   /** Strong-ticket methods may not train weights. */
   allowWeightTraining: boolean;
+  /** For methods whose manifest declares a trunk schedule: the level to start from and where levels go. */
+  trunk?: TrunkHost;
+  /** Called on every ctx.train (the harness counts a job's trainings). */
+  onTrain?: () => void;
 }
 
 export function createPruneContext(opts: PruneContextOptions): PruneContext {
@@ -31,6 +36,29 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
   let batchStreams = 0;
   let trainCalls = 0;
   const prunable = network.prunableNames;
+  const start = opts.trunk?.start ?? null;
+  if (start) {
+    network.setMasks(start.masks);
+    network.setWeights(start.weights);
+    for (const [name, weights] of Object.entries(start.checkpoints)) checkpoints.set(name, weights);
+    ({ trainCalls, batchStreams } = start.counters);
+  }
+  const trunk = opts.trunk
+    ? {
+        start: start && { level: start.level, arrays: copiedArrays(start.arrays) },
+        reached: async (level: number, arrays: WeightMap) => {
+          if (!Number.isInteger(level) || level < 1) throw new Error(`trunk: level must be a positive integer, got ${level}`);
+          await opts.trunk!.onLevel({
+            level,
+            weights: network.getWeights(),
+            masks: network.getMasks(),
+            checkpoints: Object.fromEntries([...checkpoints].filter(([name]) => name !== 'init').map(([name, w]) => [name, Object.fromEntries(Object.entries(w).map(([p, a]) => [p, a.slice()]))])),
+            counters: { trainCalls, batchStreams },
+            arrays: copiedArrays(arrays),
+          });
+        },
+      }
+    : null;
 
   const gradients = (batch: Batch): WeightMap => {
     const vars = prunable.map((n) => network.variable(n));
@@ -63,6 +91,7 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
     taskKind: opts.taskKind,
     recipe: Object.freeze({ ...recipe }),
     tf,
+    trunk,
     trainBatches: (count, batchSize = recipe.batchSize) => sampleBatches(opts.train, batchSize, count, dataRng.fork(`train:${batchStreams++}`)),
     validationBatches: (count, batchSize = recipe.batchSize) => sampleBatches(opts.validation, batchSize, count, dataRng.fork(`validation:${batchStreams++}`)),
     forward: (x, override) => network.forward(x, override),
@@ -82,6 +111,7 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
     },
     train: (options = {}) => {
       if (!opts.allowWeightTraining) throw new Error('train: a strong-ticket method may not train the weights');
+      opts.onTrain?.();
       return trainNetwork({
         network,
         train: opts.train,

@@ -7,6 +7,7 @@ import type { JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest, PruneFunction, PruneResult } from '../method-api.ts';
 import { createPruneContext } from './context.ts';
 import { keepCountFor } from './select.ts';
+import type { TrunkHost } from './trunk-level.ts';
 
 /** Everything a method may see: never the test split. */
 export interface PruneRequest {
@@ -19,12 +20,18 @@ export interface PruneRequest {
   validation: Dataset;
   /** Weights the method starts from (initial, or the trained dense reference for after-training methods). */
   weights: WeightMap;
+  /** Trunk methods only: the stored level to start from, and where each level reached goes. */
+  trunk?: TrunkHost;
 }
 
 export interface PruneOutcome {
   result: PruneResult;
   /** The network's weights when prune() returned (iterative methods rewind, during-training methods train). */
   weights: WeightMap;
+  /** Calls of ctx.train during this prune(). */
+  trainings: number;
+  /** Set by the runner's trunk pruner (harness/run/trunk-pruner.ts) for trunk methods. */
+  trunk?: { level: number; reusedLevel: number; rounds: number };
 }
 
 /** Runs a method's prune(): in this process, or in a sandboxed child (harness/sandbox). */
@@ -35,6 +42,7 @@ export async function runPrune(prune: PruneFunction, request: PruneRequest): Pro
   const { spec, manifest } = request;
   if (!spec.method) throw new Error('runPrune needs a method job');
   const network = MaskedNetwork.fromWeights(request.architecture, request.weights);
+  let trainings = 0;
   try {
     const total = network.prunableNames.reduce((s, n) => s + network.variable(n).size, 0);
     const context = createPruneContext({
@@ -47,9 +55,11 @@ export async function runPrune(prune: PruneFunction, request: PruneRequest): Pro
       rng: new Rng(spec.seed).fork(`method:${spec.method.id}`),
       taskKind: request.taskKind,
       allowWeightTraining: manifest.when !== 'strong-ticket',
+      trunk: manifest.trunk ? (request.trunk ?? { start: null, onLevel: () => {} }) : undefined,
+      onTrain: () => trainings++,
     });
     const result = await prune(context);
-    return { result, weights: network.getWeights() };
+    return { result, weights: network.getWeights(), trainings };
   } finally {
     network.dispose();
   }

@@ -147,6 +147,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     let masks: MaskMap;
     // Strong-ticket weight recycling: the initial weights with the method's checked replacements.
     let recycled: { weights: WeightMap; summary: RecyclingSummary } | null = null;
+    let trunk: RunRecord['trunk'];
     try {
       const outcome = await method.pruner({
         spec,
@@ -159,6 +160,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
         weights: startWeights,
       });
       const result = outcome.result;
+      trunk = outcome.trunk;
       if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result))) {
         throw new MethodResultError('prune() must return { scores } or { masks }');
       }
@@ -258,6 +260,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     timings.evaluateSeconds = seconds(evalStart);
     timings.totalSeconds = seconds(started);
     record.timings = timings;
+    if (trunk) record.trunk = trunk;
     return record;
   } catch (e) {
     const stage = e instanceof StageError ? e.stage : 'evaluate';

@@ -52,3 +52,32 @@ describe('JobQueue', () => {
     expect(await closing.next()).toBeNull();
   });
 });
+
+describe('JobQueue with trunks', () => {
+  interface TrunkJob extends Job {
+    trunk?: string;
+    sparsity: number;
+  }
+  const job = (id: string, sparsity: number, trunk?: string): TrunkJob => ({ id, needs: 'D', sparsity, trunk });
+  const trunkQueue = (jobs: TrunkJob[]) =>
+    new JobQueue<TrunkJob>([], jobs, (j) => j.id, (j) => j.needs!, (j) => (j.trunk ? { trunk: j.trunk, sparsity: j.sparsity } : null));
+
+  it("hands out a trunk's jobs by ascending sparsity, one at a time, and other jobs meanwhile", async () => {
+    const q = trunkQueue([job('t99', 0.99, 'T'), job('x', 0.5), job('t50', 0.5, 'T'), job('u90', 0.9, 'U'), job('t90', 0.9, 'T')]);
+    const first = (await q.next())!;
+    expect(first.id).toBe('t50');
+    // T's next job waits for t50: the others go out in plan order.
+    expect((await q.next())!.id).toBe('x');
+    expect((await q.next())!.id).toBe('u90');
+    let handed: TrunkJob | null | undefined;
+    const waiting = q.next().then((j) => (handed = j));
+    await Promise.resolve();
+    expect(handed).toBeUndefined();
+    q.sparseFinished(first);
+    await waiting;
+    expect(handed!.id).toBe('t90');
+    q.sparseFinished(handed!);
+    expect((await q.next())!.id).toBe('t99');
+    expect(await q.next()).toBeNull();
+  });
+});

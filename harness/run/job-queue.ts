@@ -1,12 +1,22 @@
+/** A sparse job's place on a shared trunk (trunk-pruner.ts): the trunk's key and the job's sparsity. */
+export interface TrunkPlace {
+  trunk: string;
+  sparsity: number;
+}
+
 /**
  * The order in which a run hands out jobs: dense references first, then any sparse job whose dense
- * reference is not still being trained, in plan order. A worker asking while every remaining sparse
- * job waits for a dense reference in flight waits too, rather than training something out of order.
+ * reference is not still being trained, in plan order. The jobs of one trunk (a trunk method's
+ * jobs of one task, seed and hyperparameters) go out by ascending sparsity and one at a time, so
+ * each starts from the levels the one before it stored; meanwhile other jobs go out. A worker
+ * asking while every remaining sparse job waits (for a dense reference in flight, or its trunk's
+ * job in flight) waits too, rather than training something out of order.
  */
 export class JobQueue<T> {
   private readonly dense: T[];
   private readonly sparse: T[];
   private readonly unfinishedDense: Set<string>;
+  private readonly trunksInFlight = new Set<string>();
   private readonly waiting: Array<() => void> = [];
   private closed = false;
 
@@ -15,9 +25,10 @@ export class JobQueue<T> {
     sparse: T[],
     private readonly denseIdOf: (denseTask: T) => string,
     private readonly dependencyOf: (sparseTask: T) => string,
+    private readonly trunkOf: (sparseTask: T) => TrunkPlace | null = () => null,
   ) {
     this.dense = [...dense];
-    this.sparse = [...sparse];
+    this.sparse = byAscendingSparsityWithinTrunks(sparse, trunkOf);
     this.unfinishedDense = new Set(dense.map(denseIdOf));
   }
 
@@ -26,8 +37,13 @@ export class JobQueue<T> {
     for (;;) {
       if (this.closed) return null;
       if (this.dense.length > 0) return this.dense.shift()!;
-      const ready = this.sparse.findIndex((t) => !this.unfinishedDense.has(this.dependencyOf(t)));
-      if (ready >= 0) return this.sparse.splice(ready, 1)[0];
+      const ready = this.sparse.findIndex((t) => !this.unfinishedDense.has(this.dependencyOf(t)) && !this.trunksInFlight.has(this.trunkOf(t)?.trunk ?? ''));
+      if (ready >= 0) {
+        const task = this.sparse.splice(ready, 1)[0];
+        const place = this.trunkOf(task);
+        if (place) this.trunksInFlight.add(place.trunk);
+        return task;
+      }
       if (this.sparse.length === 0) return null;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -42,6 +58,14 @@ export class JobQueue<T> {
     this.wake();
   }
 
+  /** Marks a sparse job finished, failed or lost: the next job of its trunk may go out. */
+  sparseFinished(task: T): void {
+    const place = this.trunkOf(task);
+    if (!place) return;
+    this.trunksInFlight.delete(place.trunk);
+    this.wake();
+  }
+
   /** Stops handing out jobs; waiting callers get null. */
   close(): void {
     this.closed = true;
@@ -51,4 +75,19 @@ export class JobQueue<T> {
   private wake(): void {
     for (const resolve of this.waiting.splice(0)) resolve();
   }
+}
+
+/** Plan order, except that each trunk's jobs, in the places they hold, come by ascending sparsity. */
+function byAscendingSparsityWithinTrunks<T>(tasks: T[], trunkOf: (task: T) => TrunkPlace | null): T[] {
+  const out = [...tasks];
+  const places = new Map<string, number[]>();
+  tasks.forEach((task, i) => {
+    const place = trunkOf(task);
+    if (place) places.set(place.trunk, [...(places.get(place.trunk) ?? []), i]);
+  });
+  for (const indices of places.values()) {
+    const sorted = indices.map((i) => tasks[i]).sort((a, b) => trunkOf(a)!.sparsity - trunkOf(b)!.sparsity);
+    indices.forEach((slot, k) => (out[slot] = sorted[k]));
+  }
+  return out;
 }

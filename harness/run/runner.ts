@@ -7,7 +7,8 @@ import type { ShardPlan } from '../jobs/plan.ts';
 import { ResultStore } from '../store/store.ts';
 import { SchemaError } from '../schema/validator.ts';
 import { CheckpointCache } from './checkpoints.ts';
-import { JobQueue } from './job-queue.ts';
+import { JobQueue, type TrunkPlace } from './job-queue.ts';
+import { trunkKey } from './trunk-plan.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { getMethod } from '../../methods/registry.ts';
 import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
@@ -91,6 +92,22 @@ async function bundleMethods(ids: Set<string>, outDir: string): Promise<Map<stri
   return bundles;
 }
 
+/** Each sparse job's trunk (for methods whose manifest declares one), memoised per task for the queue. */
+function trunkPlaces(tasks: Task[]): (task: Task) => TrunkPlace | null {
+  const places = new Map<Task, TrunkPlace | null>();
+  for (const task of tasks) {
+    const spec = task.request.spec;
+    let method: ReturnType<typeof getMethod> | null = null;
+    try {
+      method = getMethod(spec.method!.id);
+    } catch {
+      // an unknown method fails in its worker
+    }
+    places.set(task, method?.manifest.trunk ? { trunk: trunkKey(spec, method.manifest, method.sourceHash), sparsity: spec.sparsity } : null);
+  }
+  return (task) => places.get(task) ?? null;
+}
+
 export function defaultWorkerCount(): number {
   return Math.max(1, cpus().length);
 }
@@ -172,7 +189,7 @@ export class Runner {
     };
     report();
 
-    const queue = new JobQueue(denseTasks, sparseTasks, (t) => jobId(t.request.spec), (t) => jobId(denseSpecFor(t.request.spec)));
+    const queue = new JobQueue(denseTasks, sparseTasks, (t) => jobId(t.request.spec), (t) => jobId(denseSpecFor(t.request.spec)), trunkPlaces(sparseTasks));
     this.queue = queue;
     if (this.stopped) queue.close();
 
@@ -188,6 +205,7 @@ export class Runner {
         Array.from({ length: workerCount }, async (_, i) => {
           for (let task = await queue.next(); task; task = await queue.next()) {
             const reply = await this.execute(i, task);
+            if (task.request.type === 'sparse') queue.sparseFinished(task);
             if (reply.status === 'interrupted') {
               summary.interruptedJobs++;
               continue;

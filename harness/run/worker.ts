@@ -1,6 +1,7 @@
 /**
  * A worker process: one backend, runs the jobs its parent sends, writes each record atomically,
- * reports back. Dense references and task data are cached in memory and on disk.
+ * reports back. Dense references and task data are cached in memory and on disk, and so are the
+ * trunk levels of trunk methods (trunk-pruner.ts).
  */
 import { selectBackend } from '../engine/backend/select.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
@@ -14,6 +15,8 @@ import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { sandboxedMethod } from './sandboxed-method.ts';
+import { TrunkCache } from './trunk-cache.ts';
+import { trunkPruner } from './trunk-pruner.ts';
 import { ignoreInspectorSignal } from './inspector-signal.ts';
 import type { SparseStage } from './execute.ts';
 
@@ -66,7 +69,8 @@ async function loadTaskData(spec: JobSpec): Promise<TaskData> {
 async function loadMethod(id: string, prebuilt: string | undefined): Promise<LoadedMethod> {
   let m = methods.get(id);
   if (!m) {
-    m = await sandboxedMethod(id, { sandboxDir, backend: sandboxBackend, bundle: prebuilt });
+    const sandboxed = await sandboxedMethod(id, { sandboxDir, backend: sandboxBackend, bundle: prebuilt });
+    m = { ...sandboxed, pruner: trunkPruner(sandboxed.pruner, new TrunkCache(config.cacheDir), sandboxed.sourceHash) };
     methods.set(id, m);
   }
   return m;

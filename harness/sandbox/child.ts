@@ -11,7 +11,8 @@ import type { Dataset, WeightMap } from '../engine/types.ts';
 import type { PruneFunction } from '../method-api.ts';
 import { runPrune } from '../prune/run-prune.ts';
 import { ArrayFileReader, readArrayFile } from '../engine/array-file.ts';
-import type { SandboxReply, SandboxRequest } from './protocol.ts';
+import type { SandboxLevelMessage, SandboxReply, SandboxRequest } from './protocol.ts';
+import { trunkLevelFromFile, type TrunkHost } from '../prune/trunk-level.ts';
 
 /**
  * A split whose arrays are read from the data file when first touched: many methods (random,
@@ -40,7 +41,7 @@ function violationOf(error: unknown): string | null {
   return `${e.permission ?? 'permission'}${e.resource ? ` of ${e.resource}` : ''}`;
 }
 
-function reply(message: SandboxReply): Promise<void> {
+function reply(message: SandboxReply | SandboxLevelMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
 }
 
@@ -55,6 +56,12 @@ async function handle(prune: PruneFunction, request: SandboxRequest): Promise<Sa
   const data = new ArrayFileReader(request.dataFile);
   const meta = data.meta as { inputShape: number[]; outputSize: number };
   const weights = readArrayFile(request.weightsFile).arrays as WeightMap;
+  let trunk: TrunkHost | undefined;
+  if (request.manifest.trunk && request.trunk) {
+    const stored = request.trunk.startFile ? readArrayFile(request.trunk.startFile) : null;
+    // Each level goes to the harness as it is reached, so a job stopped later keeps its levels.
+    trunk = { start: stored && trunkLevelFromFile(stored.arrays, stored.meta), onLevel: (level) => reply({ type: 'level', level }) };
+  }
   const outcome = await runPrune(prune, {
     spec: request.spec,
     manifest: request.manifest,
@@ -64,8 +71,9 @@ async function handle(prune: PruneFunction, request: SandboxRequest): Promise<Sa
     train: lazyDataset(data, 'train', meta),
     validation: lazyDataset(data, 'validation', meta),
     weights,
+    trunk,
   });
-  return { type: 'ok', result: outcome.result, weights: outcome.weights };
+  return { type: 'ok', result: outcome.result, weights: outcome.weights, trainings: outcome.trainings };
 }
 
 export function serve(prune: PruneFunction): void {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { writeArrayFile, type NamedArrays } from '../engine/array-file.ts';
 import type { Dataset } from '../engine/types.ts';
 import type { PruneOutcome, PruneRequest, Pruner } from '../prune/run-prune.ts';
-import type { SandboxReply, SandboxRequest } from './protocol.ts';
+import type { SandboxLevelMessage, SandboxReply, SandboxRequest } from './protocol.ts';
+import { trunkLevelToFile } from '../prune/trunk-level.ts';
 import { isolationLevel, launchCommand } from './isolation.ts';
 import { createMemoryCgroup } from './memory-limit.ts';
 
@@ -82,6 +83,12 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
     }
     const weightsFile = join(options.workDir, `weights-${process.pid}.bin`);
     writeArrayFile(weightsFile, request.weights);
+    const trunkStart = request.trunk?.start ?? null;
+    const trunkFile = trunkStart ? join(options.workDir, `trunk-${process.pid}.bin`) : null;
+    if (trunkStart) {
+      const { arrays, meta } = trunkLevelToFile(trunkStart);
+      writeArrayFile(trunkFile!, arrays, meta);
+    }
     const message: SandboxRequest = {
       backend: options.backend,
       wasmDir: options.wasmDir,
@@ -92,8 +99,9 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
       taskKind: request.taskKind,
       dataFile: dataFileFor.file,
       weightsFile,
+      trunk: request.trunk ? { startFile: trunkFile } : null,
     };
-    const readable = [options.bundle, dataFileFor.file, weightsFile, ...(options.wasmDir ? [options.wasmDir] : [])];
+    const readable = [options.bundle, dataFileFor.file, weightsFile, ...(trunkFile ? [trunkFile] : []), ...(options.wasmDir ? [options.wasmDir] : [])];
     const nodeArgs = ['--experimental-permission', ...readable.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${budgetMb}`, '--no-warnings', options.bundle];
     const cgroup = isolation.mechanisms.includes('memory-cgroup') ? createMemoryCgroup(budgetMb) : null;
     const launch = launchCommand(nodeArgs, budgetMb, cgroup);
@@ -129,7 +137,19 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
               }
             }, 200)
           : null;
-        child.once('message', (r: SandboxReply) => finish(r.type === 'error' && !r.violation && memoryFailure.test(r.message) ? overBudget(`an allocation was refused: ${r.message}`) : r));
+        child.on('message', (r: SandboxReply | SandboxLevelMessage) => {
+          if (r.type === 'level') {
+            try {
+              if (!request.trunk) throw new Error('sent a trunk level, but the job keeps no trunk');
+              request.trunk.onLevel(r.level);
+            } catch (e) {
+              killGroup(child.pid);
+              finish({ type: 'error', message: `trunk level refused: ${(e as Error).message}`, violation: null });
+            }
+            return;
+          }
+          finish(r.type === 'error' && !r.violation && memoryFailure.test(r.message) ? overBudget(`an allocation was refused: ${r.message}`) : r);
+        });
         child.once('error', (e) => finish({ type: 'error', message: `the method's process could not start: ${e.message}`, violation: null }));
         child.once('exit', (code, signal) => {
           if (cgroup?.oomKilled()) finish(overBudget('stopped by the kernel memory limit'));
@@ -141,12 +161,13 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
       if (reply.type === 'error') {
         throw reply.violation ? new SandboxViolation(`permission violation (${reply.violation}): ${reply.message}`) : new Error(reply.message);
       }
-      return { result: reply.result, weights: reply.weights };
+      return { result: reply.result, weights: reply.weights, trainings: reply.trainings };
     } finally {
       killGroup(child.pid);
       if (child.exitCode === null && child.signalCode === null) await exited(child, 5000);
       cgroup?.remove();
       rmSync(weightsFile, { force: true });
+      if (trunkFile) rmSync(trunkFile, { force: true });
     }
   };
 }

@@ -76,4 +76,10 @@ export interface RunRecord {
   };
   provenance: { prunebenchVersion: string; gitCommit: string | null; gitDirty: boolean | null; date: string; methodSourceHash: string | null };
   timings: { pruneSeconds: number; trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
+  /**
+   * Jobs of trunk methods (manifest `trunk`): the trunk level its last round started from, the
+   * level it found stored and started from (0: none) and the trainings its prune() ran. Absent in
+   * other records and in records older than the shared trunk.
+   */
+  trunk?: { level: number; reusedLevel: number; rounds: number };
 }

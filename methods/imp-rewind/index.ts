@@ -11,24 +11,33 @@ const REWIND_POINT = 'rewind';
  * epoch's steps. Leaves every weight at its rewind-point value (the harness masks the subnetwork and
  * trains it from there) and returns survival scores (see `survivalScores`).
  */
-export function prune(ctx: PruneContext): PruneResult {
+export function prune(ctx: PruneContext): Promise<PruneResult> {
   const settings = { ...readIterativeMagnitudeSettings(ctx), ...readRewindSettings(ctx) };
-  let rewindStep: number | null = null;
-  let saved = false;
-  const saveRewindPoint = (info: StepInfo) => {
-    rewindStep ??= settings.rewindSteps > 0 ? settings.rewindSteps : Math.round(settings.rewindEpochFraction * (info.totalSteps / settings.epochs));
-    if (info.step === rewindStep) {
-      ctx.checkpoint(REWIND_POINT);
-      saved = true;
-    }
-  };
   return pruneIteratively(ctx, settings, {
     train: (round) => {
-      ctx.train({ epochs: settings.epochs, afterStep: round === 0 ? saveRewindPoint : undefined });
+      if (round > 0) {
+        ctx.train({ epochs: settings.epochs });
+        return;
+      }
+      // The rewind point is initialisation until step k of the first training replaces it, so a
+      // rewind point at step 0 is plain IMP; a checkpoint (not a variable) carries it through the
+      // trunk levels the harness stores, which a later job may start from.
+      ctx.checkpoint(REWIND_POINT);
+      let rewindStep: number | null = null;
+      let saved = false;
+      ctx.train({
+        epochs: settings.epochs,
+        afterStep: (info: StepInfo) => {
+          rewindStep ??= settings.rewindSteps > 0 ? settings.rewindSteps : Math.round(settings.rewindEpochFraction * (info.totalSteps / settings.epochs));
+          if (info.step === rewindStep) {
+            ctx.checkpoint(REWIND_POINT);
+            saved = true;
+          }
+        },
+      });
       if (rewindStep !== 0 && !saved) throw new Error(`imp-rewind: the first training ran fewer than the ${rewindStep} steps of the rewind point`);
     },
-    // A rewind point at step 0 is initialisation: plain IMP.
-    rewind: () => ctx.rewind(rewindStep === 0 ? 'init' : REWIND_POINT),
+    rewind: () => ctx.rewind(REWIND_POINT),
   });
 }
 

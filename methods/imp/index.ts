@@ -9,7 +9,7 @@ import { pruneIteratively, readIterativeMagnitudeSettings } from '../../harness/
  * the target, and the last round prunes exactly to it. Leaves every weight at its initial value (the
  * harness masks and trains the ticket) and returns survival scores (see `survivalScores`).
  */
-export function prune(ctx: PruneContext): PruneResult {
+export function prune(ctx: PruneContext): Promise<PruneResult> {
   const settings = readIterativeMagnitudeSettings(ctx);
   return pruneIteratively(ctx, settings, {
     train: () => ctx.train({ epochs: settings.epochs }),

@@ -95,6 +95,16 @@ describe('scale factors of init methods', () => {
     expect(risingReinit.metrics).toEqual(plainReinit.metrics);
   });
 
+  it('keeps the factors under the shuffled control (the mask is permuted, the weights stay rescaled)', async () => {
+    const plainShuffled = await runSparseJob(spec(atInit, 'shuffled'), task, data, dense, method((ctx) => ({ scores: magnitudes(ctx) })), testRecordContext);
+    const onesShuffled = await runSparseJob(spec(atInit, 'shuffled'), task, data, dense, method(withFactors(() => new Float32Array(80).fill(1))), testRecordContext);
+    const risingShuffled = await runSparseJob(spec(atInit, 'shuffled'), task, data, dense, method(withFactors(risingFactors)), testRecordContext);
+    expect(onesShuffled.metrics).toEqual(plainShuffled.metrics);
+    expect(risingShuffled.failure).toBeNull();
+    expect(risingShuffled.rescaling!.layers[0].factors).toEqual([...risingFactors()]);
+    expect(risingShuffled.metrics!.loss).not.toBe(plainShuffled.metrics!.loss);
+  });
+
   it.each([
     ['zero', () => Float32Array.from({ length: 80 }, (_, u) => (u === 5 ? 0 : 1)), "scaleFactors for 'fc1/kernel' hold 0 at unit 5: a factor must be finite and in [0.001, 1000]"],
     ['NaN', () => Float32Array.from({ length: 80 }, (_, u) => (u === 7 ? NaN : 1)), "scaleFactors for 'fc1/kernel' hold NaN at unit 7"],

@@ -191,7 +191,10 @@ export interface PruneContext {
  * `recycledWeights` (strong-ticket methods only, e.g. weight recycling): new values for some
  * prunable layers, each value one of that same layer's initial values; the harness refuses the
  * result otherwise and evaluates the mask on these weights instead of the initial ones.
+ * `scaleFactors` (init methods only, e.g. the rescaling of SNIP-SR): for some prunable layers one
+ * positive factor per output unit (the kernel's last dimension), each in [1e-3, 1e3]; the harness
+ * multiplies each unit's initial weights by its factor before training and refuses anything else.
  */
-export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & { recycledWeights?: WeightMap };
+export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & { recycledWeights?: WeightMap; scaleFactors?: WeightMap };
 
 export type PruneFunction = (ctx: PruneContext) => Promise<PruneResult> | PruneResult;

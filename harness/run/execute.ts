@@ -7,6 +7,7 @@ import type { MethodManifest } from '../method-api.ts';
 import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
 import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
 import { applyRecycledWeights, type RecyclingSummary } from '../prune/recycled-weights.ts';
+import { applyScaleFactors, type RescalingSummary } from '../prune/scale-factors.ts';
 import type { Pruner } from '../prune/run-prune.ts';
 import type { RunRecord } from '../store/record.ts';
 import type { TaskData, TaskDefinition } from '../task-api.ts';
@@ -148,6 +149,8 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     // Strong-ticket weight recycling: the initial weights with the method's checked replacements.
     let recycled: { weights: WeightMap; summary: RecyclingSummary } | null = null;
     let trunk: RunRecord['trunk'];
+    // Init-method rescaling: the initial weights with the method's checked per-unit factors applied.
+    let rescaled: { weights: WeightMap; summary: RescalingSummary } | null = null;
     try {
       const outcome = await method.pruner({
         spec,
@@ -168,6 +171,10 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       if (result.recycledWeights !== undefined) {
         if (manifest.when !== 'strong-ticket') throw new MethodResultError(`only strong-ticket methods may return recycledWeights; '${manifest.id}' prunes '${manifest.when}'`);
         recycled = applyRecycledWeights(result.recycledWeights, initWeights(), names, shapes);
+      }
+      if (result.scaleFactors !== undefined) {
+        if (manifest.when !== 'init') throw new MethodResultError(`only init methods may return scaleFactors; '${manifest.id}' prunes '${manifest.when}'`);
+        rescaled = applyScaleFactors(result.scaleFactors, initWeights(), names, shapes);
       }
       if ('scores' in result) {
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
@@ -205,11 +212,12 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     } else {
       epochs = task.recipe.epochs;
     }
-    const strongTicketWeights = () => recycled?.weights ?? initWeights();
+    const strongTicketWeights = () => recycled?.weights ?? rescaled?.weights ?? initWeights();
     if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(strongTicketWeights());
+    if (rescaled && spec.control !== 'reinit') network.setWeights(rescaled.weights);
     network.setMasks(masks);
 
-    // Strong-ticket score: the mask on the task's initial weights (recycled, if the method recycled), before any training.
+    // Strong-ticket score: the mask on the task's initial weights (recycled or rescaled, if the method did so), before any training.
     let strongTicketScore: number | null = null;
     if (data.planted) {
       const probe = MaskedNetwork.fromWeights(task.architecture, strongTicketWeights());
@@ -245,6 +253,7 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     record.metrics = metrics;
     record.dense = { recordId: dense.recordId, ...dense.summary };
     if (recycled) record.recycling = recycled.summary;
+    if (rescaled) record.rescaling = rescaled.summary;
     if (data.planted) {
       record.planted = plantedMetrics({
         task,

@@ -1,5 +1,6 @@
 import type { JobSpec } from '../jobs/spec.ts';
 import type { RecyclingSummary } from '../prune/recycled-weights.ts';
+import type { RescalingSummary } from '../prune/scale-factors.ts';
 
 export interface GroupCount {
   group: number;
@@ -62,6 +63,8 @@ export interface RunRecord {
   planted: PlantedMetrics | null;
   /** Strong-ticket weight recycling: absent unless the method returned recycled weights. */
   recycling?: RecyclingSummary;
+  /** Init-method rescaling: absent unless the method returned scale factors; the factors applied, per layer and output unit. */
+  rescaling?: RescalingSummary;
   environment: {
     node: string;
     tfjs: string;

@@ -1,11 +1,7 @@
-import type { OptimizeOptions, PruneContext, PruneResult, StepInfo, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import type { PruneContext, PruneResult, StepInfo, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
+import { kaimingUniformScores, searchScores } from '../../harness/method-kit/score-search.ts';
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 import { recycleCount, recycleLayer, recyclesAfter } from './recycle.ts';
-
-type Tensor = Parameters<PruneContext['forward']>[0];
-type Scalar = ReturnType<PruneContext['loss']>;
-type Variable = OptimizeOptions['variables'][string];
 
 export interface RecyclingSearch {
   /** Overrides of the task recipe for the score optimiser. */
@@ -29,6 +25,8 @@ export interface SearchResult {
   recyclings: number;
 }
 
+export { kaimingUniformScores };
+
 /**
  * IWR (Gorbett & Whitley 2023): edge-popup's score search on the frozen random weights, where at
  * every epoch boundary of the first `recycleUntil` of the search each layer's ⌊rate·n⌋
@@ -41,65 +39,19 @@ export function prune(ctx: PruneContext): PruneResult {
   return { scores: Object.fromEntries(Object.entries(result.scores).map(([name, s]) => [name, s.map(Math.abs)])), recycledWeights: result.weights };
 }
 
-/** U(−1/√fan_in, 1/√fan_in), as edge-popup's reference code initialises its scores. */
-export function kaimingUniformScores(ctx: PruneContext): WeightMap {
-  const scores: WeightMap = {};
-  for (const p of ctx.network.parameters) {
-    if (!p.prunable) continue;
-    const bound = 1 / Math.sqrt(p.fanIn);
-    scores[p.name] = ctx.rng.fork(`scores:${p.name}`).uniformArray(p.shape.reduce((a, b) => a * b, 1), -bound, bound);
-  }
-  return scores;
-}
-
-/** The score search with the harness's loop; the weights change only by recycling, between steps. */
+/** Edge-popup's score search with the harness's loop; the weights change only by recycling, between steps. */
 export function searchWithRecycling(ctx: PruneContext, initialScores: WeightMap, search: RecyclingSearch): SearchResult {
-  const { tf } = ctx;
-  const names = [...ctx.network.prunableNames];
-  const shapes = Object.fromEntries(ctx.network.parameters.map((p) => [p.name, p.shape]));
-  const current = ctx.network.getWeights(names);
-  const weights: Record<string, Variable> = Object.fromEntries(names.map((name) => [name, tf.variable(tf.tensor(current[name], shapes[name]), false)]));
-  const scores: Record<string, Variable> = Object.fromEntries(names.map((name) => [name, tf.variable(tf.tensor(initialScores[name], shapes[name]))]));
-  const popups = Object.fromEntries(names.map((name) => [name, straightThroughTopK(ctx, current[name].length - Math.round(ctx.target.sparsity * current[name].length))]));
   let recyclings = 0;
-  try {
-    ctx.optimize({
-      variables: scores,
-      recipe: search.recipe,
-      epochs: search.epochs,
-      steps: search.steps,
-      loss: (batch) => {
-        const override = Object.fromEntries(names.map((name) => [name, tf.mul(weights[name], popups[name](tf.abs(scores[name])))]));
-        const loss = ctx.loss(ctx.forward(batch.x, override), batch.y);
-        if (search.weightDecay === 0) return loss;
-        return tf.add(loss, tf.mul(search.weightDecay / 2, tf.addN(names.map((name) => tf.sum(tf.square(scores[name])))))) as Scalar;
-      },
-      afterStep: (info) => {
-        if (!search.recycleAfter(info)) return;
-        for (const name of names) {
-          const magnitudes = scores[name].dataSync().map(Math.abs);
-          current[name] = recycleLayer(current[name], magnitudes, recycleCount(current[name].length, search.rate));
-          tf.tidy(() => weights[name].assign(tf.tensor(current[name], shapes[name])));
-        }
-        recyclings++;
-      },
-    });
-    return { scores: Object.fromEntries(names.map((name) => [name, scores[name].dataSync().slice() as Float32Array])), weights: current, recyclings };
-  } finally {
-    for (const name of names) {
-      weights[name].dispose();
-      scores[name].dispose();
-    }
-  }
-}
-
-/** Forward: the 0/1 mask of the `keep` largest entries (ties to the lowest index). Backward: the identity. */
-function straightThroughTopK(ctx: PruneContext, keep: number): (magnitudes: Tensor) => Tensor {
-  const { tf } = ctx;
-  return tf.customGrad((...inputs) => {
-    const magnitudes = inputs[0] as Tensor;
-    return { value: tf.tensor(largestMask(magnitudes.dataSync(), keep), magnitudes.shape), gradFunc: (dy: Tensor) => dy };
+  const result = searchScores(ctx, initialScores, {
+    ...search,
+    afterStep: (info, scores, weights) => {
+      if (!search.recycleAfter(info)) return;
+      recyclings++;
+      const magnitudes = scores();
+      return Object.fromEntries(Object.entries(weights).map(([name, values]) => [name, recycleLayer(values, magnitudes[name].map(Math.abs), recycleCount(values.length, search.rate))]));
+    },
   });
+  return { ...result, recyclings };
 }
 
 function readSettings(ctx: PruneContext): RecyclingSearch {

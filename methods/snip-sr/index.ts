@@ -2,7 +2,7 @@ import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harnes
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 import { varianceRestoringFactors } from './rescale.ts';
-import { connectionSensitivity } from './sensitivity.ts';
+import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
 
 /**
  * SNIP-SR (Hayou et al. 2021): SNIP's connection sensitivity on the edge-of-chaos initialisation

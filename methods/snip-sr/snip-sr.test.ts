@@ -5,7 +5,7 @@ import { keepCountFor } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 import { varianceRestoringFactors } from './rescale.ts';
-import { connectionSensitivity } from './sensitivity.ts';
+import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'] as const;

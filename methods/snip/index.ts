@@ -1,4 +1,5 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, PruneResult } from '../../harness/method-api.ts';
+import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
 
 /**
@@ -12,26 +13,6 @@ export function prune(ctx: PruneContext): PruneResult {
   const batchSize = h.integer('batchSize');
 
   const names = ctx.network.prunableNames;
-  const weights = ctx.network.getWeights([...names]);
-  const gradientSums: WeightMap = Object.fromEntries(names.map((n) => [n, new Float32Array(weights[n].length)]));
-  for (const batch of ctx.trainBatches(batches, batchSize)) {
-    try {
-      const gradients = ctx.gradients(batch);
-      for (const name of names) {
-        const sum = gradientSums[name];
-        const g = gradients[name];
-        for (let i = 0; i < sum.length; i++) sum[i] += g[i];
-      }
-    } finally {
-      batch.x.dispose();
-      batch.y.dispose();
-    }
-  }
-
-  const scores: WeightMap = {};
-  for (const name of names) {
-    const theta = weights[name];
-    scores[name] = gradientSums[name].map((sum, i) => Math.abs((sum / batches) * theta[i]));
-  }
+  const scores = connectionSensitivity(ctx, ctx.network.getWeights([...names]), batches, batchSize);
   return { scores };
 }

@@ -1,9 +1,9 @@
-import type { PruneContext, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, WeightMap } from '../method-api.ts';
 
 /**
  * SNIP's connection sensitivity |∂L/∂c| = |ḡ ⊙ θ| per prunable weight, with ḡ the loss gradient
- * averaged over `batches` seeded training batches of `batchSize` examples (as methods/snip; a
- * method imports only its own folder, so the few lines are repeated here).
+ * averaged over `batches` seeded training batches of `batchSize` examples: the score of SNIP
+ * (Lee et al. 2019) and of SNIP-SR.
  */
 export function connectionSensitivity(ctx: PruneContext, weights: WeightMap, batches: number, batchSize: number): WeightMap {
   const names = ctx.network.prunableNames;

@@ -8,18 +8,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { bundleMethod } from './bundle.ts';
 import { MethodImportError } from './method-sources.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { fullIsolationRequired, isolationLevel, launchCommand } from './isolation.ts';
-import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
+import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, type JobSpec } from '../jobs/spec.ts';
 import type { TaskData } from '../task-api.ts';
 import { processesMentioning } from '../testing/processes.ts';
-import { bundledMethod, magnitudeBody } from '../testing/sandbox-fixtures.ts';
+import { bundledMethod, magnitudeBody, blobDenseReference } from '../testing/sandbox-fixtures.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'pb-attacks-'));
@@ -51,11 +49,7 @@ async function runCheat(name: string, body: string, opts: { prelude?: string; ti
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  data = await task.load(0);
-  const denseSpec = denseSpecFor(spec);
-  const { record, weights } = runDenseJob(denseSpec, task, data, testRecordContext);
-  dense = { recordId: jobId(denseSpec), weights, summary: denseSummaryOf(record) };
+  ({ data, dense } = await blobDenseReference(spec));
   server = createServer((socket) => {
     connections++;
     socket.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi');

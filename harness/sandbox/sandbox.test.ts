@@ -2,14 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { bundledMethod, magnitudeBody } from '../testing/sandbox-fixtures.ts';
+import { bundledMethod, magnitudeBody, blobDenseReference } from '../testing/sandbox-fixtures.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
-import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
+import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, type JobSpec } from '../jobs/spec.ts';
 import { mnistDir } from '../../suites/data/mnist.ts';
 import type { TaskData } from '../task-api.ts';
 import type { PruneFunction } from '../method-api.ts';
@@ -33,11 +31,7 @@ async function runSandboxed(name: string, body: string, prelude = '', timeBudget
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  data = await task.load(0);
-  const denseSpec = denseSpecFor(spec);
-  const { record, weights } = runDenseJob(denseSpec, task, data, testRecordContext);
-  dense = { recordId: jobId(denseSpec), weights, summary: denseSummaryOf(record) };
+  ({ data, dense } = await blobDenseReference(spec));
   mkdirSync(resultsDir, { recursive: true });
 });
 

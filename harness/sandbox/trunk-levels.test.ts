@@ -1,19 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { bundleMethod } from './bundle.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
-import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from '../run/execute.ts';
+import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions, type JobSpec } from '../jobs/spec.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 import { getMethod } from '../../methods/registry.ts';
 import { TrunkCache } from '../run/trunk-cache.ts';
 import { trunkPruner } from '../run/trunk-pruner.ts';
 import { filesUnder } from '../../tests/cli-helpers.ts';
+import { blobDenseReference, bundledMethod } from '../testing/sandbox-fixtures.ts';
 import type { TaskData } from '../task-api.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pb-sandbox-trunk-'));
@@ -25,20 +24,13 @@ let dense: DenseReference;
 
 /** A job of a method claiming imp's trunk schedule, sandboxed, its levels kept in `cacheDir`. */
 async function runClaiming(name: string, body: string, cacheDir: string) {
-  const dir = join(work, 'methods', name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'index.ts'), `export async function prune(ctx: any) {\n${body}\n}\n`);
-  const bundle = await bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), name);
+  const bundle = await bundledMethod(work, name, body);
   const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => 60, memoryBudgetMb: 2048 });
   return runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'c'.repeat(64), pruner: trunkPruner(pruner, new TrunkCache(cacheDir), 'c'.repeat(64)) }, testRecordContext);
 }
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
-  data = await task.load(0);
-  const denseSpec = denseSpecFor(spec);
-  const { record, weights } = runDenseJob(denseSpec, task, data, testRecordContext);
-  dense = { recordId: jobId(denseSpec), weights, summary: denseSummaryOf(record) };
+  ({ data, dense } = await blobDenseReference(spec));
 });
 
 describe('trunk levels from the sandbox', () => {

@@ -2,10 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleMethod } from '../sandbox/bundle.ts';
-import { initialWeightsFor } from '../run/execute.ts';
-import { currentVersions } from '../jobs/spec.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { denseSummaryOf, initialWeightsFor, runDenseJob, type DenseReference } from '../run/execute.ts';
+import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import type { TaskData } from '../task-api.ts';
 import type { PruneRequest } from '../prune/run-prune.ts';
-import { blobTask, testManifest } from './fixtures.ts';
+import { blobTask, testManifest, testRecordContext } from './fixtures.ts';
 
 /** Scores every weight by |θ|: what an honest method returns, for the sandbox's same-record checks. */
 export const magnitudeBody = 'return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };';
@@ -32,4 +35,13 @@ export async function blobPruneRequest(methodId: string): Promise<PruneRequest> 
     validation: data.splits.validation,
     weights: initialWeightsFor(task, data, 0),
   };
+}
+
+/** The blob task's data for seed 0 and its trained dense reference for `spec` (cpu backend). */
+export async function blobDenseReference(spec: JobSpec): Promise<{ data: TaskData; dense: DenseReference }> {
+  await tf.setBackend('cpu');
+  const data = await blobTask().load(0);
+  const denseSpec = denseSpecFor(spec);
+  const { record, weights } = runDenseJob(denseSpec, blobTask(), data, testRecordContext);
+  return { data, dense: { recordId: jobId(denseSpec), weights, summary: denseSummaryOf(record) } };
 }

@@ -1,5 +1,5 @@
 /**
- * The contract between the harness and a pruning method (DESIGN §4). A method folder
+ * The contract between the harness and a pruning method (CONTRIBUTING.md; docs/protocol.md, How a method is run). A method folder
  * `methods/<id>/` holds `manifest.json` and `index.ts`, whose exported `prune(ctx)` returns
  * saliency scores or explicit masks. Methods import only this module (and what it re-exports).
  */

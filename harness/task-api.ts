@@ -46,7 +46,7 @@ export interface TaskDefinition {
   recipe: TrainingRecipe;
   /** Train / validation / test sizes; optional so test fixtures need not state one (every registered task does). */
   scale?: TaskScale;
-  /** Which parameters are prunable, in words (DESIGN §3). */
+  /** Which parameters are prunable, in words (docs/protocol.md, Sparsity). */
   prunableStatement: string;
   /** Groups for disparate impact: class labels or the data's protected attribute. */
   groupBy: 'class' | 'attribute';

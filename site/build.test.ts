@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRecord } from '../harness/aggregate/record-factory.ts';
+import { makeRecord } from '../harness/testing/record-factory.ts';
 import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build.ts';
 import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRecord } from '../harness/aggregate/record-factory.ts';
+import { makeRecord } from '../harness/testing/record-factory.ts';
 import { methodIds } from '../methods/registry.ts';
 import { projectRoot, prunebench } from '../tests/cli-helpers.ts';
 import { CHROMIUM, emptyTables, launchChromium, openPage, plotLegends, serveSite } from './browser-kit.ts';

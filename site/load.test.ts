@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeRecord } from '../harness/aggregate/record-factory.ts';
+import { makeRecord } from '../harness/testing/record-factory.ts';
 import { createValidators, parseManifests, parseRecords, readManifestFiles, readResultFiles } from './load.ts';
 import { syntheticManifest } from './synthetic.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeRecord } from '../harness/aggregate/record-factory.ts';
+import { makeRecord } from '../harness/testing/record-factory.ts';
 import { aggregateSuite } from '../harness/aggregate/scope.ts';
 import type { SuiteDefinition } from '../harness/task-api.ts';
 import { scopeSite } from './scope.ts';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRecord, type FactoryRecord } from '../harness/aggregate/record-factory.ts';
+import { makeRecord, type FactoryRecord } from '../harness/testing/record-factory.ts';
 import type { Control, TaskKind } from '../harness/aggregate/record.ts';
 
 export interface SyntheticTask {

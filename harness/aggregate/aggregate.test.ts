@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../store/record.ts';
 import { aggregate, aggregateTask, compression, poolCalibrationBins, taskFamily, type MethodScore } from './aggregate.ts';
 import type { AggregatableRecord } from './record.ts';
-import { makeRecord, type RecordOptions } from './record-factory.ts';
+import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
 
 // The store's record type must stay usable as aggregation input.
 const storeRecordsAggregate: (records: RunRecord[]) => AggregatableRecord[] = (records) => records;

@@ -1,6 +1,6 @@
 /**
  * Aggregation of result records into leaderboard cells, per-task method scores, rankings with
- * ties and Pareto marks (DESIGN §8). Pure functions over records; the CLI `report` command and the
+ * ties and Pareto marks (docs/protocol.md, Aggregation and ranking). Pure functions over records; the CLI `report` command and the
  * site both build on `aggregate()`.
  *
  * Rules (also in docs/site.md):

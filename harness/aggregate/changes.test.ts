@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from './aggregate.ts';
 import { compareRankings } from './changes.ts';
-import { makeRecord } from './record-factory.ts';
+import { makeRecord } from '../testing/record-factory.ts';
 
 /** Three seeds per method at one sparsity with tight spread, so no ties unless scores coincide. */
 function recordsFor(scores: Record<string, number>, task = 'mnist-a') {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planSuite } from '../jobs/plan.ts';
 import { ResultStore } from '../store/store.ts';
 import { checkReproductionFiles } from '../reproduce/check.ts';
-import { recordsForPlan, type JobNumbers } from '../reproduce/record-fixtures.ts';
+import { recordsForPlan, type JobNumbers } from '../testing/reproduction-fixtures.ts';
 import type { RunCommandOptions } from './run-command.ts';
 import { getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';

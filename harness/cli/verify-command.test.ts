@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRecords, formatTable, sampleRecords } from './verify-command.ts';
-import { makeRecord, type RecordOptions } from '../aggregate/record-factory.ts';
+import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
 import type { RunRecord } from '../store/record.ts';
 import { readRecordFile, walkJson } from '../store/store.ts';
 import { filesUnder, prunebench } from '../../tests/cli-helpers.ts';

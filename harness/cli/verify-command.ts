@@ -3,7 +3,7 @@
  * with the same runner and workers as `run`, and compares every metric with the record.
  *
  * Same backend (name and tfjs version) as the record: the metrics must be identical, bit for bit
- * (DESIGN §2: a job is deterministic on one backend). Another backend: each number must satisfy
+ * (docs/protocol.md, Seeds: a job is deterministic on one backend). Another backend: each number must satisfy
  * |recorded − re-measured| ≤ tolerance · max(1, |recorded|, |re-measured|) — relative above 1
  * (counts, FLOPs), absolute below (accuracy, ECE, ψ). The default 1e-5 leaves about 100× headroom
  * over what the smoke suite measured between the cpu and wasm backends (at most 1e-7).

@@ -89,10 +89,3 @@ export function describeParameters(spec: ArchitectureSpec): ParameterInfo[] {
   }
   return out;
 }
-
-/** Output width of the architecture (classes or regression outputs). */
-export function outputSizeOf(spec: ArchitectureSpec): number {
-  const last = [...spec.layers].reverse().find((l) => l.kind === 'dense');
-  if (!last || last.kind !== 'dense') throw new Error(`${spec.id}: the last parametrised layer must be dense`);
-  return last.units;
-}

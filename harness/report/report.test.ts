@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeRecord } from '../aggregate/record-factory.ts';
+import { makeRecord } from '../testing/record-factory.ts';
 import { aggregateSuite } from '../aggregate/scope.ts';
 import { REPORT_LEGEND, renderReport } from './report.ts';
 

@@ -10,7 +10,7 @@ import { listMethods } from '../../methods/registry.ts';
 import { han2015 } from '../../suites/papers/han2015.ts';
 import { checkReproductionFiles } from './check.ts';
 import { buildReproduction, reproductionPath, writeReproduction, type ReproductionRecord } from './record.ts';
-import { recordsForPlan } from './record-fixtures.ts';
+import { recordsForPlan } from '../testing/reproduction-fixtures.ts';
 
 const plan = planSuite(han2015.suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) });
 const provenance = { prunebenchVersion: '0.1.0', gitCommit: 'a'.repeat(40), gitDirty: false, date: '2025-01-01T00:00:00.000Z' };

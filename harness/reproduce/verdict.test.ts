@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../aggregate/aggregate.ts';
-import { makeRecord } from '../aggregate/record-factory.ts';
+import { makeRecord } from '../testing/record-factory.ts';
 import type { OrderingClaim, ThresholdClaim, ValueClaim } from '../../suites/papers/types.ts';
 import { evaluateClaim, judge } from './verdict.ts';
 import { gapText, measuredText } from './format.ts';

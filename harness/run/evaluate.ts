@@ -29,7 +29,7 @@ export interface Evaluation {
   summary: DenseSummary;
 }
 
-/** Test-split metrics of a finished network (DESIGN §6). `dense` is null for the dense run itself. */
+/** Test-split metrics of a finished network (docs/protocol.md, Metrics). `dense` is null for the dense run itself. */
 export function evaluateOnTest(opts: {
   task: TaskDefinition;
   network: MaskedNetwork;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkHistory } from './history.ts';
 import { validateCommand } from '../cli/validate-command.ts';
-import { makeRecord, type RecordOptions } from '../aggregate/record-factory.ts';
+import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
 import { jobId, recordRelativePath, type JobSpec } from '../jobs/spec.ts';
 
 let repo: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeRecord, type RecordOptions } from '../../harness/aggregate/record-factory.ts';
+import { makeRecord, type RecordOptions } from '../../harness/testing/record-factory.ts';
 import { siteInputFromRecords } from '../build.ts';
 import type { MethodManifest } from '../load.ts';
 import { syntheticManifest } from '../synthetic.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Dataset, Splits } from '../../harness/engine/types.ts';
 import { CacheFileError, cachedSplits, contentKey, readCacheFile, writeCacheFile } from './cache.ts';
 import { loadSplitsWithCacheStatus } from './index.ts';
-import { sameSplits } from './same-data.ts';
+import { sameSplits } from '../../harness/testing/same-data.ts';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -3,7 +3,7 @@ import type { Dataset } from '../../harness/engine/types.ts';
 import { DATASET_IDS, datasetInfo, loadSplits, splitIndices } from './index.ts';
 import { loadMnist } from './mnist.ts';
 import { classCounts, type RawImages } from './raw.ts';
-import { sameBytes, sameSplits } from './same-data.ts';
+import { sameBytes, sameSplits } from '../../harness/testing/same-data.ts';
 import { proportionalCounts } from './splits.ts';
 
 const labelsOf = (d: Dataset) => d.y as Int32Array;

@@ -44,10 +44,3 @@ export const conv4: ArchitectureSpec = {
   ],
 };
 
-/** A ReLU MLP [dIn, width × (depth−1), dOut]: `depth` weight layers named fc1…fc{depth}. */
-export function reluMlp(id: string, dIn: number, width: number, depth: number, dOut: number): ArchitectureSpec {
-  const layers: ArchitectureSpec['layers'] = [];
-  for (let i = 1; i < depth; i++) layers.push({ kind: 'dense', name: `fc${i}`, units: width, activation: 'relu' });
-  layers.push({ kind: 'dense', name: `fc${depth}`, units: dOut, activation: 'linear' });
-  return { id, inputShape: [dIn], layers };
-}

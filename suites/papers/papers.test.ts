@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../harness/aggregate/aggregate.ts';
 import { planSuite } from '../../harness/jobs/plan.ts';
 import { evaluateClaim } from '../../harness/reproduce/verdict.ts';
-import { recordsForPlan } from '../../harness/reproduce/record-fixtures.ts';
+import { recordsForPlan } from '../../harness/testing/reproduction-fixtures.ts';
 import { schemaProblems } from '../../harness/schema/validator.ts';
 import { checkSuite } from '../../harness/validate/checks.ts';
 import { methodIds, listMethods } from '../../methods/registry.ts';

@@ -41,7 +41,7 @@ export function groupAccuracies(predicted: Int32Array, labels: Int32Array, group
 }
 
 /**
- * Disparate impact of pruning (Hashemizadeh et al. 2024, DESIGN §6). A positive ψ_g means group g lost
+ * Disparate impact of pruning (Hashemizadeh et al. 2024, docs/protocol.md, Metrics). A positive ψ_g means group g lost
  * more accuracy than the model did overall. Pass null for both dense arguments when scoring a dense run:
  * accuracies and the worst group are still reported, every ψ field is null.
  *

@@ -54,7 +54,7 @@ export function parameterCounts(weights: WeightMap, prunableNames: readonly stri
 }
 
 /**
- * True when the measured sparsity is more than `tolerance` away from the target (DESIGN §3: 0.1 percentage
+ * True when the measured sparsity is more than `tolerance` away from the target (docs/protocol.md, Sparsity: 0.1 percentage
  * point = 0.001). A miss of exactly the tolerance passes: 1e-12 of slack absorbs the rounding of the
  * subtraction, e.g. 0.9 − 0.899 = 0.0010000000000000009 in doubles.
  */

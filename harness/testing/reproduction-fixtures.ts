@@ -2,7 +2,7 @@
  * Test helper: schema-valid run records for the jobs of a plan (right ids, specs and dense links),
  * with numbers a test chooses. Not used by production code paths.
  */
-import { makeRecord } from '../aggregate/record-factory.ts';
+import { makeRecord } from './record-factory.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { JobPlan } from '../jobs/plan.ts';
 import type { RunRecord } from '../store/record.ts';

@@ -8,18 +8,11 @@ import { taskLoss } from './loss.ts';
 import { quickScore } from './predict.ts';
 import { FusedAdam, fusedAdamAvailable, registerFusedAdam } from './fused-adam.ts';
 import { WholeStepTrainer } from './whole-step.ts';
+import type { StepInfo, StepPosition, TrainingStepper } from './stepper.ts';
+
+export type { StepInfo, StepPosition, TrainingStepper };
 
 registerFusedAdam();
-
-export interface StepInfo {
-  step: number;
-  epoch: number;
-  /** Fraction of the run completed after this step, in (0, 1]. */
-  progress: number;
-  totalSteps: number;
-  /** Gradients of the loss for this step, by variable name; valid only during the hook. */
-  gradients: Record<string, tf.Tensor>;
-}
 
 export interface EpochRecord {
   epoch: number;
@@ -34,17 +27,6 @@ export interface TrainingResult {
   selectedEpoch: number;
   steps: number;
 }
-
-/** One optimiser step at a time, over rows of the training set. */
-export interface TrainingStepper {
-  /** One step on the rows `rows`; returns the batch's loss when `wantLoss`, else null. */
-  step(rows: Int32Array, learningRate: number, position: StepPosition, wantLoss: boolean): number | null;
-  /** Makes the network's variables current (before validation and snapshots). */
-  sync(): void;
-  dispose(): void;
-}
-
-export type StepPosition = Omit<StepInfo, 'gradients'>;
 
 export interface TapeStepOptions {
   /** Variables the optimiser updates, by name. */

@@ -8,7 +8,7 @@ import { maskedCopy } from './fused-mask.ts';
 import { copyInputRows, copyTargetRows } from './batches.ts';
 import type { MaskedNetwork } from './network.ts';
 import type { TrainingRecipe } from './recipe.ts';
-import type { StepPosition, TrainingStepper } from './train.ts';
+import type { StepPosition, TrainingStepper } from './stepper.ts';
 import { sizeOf, type Dataset, type TaskKind } from './types.ts';
 
 /**

@@ -1,6 +1,7 @@
-import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../harness/method-kit/gradual.ts';
 
 const LAST_WEIGHTS = 'gmp-last-weights';
 
@@ -9,16 +10,7 @@ export interface PruningEvent {
   sparsity: number;
 }
 
-export interface ScheduleSettings {
-  initialSparsity: number;
-  finalSparsity: number;
-  /** First pruning step t0 as a fraction of the training steps. */
-  startFraction: number;
-  /** Last pruning step t0 + nΔt is the latest multiple of Δt not after this fraction of the steps. */
-  endFraction: number;
-  /** Δt in epochs. */
-  intervalEpochs: number;
-}
+export type ScheduleSettings = CubicSchedule;
 
 /**
  * Gradual magnitude pruning (Zhu & Gupta 2017) during the harness's training: every layer's
@@ -33,18 +25,11 @@ export function prune(ctx: PruneContext): PruneResult {
   let next = 0;
   const pruneTo = (sparsity: number) => ctx.setMasks(layerwiseMagnitudeMasks(ctx.network.getWeights(names), ctx.network.getMasks(), names, sparsity));
 
-  ctx.train({
-    epochs,
-    afterStep: (info: StepInfo) => {
-      const stepsPerEpoch = info.totalSteps / epochs;
-      events ??= pruningSchedule(info.totalSteps, stepsPerEpoch, schedule);
-      // An event at step 0 takes effect after the first step: the step count is only known once training runs.
-      while (next < events.length && events[next].step <= info.step) pruneTo(events[next++].sparsity);
-      // The recipe's best-epoch selection may restore an epoch pruned less than the final mask; keep the last weights instead.
-      if (info.step % stepsPerEpoch === 0 || info.step === info.totalSteps) ctx.checkpoint(LAST_WEIGHTS);
-    },
+  trainKeepingLastWeights(ctx, epochs, LAST_WEIGHTS, (info, stepsPerEpoch) => {
+    events ??= pruningSchedule(info.totalSteps, stepsPerEpoch, schedule);
+    // An event at step 0 takes effect after the first step: the step count is only known once training runs.
+    while (next < events.length && events[next].step <= info.step) pruneTo(events[next++].sparsity);
   });
-  ctx.rewind(LAST_WEIGHTS);
   // Early stopping can end training before the schedule does.
   if (!events || next < events.length) pruneTo(schedule.finalSparsity);
   return { masks: ctx.network.getMasks() };
@@ -52,15 +37,8 @@ export function prune(ctx: PruneContext): PruneResult {
 
 /** The pruning steps and the sparsity each one prunes to; the last is exactly `finalSparsity`. */
 export function pruningSchedule(totalSteps: number, stepsPerEpoch: number, settings: ScheduleSettings): PruningEvent[] {
-  const { initialSparsity, finalSparsity } = settings;
-  const start = Math.round(settings.startFraction * totalSteps);
-  const interval = Math.max(1, Math.round(settings.intervalEpochs * stepsPerEpoch));
-  const count = Math.floor((Math.round(settings.endFraction * totalSteps) - start) / interval);
-  if (count === 0) return [{ step: start, sparsity: finalSparsity }];
-  return Array.from({ length: count + 1 }, (_, k) => ({
-    step: start + k * interval,
-    sparsity: finalSparsity + (initialSparsity - finalSparsity) * (1 - k / count) ** 3,
-  }));
+  const { start, interval, count } = cubicEventSteps(totalSteps, stepsPerEpoch, settings);
+  return Array.from({ length: count + 1 }, (_, k) => ({ step: start + k * interval, sparsity: cubicSparsity(k, count, settings) }));
 }
 
 /** Every layer keeps its n − round(s·n) largest surviving |θ| (never more than survive). */
@@ -75,13 +53,5 @@ export function layerwiseMagnitudeMasks(weights: WeightMap, masks: MaskMap, name
 }
 
 function readSettings(ctx: PruneContext): ScheduleSettings & { epochs: number } {
-  const h = hyperparameters(ctx);
-  const initialSparsity = h.number('initialSparsity');
-  const startFraction = h.number('startFraction');
-  const endFraction = h.number('endFraction');
-  const finalSparsity = ctx.target.sparsity;
-  // The manifest bounds each value; these relations involve two values or the job's target.
-  if (initialSparsity > finalSparsity) throw new Error(`gmp-gradual: hyperparameter initialSparsity must be at most the target sparsity ${finalSparsity}, got ${initialSparsity}`);
-  if (startFraction > endFraction) throw new Error(`gmp-gradual: hyperparameters need startFraction ≤ endFraction, got ${startFraction} and ${endFraction}`);
-  return { initialSparsity, finalSparsity, startFraction, endFraction, intervalEpochs: h.number('intervalEpochs'), epochs: h.epochs('epochs') };
+  return { ...readCubicSchedule(ctx, 'gmp-gradual'), epochs: hyperparameters(ctx).epochs('epochs') };
 }

@@ -1,7 +1,8 @@
-import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { magnitudeMasks } from '../../harness/method-kit/iterative-magnitude.ts';
 import { largestMask } from '../../harness/method-kit/largest-mask.ts';
 import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../harness/method-kit/gradual.ts';
 
 const LAST_WEIGHTS = 'granet-last-weights';
 /** The reference code anneals the regeneration rate with PyTorch's CosineAnnealingLR down to this floor. */
@@ -15,12 +16,7 @@ export interface GranetEvent {
   regrowth: boolean;
 }
 
-export interface ScheduleSettings {
-  initialSparsity: number;
-  finalSparsity: number;
-  startFraction: number;
-  endFraction: number;
-  intervalEpochs: number;
+export interface ScheduleSettings extends CubicSchedule {
   regrowthEndFraction: number;
 }
 
@@ -39,28 +35,21 @@ export function prune(ctx: PruneContext): PruneResult {
 
   let events = null as GranetEvent[] | null;
   let next = 0;
-  ctx.train({
-    epochs,
-    afterStep: (info: StepInfo) => {
-      const stepsPerEpoch = info.totalSteps / epochs;
-      events ??= granetSchedule(info.totalSteps, stepsPerEpoch, schedule);
-      // An event at step 0 takes effect after the first step: the step count is only known once training runs.
-      while (next < events.length && events[next].step <= info.step) {
-        const event = events[next++];
-        const gradients = event.regrowth && deathRate > 0 ? denseGradients(ctx, names) : null;
-        if (event.sparsity !== null) pruneGlobally(ctx, names, event.sparsity);
-        if (gradients) {
-          const rate = deathRateAt(event.step, info.totalSteps, deathRate);
-          const weights = ctx.network.getWeights(names);
-          const masks = ctx.network.getMasks();
-          ctx.setMasks(Object.fromEntries(names.map((name) => [name, pruneAndRegrow(masks[name], weights[name], gradients[name], rate)])));
-        }
+  trainKeepingLastWeights(ctx, epochs, LAST_WEIGHTS, (info, stepsPerEpoch) => {
+    events ??= granetSchedule(info.totalSteps, stepsPerEpoch, schedule);
+    // An event at step 0 takes effect after the first step: the step count is only known once training runs.
+    while (next < events.length && events[next].step <= info.step) {
+      const event = events[next++];
+      const gradients = event.regrowth && deathRate > 0 ? denseGradients(ctx, names) : null;
+      if (event.sparsity !== null) pruneGlobally(ctx, names, event.sparsity);
+      if (gradients) {
+        const rate = deathRateAt(event.step, info.totalSteps, deathRate);
+        const weights = ctx.network.getWeights(names);
+        const masks = ctx.network.getMasks();
+        ctx.setMasks(Object.fromEntries(names.map((name) => [name, pruneAndRegrow(masks[name], weights[name], gradients[name], rate)])));
       }
-      // The recipe's best-epoch selection may restore an epoch pruned less than the final mask; keep the last weights instead.
-      if (info.step % stepsPerEpoch === 0 || info.step === info.totalSteps) ctx.checkpoint(LAST_WEIGHTS);
-    },
+    }
   });
-  ctx.rewind(LAST_WEIGHTS);
   // Early stopping can end training before the schedule does.
   const pruningLeft = !events || events.slice(next).some((e) => e.sparsity !== null);
   if (pruningLeft) pruneGlobally(ctx, names, schedule.finalSparsity);
@@ -73,15 +62,12 @@ export function prune(ctx: PruneContext): PruneResult {
  * and those up to round(`regrowthEndFraction`·T) regrow.
  */
 export function granetSchedule(totalSteps: number, stepsPerEpoch: number, settings: ScheduleSettings): GranetEvent[] {
-  const { initialSparsity, finalSparsity } = settings;
-  const start = Math.round(settings.startFraction * totalSteps);
-  const interval = Math.max(1, Math.round(settings.intervalEpochs * stepsPerEpoch));
-  const pruningCount = Math.floor((Math.round(settings.endFraction * totalSteps) - start) / interval);
+  const { start, interval, count: pruningCount } = cubicEventSteps(totalSteps, stepsPerEpoch, settings);
   const regrowthEnd = Math.round(settings.regrowthEndFraction * totalSteps);
   const events: GranetEvent[] = [];
   for (let k = 0, step = start; step <= Math.max(start + pruningCount * interval, regrowthEnd); k++, step += interval) {
     let sparsity: number | null = null;
-    if (k <= pruningCount) sparsity = pruningCount === 0 ? finalSparsity : finalSparsity + (initialSparsity - finalSparsity) * (1 - k / pruningCount) ** 3;
+    if (k <= pruningCount) sparsity = cubicSparsity(k, pruningCount, settings);
     events.push({ step, sparsity, regrowth: step <= regrowthEnd });
   }
   return events;
@@ -154,21 +140,5 @@ function randomLayerwiseMasks(ctx: PruneContext, names: string[], sparsity: numb
 
 function readSettings(ctx: PruneContext): ScheduleSettings & { epochs: number; deathRate: number } {
   const h = hyperparameters(ctx);
-  const initialSparsity = h.number('initialSparsity');
-  const startFraction = h.number('startFraction');
-  const endFraction = h.number('endFraction');
-  const finalSparsity = ctx.target.sparsity;
-  // The manifest bounds each value; these relations involve two values or the job's target.
-  if (initialSparsity > finalSparsity) throw new Error(`granet: hyperparameter initialSparsity must be at most the target sparsity ${finalSparsity}, got ${initialSparsity}`);
-  if (startFraction > endFraction) throw new Error(`granet: hyperparameters need startFraction ≤ endFraction, got ${startFraction} and ${endFraction}`);
-  return {
-    initialSparsity,
-    finalSparsity,
-    startFraction,
-    endFraction,
-    intervalEpochs: h.number('intervalEpochs'),
-    regrowthEndFraction: h.number('regrowthEndFraction'),
-    deathRate: h.number('deathRate'),
-    epochs: h.epochs('epochs'),
-  };
+  return { ...readCubicSchedule(ctx, 'granet'), regrowthEndFraction: h.number('regrowthEndFraction'), deathRate: h.number('deathRate'), epochs: h.epochs('epochs') };
 }

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { planSuite, shardFromEnvironment, shardPlan, type PlanFilters } from '../jobs/plan.ts';
 import { parseSetOptions } from '../jobs/hyperparameters.ts';
-import { Runner, type Progress } from '../run/runner.ts';
-import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
+import type { Progress } from '../run/runner.ts';
+import { registeredRunner } from '../run/registered-runner.ts';
 import { getSuite, getTask } from '../../suites/registry.ts';
 import { listMethods } from '../../methods/registry.ts';
 import type { Control } from '../task-api.ts';
@@ -79,7 +79,6 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
     log(`${replacing.length} of these jobs have records made under an older protocol or engine version (stale): they run again under protocol ${protocol}, engine ${engine}, and the stale records stay`);
   }
 
-  const git = await gitProvenance();
   const useBar = opts.progress ?? Boolean(process.stderr.isTTY);
   const bar = useBar
     ? new cliProgress.SingleBar({ format: '{bar} {value}/{total} done, {failed} failed, {remaining} left, ETA {eta_text} | {current}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -96,15 +95,13 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
       log(`[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | finished ${p.current}` : ''}`);
     }
   };
-  const runner = new Runner({
+  const runner = await registeredRunner({
     plan: sharded,
     resultsDir: resolve(opts.results),
     cacheDir: resolve(opts.cache),
     workers: opts.workers,
     backend: opts.backend,
     retryFailed: opts.retryFailed,
-    provenance: { prunebenchVersion: prunebenchVersion(), ...git },
-    jobBudgetSeconds: (taskId) => getTask(taskId).jobBudgetSeconds,
     onProgress,
     onMessage: (line) => (bar ? undefined : log(line)),
   });

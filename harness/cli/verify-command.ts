@@ -17,8 +17,7 @@ import { Rng } from '../engine/rng.ts';
 import { ResultStore, readRecordFile } from '../store/store.ts';
 import { announceIsolation } from '../sandbox/isolation.ts';
 import type { RunRecord } from '../store/record.ts';
-import { Runner } from '../run/runner.ts';
-import { gitProvenance, prunebenchVersion } from '../run/environment.ts';
+import { registeredRunner } from '../run/registered-runner.ts';
 import { getTask } from '../../suites/registry.ts';
 import { getMethod } from '../../methods/registry.ts';
 import { backendProblem } from './backend-check.ts';
@@ -235,14 +234,12 @@ export async function verifyCommand(opts: VerifyOptions, print: (line: string) =
   const scratch = mkdtempSync(join(tmpdir(), 'prunebench-verify-'));
   try {
     const remadeDir = join(scratch, 'results');
-    const runner = new Runner({
+    const runner = await registeredRunner({
       plan,
       resultsDir: remadeDir,
       cacheDir: join(scratch, 'checkpoints'),
       workers: opts.workers,
       backend: opts.backend,
-      provenance: { prunebenchVersion: prunebenchVersion(), ...(await gitProvenance()) },
-      jobBudgetSeconds: (taskId) => getTask(taskId).jobBudgetSeconds,
       onProgress: (p) => {
         if (p.done + p.failed > 0) log(`[${p.done + p.failed}/${p.total}] jobs re-run`);
       },

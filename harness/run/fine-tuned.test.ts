@@ -62,6 +62,19 @@ describe('fineTuned: an after-training method fine-tunes itself', () => {
     expect(harnessTuned.metrics!.accuracy).not.toBeCloseTo(untrained.accuracy!, 10);
   });
 
+  it('is discarded under a control: the shuffled mask is fine-tuned by the harness from the dense weights', async () => {
+    const shuffled: JobSpec = { ...spec, control: 'shuffled' };
+    const tunedItself = await run((ctx) => {
+      const masks = halfMasks(ctx);
+      ctx.setMasks(masks);
+      ctx.train({ epochs: 1, loss: zeroLoss });
+      return { masks, fineTuned: true };
+    }, afterTraining, shuffled);
+    const plain = await run((ctx) => ({ masks: halfMasks(ctx) }), afterTraining, shuffled);
+    expect(tunedItself.failure).toBeNull();
+    expect(tunedItself.metrics).toEqual({ ...plain.metrics });
+  });
+
   const refusals: Array<[string, PruneFunction, MethodManifest, RegExp]> = [
     ['without a ctx.train call', (ctx) => ({ masks: halfMasks(ctx), fineTuned: true }), afterTraining, /tuner: fineTuned is set but prune\(\) never called ctx.train/],
     ['with scores', (ctx) => (ctx.train({ steps: 1 }), { scores: Object.fromEntries(Object.entries(halfMasks(ctx))), fineTuned: true }), afterTraining, /fineTuned needs masks, not scores/],

@@ -132,6 +132,13 @@ export interface TrainOptions {
   steps?: number;
   /** Called after each step (masks are already re-applied); may call ctx.setMasks. */
   afterStep?: (info: StepInfo) => void;
+  /**
+   * The method's loss of one batch instead of the task's (e.g. a Lagrangian), from the network's
+   * outputs on the batch (`batch.groups` where the task has protected groups). The harness keeps
+   * its optimiser, schedule, weight decay, masks and validation-accuracy epoch selection; a loss
+   * that is not a finite scalar fails the job.
+   */
+  loss?: (outputs: tfcore.Tensor, batch: Batch) => tfcore.Scalar;
 }
 
 export interface OptimizeOptions {
@@ -194,7 +201,10 @@ export interface PruneContext {
  * `scaleFactors` (init methods only, e.g. the rescaling of SNIP-SR): for some prunable layers one
  * positive factor per output unit (the kernel's last dimension), each in [1e-3, 1e3]; the harness
  * multiplies each unit's initial weights by its factor before training and refuses anything else.
+ * `fineTuned` (after-training methods only, with masks, e.g. ceag): the method has fine-tuned the
+ * masked network itself with `ctx.train` (under its own loss); the harness keeps the weights
+ * prune() leaves instead of fine-tuning them again, and refuses it if ctx.train was never called.
  */
-export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & { recycledWeights?: WeightMap; scaleFactors?: WeightMap };
+export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & { recycledWeights?: WeightMap; scaleFactors?: WeightMap; fineTuned?: boolean };
 
 export type PruneFunction = (ctx: PruneContext) => Promise<PruneResult> | PruneResult;

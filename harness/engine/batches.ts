@@ -7,6 +7,8 @@ export interface Batch {
   /** One-hot float targets (classification) or regression targets, shape [b, outputSize]. */
   y: tf.Tensor2D;
   size: number;
+  /** The rows' protected-attribute groups, only where the data set has them (Dataset.groups). */
+  groups?: Int32Array;
 }
 
 export function taskKindOf(data: Dataset): TaskKind {
@@ -42,7 +44,9 @@ export function gatherBatch(data: Dataset, indices: ArrayLike<number>): Batch {
   copyInputRows(data, indices, x);
   const yValues = new Float32Array(b * data.outputSize);
   copyTargetRows(data, indices, yValues);
-  return { x: tf.tensor(x, [b, ...data.inputShape]), y: tf.tensor2d(yValues, [b, data.outputSize]), size: b };
+  const batch: Batch = { x: tf.tensor(x, [b, ...data.inputShape]), y: tf.tensor2d(yValues, [b, data.outputSize]), size: b };
+  if (data.groups) batch.groups = Int32Array.from(indices, (row) => data.groups![row]);
+  return batch;
 }
 
 /** Index ranges of one shuffled epoch (the last short batch is kept). */

@@ -174,6 +174,11 @@ export interface TrainNetworkOptions {
   rng: Rng;
   afterStep?: (info: StepInfo) => void;
   maxSteps?: number;
+  /**
+   * A method's loss of one batch in place of the task's loss (weight decay is still added).
+   * Anything but a finite scalar stops training with an error naming it.
+   */
+  loss?: MethodLoss;
   /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
   trainable?: string[];
   /**
@@ -190,8 +195,23 @@ export interface TrainNetworkOptions {
 export function trainingEngineFor(opts: TrainNetworkOptions): 'whole-step' | 'fused-ops' | 'plain' {
   const wanted = opts.engine ?? 'whole-step';
   if (wanted !== 'whole-step') return wanted;
-  const applies = !opts.afterStep && !opts.trainable && WholeStepTrainer.supports(opts.network, opts.recipe);
+  const applies = !opts.afterStep && !opts.trainable && !opts.loss && WholeStepTrainer.supports(opts.network, opts.recipe);
   return applies ? 'whole-step' : 'fused-ops';
+}
+
+/** A method's loss of one training batch, given the network's outputs on it (see TrainNetworkOptions.loss). */
+export type MethodLoss = (outputs: tf.Tensor, batch: Batch) => tf.Scalar;
+
+/** The method's loss, refused unless it is a finite scalar (reading it costs one sync per step). */
+function checkedMethodLoss(methodLoss: MethodLoss, outputs: tf.Tensor, batch: Batch): tf.Scalar {
+  const value = methodLoss(outputs, batch) as unknown;
+  if (!(value instanceof tf.Tensor) || value.rank !== 0) {
+    const what = value instanceof tf.Tensor ? `a tensor of shape [${value.shape.join(', ')}]` : typeof value;
+    throw new Error(`the method's training loss must be a scalar tensor, got ${what}`);
+  }
+  const loss = value.dataSync()[0];
+  if (!Number.isFinite(loss)) throw new Error(`the method's training loss is not finite (${loss})`);
+  return value as tf.Scalar;
 }
 
 /** Trains a masked network's weights; masks are re-applied after every step. */
@@ -212,7 +232,8 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
           train: opts.train,
           recipe,
           loss: (batch) => {
-            const base = taskLoss(kind, network.forward(batch.x, undefined, { fusedDense: fused }), batch.y, { fused });
+            const outputs = network.forward(batch.x, undefined, { fusedDense: fused });
+            const base = opts.loss ? checkedMethodLoss(opts.loss, outputs, batch) : taskLoss(kind, outputs, batch.y, { fused });
             if (wd === 0) return base;
             return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
           },

@@ -121,6 +121,7 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
         maxSteps: options.steps,
         rng: trainRng.fork(`call:${trainCalls++}`),
         afterStep: options.afterStep,
+        loss: options.loss,
       });
     },
     optimize: (options) => {

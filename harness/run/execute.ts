@@ -112,6 +112,20 @@ function shuffleWithinLayers(masks: MaskMap, rng: Rng): MaskMap {
   return out;
 }
 
+/**
+ * The weights of an after-training method that says it fine-tuned (`fineTuned: true`): only with
+ * masks (scores would let the harness's cut differ from the mask trained under), and only if the
+ * method called ctx.train. Null for `fineTuned: false`.
+ */
+function checkedFineTuning(result: { fineTuned?: unknown; masks?: unknown }, manifest: MethodManifest, trainings: number, weights: WeightMap): WeightMap | null {
+  if (typeof result.fineTuned !== 'boolean') throw new MethodResultError(`fineTuned must be a boolean, got ${typeof result.fineTuned}`);
+  if (!result.fineTuned) return null;
+  if (manifest.when !== 'after-training') throw new MethodResultError(`only after-training methods may return fineTuned; '${manifest.id}' prunes '${manifest.when}'`);
+  if (result.masks === undefined) throw new MethodResultError('fineTuned needs masks, not scores: the harness must keep the mask the method fine-tuned under');
+  if (trainings < 1) throw new MethodResultError('fineTuned is set but prune() never called ctx.train');
+  return weights;
+}
+
 function negateScores(scores: WeightMap): WeightMap {
   return Object.fromEntries(Object.entries(scores).map(([n, s]) => [n, s.map((v) => -v)]));
 }
@@ -151,6 +165,8 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     let trunk: RunRecord['trunk'];
     // Init-method rescaling: the initial weights with the method's checked per-unit factors applied.
     let rescaled: { weights: WeightMap; summary: RescalingSummary } | null = null;
+    // An after-training method that fine-tuned the masked network itself: the weights it left.
+    let methodFineTuned: WeightMap | null = null;
     try {
       const outcome = await method.pruner({
         spec,
@@ -175,6 +191,9 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       if (result.scaleFactors !== undefined) {
         if (manifest.when !== 'init') throw new MethodResultError(`only init methods may return scaleFactors; '${manifest.id}' prunes '${manifest.when}'`);
         rescaled = applyScaleFactors(result.scaleFactors, initWeights(), names, shapes);
+      }
+      if (result.fineTuned !== undefined) {
+        methodFineTuned = checkedFineTuning(result, manifest, outcome.trainings, outcome.weights);
       }
       if ('scores' in result) {
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
@@ -205,6 +224,9 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     } else if (spec.control === 'shuffled' && methodTrainedItself) {
       network.setWeights(initWeights());
       epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
+    } else if (methodFineTuned && spec.control === null) {
+      network.setWeights(methodFineTuned);
+      epochs = 0;
     } else if (manifest.when === 'after-training') {
       epochs = task.recipe.fineTuneEpochs;
     } else if (methodTrainedItself) {

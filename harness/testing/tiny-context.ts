@@ -79,3 +79,30 @@ export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx:
   });
   return { ctx, network };
 }
+
+/**
+ * ∂L/∂K of the mean softmax cross-entropy of the tiny 2-3-2 ReLU MLP on tinyClassificationData, at
+ * kernels K (fc1 [i·3 + j], fc2 [j·2 + k]) and the given biases, computed by hand in float64.
+ */
+export function tinyMlpKernelGradients(biases: WeightMap, k1: number[], k2: number[]): Record<string, number[]> {
+  const data = tinyClassificationData();
+  const xs = [0, 1, 2, 3].map((i) => [data.x[2 * i], data.x[2 * i + 1]]);
+  const labels = [...data.y];
+  const b1 = biases['fc1/bias'];
+  const b2 = biases['fc2/bias'];
+  const g1 = new Array<number>(6).fill(0);
+  const g2 = new Array<number>(6).fill(0);
+  xs.forEach((x, b) => {
+    const z = [0, 1, 2].map((j) => x[0] * k1[j] + x[1] * k1[3 + j] + b1[j]);
+    const h = z.map((v) => Math.max(v, 0));
+    const logits = [0, 1].map((k) => h[0] * k2[k] + h[1] * k2[2 + k] + h[2] * k2[4 + k] + b2[k]);
+    const e = logits.map((v) => Math.exp(v - Math.max(...logits)));
+    const d = [0, 1].map((k) => (e[k] / (e[0] + e[1]) - (labels[b] === k ? 1 : 0)) / xs.length);
+    for (let j = 0; j < 3; j++) {
+      for (let k = 0; k < 2; k++) g2[2 * j + k] += h[j] * d[k];
+      const back = z[j] > 0 ? d[0] * k2[2 * j] + d[1] * k2[2 * j + 1] : 0;
+      for (let i = 0; i < 2; i++) g1[3 * i + j] += x[i] * back;
+    }
+  });
+  return { 'fc1/kernel': g1, 'fc2/kernel': g2 };
+}

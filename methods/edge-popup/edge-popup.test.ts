@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
 import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
-import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
+import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { kaimingUniformScores, prune, trainScores } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
@@ -25,30 +25,7 @@ const initialScores: WeightMap = {
   'fc2/kernel': Float32Array.from([0.6, 0.28, 0.3, -0.2, 0.45, 0.25]),
 };
 
-const data = tinyClassificationData();
-const xs = [0, 1, 2, 3].map((i) => [data.x[2 * i], data.x[2 * i + 1]]);
-const labels = [...data.y];
-
-/** ∂L/∂K of the mean softmax cross-entropy of the 2-3-2 ReLU MLP at kernels K (fc1 [i·3 + j], fc2 [j·2 + k]), in float64. */
-function kernelGradients(k1: number[], k2: number[]): Record<string, number[]> {
-  const b1 = weights['fc1/bias'];
-  const b2 = weights['fc2/bias'];
-  const g1 = new Array<number>(6).fill(0);
-  const g2 = new Array<number>(6).fill(0);
-  xs.forEach((x, b) => {
-    const z = [0, 1, 2].map((j) => x[0] * k1[j] + x[1] * k1[3 + j] + b1[j]);
-    const h = z.map((v) => Math.max(v, 0));
-    const logits = [0, 1].map((k) => h[0] * k2[k] + h[1] * k2[2 + k] + h[2] * k2[4 + k] + b2[k]);
-    const e = logits.map((v) => Math.exp(v - Math.max(...logits)));
-    const d = [0, 1].map((k) => (e[k] / (e[0] + e[1]) - (labels[b] === k ? 1 : 0)) / xs.length);
-    for (let j = 0; j < 3; j++) {
-      for (let k = 0; k < 2; k++) g2[2 * j + k] += h[j] * d[k];
-      const back = z[j] > 0 ? d[0] * k2[2 * j] + d[1] * k2[2 * j + 1] : 0;
-      for (let i = 0; i < 2; i++) g1[3 * i + j] += x[i] * back;
-    }
-  });
-  return { 'fc1/kernel': g1, 'fc2/kernel': g2 };
-}
+const kernelGradients = (k1: number[], k2: number[]) => tinyMlpKernelGradients(weights, k1, k2);
 
 const asLists = (masks: Record<string, Float32Array | number[]>) => names.map((n) => [...masks[n]]);
 

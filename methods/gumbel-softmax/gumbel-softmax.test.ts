@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
-import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
+import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { gatedLoss, initialLogits, prune, searchGates, type GateState } from './index.ts';
 import { keepLogit, logisticNoise, temperatureAt } from './schedule.ts';
 
@@ -20,30 +20,7 @@ const logits: Record<string, number[]> = { 'fc1/kernel': [1.2, -0.4, 0.3, 0.9, -
 // A fixed logistic noise draw l per weight.
 const noise: Record<string, number[]> = { 'fc1/kernel': [0.3, -1.2, 0.8, -0.1, 0.5, -0.6], 'fc2/kernel': [-0.4, 0.9, -0.3, 1.1, 0.2, -0.8] };
 
-const data = tinyClassificationData();
-const xs = [0, 1, 2, 3].map((i) => [data.x[2 * i], data.x[2 * i + 1]]);
-const labels = [...data.y];
-
-/** ∂L/∂K of the mean softmax cross-entropy of the 2-3-2 ReLU MLP at kernels K (fc1 [i·3 + j], fc2 [j·2 + k]), in float64. */
-function kernelGradients(k1: number[], k2: number[]): Record<string, number[]> {
-  const b1 = weights['fc1/bias'];
-  const b2 = weights['fc2/bias'];
-  const g1 = new Array<number>(6).fill(0);
-  const g2 = new Array<number>(6).fill(0);
-  xs.forEach((x, b) => {
-    const z = [0, 1, 2].map((j) => x[0] * k1[j] + x[1] * k1[3 + j] + b1[j]);
-    const h = z.map((v) => Math.max(v, 0));
-    const out = [0, 1].map((k) => h[0] * k2[k] + h[1] * k2[2 + k] + h[2] * k2[4 + k] + b2[k]);
-    const e = out.map((v) => Math.exp(v - Math.max(...out)));
-    const d = [0, 1].map((k) => (e[k] / (e[0] + e[1]) - (labels[b] === k ? 1 : 0)) / xs.length);
-    for (let j = 0; j < 3; j++) {
-      for (let k = 0; k < 2; k++) g2[2 * j + k] += h[j] * d[k];
-      const back = z[j] > 0 ? d[0] * k2[2 * j] + d[1] * k2[2 * j + 1] : 0;
-      for (let i = 0; i < 2; i++) g1[3 * i + j] += x[i] * back;
-    }
-  });
-  return { 'fc1/kernel': g1, 'fc2/kernel': g2 };
-}
+const kernelGradients = (k1: number[], k2: number[]) => tinyMlpKernelGradients(weights, k1, k2);
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
-import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
+import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
@@ -16,24 +16,6 @@ const weights: WeightMap = {
   'fc2/bias': Float32Array.from([0, 0.1]),
 };
 
-/** Mean softmax cross-entropy gradient of the 2-3-2 ReLU MLP, by hand in float64. */
-function referenceGradient(w: WeightMap, xs: number[][], labels: number[]): { fc1: number[]; fc2: number[] } {
-  const fc1 = new Array<number>(6).fill(0);
-  const fc2 = new Array<number>(6).fill(0);
-  xs.forEach((x, b) => {
-    const z = [0, 1, 2].map((j) => x[0] * w['fc1/kernel'][j] + x[1] * w['fc1/kernel'][3 + j] + w['fc1/bias'][j]);
-    const h = z.map((v) => Math.max(0, v));
-    const o = [0, 1].map((k) => h.reduce((s, hj, j) => s + hj * w['fc2/kernel'][2 * j + k], w['fc2/bias'][k]));
-    const partition = Math.exp(o[0]) + Math.exp(o[1]);
-    const dO = [0, 1].map((k) => (Math.exp(o[k]) / partition - (labels[b] === k ? 1 : 0)) / xs.length);
-    for (let j = 0; j < 3; j++) {
-      for (let k = 0; k < 2; k++) fc2[2 * j + k] += h[j] * dO[k];
-      const dZ = z[j] > 0 ? dO[0] * w['fc2/kernel'][2 * j] + dO[1] * w['fc2/kernel'][2 * j + 1] : 0;
-      for (let i = 0; i < 2; i++) fc1[3 * i + j] += x[i] * dZ;
-    }
-  });
-  return { fc1, fc2 };
-}
 
 async function snipScores(sparsity: number, hyperparameters: Record<string, number>): Promise<WeightMap> {
   const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters });
@@ -44,13 +26,10 @@ async function snipScores(sparsity: number, hyperparameters: Record<string, numb
 }
 
 describe('snip', () => {
-  const data = tinyClassificationData();
-  const xs = [0, 1, 2, 3].map((i) => [data.x[2 * i], data.x[2 * i + 1]]);
-  const labels = [...data.y];
-  const g = referenceGradient(weights, xs, labels);
+  const g = tinyMlpKernelGradients(weights, [...weights['fc1/kernel']], [...weights['fc2/kernel']]);
   const reference = {
-    'fc1/kernel': Float32Array.from(g.fc1, (v, i) => Math.abs(v * weights['fc1/kernel'][i])),
-    'fc2/kernel': Float32Array.from(g.fc2, (v, i) => Math.abs(v * weights['fc2/kernel'][i])),
+    'fc1/kernel': Float32Array.from(g['fc1/kernel'], (v, i) => Math.abs(v * weights['fc1/kernel'][i])),
+    'fc2/kernel': Float32Array.from(g['fc2/kernel'], (v, i) => Math.abs(v * weights['fc2/kernel'][i])),
   };
 
   it('scores |g ⊙ θ| with g the gradient of the mean loss on the batch', async () => {

@@ -7,8 +7,9 @@
  */
 import type { MaskMap } from '../engine/types.ts';
 import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
+import type { Structure } from '../method-api.ts';
 
-export type Structure = { kind: 'unstructured' } | { kind: 'n:m'; n: number; m: number } | { kind: 'neuron' } | { kind: 'filter' };
+export type { Structure };
 
 /** One prunable kernel in forward order, with what its input units are in terms of the previous kernel's outputs. */
 export interface KernelLayout {
@@ -34,8 +35,9 @@ export function parseStructure(text: string): Structure {
   throw new Error(`structure '${text}': expected unstructured, neuron, filter or N:M with 1 ≤ N < M (e.g. 2:4)`);
 }
 
-export function describeStructure(s: Structure): string {
-  return s.kind === 'n:m' ? `${s.n}:${s.m}` : s.kind;
+/** 'unstructured', 'neuron', 'filter' or 'N:M'. */
+export function structureLabel(structure: Structure): string {
+  return structure.kind === 'n:m' ? `${structure.n}:${structure.m}` : structure.kind;
 }
 
 const outputsOf = (shape: number[]) => shape[shape.length - 1];

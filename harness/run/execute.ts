@@ -2,13 +2,18 @@ import { MaskedNetwork, initialWeights } from '../engine/network.ts';
 import { Rng } from '../engine/rng.ts';
 import { trainNetwork, type TrainingResult } from '../engine/train.ts';
 import type { MaskMap, WeightMap } from '../engine/types.ts';
-import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
+import { jobId, denseSpecFor, structureOf, type JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
-import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import { checkMasks, checkScores, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
 import { applyRecycledWeights, type RecyclingSummary } from '../prune/recycled-weights.ts';
 import { applyScaleFactors, type RescalingSummary } from '../prune/scale-factors.ts';
 import type { Pruner } from '../prune/run-prune.ts';
+import { keptUnits, kernelLayouts, structureLabel, structureProblems, type KernelLayout } from '../prune/structure.ts';
+import { masksFromUnitScores, nmMasksFromScores, shuffleStructured, unitCountProblems, unitTargets } from '../prune/structured-select.ts';
+import type { Structure } from '../method-api.ts';
+import type { UnitMetrics } from '../store/record.ts';
+import { CompactionMismatch, inferenceMetrics } from './inference.ts';
 import type { RunRecord } from '../store/record.ts';
 import type { TaskData, TaskDefinition } from '../task-api.ts';
 import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './evaluate.ts';
@@ -97,6 +102,7 @@ export function runDenseJob(spec: JobSpec, task: TaskDefinition, data: TaskData,
     const trainSeconds = seconds(trainStart);
     const evalStart = performance.now();
     const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: 0, dense: null, training });
+    metrics.inference = inferenceMetrics({ network, structure: { kind: 'unstructured' }, test: data.splits.test, flops: metrics.flops, dense: true });
     const record = baseRecord(spec, ctx, null);
     record.metrics = metrics;
     record.timings = { pruneSeconds: 0, trainSeconds, evaluateSeconds: seconds(evalStart), totalSeconds: seconds(started) };
@@ -130,6 +136,55 @@ function negateScores(scores: WeightMap): WeightMap {
   return Object.fromEntries(Object.entries(scores).map(([n, s]) => [n, s.map((v) => -v)]));
 }
 
+type Structured = Exclude<Structure, { kind: 'unstructured' }>;
+const isUnitStructure = (s: Structure): s is Extract<Structure, { kind: 'neuron' | 'filter' }> => s.kind === 'neuron' || s.kind === 'filter';
+
+/**
+ * The masks of a prune() result under the job's structure: unit scores cut layer-wise (neuron,
+ * filter), per-weight scores cut into N:M groups or by the unstructured rule, or the method's masks.
+ */
+function masksOfResult(result: Record<string, unknown>, spec: JobSpec, manifest: MethodManifest, structure: Structure, layouts: KernelLayout[], names: string[], shapes: Record<string, number[]>): MaskMap {
+  const inverted = spec.control === 'inverted';
+  if ('unitScores' in result) {
+    if (!isUnitStructure(structure)) throw new MethodResultError(`unitScores are for neuron and filter jobs; this job's structure is ${structureLabel(structure)}`);
+    const unitScores = result.unitScores as WeightMap;
+    return masksFromUnitScores(inverted && unitScores && typeof unitScores === 'object' ? negateScores(unitScores) : unitScores, layouts, structure, spec.sparsity, spec.seed);
+  }
+  if ('scores' in result) {
+    if (isUnitStructure(structure)) throw new MethodResultError(`a ${structure.kind} job takes unitScores (one score per unit) or masks, not per-weight scores`);
+    const scores = inverted ? negateScores(result.scores as WeightMap) : (result.scores as WeightMap);
+    if (structure.kind === 'n:m') {
+      checkScores(scores, names, shapes);
+      return nmMasksFromScores(scores, layouts, structure.n, structure.m, spec.seed);
+    }
+    return masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
+  }
+  if (inverted) throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
+  checkMasks(result.masks as MaskMap, names, shapes);
+  return result.masks as MaskMap;
+}
+
+/** The harness's check of a mask: its structure (naming the layer and where it breaks), then the count the structure and target ask for. */
+function checkMaskCounts(masks: MaskMap, spec: JobSpec, structure: Structure, layouts: KernelLayout[], names: string[], total: number): void {
+  const problems = structureProblems(structure, layouts, masks);
+  if (isUnitStructure(structure) && problems.length === 0) problems.push(...unitCountProblems(layouts, structure, masks, spec.sparsity));
+  if (problems.length) throw new StageError('check', `the mask breaks the ${structureLabel(structure)} structure: ${problems.join('; ')}`);
+  if (structure.kind !== 'unstructured') return; // the structure fixes the count
+  const kept = countKept(masks, names);
+  const achieved = 1 - kept / total;
+  if (Math.abs(achieved - spec.sparsity) > SPARSITY_TOLERANCE) {
+    throw new StageError('check', `mask keeps ${kept} of ${total} weights: sparsity ${achieved.toFixed(5)}, target ${spec.sparsity} (tolerance ${SPARSITY_TOLERANCE})`);
+  }
+}
+
+/** Units removed from the layers a neuron/filter structure shrinks. */
+function unitMetrics(masks: MaskMap, layouts: KernelLayout[], structure: Extract<Structure, { kind: 'neuron' | 'filter' }>, ratio: number): UnitMetrics {
+  const layers = unitTargets(layouts, structure, ratio).map(({ name, units }) => ({ name, units, kept: keptUnits(masks[name], layouts.find((l) => l.name === name)!.shape).reduce((a, b) => a + b, 0) }));
+  const total = layers.reduce((s, l) => s + l.units, 0);
+  const removed = layers.reduce((s, l) => s + l.units - l.kept, 0);
+  return { removed, total, fraction: total ? removed / total : 0, layers };
+}
+
 /** Runs one pruning job end to end. Never throws for a method fault: returns a failed record instead. */
 /** The stages of a sparse job that a worker reports as it enters them. */
 export type SparseStage = 'prune' | 'train' | 'evaluate';
@@ -149,6 +204,10 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
   try {
     const names = network.prunableNames;
     const shapes = network.shapes;
+    const structure = structureOf(spec);
+    const layouts = kernelLayouts(task.architecture);
+    // A method whose manifest says reinit runs as under the reinit control.
+    const control = spec.control ?? (manifest.reinit ? 'reinit' : null);
     const total = names.reduce((s, n) => s + network.variable(n).size, 0);
     try {
       checkJobHyperparameters(manifest, spec.method.hyperparameters);
@@ -180,8 +239,8 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       });
       const result = outcome.result;
       trunk = outcome.trunk;
-      if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result))) {
-        throw new MethodResultError('prune() must return { scores } or { masks }');
+      if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result) && !('unitScores' in result))) {
+        throw new MethodResultError(isUnitStructure(structure) ? 'prune() must return { unitScores } or { masks } for a ' + structure.kind + ' job' : 'prune() must return { scores } or { masks }');
       }
       if (manifest.when === 'iterative' || manifest.when === 'during-training') network.setWeights(outcome.weights);
       if (result.recycledWeights !== undefined) {
@@ -195,36 +254,27 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       if (result.fineTuned !== undefined) {
         methodFineTuned = checkedFineTuning(result, manifest, outcome.trainings, outcome.weights);
       }
-      if ('scores' in result) {
-        const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
-        masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
-      } else {
-        if (spec.control === 'inverted') throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
-        checkMasks(result.masks, names, shapes);
-        masks = result.masks;
-      }
+      masks = masksOfResult(result as Record<string, unknown>, spec, manifest, structure, layouts, names, shapes);
     } catch (e) {
       if (e instanceof StageError) throw e;
       throw new StageError(e instanceof MethodResultError ? 'check' : 'prune', `${manifest.id}: ${(e as Error).message}`);
     }
     timings.pruneSeconds = seconds(pruneStart);
-    const kept = countKept(masks, names);
-    const achieved = 1 - kept / total;
-    if (Math.abs(achieved - spec.sparsity) > SPARSITY_TOLERANCE) {
-      throw new StageError('check', `mask keeps ${kept} of ${total} weights: sparsity ${achieved.toFixed(5)}, target ${spec.sparsity} (tolerance ${SPARSITY_TOLERANCE})`);
-    }
+    checkMaskCounts(masks, spec, structure, layouts, names, total);
+    // The weight sparsity every valid mask of this job has: the target for unstructured jobs, what the structure leaves otherwise.
+    const targetSparsity = structure.kind === 'unstructured' ? spec.sparsity : 1 - countKept(masks, names) / total;
 
     // 2. Controls, then the weights training starts from.
-    if (spec.control === 'shuffled') masks = shuffleWithinLayers(masks, rng.fork('control:shuffled'));
+    if (control === 'shuffled') masks = spec.structure ? shuffleStructured(masks, layouts, spec.structure as Structured, rng.fork('control:shuffled')) : shuffleWithinLayers(masks, rng.fork('control:shuffled'));
     let epochs: number;
     const methodTrainedItself = manifest.when === 'during-training' || manifest.when === 'strong-ticket';
-    if (spec.control === 'reinit') {
+    if (control === 'reinit') {
       network.setWeights(initialWeights(task.architecture, rng.fork('control:reinit')));
       epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
-    } else if (spec.control === 'shuffled' && methodTrainedItself) {
+    } else if (control === 'shuffled' && methodTrainedItself) {
       network.setWeights(initWeights());
       epochs = manifest.when === 'strong-ticket' ? 0 : task.recipe.epochs;
-    } else if (methodFineTuned && spec.control === null) {
+    } else if (methodFineTuned && control === null) {
       network.setWeights(methodFineTuned);
       epochs = 0;
     } else if (manifest.when === 'after-training') {
@@ -235,8 +285,8 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       epochs = task.recipe.epochs;
     }
     const strongTicketWeights = () => recycled?.weights ?? rescaled?.weights ?? initWeights();
-    if (manifest.when === 'strong-ticket' && spec.control !== 'reinit') network.setWeights(strongTicketWeights());
-    if (rescaled && spec.control !== 'reinit') network.setWeights(rescaled.weights);
+    if (manifest.when === 'strong-ticket' && control !== 'reinit') network.setWeights(strongTicketWeights());
+    if (rescaled && control !== 'reinit') network.setWeights(rescaled.weights);
     network.setMasks(masks);
 
     // Strong-ticket score: the mask on the task's initial weights (recycled or rescaled, if the method did so), before any training.
@@ -264,9 +314,15 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     // 4. The harness counts sparsity itself and evaluates on the test split.
     const evalStart = performance.now();
     onStage('evaluate');
-    const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: spec.sparsity, dense: dense.summary, training });
-    if (Math.abs(metrics.sparsity.global - spec.sparsity) > SPARSITY_TOLERANCE) {
-      throw new StageError('check', `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${spec.sparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`);
+    const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity, dense: dense.summary, training });
+    if (Math.abs(metrics.sparsity.global - targetSparsity) > SPARSITY_TOLERANCE) {
+      throw new StageError('check', `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${targetSparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`);
+    }
+    if (isUnitStructure(structure)) metrics.units = unitMetrics(network.getMasks(), layouts, structure, spec.sparsity);
+    try {
+      metrics.inference = inferenceMetrics({ network, structure, test: data.splits.test, flops: metrics.flops, dense: false });
+    } catch (e) {
+      throw new StageError('evaluate', e instanceof CompactionMismatch ? `compaction check: ${e.message}` : (e as Error).message);
     }
     if ((metrics.accuracy !== null && !Number.isFinite(metrics.accuracy)) || !Number.isFinite(metrics.loss)) {
       throw new StageError('evaluate', `non-finite test metrics (loss ${metrics.loss})`);

@@ -10,9 +10,11 @@ import { MaskedNetwork } from '../engine/network.ts';
 import type { TrainingRecipe } from '../engine/recipe.ts';
 import { Rng } from '../engine/rng.ts';
 import type { Dataset, WeightMap } from '../engine/types.ts';
-import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope } from '../method-api.ts';
+import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope, Structure } from '../method-api.ts';
 import { createPruneContext } from '../prune/context.ts';
 import { keepCountFor } from '../prune/select.ts';
+import { kernelLayouts } from '../prune/structure.ts';
+import { unitTargets } from '../prune/structured-select.ts';
 
 export const tinyRecipe: TrainingRecipe = {
   optimizer: 'sgd',
@@ -57,6 +59,8 @@ export interface TinyContextOptions {
   recipe?: TrainingRecipe;
   seed?: number;
   allowWeightTraining?: boolean;
+  /** The job's structure (default unstructured); neuron/filter contexts get `target.units` as in a run. */
+  structure?: Structure;
 }
 
 export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx: PruneContext; network: MaskedNetwork }> {
@@ -65,12 +69,15 @@ export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx:
   const network = MaskedNetwork.fromWeights(spec, opts.weights);
   const total = network.prunableNames.reduce((s, n) => s + network.variable(n).size, 0);
   const train = opts.train ?? tinyClassificationData();
+  const structure = opts.structure ?? { kind: 'unstructured' };
+  const units = structure.kind === 'neuron' || structure.kind === 'filter' ? unitTargets(kernelLayouts(spec), structure, opts.sparsity) : undefined;
   const ctx = createPruneContext({
     network,
     train,
     validation: opts.validation ?? train,
     recipe: opts.recipe ?? tinyRecipe,
-    target: { sparsity: opts.sparsity, scope: opts.scope ?? opts.manifest?.scope ?? 'global', keepCount: keepCountFor(total, opts.sparsity), totalPrunable: total },
+    target: { sparsity: opts.sparsity, scope: opts.scope ?? opts.manifest?.scope ?? 'global', keepCount: keepCountFor(total, opts.sparsity), totalPrunable: total, ...(units ? { units } : {}) },
+    structure,
     // As in a run: the manifest's declarations check the defaults merged with the overrides.
     hyperparameters: opts.manifest ? resolveHyperparameters(opts.manifest, opts.hyperparameters) : { ...(opts.hyperparameters ?? {}) },
     rng: new Rng(opts.seed ?? 0),

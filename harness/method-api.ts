@@ -164,6 +164,13 @@ export interface TrainOptions {
    * that is not a finite scalar fails the job.
    */
   loss?: (outputs: tfcore.Tensor, batch: Batch) => tfcore.Scalar;
+  /**
+   * The tensors the forward pass uses in place of the prunable kernels, as a differentiable
+   * function of them (e.g. SR-STE: the N:M-masked kernels, with a custom straight-through
+   * gradient). Training and the validation that picks the epoch run through it; the network's
+   * stored weights stay dense, as the optimiser leaves them. Each tensor must have its kernel's shape.
+   */
+  forwardWeights?: (kernels: Readonly<Record<string, tfcore.Tensor>>) => Record<string, tfcore.Tensor>;
 }
 
 export interface OptimizeOptions {

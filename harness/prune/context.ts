@@ -125,6 +125,7 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
         rng: trainRng.fork(`call:${trainCalls++}`),
         afterStep: options.afterStep,
         loss: options.loss,
+        forwardWeights: options.forwardWeights,
       });
     },
     optimize: (options) => {

@@ -89,7 +89,8 @@ export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx:
 
 /**
  * ∂L/∂K of the mean softmax cross-entropy of the tiny 2-3-2 ReLU MLP on tinyClassificationData, at
- * kernels K (fc1 [i·3 + j], fc2 [j·2 + k]) and the given biases, computed by hand in float64.
+ * kernels K (fc1 [i·3 + j], fc2 [j·2 + k]) and the given biases, computed by hand in float64; also
+ * ∂L/∂b of both biases (`fc1/bias`, `fc2/bias`).
  */
 export function tinyMlpKernelGradients(biases: WeightMap, k1: number[], k2: number[]): Record<string, number[]> {
   const data = tinyClassificationData();
@@ -99,17 +100,21 @@ export function tinyMlpKernelGradients(biases: WeightMap, k1: number[], k2: numb
   const b2 = biases['fc2/bias'];
   const g1 = new Array<number>(6).fill(0);
   const g2 = new Array<number>(6).fill(0);
+  const gb1 = new Array<number>(3).fill(0);
+  const gb2 = new Array<number>(2).fill(0);
   xs.forEach((x, b) => {
     const z = [0, 1, 2].map((j) => x[0] * k1[j] + x[1] * k1[3 + j] + b1[j]);
     const h = z.map((v) => Math.max(v, 0));
     const logits = [0, 1].map((k) => h[0] * k2[k] + h[1] * k2[2 + k] + h[2] * k2[4 + k] + b2[k]);
     const e = logits.map((v) => Math.exp(v - Math.max(...logits)));
     const d = [0, 1].map((k) => (e[k] / (e[0] + e[1]) - (labels[b] === k ? 1 : 0)) / xs.length);
+    for (let k = 0; k < 2; k++) gb2[k] += d[k];
     for (let j = 0; j < 3; j++) {
       for (let k = 0; k < 2; k++) g2[2 * j + k] += h[j] * d[k];
       const back = z[j] > 0 ? d[0] * k2[2 * j] + d[1] * k2[2 * j + 1] : 0;
       for (let i = 0; i < 2; i++) g1[3 * i + j] += x[i] * back;
+      gb1[j] += back;
     }
   });
-  return { 'fc1/kernel': g1, 'fc2/kernel': g2 };
+  return { 'fc1/kernel': g1, 'fc2/kernel': g2, 'fc1/bias': gb1, 'fc2/bias': gb2 };
 }

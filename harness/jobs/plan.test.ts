@@ -152,6 +152,9 @@ describe('planSuite with structures', () => {
 
   it('refuses a method named for structures its manifest does not declare, a structure not in the suite, and one that removes nothing', () => {
     expect(() => planSuite(structuredSuite, structuredSources, { methods: ['a'] })).toThrow("method 'a' prunes to unstructured only, and this plan of suite 'st' runs neuron, 2:4, 1:4 jobs: its manifest's \"structures\" does not declare any of them");
+    expect(() => planSuite({ ...structuredSuite, methods: ['units', 'a'] }, structuredSources)).toThrow("method 'a' prunes to unstructured only, and suite 'st' runs neuron, 2:4, 1:4 jobs");
+    // A suite's listed method outside a --structures filter is left out, not refused.
+    expect(planSuite({ ...structuredSuite, methods: ['units', 'nm'] }, structuredSources, { structures: ['2:4'] }).sparse.map((s) => s.method!.id)).toEqual(['nm', 'nm']);
     expect(() => planSuite(structuredSuite, structuredSources, { methods: ['units'], structures: ['2:4'] })).toThrow(/method 'units' prunes to neuron only/);
     expect(() => planSuite(structuredSuite, structuredSources, { structures: ['filter'] })).toThrow("structure(s) filter not in suite 'st' (it has: neuron, 2:4, 1:4)");
     expect(() => planSuite({ ...structuredSuite, structures: ['filter'] }, structuredSources)).toThrow(/task 'mlp' has no convolution before its output layer, so filter structure removes nothing from it/);

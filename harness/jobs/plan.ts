@@ -101,15 +101,19 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
 
   const taskStructures = structuresByTask(suite, taskIds, filters.structures);
-  // A method runs on the structures it declares; one named explicitly (by the suite or --methods) that declares none of the plan's is refused.
-  const explicit = filters.methods ?? (suite.methods === 'all' ? [] : suite.methods);
-  const planned = new Set([...taskStructures.values()].flat().map((s) => s.kind));
-  for (const id of explicit) {
-    const declared = declaredStructures(manifests.find((m) => m.id === id)!);
-    if (!declared.some((kind) => planned.has(kind))) {
-      throw new Error(`method '${id}' prunes to ${declared.join(', ')} only, and this plan of suite '${suite.id}' runs ${[...new Set([...taskStructures.values()].flat().map(structureLabel))].join(', ')} jobs: its manifest's "structures" does not declare any of them`);
+  // A method runs on the structures it declares. One the suite lists must declare one of the suite's
+  // structures; one named by --methods must declare one of this plan's. Any other is refused.
+  const refuseUndeclared = (ids: string[], structures: Structure[], what: string) => {
+    const kinds = new Set(structures.map((s) => s.kind));
+    for (const id of ids) {
+      const declared = declaredStructures(manifests.find((m) => m.id === id)!);
+      if (!declared.some((kind) => kinds.has(kind))) {
+        throw new Error(`method '${id}' prunes to ${declared.join(', ')} only, and ${what} runs ${[...new Set(structures.map(structureLabel))].join(', ')} jobs: its manifest's "structures" does not declare any of them`);
+      }
     }
-  }
+  };
+  if (suite.methods !== 'all') refuseUndeclared(suite.methods, [...structuresByTask(suite, suite.tasks, undefined).values()].flat(), `suite '${suite.id}'`);
+  if (filters.methods) refuseUndeclared(filters.methods, [...taskStructures.values()].flat(), `this plan of suite '${suite.id}'`);
 
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
   for (const taskId of taskIds) {

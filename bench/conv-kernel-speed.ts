@@ -9,11 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
-import { selectBackend } from '../harness/engine/backend/select.ts';
-import { filterGradient } from '../harness/engine/backend/wasm-conv-filter-grad.ts';
-import { convolutionalBackpropInput } from '../harness/engine/backend/wasm-conv-input-grad.ts';
-import { originalWasmKernelFunc } from '../harness/engine/backend/wasm-kernel-calls.ts';
-import { Rng } from '../harness/engine/rng.ts';
+import { selectBackend } from '../engine/backend/select.ts';
+import { filterGradient } from '../engine/backend/wasm-conv-filter-grad.ts';
+import { convolutionalBackpropInput } from '../engine/backend/wasm-conv-input-grad.ts';
+import { originalWasmKernelFunc } from '../engine/backend/wasm-kernel-calls.ts';
+import { Rng } from '../engine/rng.ts';
 import { measureSimdPeak } from './simd-peak.ts';
 
 interface ConvShape {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectBackend } from '../harness/engine/backend/select.ts';
+import { selectBackend } from '../engine/backend/select.ts';
 import { planSuite, shardPlan } from '../harness/jobs/plan.ts';
 import { denseSpecFor, jobId } from '../harness/jobs/spec.ts';
 import { Runner } from '../harness/run/runner.ts';
@@ -15,7 +15,7 @@ import { environmentOf, prunebenchVersion } from '../harness/run/environment.ts'
 import { inProcessPruner } from '../harness/prune/run-prune.ts';
 import { sandboxedMethod } from '../harness/run/sandboxed-method.ts';
 import { getSuite, getTask } from '../suites/registry.ts';
-import { getMethod, listMethods } from '../methods/registry.ts';
+import { getMethod, listMethods } from '../harness/registry/methods.ts';
 import { instrumentKernels } from './kernel-timer.ts';
 import { parallelCeiling } from './parallel-ceiling.ts';
 

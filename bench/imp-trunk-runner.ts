@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../harness/cli/run-command.ts';
+import { runCommand } from '../cli/run-command.ts';
 import type { RunRecord } from '../harness/store/record.ts';
 import { getSuite } from '../suites/registry.ts';
 import { filesUnder } from '../tests/cli-helpers.ts';

@@ -5,7 +5,7 @@
  * on the machine can only lower it.
  */
 import { fileURLToPath } from 'node:url';
-import { compileWat } from '../harness/engine/wasm/build.ts';
+import { compileWat } from '../engine/wasm/build.ts';
 
 const FLOPS_PER_ROUND = 7 * 8;
 

@@ -4,14 +4,14 @@
  * weights, the network is compacted, and both are timed on this backend. Speed is printed, never asserted.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../harness/engine/backend/select.ts';
-import { compactNetwork, denseMacs } from '../harness/engine/compact.ts';
-import { measureThroughput } from '../harness/engine/metrics/inference.ts';
-import { initialWeights } from '../harness/engine/network.ts';
-import { Rng } from '../harness/engine/rng.ts';
+import { selectBackend } from '../engine/backend/select.ts';
+import { compactNetwork, denseMacs } from '../engine/compact.ts';
+import { measureThroughput } from '../engine/metrics/inference.ts';
+import { initialWeights } from '../engine/network.ts';
+import { Rng } from '../engine/rng.ts';
 import { kernelLayouts } from '../harness/prune/structure.ts';
 import { lenet300100 } from '../suites/models/architectures.ts';
-import type { MaskMap } from '../harness/engine/types.ts';
+import type { MaskMap } from '../engine/types.ts';
 
 export async function benchStructuredSpeedup(): Promise<void> {
   const backend = await selectBackend(process.env.PRUNEBENCH_BACKEND);

@@ -1,4 +1,4 @@
-import type { ArchitectureSpec, DenseLayer } from '../harness/engine/architecture.ts';
+import type { ArchitectureSpec, DenseLayer } from '../engine/architecture.ts';
 
 /**
  * The mother network of a planted task: a ReLU MLP with `depth` weight layers fc1 … fc{depth}.

@@ -2,8 +2,8 @@
  * Data of the planted tasks: inputs U[−1, 1]^d (the disparity group indicator is 0/1), labels from
  * the exact target functions, split in order into train (first 90%) and test.
  */
-import { Rng } from '../harness/engine/rng.ts';
-import type { Dataset } from '../harness/engine/types.ts';
+import { Rng } from '../engine/rng.ts';
+import type { Dataset } from '../engine/types.ts';
 import { CIRCLE_LINES, type PlantedTarget, STRIPE_LINES, helixPoint, rankClasses, stripeCoordinate } from './targets.ts';
 
 /** Standard deviation of the Gaussian noise on regression targets (ReLU, Helix). */

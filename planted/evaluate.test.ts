@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../harness/engine/rng.ts';
-import { maskRecovery } from '../harness/engine/metrics/recovery.ts';
-import type { MaskMap } from '../harness/engine/types.ts';
+import { Rng } from '../engine/rng.ts';
+import { maskRecovery } from '../engine/metrics/recovery.ts';
+import type { MaskMap } from '../engine/types.ts';
 import { mlpArchitecture } from './architecture.ts';
 import { forwardMlp, leastSquaresRescale, plantedTicketScore, scoreOutputs } from './evaluate.ts';
 import { generatePlantedTask } from './generate.ts';

@@ -1,6 +1,6 @@
 /** A pure-JS forward pass of the planted MLPs and the planted ticket's own score. */
-import type { ArchitectureSpec } from '../harness/engine/architecture.ts';
-import type { Dataset, MaskMap, WeightMap } from '../harness/engine/types.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { Dataset, MaskMap, WeightMap } from '../engine/types.ts';
 import { biasName, kernelName, mlpWidths } from './architecture.ts';
 import type { PlantedTask } from './generate.ts';
 

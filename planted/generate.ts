@@ -1,7 +1,7 @@
 /** One planted-ticket task from its parameters and a seed: mother network, planted ticket, truth masks and data. */
-import { Rng } from '../harness/engine/rng.ts';
-import type { ArchitectureSpec } from '../harness/engine/architecture.ts';
-import type { Dataset, MaskMap, TaskKind, WeightMap } from '../harness/engine/types.ts';
+import { Rng } from '../engine/rng.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { Dataset, MaskMap, TaskKind, WeightMap } from '../engine/types.ts';
 import { biasName, kernelName, mlpArchitecture } from './architecture.ts';
 import { generatePlantedData, inputDimension, isClassification, outputDimension } from './data.ts';
 import { initialiseMother, plantTarget } from './plant.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../harness/engine/rng.ts';
+import { Rng } from '../engine/rng.ts';
 import { mlpArchitecture } from './architecture.ts';
 import { forwardMlp } from './evaluate.ts';
 import { type MotherNetwork, initialiseMother, plantTarget } from './plant.ts';

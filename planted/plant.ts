@@ -3,7 +3,7 @@
  * Pure typed-array code: the mother is initialised here and the planting overwrites a few of its
  * weights, so the masked mother computes diag(outputScales) · f_target.
  */
-import type { Rng } from '../harness/engine/rng.ts';
+import type { Rng } from '../engine/rng.ts';
 import { SHARED_TICKET, type TargetNetwork, getWeight } from './target-network.ts';
 
 export interface MotherNetwork {

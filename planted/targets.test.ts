@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../harness/engine/rng.ts';
+import { Rng } from '../engine/rng.ts';
 import { countEdges, evaluateTarget } from './target-network.ts';
 import {
   CIRCLE_LINES,

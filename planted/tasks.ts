@@ -1,5 +1,5 @@
 /** The planted-ticket task definitions the harness registers (suites/ wraps them into TaskDefinitions). */
-import type { TaskKind } from '../harness/engine/types.ts';
+import type { TaskKind } from '../engine/types.ts';
 import { type PlantedTask, generatePlantedTask, resolveOptions } from './generate.ts';
 import { isClassification } from './data.ts';
 import type { PlantedTarget } from './targets.ts';

@@ -6,9 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build.ts';
 import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
-import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './testing/synthetic.ts';
 import { csvValue, parseCsv, type DataRow } from './tables.ts';
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
+import { listTasks } from '../suites/registry.ts';
+
+const tasks = listTasks();
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
 /** The fixture's tasks are in no registered suite: one leaderboard suite of the fixture's own ranks them. */
@@ -76,7 +79,7 @@ describe('buildSite on a small synthetic record set', () => {
 
   beforeAll(async () => {
     dirs = writeFixture(root);
-    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites });
+    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites, tasks });
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -117,7 +120,7 @@ describe('buildSite on a small synthetic record set', () => {
   });
 
   it('writes CSV and JSON downloads equal to every table', async () => {
-    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites });
+    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites, tasks });
     const pages = await sitePages(prepared.current, true);
     let checked = 0;
     for (const page of pages) {
@@ -196,10 +199,10 @@ describe('buildSite on a small synthetic record set', () => {
     const other = join(root, 'site2');
     mkdirSync(other, { recursive: true });
     writeFileSync(join(other, 'keep-me.txt'), 'not ours');
-    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites });
+    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites, tasks });
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(true);
     rmSync(join(dirs.results, 'runs', 'planted-relu-small'), { recursive: true });
-    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites });
+    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites, tasks });
     expect(again.pages).not.toContain('tasks/planted-relu-small-v1.html');
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(false);
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.ranking.csv'))).toBe(false);
@@ -209,7 +212,7 @@ describe('buildSite on a small synthetic record set', () => {
 
   it('builds an empty site when there are no results and no manifests', async () => {
     const empty = join(root, 'empty');
-    const r = await buildSite({ resultsDir: join(root, 'nothing'), methodsDir: join(root, 'nothing-either'), outDir: empty, suites });
+    const r = await buildSite({ resultsDir: join(root, 'nothing'), methodsDir: join(root, 'nothing-either'), outDir: empty, suites, tasks });
     expect(r.pages.sort()).toEqual(['changelog.html', 'cite.html', 'index.html', 'methods.html', 'protocol.html', 'rejected.html', 'reproductions.html']);
     expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No leaderboard results yet');
     expect(brokenLinks(empty, r.pages)).toEqual([]);
@@ -252,7 +255,7 @@ describe('buildSite with releases', () => {
     writeRecords(results, [...scores(0.7, 0.8), ...[0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method: 'c', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.95 + seed * 0.0001 }))]);
 
     const out = join(root, 'site');
-    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true, suites });
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true, suites, tasks });
     expect(r.pages).toContain('v0.1.0/index.html');
     expect(r.pages).toContain('v0.2.0/tasks/mnist-r-v1.html');
     expect(r.pages.some((p) => p.startsWith('v0.0.1/'))).toBe(false);

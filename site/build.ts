@@ -10,8 +10,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { Aggregate } from '../harness/aggregate/aggregate.ts';
-import type { SuiteDefinition, TaskDefinition } from '../harness/task-api.ts';
-import { listSuites, listTasks } from '../suites/registry.ts';
+import type { SuiteDefinition, TaskDefinition } from '../api/task-api.ts';
 import { scopeSite, unscopedSite, type SiteScope } from './scope.ts';
 import { readReproductions, type ReproductionView } from './reproductions.ts';
 import { reproductionPage, reproductionsIndexPage, suitePage } from './pages/suite.ts';
@@ -49,8 +48,10 @@ export interface BuildSiteOptions {
   release?: string;
   /** Also render every vX.Y.Z tag that holds results into outDir/vX.Y.Z/ and compare ranks between them. */
   includeReleases?: boolean;
-  /** The suites that decide what is ranked where (site/scope.ts); default: the registry's. */
-  suites?: SuiteDefinition[];
+  /** The suites that decide what is ranked where (site/scope.ts), as data: the site never loads the registries. */
+  suites: readonly SuiteDefinition[];
+  /** The task definitions, read for their scale (training images, epochs, recipe); never run. */
+  tasks: readonly TaskDefinition[];
 }
 
 export interface BuildSiteResult {
@@ -102,14 +103,19 @@ class OutputWriter {
 }
 
 interface LoadedResults {
+  taskDefinitions: ReadonlyMap<string, TaskDefinition>;
   recordSet: RecordSet;
   manifestSet: ManifestSet;
   scope: SiteScope;
   reproductions: ReproductionView[];
 }
 
+function taskMap(tasks: readonly TaskDefinition[]): ReadonlyMap<string, TaskDefinition> {
+  return new Map(tasks.map((t) => [t.id, t] as const));
+}
+
 function scopeOf(records: RecordSet['records'], opts: BuildSiteOptions): SiteScope {
-  return scopeSite(records, opts.suites ?? listSuites());
+  return scopeSite(records, opts.suites);
 }
 
 function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): LoadedResults {
@@ -117,7 +123,7 @@ function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): Loaded
   const manifestSet = parseManifests(readManifestFiles(opts.methodsDir), validators);
   const { reproductions, rejected } = readReproductions(opts.resultsDir);
   recordSet.rejected.push(...rejected);
-  return { recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions };
+  return { taskDefinitions: taskMap(opts.tasks), recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions };
 }
 
 async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, methodsRel: string | null, fallback: Validators, opts: BuildSiteOptions): Promise<LoadedResults | null> {
@@ -150,7 +156,7 @@ async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, method
       validators,
     );
   }
-  return { recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions: [] };
+  return { taskDefinitions: taskMap(opts.tasks), recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions: [] };
 }
 
 function citationFile(root: string | null): string | null {
@@ -190,7 +196,7 @@ function siteInput(
     leaderboardSuite: loaded.scope.leaderboardSuite,
     offGrid: loaded.scope.offGrid,
     otherSuites: loaded.scope.otherSuites,
-    taskDefinition: definitionOf,
+    taskDefinition: (id) => loaded.taskDefinitions.get(id),
     reproductions: loaded.reproductions,
     resultsDate: dates.length ? dates[dates.length - 1] : null,
     manifests: loaded.manifestSet.manifests,
@@ -204,12 +210,6 @@ function siteInput(
     pastReleases,
     transitions,
   };
-}
-
-let definitions: Map<string, TaskDefinition> | null = null;
-function definitionOf(id: string): TaskDefinition | undefined {
-  definitions ??= new Map(listTasks().map((t) => [t.id, t] as const));
-  return definitions.get(id);
 }
 
 /** Every method id with records anywhere on the site (leaderboard, off-grid, other suites). */
@@ -226,8 +226,10 @@ export function siteInputFromRecords(
   records: readonly AggregatableRecord[],
   manifests: ReadonlyMap<string, MethodManifest> = new Map(),
   release: Partial<ReleaseInfo> = {},
+  tasks: readonly TaskDefinition[] = [],
 ): SiteInput {
   const loaded: LoadedResults = {
+    taskDefinitions: taskMap(tasks),
     recordSet: { records: [...records], rejected: [], duplicates: [] },
     manifestSet: { manifests: new Map(manifests), rejected: [] },
     scope: unscopedSite(records),

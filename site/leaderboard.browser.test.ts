@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
-import { methodIds } from '../methods/registry.ts';
+import { methodIds } from '../harness/registry/methods.ts';
 import { projectRoot, prunebench } from '../tests/cli-helpers.ts';
 import { CHROMIUM, emptyTables, launchChromium, openPage, plotLegends, serveSite } from './browser-kit.ts';
 import { buildSite } from './build.ts';
-import { writeRecords } from './synthetic.ts';
+import { listSuites, listTasks } from '../suites/registry.ts';
+import { writeRecords } from './testing/synthetic.ts';
 
 const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
 const methodsDir = join(projectRoot, 'methods');
@@ -31,7 +32,7 @@ interface BuiltSite {
 }
 
 async function build(resultsDir: string, out: string): Promise<BuiltSite> {
-  const { pages } = await buildSite({ resultsDir, methodsDir, outDir: out });
+  const { pages } = await buildSite({ resultsDir, methodsDir, outDir: out, suites: listSuites(), tasks: listTasks() });
   const { server, base } = await serveSite(out);
   return { out, pages, server, base };
 }

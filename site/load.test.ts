@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { createValidators, parseManifests, parseRecords, readManifestFiles, readResultFiles } from './load.ts';
-import { syntheticManifest } from './synthetic.ts';
+import { syntheticManifest } from './testing/synthetic.ts';
 
 const validators = createValidators();
 const file = (path: string, data: unknown) => ({ path, text: typeof data === 'string' ? data : JSON.stringify(data) });

@@ -11,8 +11,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { recordIdentityProblems } from '../harness/store/record-identity.ts';
-import type { MethodManifest as DeclaredManifest } from '../harness/method-api.ts';
-import { expandVariants } from '../harness/method-variants.ts';
+import type { MethodManifest as DeclaredManifest } from '../api/method-api.ts';
+import { expandVariants } from '../api/method-variants.ts';
 
 export interface MethodManifest {
   id: string;

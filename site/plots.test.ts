@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracySpec, addAccessibleName, FIXED_METHOD_STYLES, legendFor, methodStyle, methodStyles, renderSvg } from './plots.ts';
-import { methodIds } from '../methods/registry.ts';
+import { methodIds } from '../harness/registry/methods.ts';
 
 describe('plots', () => {
   const hostile = '<script>alert(1)</script>';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { formatDate } from './format.ts';
+import { formatDate } from '../harness/report/format.ts';
 import type { PageView, ReleaseInfo } from './pages/common.ts';
 
 const templateDir = fileURLToPath(new URL('./templates/', import.meta.url));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { aggregateSuite } from '../harness/aggregate/scope.ts';
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
 import { scopeSite } from './scope.ts';
 
 const suites: SuiteDefinition[] = [

@@ -10,7 +10,7 @@
 import { aggregate, taskKey, type Aggregate, type TaskAggregate } from '../harness/aggregate/aggregate.ts';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { aggregateSuite, inSuiteScope, leaderboardSuiteOf, leaderboardSuites } from '../harness/aggregate/scope.ts';
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
 
 export interface SuiteView {
   suite: SuiteDefinition;

@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
 import { CHROMIUM, launchChromium, openPage, serveSite } from './browser-kit.ts';
-import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './synthetic.ts';
+import { listSuites, listTasks } from '../suites/registry.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './testing/synthetic.ts';
 import { prunebench } from '../tests/cli-helpers.ts';
 
 const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
@@ -53,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       syntheticManifest('random', { name: 'Random' }),
       syntheticManifest('lamp', { name: 'LAMP' }),
     ]);
-    ({ pages } = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out }));
+    ({ pages } = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, suites: listSuites(), tasks: listTasks() }));
     ({ server, base } = await serveSite(out));
     browser = await launchChromium();
   }, 120_000);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getSuite, getTask, leaderboardGrid, listSuites, listTasks } from './registry.ts';
+import { getSuite, getTask, listSuites, listTasks } from './registry.ts';
+import { leaderboardSuiteOf } from '../harness/aggregate/scope.ts';
+
+const leaderboardGrid = (taskId: string) => leaderboardSuiteOf(taskId, listSuites())?.sparsities;
 
 describe('suite registry', () => {
   it('has unique task and suite ids, and every suite names registered tasks', () => {

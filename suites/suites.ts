@@ -1,4 +1,4 @@
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
 
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.9, 0.95, 0.98, 0.99];
 export const DEFAULT_SEEDS = [0, 1, 2];

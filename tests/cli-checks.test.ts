@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { filesUnder, projectRoot, prunebench } from './cli-helpers.ts';
-import { backendProblem } from '../harness/cli/backend-check.ts';
-import { LOCAL_RESULTS } from '../harness/cli/options.ts';
+import { backendProblem } from '../cli/backend-check.ts';
+import { LOCAL_RESULTS } from '../cli/options.ts';
 
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PRUNEBENCH_')));
 

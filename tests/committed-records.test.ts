@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { staleVersionReason } from '../harness/jobs/spec.ts';
+import { staleVersionReason } from '../harness/jobs/versions.ts';
 import { readRecordFile } from '../harness/store/store.ts';
 import { prunebench, projectRoot } from './cli-helpers.ts';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { buildProgram } from '../harness/cli/main.ts';
+import { buildProgram } from '../cli/main.ts';
 import { projectRoot } from './cli-helpers.ts';
 
 const workflowDir = join(projectRoot, '.github', 'workflows');

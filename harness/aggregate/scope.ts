@@ -9,7 +9,7 @@
  * The leaderboard suites are those that run every registered method (`methods: 'all'`), `standard`
  * first; a task's leaderboard suite is the first of them that includes it.
  */
-import type { SuiteDefinition } from '../task-api.ts';
+import type { SuiteDefinition } from '../../api/task-api.ts';
 import { aggregate, sparsityKey, type Aggregate } from './aggregate.ts';
 import type { AggregatableRecord } from './record.ts';
 

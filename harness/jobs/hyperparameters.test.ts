@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest } from '../method-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 import { HyperparameterError, checkJobHyperparameters, parseSetOptions, resolveHyperparameters } from './hyperparameters.ts';
 
 const manifest: Pick<MethodManifest, 'id' | 'hyperparameters'> = {

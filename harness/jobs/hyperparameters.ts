@@ -1,4 +1,4 @@
-import type { HyperparameterDeclaration, HyperparameterValue, MethodManifest } from '../method-api.ts';
+import type { HyperparameterDeclaration, HyperparameterValue, MethodManifest } from '../../api/method-api.ts';
 
 /** A hyperparameter value a job cannot run with; names the method, the field and the value. */
 export class HyperparameterError extends Error {}

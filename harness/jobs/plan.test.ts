@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseShard, planSuite, shardFromEnvironment, shardPlan } from './plan.ts';
 import { denseSpecFor, jobId } from './spec.ts';
-import type { SuiteDefinition, TaskDefinition } from '../task-api.ts';
-import type { MethodManifest } from '../method-api.ts';
+import type { SuiteDefinition, TaskDefinition } from '../../api/task-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 
 function task(id: string, unavailable: string | null = null): TaskDefinition {
   return {

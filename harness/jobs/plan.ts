@@ -1,6 +1,7 @@
-import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
-import type { MethodManifest } from '../method-api.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import type { Control, SuiteDefinition, TaskDefinition } from '../../api/task-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
+import { denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { currentVersions } from './versions.ts';
 import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
 
 export interface PlanFilters {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planRows, renderRunPlan, shardCommands } from './run-plan.ts';
-import { currentVersions, type JobSpec } from './spec.ts';
+import { type JobSpec } from './spec.ts';
+import { currentVersions } from './versions.ts';
 
 const job = (task: string, method: string | null, seed: number): JobSpec => ({ ...currentVersions(), task: { id: task, version: '1' }, method: method ? { id: method, version: '1.0.0', hyperparameters: {} } : null, control: null, sparsity: method ? 0.9 : 0, seed });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, currentVersions, denseSpecFor, ENGINE_VERSION, jobId, PROTOCOL_VERSION, recordRelativePath, staleVersionReason, type JobSpec } from './spec.ts';
+import { canonicalJson, denseSpecFor, jobId, recordRelativePath, type JobSpec } from './spec.ts';
+import { currentVersions, ENGINE_VERSION, PROTOCOL_VERSION, staleVersionReason } from './versions.ts';
 
 const spec: JobSpec = {
   protocol: '2',

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { MaskedNetwork } from '../engine/network.ts';
-import type { Dataset, MaskMap, TaskKind, WeightMap } from '../engine/types.ts';
-import type { Rng } from '../engine/rng.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
-import { sampleBatches, type Batch } from '../engine/batches.ts';
-import { taskLoss } from '../engine/loss.ts';
-import { runTrainingLoop, tapeStepper, trainNetwork } from '../engine/train.ts';
-import type { HyperparameterValue, PruneContext, PruneTarget } from '../method-api.ts';
+import type { MaskedNetwork } from '../../engine/network.ts';
+import type { Dataset, MaskMap, TaskKind, WeightMap } from '../../engine/types.ts';
+import type { Rng } from '../../engine/rng.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import { sampleBatches, type Batch } from '../../engine/batches.ts';
+import { taskLoss } from '../../engine/loss.ts';
+import { runTrainingLoop, tapeStepper, trainNetwork } from '../../engine/train.ts';
+import type { HyperparameterValue, PruneContext, PruneTarget } from '../../api/method-api.ts';
 import { checkMasks } from './select.ts';
 import { copiedArrays, type TrunkHost } from './trunk-level.ts';
 

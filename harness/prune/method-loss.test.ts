@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import type { WeightMap } from '../engine/types.ts';
+import type { WeightMap } from '../../engine/types.ts';
 import { tinyClassificationData, tinyMlp, tinyPruneContext, tinyRecipe } from '../testing/tiny-context.ts';
-import { trainingEngineFor } from '../engine/train.ts';
-import { MaskedNetwork } from '../engine/network.ts';
+import { trainingEngineFor } from '../../engine/train.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
 
 const weights: WeightMap = {
   'fc1/kernel': Float32Array.from([0.5, -0.3, 0.8, -0.6, 0.9, 0.2]),

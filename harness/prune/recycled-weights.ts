@@ -1,4 +1,4 @@
-import type { ShapeMap, WeightMap } from '../engine/types.ts';
+import type { ShapeMap, WeightMap } from '../../engine/types.ts';
 import { MethodResultError } from './select.ts';
 
 /** What a record says about the weights a strong-ticket method recycled: per layer, how many values changed. */

@@ -1,10 +1,10 @@
-import { MaskedNetwork } from '../engine/network.ts';
-import { Rng } from '../engine/rng.ts';
-import type { ArchitectureSpec } from '../engine/architecture.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
-import type { Dataset, TaskKind, WeightMap } from '../engine/types.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import type { Dataset, TaskKind, WeightMap } from '../../engine/types.ts';
 import type { JobSpec } from '../jobs/spec.ts';
-import type { MethodManifest, PruneFunction, PruneResult } from '../method-api.ts';
+import type { MethodManifest, PruneFunction, PruneResult } from '../../api/method-api.ts';
 import { createPruneContext } from './context.ts';
 import { keepCountFor } from './select.ts';
 import type { TrunkHost } from './trunk-level.ts';

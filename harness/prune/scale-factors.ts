@@ -1,4 +1,4 @@
-import type { ShapeMap, WeightMap } from '../engine/types.ts';
+import type { ShapeMap, WeightMap } from '../../engine/types.ts';
 import { MethodResultError } from './select.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../../engine/backend/select.ts';
 import { checkMasks, keepCountFor, masksFromScores } from './select.ts';
 
 const shapes = { a: [2, 2], b: [3] };

@@ -1,7 +1,7 @@
-import type { MaskMap, ShapeMap, WeightMap } from '../engine/types.ts';
-import type { PruningScope } from '../method-api.ts';
-import { largestMask } from '../method-kit/largest-mask.ts';
-import { Rng } from '../engine/rng.ts';
+import type { MaskMap, ShapeMap, WeightMap } from '../../engine/types.ts';
+import type { PruningScope } from '../../api/method-api.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { Rng } from '../../engine/rng.ts';
 
 export class MethodResultError extends Error {}
 

@@ -5,8 +5,8 @@
  * convolutions are removed together with the weights that read them, so every kernel's mask is the
  * outer product of a kept-input and a kept-output vector. Output layers keep all their units.
  */
-import type { MaskMap } from '../engine/types.ts';
-import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
+import type { MaskMap } from '../../engine/types.ts';
+import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
 
 export type Structure = { kind: 'unstructured' } | { kind: 'n:m'; n: number; m: number } | { kind: 'neuron' } | { kind: 'filter' };
 

@@ -1,4 +1,4 @@
-import type { MaskMap, WeightMap } from '../engine/types.ts';
+import type { MaskMap, WeightMap } from '../../engine/types.ts';
 
 /**
  * One trunk level as the harness keeps it: the state of a trunk method's prune context after a
@@ -41,7 +41,7 @@ interface TrunkLevelMeta {
   checkpoints: string[];
 }
 
-/** A level as named arrays and a JSON header, for an array file (harness/engine/array-file.ts). */
+/** A level as named arrays and a JSON header, for an array file (engine/array-file.ts). */
 export function trunkLevelToFile(level: TrunkLevel): { arrays: Record<string, Float32Array | Uint8Array>; meta: TrunkLevelMeta } {
   const arrays: Record<string, Float32Array | Uint8Array> = {};
   const put = (prefix: string, map: WeightMap) => {

@@ -8,8 +8,9 @@ import { cutRelease, readReleaseFile, releaseFilePath, releaseProblems, type Lea
 import { ResultStore } from '../store/store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
-import { jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
-import { citeCommand } from '../cli/cite-command.ts';
+import { jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import { citeCommand } from '../../cli/cite-command.ts';
 
 let repo: string;
 let results: string;

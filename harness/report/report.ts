@@ -1,6 +1,6 @@
 import type { Aggregate, Cell, MethodScore, TaskAggregate } from '../aggregate/aggregate.ts';
 import { halfWidth, type Estimate } from '../aggregate/stats.ts';
-import { formatNumber, formatSignificant, formatSparsity } from '../../site/format.ts';
+import { formatNumber, formatSignificant, formatSparsity } from './format.ts';
 
 export type ReportFormat = 'table' | 'markdown' | 'csv' | 'json';
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseJsonFile, SchemaError, schemaProblems } from '../schema/validator.ts';
 import { fromSchema, type Problem } from '../validate/checks.ts';
-import { paperSuites } from '../../suites/papers/index.ts';
+import { paperSuites } from '../registry/suites.ts';
 import { summarize, type ReproductionRecord } from './record.ts';
 import { judge } from './verdict.ts';
 

@@ -7,16 +7,10 @@
  */
 import { methodLabel, sparsityKey, type Aggregate, type Cell, type TaskAggregate } from '../aggregate/aggregate.ts';
 import type { Control } from '../aggregate/record.ts';
+import type { CellMetric, CellRef, ResultLookup } from '../../api/paper-api.ts';
+
+export type { CellMetric, CellRef, ResultLookup };
 import type { Estimate, Interval } from '../aggregate/stats.ts';
-
-export interface CellRef {
-  task: string;
-  method: string;
-  sparsity: number;
-  control?: Control | null;
-}
-
-export type CellMetric = 'accuracy' | 'recall' | 'precision' | 'jaccard' | 'strongTicketScore' | 'weakTicketScore';
 
 /** One aggregated number a claim used, with where it comes from. */
 export interface UsedQuantity {
@@ -43,7 +37,8 @@ const cellMetrics: Record<CellMetric, (cell: Cell) => Estimate | null> = {
   weakTicketScore: (c) => c.weakTicketScore,
 };
 
-export class ResultLookup {
+/** The paper API's ResultLookup answered from one aggregate. */
+export class AggregateResultLookup implements ResultLookup {
   /** Each number once, in the order first asked for. */
   readonly used: UsedQuantity[] = [];
   readonly missing: string[] = [];

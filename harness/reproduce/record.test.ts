@@ -6,7 +6,7 @@ import { planSuite } from '../jobs/plan.ts';
 import { schemaProblems, SchemaError } from '../schema/validator.ts';
 import { ResultStore } from '../store/store.ts';
 import { getTask } from '../../suites/registry.ts';
-import { listMethods } from '../../methods/registry.ts';
+import { listMethods } from '../registry/methods.ts';
 import { han2015 } from '../../suites/papers/han2015.ts';
 import { checkReproductionFiles } from './check.ts';
 import { buildReproduction, reproductionPath, writeReproduction, type ReproductionRecord } from './record.ts';

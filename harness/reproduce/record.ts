@@ -13,7 +13,7 @@ import { canonicalJson, describeJob, jobId, recordRelativePath, type JobSpec } f
 import type { JobPlan } from '../jobs/plan.ts';
 import { assertValid } from '../schema/validator.ts';
 import type { RunRecord } from '../store/record.ts';
-import type { PaperSuite } from '../../suites/papers/types.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 import { gapText, measuredText, toleranceText } from './format.ts';
 import type { UsedQuantity } from './lookup.ts';
 import { evaluateClaim, type ClaimOutcome, type JudgedClaim, type Measured, type Verdict } from './verdict.ts';

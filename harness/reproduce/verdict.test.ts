@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../aggregate/aggregate.ts';
 import { makeRecord } from '../testing/record-factory.ts';
-import type { OrderingClaim, ThresholdClaim, ValueClaim } from '../../suites/papers/types.ts';
+import type { OrderingClaim, ThresholdClaim, ValueClaim } from '../../api/paper-api.ts';
 import { evaluateClaim, judge } from './verdict.ts';
 import { gapText, measuredText } from './format.ts';
 

@@ -10,8 +10,8 @@
  * - not run: some number the claim needs has no ok result; no gap is computed.
  */
 import type { Aggregate } from '../aggregate/aggregate.ts';
-import type { Claim, OrderingClaim } from '../../suites/papers/types.ts';
-import { ResultLookup, type UsedQuantity } from './lookup.ts';
+import type { Claim, OrderingClaim } from '../../api/paper-api.ts';
+import { AggregateResultLookup, type UsedQuantity } from './lookup.ts';
 import { differenceUnit, formatNumber, formatSigned, withUnit } from './format.ts';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'not run';
@@ -124,7 +124,7 @@ function expectValues(claim: WithoutMeasure<OrderingClaim>, measured: Measured):
 
 /** Measures a claim on aggregated results and judges it; 'not run' when a number it needs is missing. */
 export function evaluateClaim(claim: Claim, aggregate: Aggregate): ClaimOutcome {
-  const lookup = new ResultLookup(aggregate);
+  const lookup = new AggregateResultLookup(aggregate);
   const measured: Measured = claim.measure(lookup);
   const missing = [...new Set(lookup.missing)];
   if (missing.length) {

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WeightMap } from '../engine/types.ts';
-import { arraysDigest, readArrayFile, writeArrayFile } from '../engine/array-file.ts';
+import type { WeightMap } from '../../engine/types.ts';
+import { arraysDigest, readArrayFile, writeArrayFile } from '../../engine/array-file.ts';
 
 interface CheckpointMeta {
   denseJobId: string;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { simpleGit } from 'simple-git';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RecordContext } from './execute.ts';
-import type { BackendInfo } from '../engine/backend/select.ts';
+import type { BackendInfo } from '../../engine/backend/select.ts';
 import { isolationLevel } from '../sandbox/isolation.ts';
 
 const projectRoot = new URL('../../', import.meta.url);

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { ResultStore } from '../store/store.ts';
-import type { PruneFunction, MethodManifest } from '../method-api.ts';
+import type { PruneFunction, MethodManifest } from '../../api/method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
-import type { TaskData } from '../task-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const task = blobTask();
 let data: TaskData;

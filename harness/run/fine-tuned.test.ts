@@ -4,11 +4,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference } from './execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { denseSpecFor, jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
-import { MaskedNetwork } from '../engine/network.ts';
-import { quickScore } from '../engine/predict.ts';
-import type { MaskMap, MethodManifest, PruneContext, PruneFunction, PruneResult } from '../method-api.ts';
-import type { TaskData } from '../task-api.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import { quickScore } from '../../engine/predict.ts';
+import type { MaskMap, MethodManifest, PruneContext, PruneFunction, PruneResult } from '../../api/method-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const task = blobTask();
 const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'tuner', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };

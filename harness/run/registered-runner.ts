@@ -1,6 +1,6 @@
 import { Runner, type RunOptions } from './runner.ts';
 import { gitProvenance, prunebenchVersion } from './environment.ts';
-import { getTask } from '../../suites/registry.ts';
+import { getTask } from '../registry/suites.ts';
 
 /**
  * A runner for registered tasks, as `run` and `verify` build it: records carry this checkout's

@@ -10,7 +10,7 @@ import { CheckpointCache } from './checkpoints.ts';
 import { JobQueue, type TrunkPlace } from './job-queue.ts';
 import { trunkKey } from './trunk-plan.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getMethod } from '../registry/methods.ts';
 import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { wasmBinaryDir } from '../engine/backend/select.ts';
+import { wasmBinaryDir } from '../../engine/backend/select.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { sandboxedPruner } from '../sandbox/sandboxed-pruner.ts';
-import { getTask } from '../../suites/registry.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getTask } from '../registry/suites.ts';
+import { getMethod } from '../registry/methods.ts';
 import type { LoadedMethod } from './execute.ts';
 
 /** Resident-memory budget of a method's sandboxed prune process. */

@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import { denseSummaryOf, initialWeightsFor, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { evaluateOnTest } from './evaluate.ts';
 import { blobTask, sameBits, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { ResultStore } from '../store/store.ts';
-import { MaskedNetwork } from '../engine/network.ts';
-import type { MethodManifest, PruneContext, PruneFunction, WeightMap } from '../method-api.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import type { MethodManifest, PruneContext, PruneFunction, WeightMap } from '../../api/method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { masksFromScores } from '../prune/select.ts';
 import { applyScaleFactors } from '../prune/scale-factors.ts';
-import type { TaskData } from '../task-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const task = blobTask();
 // The blob MLP is 6 → 80 (fc1, ReLU) → 3 (fc2): fc1/kernel has shape [6, 80], so 80 output units.

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { arraysDigest, readArrayFile, writeArrayFile } from '../engine/array-file.ts';
+import { arraysDigest, readArrayFile, writeArrayFile } from '../../engine/array-file.ts';
 import { trunkLevelFromFile, trunkLevelToFile, type TrunkLevel } from '../prune/trunk-level.ts';
 
 interface TrunkFileMeta {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
 import type { TrunkLevel } from '../prune/trunk-level.ts';
 import { checkTrunkLevel } from './trunk-check.ts';
 import type { JobTrunkPlan } from './trunk-plan.ts';

@@ -1,5 +1,5 @@
-import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
-import type { MaskMap, WeightMap } from '../engine/types.ts';
+import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MaskMap, WeightMap } from '../../engine/types.ts';
 import type { TrunkLevel } from '../prune/trunk-level.ts';
 import type { JobTrunkPlan } from './trunk-plan.ts';
 

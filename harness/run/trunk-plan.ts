@@ -1,8 +1,8 @@
-import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
+import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
 import { canonicalJson, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
-import type { HyperparameterValue, MethodManifest, TrunkSchedule } from '../method-api.ts';
-import { fullRoundsFor, readIterativeMagnitudeSettings, roundPlanFor } from '../method-kit/iterative-magnitude.ts';
+import type { HyperparameterValue, MethodManifest, TrunkSchedule } from '../../api/method-api.ts';
+import { fullRoundsFor, readIterativeMagnitudeSettings, roundPlanFor } from '../../api/method-kit/iterative-magnitude.ts';
 import { keepCountFor } from '../prune/select.ts';
 import { createHash } from 'node:crypto';
 

@@ -1,5 +1,5 @@
-import type { MaskMap } from '../engine/types.ts';
-import type { MethodManifest } from '../method-api.ts';
+import type { MaskMap } from '../../engine/types.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 import type { Pruner } from '../prune/run-prune.ts';
 import type { TrunkCache } from './trunk-cache.ts';
 import { checkTrunkLevel } from './trunk-check.ts';

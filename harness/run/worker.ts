@@ -3,14 +3,14 @@
  * reports back. Dense references and task data are cached in memory and on disk, and so are the
  * trunk levels of trunk methods (trunk-pruner.ts).
  */
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../../engine/backend/select.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { CheckpointCache } from './checkpoints.ts';
 import { environmentOf } from './environment.ts';
 import { denseSummaryOf, failedRecord, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod, type RecordContext } from './execute.ts';
-import type { TaskData } from '../task-api.ts';
-import { getTask } from '../../suites/registry.ts';
+import type { TaskData } from '../../api/task-api.ts';
+import { getTask } from '../registry/suites.ts';
 import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';

@@ -14,8 +14,9 @@ import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { fullIsolationRequired, isolationLevel, launchCommand } from './isolation.ts';
 import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, type JobSpec } from '../jobs/spec.ts';
-import type { TaskData } from '../task-api.ts';
+import { type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import type { TaskData } from '../../api/task-api.ts';
 import { processesMentioning } from '../testing/processes.ts';
 import { bundledMethod, magnitudeBody, blobDenseReference } from '../testing/sandbox-fixtures.ts';
 
@@ -133,7 +134,7 @@ describe('what a bundle may contain', () => {
     ['suites', `import { getTask } from '${join(projectRoot, 'suites/registry.ts')}';`],
     ['results', `import record from '${join(projectRoot, 'results/schema/record.schema.json')}';`],
     ['node-builtin', "import { readFileSync } from 'node:fs';"],
-    ['engine', `import { MaskedNetwork } from '${join(projectRoot, 'harness/engine/network.ts')}';`],
+    ['engine', `import { MaskedNetwork } from '${join(projectRoot, 'engine/network.ts')}';`],
   ];
   for (const [name, line] of attempts) {
     it(`refuses ${name} before anything runs, naming the import`, async () => {
@@ -146,7 +147,7 @@ describe('what a bundle may contain', () => {
   }
 
   it("allows the method's own JSON and helpers, the method API and kit", async () => {
-    const dir = methodDir('honest', `import table from './table.json';\nimport { largestMask } from '${join(projectRoot, 'harness/method-kit/largest-mask.ts')}';\nexport function prune() { return { table, largestMask }; }\n`);
+    const dir = methodDir('honest', `import table from './table.json';\nimport { largestMask } from '${join(projectRoot, 'api/method-kit/largest-mask.ts')}';\nexport function prune() { return { table, largestMask }; }\n`);
     writeFileSync(join(dir, 'table.json'), '{"a":1}');
     await expect(bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), 'honest')).resolves.toMatch(/honest\.mjs$/);
   });

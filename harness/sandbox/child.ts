@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernelPatches } from '../engine/backend/wasm-kernels.ts';
-import type { Dataset, WeightMap } from '../engine/types.ts';
-import type { PruneFunction } from '../method-api.ts';
+import { registerWasmKernelPatches } from '../../engine/backend/wasm-kernels.ts';
+import type { Dataset, WeightMap } from '../../engine/types.ts';
+import type { PruneFunction } from '../../api/method-api.ts';
 import { runPrune } from '../prune/run-prune.ts';
-import { ArrayFileReader, readArrayFile } from '../engine/array-file.ts';
+import { ArrayFileReader, readArrayFile } from '../../engine/array-file.ts';
 import type { SandboxLevelMessage, SandboxReply, SandboxRequest } from './protocol.ts';
 import { trunkLevelFromFile, type TrunkHost } from '../prune/trunk-level.ts';
 

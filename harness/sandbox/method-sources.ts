@@ -12,8 +12,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const methodApi = 'harness/method-api.ts';
-const methodKitFolder = 'harness/method-kit/';
+const methodApi = 'api/method-api.ts';
+const methodKitFolder = 'api/method-kit/';
 /** The npm packages the method API hands out (ctx.tf is tfjs-core; '@tensorflow/tfjs' is aliased to it). */
 const allowedPackages = new Set(['@tensorflow/tfjs-core', '@tensorflow/tfjs']);
 const codeFile = /\.(ts|mts|js|mjs)$/;

@@ -7,10 +7,11 @@ import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, type JobSpec } from '../jobs/spec.ts';
+import { type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { mnistDir } from '../../suites/data/mnist.ts';
-import type { TaskData } from '../task-api.ts';
-import type { PruneFunction } from '../method-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
+import type { PruneFunction } from '../../api/method-api.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pb-sandbox-'));
 const task = blobTask();

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeArrayFile, type NamedArrays } from '../engine/array-file.ts';
-import type { Dataset } from '../engine/types.ts';
+import { writeArrayFile, type NamedArrays } from '../../engine/array-file.ts';
+import type { Dataset } from '../../engine/types.ts';
 import type { PruneOutcome, PruneRequest, Pruner } from '../prune/run-prune.ts';
 import type { SandboxLevelMessage, SandboxReply, SandboxRequest } from './protocol.ts';
 import { trunkLevelToFile } from '../prune/trunk-level.ts';

@@ -6,14 +6,15 @@ import { bundleMethod } from './bundle.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, type JobSpec } from '../jobs/spec.ts';
+import { type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getMethod } from '../registry/methods.ts';
 import { TrunkCache } from '../run/trunk-cache.ts';
 import { trunkPruner } from '../run/trunk-pruner.ts';
 import { filesUnder } from '../../tests/cli-helpers.ts';
 import { blobDenseReference, bundledMethod } from '../testing/sandbox-fixtures.ts';
-import type { TaskData } from '../task-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pb-sandbox-trunk-'));
 const task = blobTask();

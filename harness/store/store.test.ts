@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { ResultStore, readRecordFile } from './store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, jobId, type JobSpec } from '../jobs/spec.ts';
+import { jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { SchemaError } from '../schema/validator.ts';
 
 const spec: JobSpec = { ...currentVersions(), task: { id: 'blobs', version: '1' }, method: { id: 'fake', version: '1.0.0', hyperparameters: { k: 2 } }, control: null, sparsity: 0.9, seed: 3 };

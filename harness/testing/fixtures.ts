@@ -1,10 +1,10 @@
 /** Small in-memory tasks and record contexts for harness tests. */
-import { Rng } from '../engine/rng.ts';
-import type { Dataset } from '../engine/types.ts';
-import type { TaskDefinition } from '../task-api.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Dataset } from '../../engine/types.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 import type { RecordContext } from '../run/execute.ts';
-import type { MethodManifest } from '../method-api.ts';
-import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
 
 /** Three Gaussian blobs in 6 dimensions: learnable in a few epochs by a small MLP. */
 export function blobData(n: number, seed: number): Dataset {

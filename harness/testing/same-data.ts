@@ -1,4 +1,4 @@
-import type { Splits } from '../engine/types.ts';
+import type { Splits } from '../../engine/types.ts';
 
 const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 

@@ -5,8 +5,9 @@ import { bundleMethod } from '../sandbox/bundle.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { denseSummaryOf, initialWeightsFor, runDenseJob, type DenseReference } from '../run/execute.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
-import type { TaskData } from '../task-api.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import type { TaskData } from '../../api/task-api.ts';
 import type { PruneRequest } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from './fixtures.ts';
 

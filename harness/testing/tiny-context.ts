@@ -5,12 +5,12 @@
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import type { ArchitectureSpec } from '../engine/architecture.ts';
-import { MaskedNetwork } from '../engine/network.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
-import { Rng } from '../engine/rng.ts';
-import type { Dataset, WeightMap } from '../engine/types.ts';
-import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope } from '../method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Dataset, WeightMap } from '../../engine/types.ts';
+import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope } from '../../api/method-api.ts';
 import { createPruneContext } from '../prune/context.ts';
 import { keepCountFor } from '../prune/select.ts';
 

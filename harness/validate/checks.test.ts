@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { currentVersions, ENGINE_VERSION, jobId, recordRelativePath } from '../jobs/spec.ts';
+import { jobId, recordRelativePath } from '../jobs/spec.ts';
+import { currentVersions, ENGINE_VERSION } from '../jobs/versions.ts';
 import type { RunRecord } from '../store/record.ts';
 import { jobsReplacingStaleRecords } from '../store/stale.ts';
 import { checkRecords, checkSuite } from './checks.ts';
-import type { MethodManifest } from '../method-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 
 const committedDir = fileURLToPath(new URL('../../results/runs/mnist-lenet300-small/magnitude-global/', import.meta.url));
 const protocolOneRecord = JSON.parse(readFileSync(join(committedDir, readdirSync(committedDir).sort()[0]), 'utf8')) as RunRecord;

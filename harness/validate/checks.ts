@@ -1,16 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { recordIdentityProblems } from '../store/record-identity.ts';
-import { staleVersionReason } from '../jobs/spec.ts';
+import { staleVersionReason } from '../jobs/versions.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
 import type { RunRecord } from '../store/record.ts';
-import type { SuiteDefinition } from '../task-api.ts';
-import type { MethodManifest } from '../method-api.ts';
+import type { SuiteDefinition } from '../../api/task-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 import { bibtexProblems } from './bibtex.ts';
 import { readReleaseFile, releaseProblems } from '../release/release.ts';
 import { analyseMethodSources, projectRoot } from '../sandbox/method-sources.ts';
-import { expandVariants } from '../method-variants.ts';
+import { expandVariants } from '../../api/method-variants.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 
 export interface Problem {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCommand } from '../cli/validate-command.ts';
-import { methodsDir } from '../../methods/registry.ts';
+import { validateCommand } from '../../cli/validate-command.ts';
+import { methodsDir } from '../registry/methods.ts';
 
 describe('validate: import rules of method code', () => {
   it('fails a method folder that imports a planted task, naming the file and the import, before anything runs', async () => {

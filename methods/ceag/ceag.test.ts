@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import type { MethodManifest, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, WeightMap } from '../../api/method-api.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { accuracies, dualStep, measuredGaps, surrogateGaps, type DenseAccuracies } from './excess-gaps.ts';
 import { prune } from './index.ts';

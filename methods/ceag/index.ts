@@ -1,7 +1,7 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { Batch, MaskMap, PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import type { Batch, MaskMap, PruneContext, PruneResult } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
 import { accuracies, dualStep, measuredGaps, surrogateGaps, surrogates, type DenseAccuracies } from './excess-gaps.ts';
 
 /** One global cut of |θ| over every prunable weight, ties at the cut by lowest index in parameter order. */

@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { kaimingUniformScores, searchScores, type ScoreSearch } from '../../harness/method-kit/score-search.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { kaimingUniformScores, searchScores, type ScoreSearch } from '../../api/method-kit/score-search.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 export { kaimingUniformScores };
 

@@ -1,7 +1,7 @@
-import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../harness/method-kit/gradual.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../api/method-kit/gradual.ts';
 
 const LAST_WEIGHTS = 'gmp-last-weights';
 

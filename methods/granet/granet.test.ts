@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe, TrainingResult, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe, TrainingResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { deathRateAt, granetSchedule, prune, pruneAndRegrow } from './index.ts';

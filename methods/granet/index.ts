@@ -1,8 +1,8 @@
-import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { magnitudeMasks } from '../../harness/method-kit/iterative-magnitude.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../harness/method-kit/gradual.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { magnitudeMasks } from '../../api/method-kit/iterative-magnitude.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../api/method-kit/gradual.ts';
 
 const LAST_WEIGHTS = 'granet-last-weights';
 /** The reference code anneals the regeneration rate with PyTorch's CosineAnnealingLR down to this floor. */

@@ -1,5 +1,5 @@
-import type { Batch, OptimizeOptions, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { Batch, OptimizeOptions, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 import { keepLogit, logisticNoise, temperatureAt } from './schedule.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];

@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, StepInfo } from '../../harness/method-api.ts';
-import { pruneIteratively, readIterativeMagnitudeSettings } from '../../harness/method-kit/iterative-magnitude.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, StepInfo } from '../../api/method-api.ts';
+import { pruneIteratively, readIterativeMagnitudeSettings } from '../../api/method-kit/iterative-magnitude.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 const REWIND_POINT = 'rewind';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
-import { globalRoundPlan, layerwiseRoundPlan } from '../../harness/method-kit/iterative-magnitude.ts';
+import { globalRoundPlan, layerwiseRoundPlan } from '../../api/method-kit/iterative-magnitude.ts';
 import { prune } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;

@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, StepInfo, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { kaimingUniformScores, searchScores } from '../../harness/method-kit/score-search.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, StepInfo, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import { kaimingUniformScores, searchScores } from '../../api/method-kit/score-search.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 import { recycleCount, recycleLayer, recyclesAfter } from './recycle.ts';
 
 export interface RecyclingSearch {

@@ -1,6 +1,6 @@
-import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../api/method-api.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
  * Movement pruning (Sanh et al. 2020), hard top-k variant. From the trained dense network, trains

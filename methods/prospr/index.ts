@@ -1,6 +1,6 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { Batch, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { Batch, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 type Tensor = tfcore.Tensor;
 

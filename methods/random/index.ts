@@ -1,4 +1,4 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 
 /** Float32 holds every integer up to 2^24 exactly, so ranks below it stay distinct scores. */
 const LARGEST_EXACT_RANK = 2 ** 24;

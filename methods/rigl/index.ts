@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { denseGradientsAt, trainWithDropGrow, withGradient, type GrowthRanking } from '../../harness/method-kit/drop-grow.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { denseGradientsAt, trainWithDropGrow, withGradient, type GrowthRanking } from '../../api/method-kit/drop-grow.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
  * RigL (Evci et al. 2020): sparse training from an ERK random mask; every ΔT steps until 75% of

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../harness/engine/rng.ts';
-import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { cosineDropFraction, dropAndGrow, dropCount, dropGrowSteps, dropSmallest, regrow, trainWithDropGrow } from '../../harness/method-kit/drop-grow.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import { cosineDropFraction, dropAndGrow, dropCount, dropGrowSteps, dropSmallest, regrow, trainWithDropGrow } from '../../api/method-kit/drop-grow.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune, randomGrowScores, readSettings } from './index.ts';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { keepCountFor } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 import { varianceRestoringFactors } from './rescale.ts';
-import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
+import { connectionSensitivity } from '../../api/method-kit/connection-sensitivity.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'] as const;

@@ -1,12 +1,12 @@
 /** Shared pieces of the page models: the page builder, figures, and column kinds. */
 import Handlebars from 'handlebars';
 import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import type { TaskDefinition } from '../../harness/task-api.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 import type { SuiteView } from '../scope.ts';
 import type { ReproductionView } from '../reproductions.ts';
 import type { RankChange } from '../../harness/aggregate/changes.ts';
 import type { Estimate } from '../../harness/aggregate/stats.ts';
-import { formatInteger, formatMeanInterval, formatNumber, formatSignificant, formatSignificantInterval, MISSING } from '../format.ts';
+import { formatInteger, formatMeanInterval, formatNumber, formatSignificant, formatSignificantInterval, MISSING } from '../../harness/report/format.ts';
 import type { MethodManifest, Rejection } from '../load.ts';
 import { methodPath, rootPrefix } from '../paths.ts';
 import { renderSvg, type MethodStyles } from '../plots.ts';

@@ -1,6 +1,6 @@
 /** The home page: what is measured, the protocol in brief, one leaderboard per task family. */
 import { TASK_FAMILIES, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import { formatDate, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSignificantEstimate, formatSparsity, MISSING } from '../format.ts';
+import { formatDate, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSignificantEstimate, formatSparsity, MISSING } from '../../harness/report/format.ts';
 import { suitePath, taskPath, taskSlug } from '../paths.ts';
 import { taskScaleText } from './scale.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';

@@ -1,5 +1,5 @@
 /** The methods index and one page per method: manifest, paper, hyperparameters, results, controls. */
-import { formatNumber, MISSING } from '../format.ts';
+import { formatNumber, MISSING } from '../../harness/report/format.ts';
 import type { MethodManifest } from '../load.ts';
 import { methodPath, safeExternalUrl, taskPath } from '../paths.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';

@@ -1,6 +1,6 @@
 /** Protocol, cite, changelog and rejected-records pages. */
 import type { RankChange } from '../../harness/aggregate/changes.ts';
-import { formatDate, formatSeeds, formatSparsity, MISSING } from '../format.ts';
+import { formatDate, formatSeeds, formatSparsity, MISSING } from '../../harness/report/format.ts';
 import { taskPath } from '../paths.ts';
 import type { DataRow, TableSpec } from '../tables.ts';
 import { methodColumn, methodName, num, numberColumn, PageBuilder, rankText, textColumn, type CitationInfo, type PageView, type SiteInput } from './common.ts';

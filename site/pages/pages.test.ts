@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRecord, type RecordOptions } from '../../harness/testing/record-factory.ts';
 import { siteInputFromRecords } from '../build.ts';
 import type { MethodManifest } from '../load.ts';
-import { syntheticManifest } from '../synthetic.ts';
+import { syntheticManifest } from '../testing/synthetic.ts';
 import { renderTable, type TableSpec } from '../tables.ts';
 import { familyTable, homePage } from './home.ts';
 import { methodPage } from './method.ts';

@@ -1,6 +1,6 @@
 /** How large a task is, in words: stated on every task page, suite page and on the home page. */
-import type { TaskDefinition } from '../../harness/task-api.ts';
-import { formatInteger, formatNumber, MISSING } from '../format.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
+import { formatInteger, formatNumber, MISSING } from '../../harness/report/format.ts';
 
 export interface TaskScaleText {
   /** "10,000 MNIST images" */

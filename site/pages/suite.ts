@@ -2,7 +2,7 @@
  * Pages outside the leaderboard: one per other suite (each task ranked over that suite's grid,
  * exactly as `prunebench report --suite` ranks it) and one per paper reproduction.
  */
-import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../format.ts';
+import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../../harness/report/format.ts';
 import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
 import { reproductionPath, type ReproductionView } from '../reproductions.ts';
 import type { SuiteView } from '../scope.ts';

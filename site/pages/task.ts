@@ -1,6 +1,6 @@
 /** A task's page: ranking, controls, plots with their data, one table per sparsity, failures. */
 import { methodLabel, TASK_FAMILIES, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSeeds, formatSignificantEstimate, formatSignificantInterval, formatSparsity, MISSING } from '../format.ts';
+import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSeeds, formatSignificantEstimate, formatSignificantInterval, formatSparsity, MISSING } from '../../harness/report/format.ts';
 import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
 import { accuracySpec, HIGHLIGHTED_METHODS, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
 import { reproductionPath } from '../reproductions.ts';

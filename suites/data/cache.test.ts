@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Dataset, Splits } from '../../harness/engine/types.ts';
+import type { Dataset, Splits } from '../../engine/types.ts';
 import { CacheFileError, cachedSplits, contentKey, readCacheFile, writeCacheFile } from './cache.ts';
 import { loadSplitsWithCacheStatus } from './index.ts';
 import { sameSplits } from '../../harness/testing/same-data.ts';

@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import type { Dataset, Splits } from '../../harness/engine/types.ts';
+import type { Dataset, Splits } from '../../engine/types.ts';
 
 /**
  * Decoded-data cache: one binary file per content key, holding float32/int32 arrays behind a small

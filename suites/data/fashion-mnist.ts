@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Rng } from '../../harness/engine/rng.ts';
+import { Rng } from '../../engine/rng.ts';
 import { readVerified, requireFile } from './checksum.ts';
 import { DataFileError } from './errors.ts';
 import { classCounts, imageSize, pickImages, type RawImages } from './raw.ts';

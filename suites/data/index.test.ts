@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../harness/engine/types.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { DATASET_IDS, datasetInfo, loadSplits, splitIndices } from './index.ts';
 import { loadMnist } from './mnist.ts';
 import { classCounts, type RawImages } from './raw.ts';

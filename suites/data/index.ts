@@ -1,5 +1,5 @@
-import { Rng } from '../../harness/engine/rng.ts';
-import type { Splits } from '../../harness/engine/types.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Splits } from '../../engine/types.ts';
 import { cachedSplits, contentKey, dataCacheDir, type CacheOutcome } from './cache.ts';
 import { CIFAR10_CLASS_NAMES, OFFICIAL_CIFAR10, cifarDir, loadCifar10 } from './cifar10.ts';
 import { FASHION_CLASS_NAMES, FASHION_FILES_SHA256, FASHION_SPLIT_SEED, FASHION_TEST_PER_CLASS, loadFashionMnist, requireFashionFiles } from './fashion-mnist.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../harness/engine/rng.ts';
-import type { Dataset } from '../../harness/engine/types.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { classCounts } from './raw.ts';
 import { imagesToDataset, proportionalCounts, stratifiedIndices, stratifiedSplit, subsample, takeRows } from './splits.ts';
 

@@ -1,5 +1,5 @@
-import type { Rng } from '../../harness/engine/rng.ts';
-import type { Dataset } from '../../harness/engine/types.ts';
+import type { Rng } from '../../engine/rng.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { classCounts, imageSize, type RawImages } from './raw.ts';
 
 /** How many samples to take: the same number from every class, or a total spread over the classes in proportion to their sizes. */

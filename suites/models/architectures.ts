@@ -1,4 +1,4 @@
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
 
 /** LeNet-300-100 (LeCun et al. 1998; Han et al. 2015; Frankle & Carbin 2019): 266,200 prunable weights. */
 export const lenet300100: ArchitectureSpec = {

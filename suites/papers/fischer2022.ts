@@ -1,5 +1,5 @@
-import type { ResultLookup } from '../../harness/reproduce/lookup.ts';
-import type { PaperSuite } from './types.ts';
+import type { ResultLookup } from '../../api/paper-api.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 
 const TASK = 'planted-circle-d5-w100';
 

@@ -1,4 +1,4 @@
-import type { PaperSuite } from './types.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 
 const TASK = 'mnist-lenet300-small';
 

@@ -1,6 +1,6 @@
-import type { ResultLookup } from '../../harness/reproduce/lookup.ts';
+import type { ResultLookup } from '../../api/paper-api.ts';
 import { mnistLenet5Small } from './tasks.ts';
-import type { PaperSuite, ValueClaim } from './types.ts';
+import type { PaperSuite, ValueClaim } from '../../api/paper-api.ts';
 
 const LENET300 = 'mnist-lenet300-small';
 const LENET5 = mnistLenet5Small.id;

@@ -5,7 +5,7 @@ import { evaluateClaim } from '../../harness/reproduce/verdict.ts';
 import { recordsForPlan } from '../../harness/testing/reproduction-fixtures.ts';
 import { schemaProblems } from '../../harness/schema/validator.ts';
 import { checkSuite } from '../../harness/validate/checks.ts';
-import { methodIds, listMethods } from '../../methods/registry.ts';
+import { methodIds, listMethods } from '../../harness/registry/methods.ts';
 import { generateFromDefinition, plantedTaskDefinitions } from '../../planted/tasks.ts';
 import { getSuite, getTask, listTasks } from '../registry.ts';
 import { LTH_REMAINING } from './frankle2019.ts';

@@ -1,5 +1,5 @@
-import type { ResultLookup } from '../../harness/reproduce/lookup.ts';
-import type { OrderingClaim, PaperSuite } from './types.ts';
+import type { ResultLookup } from '../../api/paper-api.ts';
+import type { OrderingClaim, PaperSuite } from '../../api/paper-api.ts';
 
 const TASK = 'mnist-lenet300-small';
 

@@ -2,7 +2,7 @@ import { lenet5 } from '../models/architectures.ts';
 import { lenetRecipe, shortened } from '../recipes.ts';
 import { loadSplits } from '../data/index.ts';
 import { imageTaskScale } from '../tasks/image-tasks.ts';
-import type { TaskDefinition } from '../../harness/task-api.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 
 /**
  * The split seed of the registered image tasks (suites/tasks/image-tasks.ts), so this task trains and

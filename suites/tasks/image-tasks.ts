@@ -1,9 +1,9 @@
 import { conv4, lenet300100, lenet5 } from '../models/architectures.ts';
 import { conv4Recipe, lenetRecipe, shortened } from '../recipes.ts';
 import { loadSplits, cifar10Unavailable } from '../data/index.ts';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { TrainingRecipe } from '../../harness/engine/recipe.ts';
-import type { TaskDefinition, TaskFamily, TaskScale } from '../../harness/task-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import type { TaskDefinition, TaskFamily, TaskScale } from '../../api/task-api.ts';
 
 /** The train/validation split is fixed for a task (this seed), independent of the job seed. */
 const SPLIT_SEED = 20190506;

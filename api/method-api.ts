@@ -205,6 +205,10 @@ export interface PruneContext {
  * masked network itself with `ctx.train` (under its own loss); the harness keeps the weights
  * prune() leaves instead of fine-tuning them again, and refuses it if ctx.train was never called.
  */
-export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & { recycledWeights?: WeightMap; scaleFactors?: WeightMap; fineTuned?: boolean };
+export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & {
+  recycledWeights?: WeightMap;
+  scaleFactors?: WeightMap;
+  fineTuned?: boolean;
+};
 
 export type PruneFunction = (ctx: PruneContext) => Promise<PruneResult> | PruneResult;

@@ -26,7 +26,10 @@ async function work(): Promise<void> {
 
 function runChild(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--child'], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     child.once('message', (m: { seconds: number }) => resolve(m.seconds));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`ceiling child exited with ${code}`))));
   });

@@ -15,7 +15,8 @@ const packagesOf: Record<string, readonly string[]> = {
 };
 
 const installHint: Record<string, string> = {
-  tensorflow: 'install it with `npm install @tensorflow/tfjs-node` (or @tensorflow/tfjs-node-gpu for CUDA; the install script downloads libtensorflow)',
+  tensorflow:
+    'install it with `npm install @tensorflow/tfjs-node` (or @tensorflow/tfjs-node-gpu for CUDA; the install script downloads libtensorflow)',
   wasm: 'run `npm ci` to restore the dependencies',
   cpu: 'run `npm ci` to restore the dependencies',
 };
@@ -35,9 +36,13 @@ const resolvable: PackageResolver = (name) => {
  * One line saying what is wrong with the requested backend (the flag, else PRUNEBENCH_BACKEND), or
  * null when none is requested or its package is installed.
  */
-export function backendProblem(requested: string | undefined, env: NodeJS.ProcessEnv = process.env, isInstalled: PackageResolver = resolvable): string | null {
+export function backendProblem(
+  requested: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  isInstalled: PackageResolver = resolvable,
+): string | null {
   const fromFlag = requested !== undefined && requested.trim() !== '';
-  const wanted = (fromFlag ? requested : env.PRUNEBENCH_BACKEND ?? '').trim();
+  const wanted = (fromFlag ? requested : (env.PRUNEBENCH_BACKEND ?? '')).trim();
   if (wanted === '') return null;
   const source = fromFlag ? '--backend' : 'PRUNEBENCH_BACKEND';
   const packages = packagesOf[wanted];

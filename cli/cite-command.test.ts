@@ -23,19 +23,49 @@ function write(path: string, text: string): void {
 
 function manifest(id: string, paper?: { title: string; bibtex: string }): string {
   return JSON.stringify({
-    id, name: `Method ${id}`, version: '1.0.0', description: 'test', when: 'init', scope: 'global', needs: [], hyperparameters: {},
-    ...(paper ? { paper: { title: paper.title, authors: 'Ada Lovelace, Alan M. Turing', year: 2020, url: `https://example.org/${id}`, bibtex: paper.bibtex } } : {}),
+    id,
+    name: `Method ${id}`,
+    version: '1.0.0',
+    description: 'test',
+    when: 'init',
+    scope: 'global',
+    needs: [],
+    hyperparameters: {},
+    ...(paper
+      ? {
+          paper: {
+            title: paper.title,
+            authors: 'Ada Lovelace, Alan M. Turing',
+            year: 2020,
+            url: `https://example.org/${id}`,
+            bibtex: paper.bibtex,
+          },
+        }
+      : {}),
   });
 }
 
-const alphaBib = '@inproceedings{lovelace2020alpha,\n  title = {Alpha Pruning},\n  author = {Lovelace, Ada and Turing, Alan M.},\n  booktitle = {Proceedings of Tests},\n  year = {2020}\n}';
-const gammaBib = '@article{turing2021gamma,\n  title = {Gamma Pruning},\n  author = {Turing, Alan M.},\n  journal = {Journal of Tests},\n  year = {2021}\n}';
-const cff = (version: string) => `cff-version: 1.2.0\nmessage: Cite it.\ntitle: "PruneBench: test"\nauthors:\n  - name: PruneBench contributors\nversion: ${version}\ndate-released: "2026-01-01"\nlicense: MIT\n`;
+const alphaBib =
+  '@inproceedings{lovelace2020alpha,\n  title = {Alpha Pruning},\n  author = {Lovelace, Ada and Turing, Alan M.},\n  booktitle = {Proceedings of Tests},\n  year = {2020}\n}';
+const gammaBib =
+  '@article{turing2021gamma,\n  title = {Gamma Pruning},\n  author = {Turing, Alan M.},\n  journal = {Journal of Tests},\n  year = {2021}\n}';
+const cff = (version: string) =>
+  `cff-version: 1.2.0\nmessage: Cite it.\ntitle: "PruneBench: test"\nauthors:\n  - name: PruneBench contributors\nversion: ${version}\ndate-released: "2026-01-01"\nlicense: MIT\n`;
 
 async function cite(opts: Partial<CiteOptions>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   const err: string[] = [];
-  const code = await citeCommand({ format: 'bibtex', results: join(repo, 'results'), methodsDir: join(repo, 'methods'), citationFile: join(repo, 'CITATION.cff'), ...opts }, (t) => (out += t), (l) => err.push(l));
+  const code = await citeCommand(
+    {
+      format: 'bibtex',
+      results: join(repo, 'results'),
+      methodsDir: join(repo, 'methods'),
+      citationFile: join(repo, 'CITATION.cff'),
+      ...opts,
+    },
+    (t) => (out += t),
+    (l) => err.push(l),
+  );
   return { code, out, err: err.join('\n') };
 }
 
@@ -64,7 +94,14 @@ beforeAll(() => {
 
 describe('prunebench cite', () => {
   it('finds method ids from record paths, controls folded in, dense runs left out', () => {
-    expect(methodIdsFromRecordPaths(['results/runs/t/dense/0123456789abcdef.json', 'runs/t/snip+inverted/0123456789abcdef.json', 'runs/u/snip/0123456789abcdef.json', 'runs/u/imp/notes.md'])).toEqual(['snip']);
+    expect(
+      methodIdsFromRecordPaths([
+        'results/runs/t/dense/0123456789abcdef.json',
+        'runs/t/snip+inverted/0123456789abcdef.json',
+        'runs/u/snip/0123456789abcdef.json',
+        'runs/u/imp/notes.md',
+      ]),
+    ).toEqual(['snip']);
   });
 
   it('prints a release as BibTeX: software, release (tag, commit) and the papers of its methods only', async () => {
@@ -93,8 +130,25 @@ describe('prunebench cite', () => {
     expect(doc.commit).toBe(git('rev-parse', 'v0.2.0^{commit}').trim());
     expect(doc['date-released']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(doc.references).toEqual([
-      { type: 'conference-paper', title: 'Alpha Pruning', authors: [{ 'family-names': 'Lovelace', 'given-names': 'Ada' }, { 'family-names': 'Turing', 'given-names': 'Alan M.' }], year: 2020, url: 'https://example.org/alpha', 'collection-title': 'Proceedings of Tests' },
-      { type: 'article', title: 'Gamma Pruning', authors: [{ 'family-names': 'Turing', 'given-names': 'Alan M.' }], year: 2020, url: 'https://example.org/gamma', journal: 'Journal of Tests' },
+      {
+        type: 'conference-paper',
+        title: 'Alpha Pruning',
+        authors: [
+          { 'family-names': 'Lovelace', 'given-names': 'Ada' },
+          { 'family-names': 'Turing', 'given-names': 'Alan M.' },
+        ],
+        year: 2020,
+        url: 'https://example.org/alpha',
+        'collection-title': 'Proceedings of Tests',
+      },
+      {
+        type: 'article',
+        title: 'Gamma Pruning',
+        authors: [{ 'family-names': 'Turing', 'given-names': 'Alan M.' }],
+        year: 2020,
+        url: 'https://example.org/gamma',
+        journal: 'Journal of Tests',
+      },
     ]);
   });
 
@@ -108,7 +162,11 @@ describe('prunebench cite', () => {
     expect(code).toBe(0);
     expect(out).not.toContain('@misc{');
     expect(out).toMatch(/not a release; cite a release/);
-    expect((new Cite(out, { forceType: '@bibtex/text' }).data as Array<{ id: string }>).map((e) => e.id)).toEqual(['prunebench', 'lovelace2020alpha', 'turing2021gamma']);
+    expect((new Cite(out, { forceType: '@bibtex/text' }).data as Array<{ id: string }>).map((e) => e.id)).toEqual([
+      'prunebench',
+      'lovelace2020alpha',
+      'turing2021gamma',
+    ]);
   });
 
   it('rejects an unknown release, listing the known ones, and an unknown format', async () => {
@@ -132,7 +190,24 @@ describe('CITATION.cff of this repository', () => {
     expect(String(doc.version)).toBe(pkg.version);
     expect(doc.license).toBe('MIT');
     expect(doc['date-released']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const allowed = ['cff-version', 'message', 'title', 'type', 'authors', 'version', 'date-released', 'license', 'abstract', 'keywords', 'repository-code', 'url', 'doi', 'commit', 'references', 'identifiers'];
+    const allowed = [
+      'cff-version',
+      'message',
+      'title',
+      'type',
+      'authors',
+      'version',
+      'date-released',
+      'license',
+      'abstract',
+      'keywords',
+      'repository-code',
+      'url',
+      'doi',
+      'commit',
+      'references',
+      'identifiers',
+    ];
     expect(Object.keys(doc).filter((k) => !allowed.includes(k))).toEqual([]);
   });
 });

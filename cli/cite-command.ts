@@ -66,7 +66,9 @@ async function repositoryOf(dir: string): Promise<{ git: SimpleGit; root: string
 function repoRelative(root: string, path: string): string {
   let existing = resolve(path);
   while (!existsSync(existing)) existing = resolve(existing, '..');
-  return relative(root, join(realpathSync(existing), relative(existing, resolve(path)))).split(sep).join('/');
+  return relative(root, join(realpathSync(existing), relative(existing, resolve(path))))
+    .split(sep)
+    .join('/');
 }
 
 export async function releaseTagNames(git: SimpleGit): Promise<string[]> {
@@ -109,7 +111,8 @@ function recordPathsUnder(runsDir: string): string[] {
 
 function parseCff(text: string, where: string): Cff {
   const cff = parseYaml(text) as Cff;
-  if (!cff || typeof cff.title !== 'string' || !Array.isArray(cff.authors)) throw new CiteError(`${where}: not a CFF file with a title and authors`);
+  if (!cff || typeof cff.title !== 'string' || !Array.isArray(cff.authors))
+    throw new CiteError(`${where}: not a CFF file with a title and authors`);
   return cff;
 }
 
@@ -149,7 +152,12 @@ function releaseBibtex(cff: Cff, release: Release): string {
     ['date', release.date],
     ['version', release.tag],
     ['url', cff.url ?? cff['repository-code']],
-    ['note', release.fromFile ? `release file results/releases/${release.tag}.json, records of commit ${release.commit}` : `git tag ${release.tag}, commit ${release.commit}`],
+    [
+      'note',
+      release.fromFile
+        ? `release file results/releases/${release.tag}.json, records of commit ${release.commit}`
+        : `git tag ${release.tag}, commit ${release.commit}`,
+    ],
   ]);
 }
 
@@ -166,11 +174,15 @@ const CFF_REFERENCE_TYPES: Record<string, string> = {
 /** A method's paper as a CFF reference, from its BibTeX (authors, venue) and manifest (url, year). */
 function cffReference(manifest: MethodManifest): Record<string, unknown> {
   const paper = manifest.paper!;
+  // biome-ignore lint/suspicious/noExplicitAny: citation-js hands back untyped CSL-JSON; every field read below is checked.
   const csl = (new Cite(paper.bibtex, { forceType: '@bibtex/text' }).data as Array<Record<string, any>>)[0] ?? {};
   const type = CFF_REFERENCE_TYPES[csl.type] ?? 'generic';
-  const authors = Array.isArray(csl.author) && csl.author.length
-    ? csl.author.map((a: { given?: string; family?: string; literal?: string }) => (a.family ? { 'family-names': a.family, ...(a.given ? { 'given-names': a.given } : {}) } : { name: a.literal ?? String(a.given) }))
-    : paper.authors.split(',').map((name) => ({ name: name.trim() }));
+  const authors =
+    Array.isArray(csl.author) && csl.author.length
+      ? csl.author.map((a: { given?: string; family?: string; literal?: string }) =>
+          a.family ? { 'family-names': a.family, ...(a.given ? { 'given-names': a.given } : {}) } : { name: a.literal ?? String(a.given) },
+        )
+      : paper.authors.split(',').map((name) => ({ name: name.trim() }));
   const reference: Record<string, unknown> = { type, title: paper.title, authors, year: paper.year, url: paper.url };
   if (csl['container-title']) reference[type === 'article' ? 'journal' : 'collection-title'] = csl['container-title'];
   return reference;
@@ -203,12 +215,22 @@ async function collect(opts: CiteOptions): Promise<{ cff: Cff; release: Release 
       const file = join(methodsDir, id, 'manifest.json');
       return { id, manifest: existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MethodManifest) : null };
     });
-    return { cff, release: { tag: frozen.release, commit: frozen.commit, date: frozen.date, fromFile: true }, methods, commit: frozen.commit };
+    return {
+      cff,
+      release: { tag: frozen.release, commit: frozen.commit, date: frozen.date, fromFile: true },
+      methods,
+      commit: frozen.commit,
+    };
   }
-  if (!repo) throw new CiteError(`--release ${opts.release}: no ${releaseFile}, and ${resultsDir} is not in a git repository, so it has no release tags`);
+  if (!repo)
+    throw new CiteError(
+      `--release ${opts.release}: no ${releaseFile}, and ${resultsDir} is not in a git repository, so it has no release tags`,
+    );
   const tags = await releaseTagNames(repo.git);
   if (!tags.includes(opts.release)) {
-    throw new CiteError(`unknown release '${opts.release}'; known releases: ${tags.length ? tags.join(', ') : 'none (no vX.Y.Z tags in this repository)'}`);
+    throw new CiteError(
+      `unknown release '${opts.release}'; known releases: ${tags.length ? tags.join(', ') : 'none (no vX.Y.Z tags in this repository)'}`,
+    );
   }
   const tag = opts.release;
   const commit = (await repo.git.revparse([`${tag}^{commit}`])).trim();
@@ -220,7 +242,9 @@ async function collect(opts: CiteOptions): Promise<{ cff: Cff; release: Release 
   const listing = await repo.git.raw(['ls-tree', '-r', '--name-only', tag, '--', `${resultsRel === '' ? '' : `${resultsRel}/`}runs`]);
   const ids = methodIdsFromRecordPaths(listing.split('\n').filter(Boolean));
   const methodsRel = repoRelative(repo.root, methodsDir);
-  const manifestPaths = (await repo.git.raw(['ls-tree', '-r', '--name-only', tag, '--', methodsRel])).split('\n').filter((f) => /\/[^/]+\/manifest\.json$/.test(`/${f}`) && f.split('/').length === methodsRel.split('/').filter(Boolean).length + 2);
+  const manifestPaths = (await repo.git.raw(['ls-tree', '-r', '--name-only', tag, '--', methodsRel]))
+    .split('\n')
+    .filter((f) => /\/[^/]+\/manifest\.json$/.test(`/${f}`) && f.split('/').length === methodsRel.split('/').filter(Boolean).length + 2);
   const texts = await Promise.all(manifestPaths.map((f) => showAt(repo.git, tag, f)));
   const manifests = manifestsWithVariants(texts.filter((t): t is string => t !== null));
   const methods: MethodPaper[] = ids.map((id) => ({ id, manifest: manifests.get(id) ?? null }));
@@ -244,7 +268,11 @@ export function renderBibtex(cff: Cff, release: Release | null, methods: MethodP
   const out: string[] = [];
   out.push('% PruneBench, the software', softwareBibtex(cff), '');
   if (release) out.push(`% The leaderboard release ${release.tag}`, releaseBibtex(cff, release), '');
-  else out.push(`% No --release given: the methods below have records in the results directory${commit ? ` at commit ${commit}` : ''}, which is not a release; cite a release (prunebench cite --release vX.Y.Z) for numbers others can look up.`, '');
+  else
+    out.push(
+      `% No --release given: the methods below have records in the results directory${commit ? ` at commit ${commit}` : ''}, which is not a release; cite a release (prunebench cite --release vX.Y.Z) for numbers others can look up.`,
+      '',
+    );
   out.push(`% The ${methods.length} methods with records${release ? ` in ${release.tag}` : ''}`);
   const seenKeys = new Set<string>();
   for (const m of methods) {
@@ -274,13 +302,20 @@ export function renderCff(cff: Cff, release: Release | null, methods: MethodPape
     doc.commit = commit;
   }
   const byTitle = new Map<string, Record<string, unknown>>();
-  for (const m of methods) if (m.manifest?.paper && !byTitle.has(m.manifest.paper.title)) byTitle.set(m.manifest.paper.title, cffReference(m.manifest));
+  for (const m of methods)
+    if (m.manifest?.paper && !byTitle.has(m.manifest.paper.title)) byTitle.set(m.manifest.paper.title, cffReference(m.manifest));
   if (byTitle.size) doc.references = [...byTitle.values()];
-  const what = release ? `leaderboard release ${release.tag} (commit ${release.commit})` : `the software${commit ? ` at commit ${commit}` : ''}`;
+  const what = release
+    ? `leaderboard release ${release.tag} (commit ${release.commit})`
+    : `the software${commit ? ` at commit ${commit}` : ''}`;
   return `# Citation of PruneBench, ${what}; references: the papers of the methods with records in it.\n${stringifyYaml(doc, { lineWidth: 0 })}`;
 }
 
-export async function citeCommand(opts: CiteOptions, print: (text: string) => void = (t) => process.stdout.write(t), error: (line: string) => void = console.error): Promise<number> {
+export async function citeCommand(
+  opts: CiteOptions,
+  print: (text: string) => void = (t) => process.stdout.write(t),
+  error: (line: string) => void = console.error,
+): Promise<number> {
   if (opts.format !== 'bibtex' && opts.format !== 'cff') {
     error(`prunebench cite: --format must be bibtex or cff, got '${opts.format}'`);
     return 1;

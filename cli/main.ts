@@ -16,7 +16,9 @@ import { releaseCommand } from './release-command.ts';
 import { reproduceCommand } from './reproduce-command.ts';
 
 // Same root as the data cache (suites/data/cache.ts): $PRUNEBENCH_CACHE_DIR/checkpoints.
-const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR ? join(process.env.PRUNEBENCH_CACHE_DIR, 'checkpoints') : '.cache/prunebench/checkpoints';
+const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR
+  ? join(process.env.PRUNEBENCH_CACHE_DIR, 'checkpoints')
+  : '.cache/prunebench/checkpoints';
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
@@ -32,17 +34,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--methods <ids>', 'only these methods', parseList('--methods'))
     .option('--sparsities <list>', 'only these sparsities, e.g. 0.9,0.98', parseNumberList('--sparsities'))
     .option('--seeds <list>', 'only these seeds', parseNumberList('--seeds', true))
-    .option('--controls <list>', 'controls to add: shuffled,reinit,inverted or none (default: the suite\'s)', parseControls)
-    .option('--set <method.name=value>', 'override a method hyperparameter (repeatable; checked against its manifest before any job runs; part of the job identity)', collect, [])
+    .option('--controls <list>', "controls to add: shuffled,reinit,inverted or none (default: the suite's)", parseControls)
+    .option(
+      '--set <method.name=value>',
+      'override a method hyperparameter (repeatable; checked against its manifest before any job runs; part of the job identity)',
+      collect,
+      [],
+    )
     .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
     .option('--shard <k/n>', 'run shard k of n (0-based); also read from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, PRUNEBENCH_SHARD')
-    .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)
+    .option(
+      '--results <dir>',
+      `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`,
+      LOCAL_RESULTS,
+    )
     .option('--cache <dir>', 'dense checkpoint cache', DEFAULT_CACHE)
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: PRUNEBENCH_BACKEND or the fastest available)')
     .option('--retry-failed', 'rerun jobs whose stored record is a failure')
     .option('--no-progress', 'log lines instead of a progress bar')
     .option('--plan', 'print the jobs per task and method, how many are done, the estimated compute left and shard commands; run nothing')
-    .option('--shards <n>', 'with --plan: the number of shards of the printed Slurm, Kubernetes and CI commands (default 8)', parsePositiveInt('--shards'))
+    .option(
+      '--shards <n>',
+      'with --plan: the number of shards of the printed Slurm, Kubernetes and CI commands (default 8)',
+      parsePositiveInt('--shards'),
+    )
     .action(async (o) => setExit(await runCommand({ ...o, progress: o.progress === false ? false : undefined })));
 
   program
@@ -50,7 +65,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Aggregate the records of a suite into a table')
     .requiredOption('--suite <id>', 'suite id')
     .option('--format <fmt>', 'table | markdown | csv | json', 'table')
-    .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)
+    .option(
+      '--results <dir>',
+      `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`,
+      LOCAL_RESULTS,
+    )
     .action(async (o) => setExit(await reportCommand(o)));
 
   program
@@ -58,7 +77,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Validate manifests, suites and records against their schemas and each other')
     .argument('[paths...]', 'files or directories (default: methods/ and results/)')
     .option('--results <dir>', 'results directory', COMMITTED_RESULTS)
-    .option('--base <ref>', `git ref to check the results history against: records removed or changed since the merge base need results/notes/<id>.md (default: ${DEFAULT_BASE} when it exists)`)
+    .option(
+      '--base <ref>',
+      `git ref to check the results history against: records removed or changed since the merge base need results/notes/<id>.md (default: ${DEFAULT_BASE} when it exists)`,
+    )
     .action(async (paths: string[], o) => setExit(await validateCommand(paths, o)));
 
   program
@@ -94,12 +116,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('new-method')
     .description('Scaffold methods/<id>/ for a submission: manifest, index.ts with a placeholder score, golden test')
     .argument('<id>', 'method id: lowercase letters, digits, hyphens')
-    .option('--dir <dir>', 'methods directory (default: the project\'s methods/)')
+    .option('--dir <dir>', "methods directory (default: the project's methods/)")
     .action(async (id: string, o) => setExit(await newMethodCommand(id, o)));
 
   program
     .command('verify')
-    .description('Re-run a seeded sample of recorded jobs (or the given record files) and compare every metric: identical on the same backend, within --tolerance on another')
+    .description(
+      'Re-run a seeded sample of recorded jobs (or the given record files) and compare every metric: identical on the same backend, within --tolerance on another',
+    )
     .argument('[records...]', 'record files to re-run instead of a sample')
     .option('--sample <n>', 'how many ok records to re-run', parsePositiveInt('--sample'), 3)
     .option('--seed <s>', 'seed of the sample (the same seed picks the same records)', parseSeed, 0)
@@ -111,7 +135,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('release')
-    .description('Freeze the committed records as a citable leaderboard release: results/releases/vX.Y.Z.json, CITATION.cff, a commit and a tag')
+    .description(
+      'Freeze the committed records as a citable leaderboard release: results/releases/vX.Y.Z.json, CITATION.cff, a commit and a tag',
+    )
     .argument('<version>', 'vX.Y.Z')
     .option('--results <dir>', 'the committed results directory', 'results')
     .action(async (version: string, o) => setExit(await releaseCommand(version, o)));
@@ -130,12 +156,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[paper]', 'paper id (see --list)')
     .option('--list', 'list the papers')
     .option('--workers <n>', `worker processes (default: cores = ${defaultWorkerCount()})`, parsePositiveInt('--workers'))
-    .option('--results <dir>', `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`, LOCAL_RESULTS)
+    .option(
+      '--results <dir>',
+      `results directory, git-ignored by default (the leaderboard's committed records: --results ${COMMITTED_RESULTS})`,
+      LOCAL_RESULTS,
+    )
     .option('--cache <dir>', 'dense checkpoint cache', DEFAULT_CACHE)
     .option('--backend <name>', 'tensorflow | wasm | cpu (default: as for run)')
     .option('--dry-run', 'list the jobs without a record and check the claims on the records there are; write nothing')
     .option('--no-progress', 'log lines instead of a progress bar')
-    .action(async (paper: string | undefined, o) => setExit(await reproduceCommand(paper, { ...o, progress: o.progress === false ? false : undefined })));
+    .action(async (paper: string | undefined, o) =>
+      setExit(await reproduceCommand(paper, { ...o, progress: o.progress === false ? false : undefined })),
+    );
 
   return program;
 }

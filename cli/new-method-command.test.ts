@@ -20,13 +20,22 @@ function tempMethodsDir(): string {
 async function scaffold(id: string, dir: string): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await newMethodCommand(id, { dir }, (l) => out.push(l), (l) => err.push(l));
+  const code = await newMethodCommand(
+    id,
+    { dir },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out, err };
 }
 
 /** Runs the scaffolded golden test with vitest, rooted in the temporary directory. */
 function runGoldenTest(root: string, id: string): { code: number; output: string } {
-  const r = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vitest/vitest.mjs'), 'run', '--root', root, join(root, id)], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(projectRoot, 'node_modules/vitest/vitest.mjs'), 'run', '--root', root, join(root, id)], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -39,12 +48,28 @@ describe('prunebench new-method', () => {
     expect(out.join('\n')).toContain('--methods my-score');
     const manifestFile = join(dir, 'my-score', 'manifest.json');
     // Schema-valid, but validate refuses it until every placeholder is written.
-    expect(checkManifest(manifestFile, 'my-score').map((p) => `${p.severity} ${p.path}`)).toEqual(['error /name', 'error /description', 'error /hyperparameters/exponent/help', 'error /choices']);
+    expect(checkManifest(manifestFile, 'my-score').map((p) => `${p.severity} ${p.path}`)).toEqual([
+      'error /name',
+      'error /description',
+      'error /hyperparameters/exponent/help',
+      'error /choices',
+    ]);
     const manifest = readManifest(manifestFile);
     expect(manifest.id).toBe('my-score');
     expect(manifest.description).toMatch(/^TODO/);
     expect(manifest.name).toMatch(/^TODO/);
-    expect(Object.keys(manifest).sort()).toEqual(['choices', 'description', 'hyperparameters', 'id', 'name', 'needs', 'output', 'scope', 'version', 'when']);
+    expect(Object.keys(manifest).sort()).toEqual([
+      'choices',
+      'description',
+      'hyperparameters',
+      'id',
+      'name',
+      'needs',
+      'output',
+      'scope',
+      'version',
+      'when',
+    ]);
   });
 
   it("scaffolds a prune() that scores by |θ| through the harness's real context", async () => {
@@ -57,7 +82,11 @@ describe('prunebench new-method', () => {
       'fc2/kernel': Float32Array.from([-0.5, 0.25, -7, 8, 0, -1]),
       'fc2/bias': Float32Array.from([0, 0]),
     };
-    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest: readManifest(join(dir, 'abs-score', 'manifest.json')) });
+    const { ctx, network } = await tinyPruneContext({
+      weights,
+      sparsity: 0.5,
+      manifest: readManifest(join(dir, 'abs-score', 'manifest.json')),
+    });
     const result = await prune(ctx);
     network.dispose();
     expect('scores' in result && [...result.scores['fc1/kernel']]).toEqual([1, 2, 3, 4, 5, 6]);
@@ -106,7 +135,13 @@ describe('prunebench new-method', () => {
     await scaffold('base', dir);
     const manifestFile = join(dir, 'base', 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    writeFileSync(manifestFile, JSON.stringify({ ...manifest, variants: [{ id: 'base-layerwise', name: 'Base, layerwise', description: 'Per layer.', scope: 'layerwise' }] }));
+    writeFileSync(
+      manifestFile,
+      JSON.stringify({
+        ...manifest,
+        variants: [{ id: 'base-layerwise', name: 'Base, layerwise', description: 'Per layer.', scope: 'layerwise' }],
+      }),
+    );
     const { code, err } = await scaffold('base-layerwise', dir);
     expect(code).toBe(1);
     expect(err.join('\n')).toContain("'base-layerwise' is already a registered method id");

@@ -17,12 +17,18 @@ function registeredIds(dir: string): string[] {
   }
 }
 
-export async function newMethodCommand(id: string, opts: NewMethodOptions, print: (line: string) => void = console.log, error: (line: string) => void = console.error): Promise<number> {
+export async function newMethodCommand(
+  id: string,
+  opts: NewMethodOptions,
+  print: (line: string) => void = console.log,
+  error: (line: string) => void = console.error,
+): Promise<number> {
   let result;
   try {
     const dir = opts.dir ?? methodsDir;
     // A variant declared in another method's manifest has no folder of its own but takes its id.
-    if (!existsSync(join(dir, id)) && registeredIds(dir).includes(id)) throw new ScaffoldError(`'${id}' is already a registered method id (see \`prunebench list methods\`); pick another id`);
+    if (!existsSync(join(dir, id)) && registeredIds(dir).includes(id))
+      throw new ScaffoldError(`'${id}' is already a registered method id (see \`prunebench list methods\`); pick another id`);
     result = scaffoldMethod(id, dir);
   } catch (e) {
     if (!(e instanceof ScaffoldError)) throw e;

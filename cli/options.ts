@@ -10,7 +10,10 @@ export const COMMITTED_RESULTS = 'results';
 
 export function parseList(flag: string) {
   return (value: string): string[] => {
-    const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!items.length) throw new Error(`${flag} needs a comma-separated list`);
     return items;
   };
@@ -20,7 +23,8 @@ export function parseNumberList(flag: string, integer = false) {
   return (value: string): number[] =>
     parseList(flag)(value).map((item) => {
       const n = Number(item);
-      if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`${flag}: '${item}' is not ${integer ? 'an integer' : 'a number'}`);
+      if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+        throw new Error(`${flag}: '${item}' is not ${integer ? 'an integer' : 'a number'}`);
       return n;
     });
 }

@@ -20,10 +20,22 @@ export function leaderboardGrids(): LeaderboardGrid[] {
     });
 }
 
-export async function releaseCommand(name: string, opts: ReleaseOptions, print: (line: string) => void = console.log, log: (line: string) => void = console.error): Promise<number> {
+export async function releaseCommand(
+  name: string,
+  opts: ReleaseOptions,
+  print: (line: string) => void = console.log,
+  log: (line: string) => void = console.error,
+): Promise<number> {
   try {
-    const { file, release } = await cutRelease({ release: name, resultsDir: resolve(opts.results), citationFile: defaultCitationFile, grids: leaderboardGrids() });
-    print(`released ${release.release}: ${release.records.length} records (${release.suites.map((s) => `${s.id} v${s.version}, ${s.jobs} jobs`).join('; ')}) at ${release.commit.slice(0, 12)}`);
+    const { file, release } = await cutRelease({
+      release: name,
+      resultsDir: resolve(opts.results),
+      citationFile: defaultCitationFile,
+      grids: leaderboardGrids(),
+    });
+    print(
+      `released ${release.release}: ${release.records.length} records (${release.suites.map((s) => `${s.id} v${s.version}, ${s.jobs} jobs`).join('; ')}) at ${release.commit.slice(0, 12)}`,
+    );
     print(`wrote ${file}, set CITATION.cff to ${release.release.slice(1)} (${release.date}), committed both and tagged ${release.release}`);
     return 0;
   } catch (e) {

@@ -29,6 +29,9 @@ export async function reportCommand(opts: ReportOptions, print: (text: string) =
   const present = new Set(records.map((r) => r.id));
   const suiteJobs = new Set([...planSuite(suite, { getTask, listMethodManifests: () => manifests }).sparse].map(jobId));
   const missing = [...suiteJobs].filter((id) => !present.has(id)).length;
-  if (missing > 0 && opts.format !== 'json' && opts.format !== 'csv') console.error(`${missing} of ${suiteJobs.size} pruning jobs of suite '${suite.id}' have no record yet (run \`prunebench run --suite ${suite.id}\`)`);
+  if (missing > 0 && opts.format !== 'json' && opts.format !== 'csv')
+    console.error(
+      `${missing} of ${suiteJobs.size} pruning jobs of suite '${suite.id}' have no record yet (run \`prunebench run --suite ${suite.id}\`)`,
+    );
   return errors.length ? 1 : 0;
 }

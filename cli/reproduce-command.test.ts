@@ -39,7 +39,13 @@ function fakeRun(code: number, numbers: (task: string) => JobNumbers): SuiteRunn
 }
 
 const reproduce = (paper: string | undefined, extra: object, runner: SuiteRunner) =>
-  reproduceCommand(paper, { results: dir, cache: join(dir, 'cache'), workers: 2, progress: false, ...extra }, (t) => printed.push(t), (l) => logged.push(l), runner);
+  reproduceCommand(
+    paper,
+    { results: dir, cache: join(dir, 'cache'), workers: 2, progress: false, ...extra },
+    (t) => printed.push(t),
+    (l) => logged.push(l),
+    runner,
+  );
 
 const good = () => ({ accuracy: 0.98, denseAccuracy: 0.98 });
 
@@ -53,13 +59,19 @@ describe('prunebench reproduce', () => {
     }
     expect(text).toContain('Fischer & Burkholz 2022');
     // Each paper with an estimate from the committed records' wall times.
-    expect(text.match(/^ +time: (about|\d+ of \d+ jobs on tasks with no committed record, so at least about) \d+ (s|min) of job time by the committed records' wall times, so about \d+ (s|min) with 2 workers on a similar CPU$/gm)).toHaveLength(paperSuites.length);
+    expect(
+      text.match(
+        /^ +time: (about|\d+ of \d+ jobs on tasks with no committed record, so at least about) \d+ (s|min) of job time by the committed records' wall times, so about \d+ (s|min) with 2 workers on a similar CPU$/gm,
+      ),
+    ).toHaveLength(paperSuites.length);
     expect(runs).toEqual([]);
   });
 
   it('runs the paper suite through the runner, prints the table and writes a valid record', async () => {
     expect(await reproduce('han2015', {}, fakeRun(0, good))).toBe(0);
-    expect(runs).toEqual([{ suite: 'paper-han2015', workers: 2, results: dir, cache: join(dir, 'cache'), backend: undefined, progress: false }]);
+    expect(runs).toEqual([
+      { suite: 'paper-han2015', workers: 2, results: dir, cache: join(dir, 'cache'), backend: undefined, progress: false },
+    ]);
     const table = printed.join('\n');
     expect(table).toMatch(/claim\s+reported\s+measured\s+gap\s+tolerance\s+verdict/);
     expect(table).toContain('lenet300-no-loss-at-12x');
@@ -70,12 +82,22 @@ describe('prunebench reproduce', () => {
   });
 
   it('exits 0 whatever the verdicts when everything ran', async () => {
-    expect(await reproduce('han2015', {}, fakeRun(0, () => ({ accuracy: 0.9, denseAccuracy: 0.98 })))).toBe(0);
+    expect(
+      await reproduce(
+        'han2015',
+        {},
+        fakeRun(0, () => ({ accuracy: 0.9, denseAccuracy: 0.98 })),
+      ),
+    ).toBe(0);
     expect(printed.join('\n')).toContain('0 reproduced, 2 not reproduced, 0 not run');
   });
 
   it('exits non-zero when jobs failed, and still writes the record with those claims not run', async () => {
-    const code = await reproduce('han2015', {}, fakeRun(1, (task) => ({ ...good(), failed: task === 'mnist-lenet5-small' })));
+    const code = await reproduce(
+      'han2015',
+      {},
+      fakeRun(1, (task) => ({ ...good(), failed: task === 'mnist-lenet5-small' })),
+    );
     expect(code).toBe(1);
     const record = JSON.parse(readFileSync(join(dir, 'reproductions', 'han2015.json'), 'utf8'));
     expect(record.claims.map((c: { verdict: string }) => c.verdict)).toEqual(['reproduced', 'not run']);

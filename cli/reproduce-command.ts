@@ -54,13 +54,18 @@ export function timeEstimate(plan: JobPlan, measured: MeasuredJob[], workers: nu
 }
 
 function listPapers(print: (line: string) => void, workers: number, store: ResultStore): number {
-  const measured = store.readAll().records.filter((r) => r.status === 'ok').map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
+  const measured = store
+    .readAll()
+    .records.filter((r) => r.status === 'ok')
+    .map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
   for (const p of paperSuites) {
     const plan = planOf(p);
     const surnames = p.paper.authors.split(',').map((a) => a.trim().split(' ').pop());
     const cite = `${surnames.length > 2 ? `${surnames[0]} et al.` : surnames.join(' & ')} ${p.paper.year}`;
     print(`${p.paper.id.padEnd(13)} ${cite.padEnd(20)} ${p.paper.table}`);
-    print(`${''.padEnd(13)} "${p.paper.title}": ${p.claims.length} claims, suite ${p.suite.id} (${plan.sparse.length} pruning jobs, ${plan.dense.length} dense)`);
+    print(
+      `${''.padEnd(13)} "${p.paper.title}": ${p.claims.length} claims, suite ${p.suite.id} (${plan.sparse.length} pruning jobs, ${plan.dense.length} dense)`,
+    );
     print(`${''.padEnd(13)} time: ${timeEstimate(plan, measured, workers)}`);
   }
   return 0;
@@ -114,16 +119,33 @@ export async function reproduceCommand(
   const store = new ResultStore(resultsDir);
   if (opts.dryRun) {
     const pending = [...plan.dense, ...plan.sparse].filter((spec) => !store.has(spec));
-    log(`dry run: suite ${paper.suite.id} has ${plan.dense.length + plan.sparse.length} jobs, ${pending.length} without a record in ${resultsDir}`);
+    log(
+      `dry run: suite ${paper.suite.id} has ${plan.dense.length + plan.sparse.length} jobs, ${pending.length} without a record in ${resultsDir}`,
+    );
     for (const spec of pending) log(`  would run ${describeJob(spec)} (${jobId(spec)})`);
   } else {
-    runCode = await runSuite({ suite: paper.suite.id, workers: opts.workers, results: opts.results, cache: opts.cache, backend: opts.backend, progress: opts.progress }, log);
+    runCode = await runSuite(
+      {
+        suite: paper.suite.id,
+        workers: opts.workers,
+        results: opts.results,
+        cache: opts.cache,
+        backend: opts.backend,
+        progress: opts.progress,
+      },
+      log,
+    );
     if (runCode === 130) return runCode;
   }
 
   const { records, errors } = store.readAll();
   for (const e of errors) log(`skipping invalid record: ${e.message}`);
-  const { record } = buildReproduction({ paper, plan, records, provenance: { prunebenchVersion: prunebenchVersion(), ...(await gitProvenance()), date: new Date().toISOString() } });
+  const { record } = buildReproduction({
+    paper,
+    plan,
+    records,
+    provenance: { prunebenchVersion: prunebenchVersion(), ...(await gitProvenance()), date: new Date().toISOString() },
+  });
   print(renderReproduction(record));
   if (opts.dryRun) {
     log('dry run: nothing was run and no reproduction record was written');

@@ -10,10 +10,15 @@ describe('run --set', () => {
     const results = join(dir, 'results');
     const cache = join(dir, 'cache');
     const lines: string[] = [];
-    const attempt = (set: string[]) => runCommand({ suite: 'smoke', methods: ['snip'], set, results, cache, progress: false }, (l) => lines.push(l));
+    const attempt = (set: string[]) =>
+      runCommand({ suite: 'smoke', methods: ['snip'], set, results, cache, progress: false }, (l) => lines.push(l));
     await expect(attempt(['snip.batches=0'])).rejects.toThrow("method 'snip': hyperparameter 'batches' = '0' must be ≥ 1");
-    await expect(attempt(['snip.batchsize=10'])).rejects.toThrow("method 'snip' has no hyperparameter 'batchsize' (it has: batches, batchSize)");
-    await expect(attempt(['random.seed=1'])).rejects.toThrow("hyperparameter overrides name method 'random', which this plan does not run (it runs: snip)");
+    await expect(attempt(['snip.batchsize=10'])).rejects.toThrow(
+      "method 'snip' has no hyperparameter 'batchsize' (it has: batches, batchSize)",
+    );
+    await expect(attempt(['random.seed=1'])).rejects.toThrow(
+      "hyperparameter overrides name method 'random', which this plan does not run (it runs: snip)",
+    );
     expect(lines).toEqual([]);
     expect([existsSync(results), existsSync(cache)]).toEqual([false, false]);
     expect(readdirSync(dir)).toEqual([]);

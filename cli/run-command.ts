@@ -42,10 +42,20 @@ const TWO_WORKER_SPEEDUP = 1.75;
 function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: string) => void): void {
   const store = new ResultStore(resolve(opts.results));
   const measuredFrom = [store, ...(resolve(opts.results) === committedResultsDir ? [] : [new ResultStore(committedResultsDir)])];
-  const measured = measuredFrom.flatMap((s) => s.readAll().records).filter((r) => r.status === 'ok').map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
+  const measured = measuredFrom
+    .flatMap((s) => s.readAll().records)
+    .filter((r) => r.status === 'ok')
+    .map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
   const rows = planRows(jobs, (job) => store.has(job), measured);
   const workers = opts.workers ?? defaultWorkerCount();
-  for (const line of renderRunPlan(rows, { suite: opts.suite, shards: opts.shards ?? 8, workers, workerCounts: [...new Set([1, 2, workers])].sort((a, b) => a - b), twoWorkerSpeedup: TWO_WORKER_SPEEDUP })) print(line);
+  for (const line of renderRunPlan(rows, {
+    suite: opts.suite,
+    shards: opts.shards ?? 8,
+    workers,
+    workerCounts: [...new Set([1, 2, workers])].sort((a, b) => a - b),
+    twoWorkerSpeedup: TWO_WORKER_SPEEDUP,
+  }))
+    print(line);
 }
 
 function formatEta(seconds: number | null): string {
@@ -55,7 +65,11 @@ function formatEta(seconds: number | null): string {
   return `${(seconds / 3600).toFixed(1)}h`;
 }
 
-export async function runCommand(opts: RunCommandOptions, log: (line: string) => void = console.error, print: (line: string) => void = console.log): Promise<number> {
+export async function runCommand(
+  opts: RunCommandOptions,
+  log: (line: string) => void = console.error,
+  print: (line: string) => void = console.log,
+): Promise<number> {
   const backend = backendProblem(opts.backend);
   if (backend) {
     log(`prunebench run: ${backend}`);
@@ -63,12 +77,18 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   }
   const suite = getSuite(opts.suite);
   if (!opts.plan && !announceIsolation(log)) return 2;
-  const plan = planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, { ...opts, hyperparameters: parseSetOptions(opts.set ?? []) });
+  const plan = planSuite(
+    suite,
+    { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) },
+    { ...opts, hyperparameters: parseSetOptions(opts.set ?? []) },
+  );
   for (const s of plan.skipped) log(`skipping task ${s.task}: ${s.reason}`);
   if (plan.addedMethods.length) log(`running ${plan.addedMethods.join(', ')} on suite ${suite.id}'s grid (not listed by the suite)`);
   const shard = shardFromEnvironment(opts.shard);
   const sharded = shardPlan(plan, shard);
-  log(`suite ${suite.id} v${suite.version}: ${sharded.sparse.length} pruning jobs, ${sharded.dense.length} dense references${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`);
+  log(
+    `suite ${suite.id} v${suite.version}: ${sharded.sparse.length} pruning jobs, ${sharded.dense.length} dense references${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
+  );
   if (opts.plan) {
     printPlan(opts, [...sharded.dense.filter((d) => sharded.ownedDense.has(jobId(d))), ...sharded.sparse], print);
     return 0;
@@ -77,12 +97,21 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   const replacing = jobsReplacingStaleRecords(resolve(opts.results), [...sharded.dense, ...sharded.sparse]);
   if (replacing.length) {
     const { protocol, engine } = currentVersions();
-    log(`${replacing.length} of these jobs have records made under an older protocol or engine version (stale): they run again under protocol ${protocol}, engine ${engine}, and the stale records stay`);
+    log(
+      `${replacing.length} of these jobs have records made under an older protocol or engine version (stale): they run again under protocol ${protocol}, engine ${engine}, and the stale records stay`,
+    );
   }
 
   const useBar = opts.progress ?? Boolean(process.stderr.isTTY);
   const bar = useBar
-    ? new cliProgress.SingleBar({ format: '{bar} {value}/{total} done, {failed} failed, {remaining} left, ETA {eta_text} | {current}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        {
+          format: '{bar} {value}/{total} done, {failed} failed, {remaining} left, ETA {eta_text} | {current}',
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : null;
   let lastLogged = -1;
   const onProgress = (p: Progress) => {
@@ -93,7 +122,9 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
       lastLogged = 0;
     } else if (p.done + p.failed !== lastLogged) {
       lastLogged = p.done + p.failed;
-      log(`[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | finished ${p.current}` : ''}`);
+      log(
+        `[${p.done + p.failed + p.skipped}/${p.total}] ${p.failed} failed, ${p.remaining} left, ETA ${formatEta(p.etaSeconds)}${p.current ? ` | finished ${p.current}` : ''}`,
+      );
     }
   };
   const runner = await registeredRunner({
@@ -115,7 +146,9 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
   try {
     const summary = await runner.run();
     bar?.stop();
-    log(`finished: ${summary.ran} ran, ${summary.failed} failed, ${summary.skipped} already done${summary.interruptedJobs ? `, ${summary.interruptedJobs} interrupted (they run on the next run)` : ''}`);
+    log(
+      `finished: ${summary.ran} ran, ${summary.failed} failed, ${summary.skipped} already done${summary.interruptedJobs ? `, ${summary.interruptedJobs} interrupted (they run on the next run)` : ''}`,
+    );
     for (const f of summary.failures) log(`  failed: ${f.job}: ${f.reason}`);
     if (summary.interrupted) return 130;
     return summary.failed > 0 ? 1 : 0;
@@ -128,6 +161,8 @@ export async function runCommand(opts: RunCommandOptions, log: (line: string) =>
 export function parseControls(value: string): Control[] {
   if (value === 'none') return [];
   const items = value.split(',').map((s) => s.trim());
-  for (const c of items) if (!['shuffled', 'reinit', 'inverted'].includes(c)) throw new Error(`--controls: unknown control '${c}' (shuffled, reinit, inverted, or none)`);
+  for (const c of items)
+    if (!['shuffled', 'reinit', 'inverted'].includes(c))
+      throw new Error(`--controls: unknown control '${c}' (shuffled, reinit, inverted, or none)`);
   return items as Control[];
 }

@@ -1,6 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
-import { checkManifest, checkMethodImports, checkRecords, checkReleaseFiles, checkSuite, jsonFilesUnder, type Problem } from '../harness/validate/checks.ts';
+import {
+  checkManifest,
+  checkMethodImports,
+  checkRecords,
+  checkReleaseFiles,
+  checkSuite,
+  jsonFilesUnder,
+  type Problem,
+} from '../harness/validate/checks.ts';
 import { listMethods, methodIds, methodsDir } from '../harness/registry/methods.ts';
 import { listSuites, listTasks } from '../harness/registry/suites.ts';
 import { checkHistory } from '../harness/validate/history.ts';
@@ -30,11 +38,16 @@ export function formatProblem(p: Problem): string {
   return `${p.severity === 'error' ? 'error' : 'warning'}: ${p.file} ${p.path}: ${p.message}`;
 }
 
-export async function validateCommand(paths: string[], opts: ValidateOptions, print: (line: string) => void = console.log): Promise<number> {
+export async function validateCommand(
+  paths: string[],
+  opts: ValidateOptions,
+  print: (line: string) => void = console.log,
+): Promise<number> {
   const resultsDir = resolve(opts.results);
   const problems: Problem[] = [];
   const targets = paths.length ? paths.map((p) => resolve(p)) : [methodsDir, resultsDir].filter(existsSync);
-  for (const p of targets) if (!existsSync(p)) problems.push({ file: p, path: '(root)', message: 'no such file or directory', severity: 'error' });
+  for (const p of targets)
+    if (!existsSync(p)) problems.push({ file: p, path: '(root)', message: 'no such file or directory', severity: 'error' });
   const files = jsonFilesUnder(targets.filter(existsSync));
 
   const manifestFiles = files.filter((f) => basename(f) === 'manifest.json');
@@ -54,7 +67,9 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   problems.push(...checkReleaseFiles(releaseFiles));
   const reproductionFiles = files.filter(isReproduction);
   problems.push(...checkReproductionFiles(reproductionFiles));
-  const recordFiles = files.filter((f) => basename(f) !== 'manifest.json' && !isReproduction(f) && !isRelease(f) && !f.includes(`${join('results', 'schema')}`));
+  const recordFiles = files.filter(
+    (f) => basename(f) !== 'manifest.json' && !isReproduction(f) && !isRelease(f) && !f.includes(`${join('results', 'schema')}`),
+  );
   // Each folder that holds runs/ is judged as its own results root, so `validate DIR` needs no --results.
   const byRoot = new Map<string, string[]>();
   for (const f of recordFiles) {
@@ -75,6 +90,8 @@ export async function validateCommand(paths: string[], opts: ValidateOptions, pr
   for (const p of problems) print(formatProblem(p));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  print(`${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${recordCount} records, ${reproductionFiles.length} reproductions, ${releaseFiles.length} releases${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`);
+  print(
+    `${errors ? 'invalid' : 'valid'}: ${manifestFiles.length} manifests, ${recordCount} records, ${reproductionFiles.length} reproductions, ${releaseFiles.length} releases${paths.length ? '' : `, ${listSuites().length} suites`}; ${errors} errors, ${warnings} warnings`,
+  );
   return errors ? 1 : 0;
 }

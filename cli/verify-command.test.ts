@@ -31,7 +31,11 @@ describe('verify: sampling', () => {
   });
 
   it('takes every record when the sample is larger than the candidates', () => {
-    expect(sampleRecords(ids.slice(0, 3), 10, 0).map((r) => r.id).sort()).toEqual(ids.slice(0, 3).map((r) => r.id));
+    expect(
+      sampleRecords(ids.slice(0, 3), 10, 0)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(ids.slice(0, 3).map((r) => r.id));
   });
 });
 
@@ -39,7 +43,13 @@ describe('verify: comparing a record with its re-measurement', () => {
   it('lists the headline metrics of an identical re-measurement, all identical', () => {
     const r = record({ ece: 0.05 });
     const rows = compareRecords(r, twin(r), 1e-5);
-    expect(rows.map((x) => x.metric)).toEqual(['status', 'metrics.accuracy', 'metrics.loss', 'metrics.calibration.ece', 'metrics.sparsity.global']);
+    expect(rows.map((x) => x.metric)).toEqual([
+      'status',
+      'metrics.accuracy',
+      'metrics.loss',
+      'metrics.calibration.ece',
+      'metrics.sparsity.global',
+    ]);
     expect(rows.every((x) => x.verdict === 'identical')).toBe(true);
   });
 
@@ -59,7 +69,11 @@ describe('verify: comparing a record with its re-measurement', () => {
     near.metrics!.flops.sparse = r.metrics!.flops.sparse * (1 + 5e-6);
     expect(r.metrics!.flops.sparse).toBeGreaterThan(1000);
     // Rows show the headline metrics and every mismatch; flops.sparse is within tolerance, so not shown.
-    expect(compareRecords(r, near, 1e-5).filter((x) => x.verdict !== 'identical').map((x) => [x.metric, x.verdict])).toEqual([['metrics.accuracy', 'within tolerance']]);
+    expect(
+      compareRecords(r, near, 1e-5)
+        .filter((x) => x.verdict !== 'identical')
+        .map((x) => [x.metric, x.verdict]),
+    ).toEqual([['metrics.accuracy', 'within tolerance']]);
     const far = twin(r, 'cpu');
     far.metrics!.accuracy = r.metrics!.accuracy! + 2e-5;
     far.metrics!.flops.sparse = r.metrics!.flops.sparse * (1 + 2e-5);
@@ -89,7 +103,24 @@ describe('prunebench verify (end to end on a tiny job)', () => {
   it('passes on fresh records and fails, showing the difference, after a record is tampered with', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pb-verify-'));
     const results = join(dir, 'results');
-    const made = prunebench(['run', '--suite', 'smoke', '--tasks', 'planted-circle-tiny', '--methods', 'random', '--sparsities', '0.5', '--workers', '1', '--results', results, '--cache', join(dir, 'cache'), '--no-progress']);
+    const made = prunebench([
+      'run',
+      '--suite',
+      'smoke',
+      '--tasks',
+      'planted-circle-tiny',
+      '--methods',
+      'random',
+      '--sparsities',
+      '0.5',
+      '--workers',
+      '1',
+      '--results',
+      results,
+      '--cache',
+      join(dir, 'cache'),
+      '--no-progress',
+    ]);
     expect(made.code).toBe(0);
     expect(filesUnder(results)).toHaveLength(2);
 
@@ -111,7 +142,13 @@ describe('prunebench verify (end to end on a tiny job)', () => {
     const caught = prunebench(['verify', '--sample', '5', '--results', tampered, '--workers', '1']);
     expect(caught.code).toBe(1);
     const row = caught.stdout.split('\n').find((l) => /random s=0\.5 seed 0\s+metrics\.accuracy\s/.test(l))!;
-    expect(row.split(/\s{2,}/).slice(1)).toEqual(['metrics.accuracy', String(claimed), String(honest), (honest - claimed).toPrecision(3), 'MISMATCH']);
+    expect(row.split(/\s{2,}/).slice(1)).toEqual([
+      'metrics.accuracy',
+      String(claimed),
+      String(honest),
+      (honest - claimed).toPrecision(3),
+      'MISMATCH',
+    ]);
     expect(caught.stdout).toMatch(/verify: 1 mismatches in 1 of 2 records/);
     expect(readFileSync(file, 'utf8')).toContain(String(claimed));
 

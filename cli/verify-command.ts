@@ -77,7 +77,8 @@ export function whyNotVerifiable(record: RunRecord): string | null {
   } catch {
     return `task '${record.job.task.id}' is not registered`;
   }
-  if (task.version !== record.job.task.version) return `task '${task.id}' is at version ${task.version}, the record at ${record.job.task.version}`;
+  if (task.version !== record.job.task.version)
+    return `task '${task.id}' is at version ${task.version}, the record at ${record.job.task.version}`;
   const unavailable = task.unavailableReason();
   if (unavailable) return `task '${task.id}' cannot run here: ${unavailable}`;
   if (record.job.method) {
@@ -113,7 +114,15 @@ function leaves(record: RunRecord): Map<string, unknown> {
   return out;
 }
 
-const HEADLINE = ['status', 'metrics.accuracy', 'metrics.mse', 'metrics.loss', 'metrics.calibration.ece', 'metrics.sparsity.global', 'planted.recovery.jaccard'];
+const HEADLINE = [
+  'status',
+  'metrics.accuracy',
+  'metrics.mse',
+  'metrics.loss',
+  'metrics.calibration.ece',
+  'metrics.sparsity.global',
+  'planted.recovery.jaccard',
+];
 
 export function sameBackend(a: RunRecord, b: RunRecord): boolean {
   return a.environment.backend === b.environment.backend && a.environment.tfjs === b.environment.tfjs;
@@ -147,7 +156,14 @@ export function compareRecords(recorded: RunRecord, remeasured: RunRecord, toler
     }
   }
   if (remeasured.status === 'failed') {
-    rows.push({ job, metric: 'failure', recorded: null, remeasured: `${remeasured.failure?.stage}: ${remeasured.failure?.reason}`, difference: null, verdict: 'MISMATCH' });
+    rows.push({
+      job,
+      metric: 'failure',
+      recorded: null,
+      remeasured: `${remeasured.failure?.stage}: ${remeasured.failure?.reason}`,
+      difference: null,
+      verdict: 'MISMATCH',
+    });
   }
   return rows;
 }
@@ -160,9 +176,20 @@ function show(value: unknown): string {
 
 export function formatTable(rows: ComparisonRow[]): string[] {
   const header = ['job', 'metric', 'recorded', 're-measured', 'difference', 'verdict'];
-  const cells = rows.map((r) => [r.job, r.metric, show(r.recorded), show(r.remeasured), r.difference === null ? '' : r.difference === 0 ? '0' : r.difference.toPrecision(3), r.verdict]);
+  const cells = rows.map((r) => [
+    r.job,
+    r.metric,
+    show(r.recorded),
+    show(r.remeasured),
+    r.difference === null ? '' : r.difference === 0 ? '0' : r.difference.toPrecision(3),
+    r.verdict,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
 }
 
@@ -191,7 +218,12 @@ function namedRecords(files: string[], log: (line: string) => void): RunRecord[]
 }
 
 /** A seeded sample of the re-runnable ok records in the results directory; an exit code when there is none. */
-function sampleOfResults(resultsDir: string, opts: VerifyOptions, print: (line: string) => void, log: (line: string) => void): RunRecord[] | number {
+function sampleOfResults(
+  resultsDir: string,
+  opts: VerifyOptions,
+  print: (line: string) => void,
+  log: (line: string) => void,
+): RunRecord[] | number {
   const { records, errors } = new ResultStore(resultsDir).readAll();
   for (const e of errors) log(`skipping an invalid record file: ${e.message}`);
   const ok = records.filter((r) => r.status === 'ok');
@@ -211,7 +243,11 @@ function sampleOfResults(resultsDir: string, opts: VerifyOptions, print: (line: 
   return sample;
 }
 
-export async function verifyCommand(opts: VerifyOptions, print: (line: string) => void = console.log, log: (line: string) => void = console.error): Promise<number> {
+export async function verifyCommand(
+  opts: VerifyOptions,
+  print: (line: string) => void = console.log,
+  log: (line: string) => void = console.error,
+): Promise<number> {
   const backend = backendProblem(opts.backend);
   if (backend) {
     log(`prunebench verify: ${backend}`);
@@ -262,10 +298,19 @@ export async function verifyCommand(opts: VerifyOptions, print: (line: string) =
     for (const recorded of toCompare) {
       const again = remade.read(recorded.job);
       if (!again) {
-        rows.push({ job: describeJob(recorded.job), metric: 'record', recorded: 'present', remeasured: undefined, difference: null, verdict: 'MISMATCH' });
+        rows.push({
+          job: describeJob(recorded.job),
+          metric: 'record',
+          recorded: 'present',
+          remeasured: undefined,
+          difference: null,
+          verdict: 'MISMATCH',
+        });
         continue;
       }
-      backends.add(`${recorded.environment.backend} → ${again.environment.backend}${sameBackend(recorded, again) ? ' (exact)' : ` (tolerance ${opts.tolerance})`}`);
+      backends.add(
+        `${recorded.environment.backend} → ${again.environment.backend}${sameBackend(recorded, again) ? ' (exact)' : ` (tolerance ${opts.tolerance})`}`,
+      );
       rows.push(...compareRecords(recorded, again, opts.tolerance));
     }
     for (const line of formatTable(rows)) print(line);
@@ -277,7 +322,9 @@ export async function verifyCommand(opts: VerifyOptions, print: (line: string) =
       print(`verify: ${mismatches.length} mismatches in ${jobs.size} of ${toCompare.length} records`);
       return 1;
     }
-    print(`verify: ${toCompare.length} records re-measured, every metric ${[...backends].every((b) => b.endsWith('(exact)')) ? 'identical' : 'within tolerance'}`);
+    print(
+      `verify: ${toCompare.length} records re-measured, every metric ${[...backends].every((b) => b.endsWith('(exact)')) ? 'identical' : 'within tolerance'}`,
+    );
     return 0;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -59,8 +59,24 @@ export function describeParameters(spec: ArchitectureSpec): ParameterInfo[] {
       case 'dense': {
         if (shape.length !== 1) throw new Error(`${spec.id}: dense layer '${layer.name}' needs a flat input, got [${shape}]`);
         const nIn = shape[0];
-        out.push({ name: `${layer.name}/kernel`, layer: layer.name, role: 'kernel', shape: [nIn, layer.units], fanIn: nIn, prunable: true, macsPerWeight: 1 });
-        out.push({ name: `${layer.name}/bias`, layer: layer.name, role: 'bias', shape: [layer.units], fanIn: nIn, prunable: false, macsPerWeight: 0 });
+        out.push({
+          name: `${layer.name}/kernel`,
+          layer: layer.name,
+          role: 'kernel',
+          shape: [nIn, layer.units],
+          fanIn: nIn,
+          prunable: true,
+          macsPerWeight: 1,
+        });
+        out.push({
+          name: `${layer.name}/bias`,
+          layer: layer.name,
+          role: 'bias',
+          shape: [layer.units],
+          fanIn: nIn,
+          prunable: false,
+          macsPerWeight: 0,
+        });
         shape = [layer.units];
         break;
       }
@@ -71,8 +87,24 @@ export function describeParameters(spec: ArchitectureSpec): ParameterInfo[] {
         const s = layer.stride ?? 1;
         const hOut = layer.padding === 'same' ? Math.ceil(h / s) : Math.floor((h - k) / s) + 1;
         const wOut = layer.padding === 'same' ? Math.ceil(w / s) : Math.floor((w - k) / s) + 1;
-        out.push({ name: `${layer.name}/kernel`, layer: layer.name, role: 'kernel', shape: [k, k, c, layer.filters], fanIn: k * k * c, prunable: true, macsPerWeight: hOut * wOut });
-        out.push({ name: `${layer.name}/bias`, layer: layer.name, role: 'bias', shape: [layer.filters], fanIn: k * k * c, prunable: false, macsPerWeight: 0 });
+        out.push({
+          name: `${layer.name}/kernel`,
+          layer: layer.name,
+          role: 'kernel',
+          shape: [k, k, c, layer.filters],
+          fanIn: k * k * c,
+          prunable: true,
+          macsPerWeight: hOut * wOut,
+        });
+        out.push({
+          name: `${layer.name}/bias`,
+          layer: layer.name,
+          role: 'bias',
+          shape: [layer.filters],
+          fanIn: k * k * c,
+          prunable: false,
+          macsPerWeight: 0,
+        });
         shape = [hOut, wOut, layer.filters];
         break;
       }

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { ArrayFileError, ArrayFileReader, readArrayFile, writeArrayFile } from './array-file.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pb-reader-'));
-const arrays = { 'b.x': Float32Array.from([1.5, -2, Math.PI, 1e-30]), 'a.y': Int32Array.from([3, -1, 7]), 'c.m': Uint8Array.from([0, 1, 255]) };
+const arrays = {
+  'b.x': Float32Array.from([1.5, -2, Math.PI, 1e-30]),
+  'a.y': Int32Array.from([3, -1, 7]),
+  'c.m': Uint8Array.from([0, 1, 255]),
+};
 
 describe('array files', () => {
   it('reads each array as readArrayFile does, one at a time', () => {

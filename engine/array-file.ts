@@ -103,7 +103,8 @@ export class ArrayFileReader {
   read(name: string): Float32Array | Int32Array | Uint8Array {
     const e = this.entries.get(name);
     if (!e) throw new ArrayFileError(`${this.file}: no array '${name}'`);
-    const array = e.type === 'int32' ? new Int32Array(e.length) : e.type === 'uint8' ? new Uint8Array(e.length) : new Float32Array(e.length);
+    const array =
+      e.type === 'int32' ? new Int32Array(e.length) : e.type === 'uint8' ? new Uint8Array(e.length) : new Float32Array(e.length);
     readExactly(this.fd, this.file, new Uint8Array(array.buffer), e.offset);
     return array;
   }

@@ -81,7 +81,8 @@ export function subsetOf(data: Dataset, indices: ArrayLike<number>): Dataset {
     y = labels;
   } else {
     const targets = new Float32Array(n * data.outputSize);
-    for (let i = 0; i < n; i++) targets.set(data.y.subarray(indices[i] * data.outputSize, (indices[i] + 1) * data.outputSize), i * data.outputSize);
+    for (let i = 0; i < n; i++)
+      targets.set(data.y.subarray(indices[i] * data.outputSize, (indices[i] + 1) * data.outputSize), i * data.outputSize);
     y = targets;
   }
   const out: Dataset = { n, inputShape: data.inputShape, x, y, outputSize: data.outputSize };

@@ -12,14 +12,22 @@ beforeAll(async () => {
 });
 
 /** Masks that remove the given output units of each kernel, and the inputs of the next kernel that read them. */
-function unitMasks(spec: ArchitectureSpec, weights: WeightMap, removed: Record<string, number[]>, readers: (kernel: string, removedBelow: number[], index: number, shape: number[]) => boolean): MaskMap {
+function unitMasks(
+  spec: ArchitectureSpec,
+  weights: WeightMap,
+  removed: Record<string, number[]>,
+  readers: (kernel: string, removedBelow: number[], index: number, shape: number[]) => boolean,
+): MaskMap {
   const masks: MaskMap = {};
   let below: number[] = [];
   for (const layer of spec.layers) {
     if (layer.kind !== 'dense' && layer.kind !== 'conv2d') continue;
     const name = `${layer.name}/kernel`;
     const values = weights[name];
-    const shape = layer.kind === 'dense' ? [values.length / layer.units, layer.units] : [layer.kernelSize, layer.kernelSize, values.length / (layer.kernelSize * layer.kernelSize * layer.filters), layer.filters];
+    const shape =
+      layer.kind === 'dense'
+        ? [values.length / layer.units, layer.units]
+        : [layer.kernelSize, layer.kernelSize, values.length / (layer.kernelSize * layer.kernelSize * layer.filters), layer.filters];
     const outs = shape[shape.length - 1];
     const gone = removed[layer.name] ?? [];
     masks[name] = Float32Array.from(values, (_, i) => (gone.includes(i % outs) || readers(name, below, i, shape) ? 0 : 1));
@@ -43,17 +51,24 @@ function outputs(spec: ArchitectureSpec, weights: WeightMap, x: tf.Tensor): Floa
 
 describe('compactNetwork', () => {
   it('drops removed units of an MLP and computes the same outputs on random inputs', () => {
-    const spec: ArchitectureSpec = { id: 'mlp', inputShape: [7], layers: [
-      { kind: 'dense', name: 'fc1', units: 6, activation: 'relu' },
-      { kind: 'dense', name: 'fc2', units: 5, activation: 'relu' },
-      { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
-    ] };
+    const spec: ArchitectureSpec = {
+      id: 'mlp',
+      inputShape: [7],
+      layers: [
+        { kind: 'dense', name: 'fc1', units: 6, activation: 'relu' },
+        { kind: 'dense', name: 'fc2', units: 5, activation: 'relu' },
+        { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
+      ],
+    };
     const weights = initialWeights(spec, new Rng(3));
     for (const b of ['fc1/bias', 'fc2/bias', 'fc3/bias']) weights[b] = weights[b].map((_, i) => 0.1 * (i + 1));
     const masks = unitMasks(spec, weights, { fc1: [1, 4], fc2: [0] }, (_k, below, i, shape) => below.includes(Math.floor(i / shape[1])));
     const compact = compactNetwork(spec, maskedWeights(weights, masks), masks);
     expect(compact.spec.layers.map((l) => (l.kind === 'dense' ? l.units : null))).toEqual([4, 4, 3]);
-    expect(compact.units).toEqual([{ layer: 'fc1', before: 6, after: 4 }, { layer: 'fc2', before: 5, after: 4 }]);
+    expect(compact.units).toEqual([
+      { layer: 'fc1', before: 6, after: 4 },
+      { layer: 'fc2', before: 5, after: 4 },
+    ]);
     const x = tf.randomNormal([16, 7], 0, 1, 'float32', 11);
     const masked = MaskedNetwork.fromWeights(spec, weights);
     masked.setMasks(masks);
@@ -66,14 +81,18 @@ describe('compactNetwork', () => {
   });
 
   it('drops removed filters of a conv net with the dense inputs that read their channels through a flatten', () => {
-    const spec: ArchitectureSpec = { id: 'cnn', inputShape: [8, 8, 1], layers: [
-      { kind: 'conv2d', name: 'conv1', filters: 3, kernelSize: 3, padding: 'valid', activation: 'relu' },
-      { kind: 'maxPool', size: 2 },
-      { kind: 'conv2d', name: 'conv2', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
-      { kind: 'flatten' },
-      { kind: 'dense', name: 'fc1', units: 5, activation: 'relu' },
-      { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
-    ] };
+    const spec: ArchitectureSpec = {
+      id: 'cnn',
+      inputShape: [8, 8, 1],
+      layers: [
+        { kind: 'conv2d', name: 'conv1', filters: 3, kernelSize: 3, padding: 'valid', activation: 'relu' },
+        { kind: 'maxPool', size: 2 },
+        { kind: 'conv2d', name: 'conv2', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { kind: 'flatten' },
+        { kind: 'dense', name: 'fc1', units: 5, activation: 'relu' },
+        { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
+      ],
+    };
     const weights = initialWeights(spec, new Rng(5));
     for (const b of ['conv1/bias', 'conv2/bias', 'fc1/bias']) weights[b] = weights[b].map((_, i) => 0.05 * (i + 1));
     // conv input channel = (reduction index) mod cIn; dense-after-flatten input channel = index mod 4 (conv2's filters).
@@ -85,7 +104,10 @@ describe('compactNetwork', () => {
       return false;
     });
     const compact = compactNetwork(spec, maskedWeights(weights, masks), masks);
-    expect(compact.units).toEqual([{ layer: 'conv1', before: 3, after: 2 }, { layer: 'conv2', before: 4, after: 2 }]);
+    expect(compact.units).toEqual([
+      { layer: 'conv1', before: 3, after: 2 },
+      { layer: 'conv2', before: 4, after: 2 },
+    ]);
     const x = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 13);
     const masked = MaskedNetwork.fromWeights(spec, weights);
     masked.setMasks(masks);

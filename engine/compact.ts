@@ -35,7 +35,9 @@ function slice(values: Float32Array, outs: number, rows: number[], cols: number[
  */
 export function compactNetwork(spec: ArchitectureSpec, weights: WeightMap, masks: MaskMap): CompactNetwork {
   const shapes = new Map(describeParameters(spec).map((p) => [p.name, p.shape]));
-  const kernels = spec.layers.filter((l): l is Extract<LayerSpec, { kind: 'dense' | 'conv2d' }> => l.kind === 'dense' || l.kind === 'conv2d');
+  const kernels = spec.layers.filter(
+    (l): l is Extract<LayerSpec, { kind: 'dense' | 'conv2d' }> => l.kind === 'dense' || l.kind === 'conv2d',
+  );
   const lastKernel = kernels[kernels.length - 1].name;
   const layers: LayerSpec[] = [];
   const out: WeightMap = {};
@@ -62,7 +64,10 @@ export function compactNetwork(spec: ArchitectureSpec, weights: WeightMap, masks
     const kernelShape = shapes.get(kernelName)!;
     const outs = kernelShape[kernelShape.length - 1];
     const reduction = kernelShape.slice(0, -1).reduce((a, b) => a * b, 1);
-    const cols = layer.name === lastKernel ? [...Array(outs).keys()] : keptOutputs(masks[kernelName] ?? new Float32Array(reduction * outs).fill(1), outs);
+    const cols =
+      layer.name === lastKernel
+        ? [...Array(outs).keys()]
+        : keptOutputs(masks[kernelName] ?? new Float32Array(reduction * outs).fill(1), outs);
     let rows: number[];
     if (!keptPrevious) rows = [...Array(reduction).keys()];
     else if (layer.kind === 'conv2d') {

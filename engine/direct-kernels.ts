@@ -82,7 +82,8 @@ export class DirectKernels {
 /** Registers one of PruneBench's own kernels for every backend in OWN_KERNEL_BACKENDS (idempotent). */
 export function registerOwnKernel(kernelName: string, make: (backendName: string) => KernelFunc): void {
   for (const backendName of OWN_KERNEL_BACKENDS) {
-    if (!tf.getKernel(kernelName, backendName)) tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) } as KernelConfig);
+    if (!tf.getKernel(kernelName, backendName))
+      tf.registerKernel({ kernelName, backendName, kernelFunc: make(backendName) } as KernelConfig);
   }
 }
 

@@ -33,7 +33,10 @@ function compare(backend: 'wasm' | 'cpu', learningRates: number[]): { tfjs: Floa
     const rng = new Rng(7);
     const initial = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.normal()));
     const series = shapes.map((_, k) => gradientSeries(rng.fork(`g${k}`), initial[k].length, learningRates.length));
-    const run = (makeOptimizer: (lr: number) => Pick<tf.Optimizer, 'applyGradients' | 'dispose'>, setLr: (o: unknown, lr: number) => void) => {
+    const run = (
+      makeOptimizer: (lr: number) => Pick<tf.Optimizer, 'applyGradients' | 'dispose'>,
+      setLr: (o: unknown, lr: number) => void,
+    ) => {
       const variables = shapes.map((s, k) => tf.variable(tf.tensor(initial[k], s), true, `${backend}-${Math.random()}-${k}`));
       const optimizer = makeOptimizer(learningRates[0]);
       learningRates.forEach((lr, step) => {
@@ -47,8 +50,14 @@ function compare(backend: 'wasm' | 'cpu', learningRates: number[]): { tfjs: Floa
       tf.dispose(variables);
       return out;
     };
-    const tfjs = run((lr) => tf.train.adam(lr), (o, lr) => ((o as { learningRate: number }).learningRate = lr));
-    const fused = run((lr) => new FusedAdam(lr), (o, lr) => (o as FusedAdam).setLearningRate(lr));
+    const tfjs = run(
+      (lr) => tf.train.adam(lr),
+      (o, lr) => ((o as { learningRate: number }).learningRate = lr),
+    );
+    const fused = run(
+      (lr) => new FusedAdam(lr),
+      (o, lr) => (o as FusedAdam).setLearningRate(lr),
+    );
     return { tfjs, fused };
   } finally {
     tf.setBackend(previous);
@@ -65,7 +74,7 @@ describe('FusedAdam', () => {
 
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`gives bit-identical weights to tf.train.adam over 40 steps with a changing learning rate (${backend})`, () => {
-      const rates = Array.from({ length: 40 }, (_, i) => 1.2e-3 * (1 + Math.cos((Math.PI * i) / 40)) / 2 + 1e-5);
+      const rates = Array.from({ length: 40 }, (_, i) => (1.2e-3 * (1 + Math.cos((Math.PI * i) / 40))) / 2 + 1e-5);
       const { tfjs, fused } = compare(backend, rates);
       for (let k = 0; k < tfjs.length; k++) expect(Buffer.from(fused[k].buffer).equals(Buffer.from(tfjs[k].buffer))).toBe(true);
     });
@@ -79,7 +88,14 @@ describe('FusedAdam', () => {
     const out = { w: new Float32Array(1), m: new Float32Array(1), v: new Float32Array(1) };
     const f = Math.fround;
     adamUpdate(Float32Array.of(1), Float32Array.of(0.5), new Float32Array(1), new Float32Array(1), out.w, out.m, out.v, {
-      beta1: f(0.9), beta2: f(0.999), oneMinusBeta1: f(0.1), oneMinusBeta2: f(0.001), oneMinusAccBeta1: f(1 - f(0.9)), oneMinusAccBeta2: f(1 - f(0.999)), epsilon: f(1e-7), negativeLearningRate: f(-0.1),
+      beta1: f(0.9),
+      beta2: f(0.999),
+      oneMinusBeta1: f(0.1),
+      oneMinusBeta2: f(0.001),
+      oneMinusAccBeta1: f(1 - f(0.9)),
+      oneMinusAccBeta2: f(1 - f(0.999)),
+      epsilon: f(1e-7),
+      negativeLearningRate: f(-0.1),
     });
     expect(out.m[0]).toBeCloseTo(0.05, 7);
     expect(out.v[0]).toBeCloseTo(0.00025, 9);

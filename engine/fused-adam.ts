@@ -31,7 +31,16 @@ const f32 = Math.fround;
  * tfjs 4.22's AdamOptimizer.applyGradients, elementwise:
  * m′ = m·β1 + g·(1−β1); v′ = v·β2 + g²·(1−β2); w′ = (m′/(1−β1ᵗ)) / (√(v′/(1−β2ᵗ)) + ε) · (−lr) + w.
  */
-export function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, outW: Float32Array, outM: Float32Array, outV: Float32Array, c: AdamConstants): void {
+export function adamUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  outW: Float32Array,
+  outM: Float32Array,
+  outV: Float32Array,
+  c: AdamConstants,
+): void {
   // Locals, not property reads, inside the loop: V8 then keeps them in registers.
   const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeLearningRate } = c;
   const n = w.length;
@@ -54,9 +63,22 @@ interface WasmHeap {
 }
 
 type SimdAdam = (
-  w: number, g: number, m: number, v: number, outW: number, outM: number, outV: number, n: number,
-  beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
-  oneMinusAccBeta1: number, oneMinusAccBeta2: number, epsilon: number, negativeLearningRate: number,
+  w: number,
+  g: number,
+  m: number,
+  v: number,
+  outW: number,
+  outM: number,
+  outV: number,
+  n: number,
+  beta1: number,
+  beta2: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  oneMinusAccBeta1: number,
+  oneMinusAccBeta2: number,
+  epsilon: number,
+  negativeLearningRate: number,
 ) => void;
 
 interface CpuData {
@@ -71,7 +93,8 @@ function checkInputs({ value, gradient, m, v }: AdamInputs): void {
     if (t.dtype !== 'float32') throw new Error(`${FUSED_ADAM_KERNEL}: float32 tensors only, got ${t.dtype}`);
   }
   const size = tf.util.sizeFromShape(value.shape);
-  if (tf.util.sizeFromShape(gradient.shape) !== size) throw new Error(`${FUSED_ADAM_KERNEL}: gradient of shape [${gradient.shape}] for a value of shape [${value.shape}]`);
+  if (tf.util.sizeFromShape(gradient.shape) !== size)
+    throw new Error(`${FUSED_ADAM_KERNEL}: gradient of shape [${gradient.shape}] for a value of shape [${value.shape}]`);
 }
 
 const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -79,14 +102,34 @@ const wasmAdam: KernelFunc = ({ inputs, backend, attrs }) => {
   checkInputs({ value, gradient, m, v });
   const heap = backend as unknown as WasmHeap;
   const c = attrs as unknown as AdamConstants;
-  const outputs = [heap.makeOutput(value.shape, 'float32'), heap.makeOutput(value.shape, 'float32'), heap.makeOutput(value.shape, 'float32')];
+  const outputs = [
+    heap.makeOutput(value.shape, 'float32'),
+    heap.makeOutput(value.shape, 'float32'),
+    heap.makeOutput(value.shape, 'float32'),
+  ];
   // Views only after the allocations: growing the heap detaches earlier ones.
   const [w2, m2, v2] = outputs.map((t) => heap.typedArrayFromHeap(t));
   const [w, g, m1, v1] = [value, gradient, m, v].map((t) => heap.typedArrayFromHeap(t));
   const simd = simdExportsOn(backend, wasmBase64)?.adam as SimdAdam | undefined;
   if (simd) {
-    simd(w.byteOffset, g.byteOffset, m1.byteOffset, v1.byteOffset, w2.byteOffset, m2.byteOffset, v2.byteOffset, w.length,
-      c.beta1, c.beta2, c.oneMinusBeta1, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.epsilon, c.negativeLearningRate);
+    simd(
+      w.byteOffset,
+      g.byteOffset,
+      m1.byteOffset,
+      v1.byteOffset,
+      w2.byteOffset,
+      m2.byteOffset,
+      v2.byteOffset,
+      w.length,
+      c.beta1,
+      c.beta2,
+      c.oneMinusBeta1,
+      c.oneMinusBeta2,
+      c.oneMinusAccBeta1,
+      c.oneMinusAccBeta2,
+      c.epsilon,
+      c.negativeLearningRate,
+    );
   } else adamUpdate(w, g, m1, v1, w2, m2, v2, c);
   return outputs;
 };
@@ -163,7 +206,9 @@ export class FusedAdam {
   }
 
   applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
-    const gradients: tf.NamedTensorMap = Array.isArray(variableGradients) ? Object.fromEntries(variableGradients.map((g) => [g.name, g.tensor])) : variableGradients;
+    const gradients: tf.NamedTensorMap = Array.isArray(variableGradients)
+      ? Object.fromEntries(variableGradients.map((g) => [g.name, g.tensor]))
+      : variableGradients;
     const attrs = this.schedule.constants(this.learningRate);
     tf.tidy(() => {
       for (const [name, gradient] of Object.entries(gradients)) {

@@ -47,7 +47,11 @@ export interface DenseBackwardOptions {
 }
 
 /** Outputs: [dW, db(, dx)], as tfjs's Relu, Add, BatchMatMul and Multiply gradients compute them. */
-export function denseBackward(k: DirectKernels, { dy, x, z, weights, mask }: DenseBackwardInputs, { relu, needDx, biasShape }: DenseBackwardOptions): TensorInfo[] {
+export function denseBackward(
+  k: DirectKernels,
+  { dy, x, z, weights, mask }: DenseBackwardInputs,
+  { relu, needDx, biasShape }: DenseBackwardOptions,
+): TensorInfo[] {
   let dz = dy;
   const temporaries: TensorInfo[] = [];
   if (relu) {
@@ -74,11 +78,21 @@ export function denseBackward(k: DirectKernels, { dy, x, z, weights, mask }: Den
 }
 
 function forwardKernel(backendName: string): KernelFunc {
-  return ({ inputs, backend, attrs }) => denseForward(new DirectKernels(backendName, backend, FORWARD), inputs as unknown as DenseForwardInputs, (attrs as unknown as { relu: boolean }).relu);
+  return ({ inputs, backend, attrs }) =>
+    denseForward(
+      new DirectKernels(backendName, backend, FORWARD),
+      inputs as unknown as DenseForwardInputs,
+      (attrs as unknown as { relu: boolean }).relu,
+    );
 }
 
 function backwardKernel(backendName: string): KernelFunc {
-  return ({ inputs, backend, attrs }) => denseBackward(new DirectKernels(backendName, backend, BACKWARD), inputs as unknown as DenseBackwardInputs, attrs as unknown as DenseBackwardOptions);
+  return ({ inputs, backend, attrs }) =>
+    denseBackward(
+      new DirectKernels(backendName, backend, BACKWARD),
+      inputs as unknown as DenseBackwardInputs,
+      attrs as unknown as DenseBackwardOptions,
+    );
 }
 
 /** Registers both kernels for wasm and cpu (idempotent). */
@@ -93,7 +107,14 @@ export const fusedDenseAvailable = (): boolean => ownKernelAvailable(FORWARD);
  * relu(x·(W⊙M) + b) (or without relu) with the fused kernels. `xNeedsGradient` false: x is data
  * (the network's input), so no gradient is computed for it, as tfjs computes none either.
  */
-export function fusedDense(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D, mask: tf.Tensor | null, relu: boolean, xNeedsGradient: boolean): tf.Tensor2D {
+export function fusedDense(
+  x: tf.Tensor2D,
+  weights: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  mask: tf.Tensor | null,
+  relu: boolean,
+  xNeedsGradient: boolean,
+): tf.Tensor2D {
   const layer = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const inputs: tf.NamedTensorMap = mask ? { x: input, w, b, mask } : { x: input, w, b };
     const outputs = tf.engine().runKernel(FORWARD, inputs, { relu } as unknown as NamedAttrMap) as tf.Tensor[];
@@ -117,7 +138,9 @@ export function fusedDense(x: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor
   };
   type Args = Array<tf.Tensor | tf.GradSaveFunc>;
   if (xNeedsGradient) {
-    const op = tf.customGrad((...args: Args) => layer(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, args[2] as tf.Tensor1D, args[3] as tf.GradSaveFunc));
+    const op = tf.customGrad((...args: Args) =>
+      layer(args[0] as tf.Tensor2D, args[1] as tf.Tensor2D, args[2] as tf.Tensor1D, args[3] as tf.GradSaveFunc),
+    );
     return op(x, weights, bias) as tf.Tensor2D;
   }
   const op = tf.customGrad((...args: Args) => layer(x, args[0] as tf.Tensor2D, args[1] as tf.Tensor1D, args[2] as tf.GradSaveFunc));

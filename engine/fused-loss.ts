@@ -30,7 +30,13 @@ export function crossEntropyForward(k: DirectKernels, logits: TensorInfo, target
 }
 
 /** The gradient with respect to the logits, given the gradient dy of the loss. */
-export function crossEntropyBackward(k: DirectKernels, dy: TensorInfo, logProbs: TensorInfo, targets: TensorInfo, batchSize: number): TensorInfo {
+export function crossEntropyBackward(
+  k: DirectKernels,
+  dy: TensorInfo,
+  logProbs: TensorInfo,
+  targets: TensorInfo,
+  batchSize: number,
+): TensorInfo {
   // neg → mean (÷ batch size) → sum (broadcast) → mul (by the targets) → logSoftmax.
   const negated = k.run('Neg', { x: dy });
   const size = k.scalar(batchSize);
@@ -100,7 +106,9 @@ export function fusedSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor
     return {
       value: loss as tf.Scalar,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.engine().runKernel(BACKWARD, { dy, logProbs: saved[0], targets: saved[1] }, { batchSize: input.shape[0] } as unknown as NamedAttrMap) as tf.Tensor,
+        tf.engine().runKernel(BACKWARD, { dy, logProbs: saved[0], targets: saved[1] }, {
+          batchSize: input.shape[0],
+        } as unknown as NamedAttrMap) as tf.Tensor,
     };
   });
   return op(logits) as tf.Scalar;

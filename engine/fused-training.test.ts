@@ -29,12 +29,26 @@ const convThenDense: ArchitectureSpec = {
   ],
 };
 
-const recipe: TrainingRecipe = { optimizer: 'adam', learningRate: 0.01, batchSize: 8, epochs: 2, fineTuneEpochs: 0, schedule: { kind: 'constant' }, selectBestEpoch: false };
+const recipe: TrainingRecipe = {
+  optimizer: 'adam',
+  learningRate: 0.01,
+  batchSize: 8,
+  epochs: 2,
+  fineTuneEpochs: 0,
+  schedule: { kind: 'constant' },
+  selectBestEpoch: false,
+};
 
 function dataFor(spec: ArchitectureSpec): Dataset {
   const rng = new Rng(11);
   const size = spec.inputShape.reduce((a, b) => a * b, 1);
-  return { n: 37, inputShape: spec.inputShape, x: rng.normalArray(37 * size), y: Int32Array.from({ length: 37 }, () => rng.int(3)), outputSize: 3 };
+  return {
+    n: 37,
+    inputShape: spec.inputShape,
+    x: rng.normalArray(37 * size),
+    y: Int32Array.from({ length: 37 }, () => rng.int(3)),
+    outputSize: 3,
+  };
 }
 
 /** Trains with or without fused dense layers; returns the weights and every step's gradients. */
@@ -42,15 +56,24 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fused: boolean, 
   tf.setBackend(backend);
   const network = MaskedNetwork.initialise(spec, new Rng(3));
   if (masked) {
-    network.setMasks(Object.fromEntries(network.prunableNames.map((name) => {
-      const rng = new Rng(4).fork(name);
-      return [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < 0.6 ? 1 : 0))];
-    })));
+    network.setMasks(
+      Object.fromEntries(
+        network.prunableNames.map((name) => {
+          const rng = new Rng(4).fork(name);
+          return [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < 0.6 ? 1 : 0))];
+        }),
+      ),
+    );
   }
   const gradients: Float32Array[] = [];
   const before = tf.memory().numTensors;
   trainNetwork({
-    network, train: dataFor(spec), recipe, epochs: 2, rng: new Rng(5), engine: fused ? 'fused-ops' : 'plain',
+    network,
+    train: dataFor(spec),
+    recipe,
+    epochs: 2,
+    rng: new Rng(5),
+    engine: fused ? 'fused-ops' : 'plain',
     afterStep: (info: StepInfo) => {
       for (const name of Object.keys(info.gradients).sort()) gradients.push(info.gradients[name].dataSync() as Float32Array);
     },
@@ -63,7 +86,10 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, fused: boolean, 
 
 describe('fused dense layers and loss', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    for (const [label, spec] of [['MLP', tinyMlp], ['conv then dense', convThenDense]] as const) {
+    for (const [label, spec] of [
+      ['MLP', tinyMlp],
+      ['conv then dense', convThenDense],
+    ] as const) {
       for (const masked of [true, false]) {
         it(`train bit-identically to the plain ops: ${label}, ${masked ? 'masked' : 'dense'}, ${backend}`, () => {
           const plain = train(backend, spec, false, masked);
@@ -81,7 +107,10 @@ describe('fused dense layers and loss', () => {
     it(`gives the cross-entropy and its gradient of the plain ops, bit for bit, also under an outer scale (${backend})`, () => {
       tf.setBackend(backend);
       const rng = new Rng(21);
-      const logits = tf.tensor2d(rng.normalArray(5 * 4).map((v) => v * 30), [5, 4]);
+      const logits = tf.tensor2d(
+        rng.normalArray(5 * 4).map((v) => v * 30),
+        [5, 4],
+      );
       const targets = tf.oneHot(tf.tensor1d([0, 3, 1, 1, 2], 'int32'), 4).toFloat() as tf.Tensor2D;
       for (const scale of [1, 0.37]) {
         const lossOf = (fused: boolean) => (x: tf.Tensor) => tf.mul(taskLoss('classification', x, targets, { fused }), scale) as tf.Scalar;

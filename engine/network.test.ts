@@ -29,7 +29,16 @@ function blobs(n: number, seed: number): Dataset {
   return { n, inputShape: [4], x, y, outputSize: 3 };
 }
 
-const recipe: TrainingRecipe = { optimizer: 'momentum', learningRate: 0.05, momentum: 0.9, batchSize: 16, epochs: 3, fineTuneEpochs: 1, schedule: { kind: 'constant' }, selectBestEpoch: true };
+const recipe: TrainingRecipe = {
+  optimizer: 'momentum',
+  learningRate: 0.05,
+  momentum: 0.9,
+  batchSize: 16,
+  epochs: 3,
+  fineTuneEpochs: 1,
+  schedule: { kind: 'constant' },
+  selectBestEpoch: true,
+};
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -57,10 +66,18 @@ describe('MaskedNetwork', () => {
     let checkedSteps = 0;
     let nonZeroUnpruned = 0;
     trainNetwork({
-      network: net, train: data, validation: data, recipe, epochs: 2, rng: new Rng(4),
+      network: net,
+      train: data,
+      validation: data,
+      recipe,
+      epochs: 2,
+      rng: new Rng(4),
       afterStep: () => {
         const w = net.getWeights();
-        for (const [name, mask] of [['fc1/kernel', mask1], ['fc2/kernel', mask2]] as const) {
+        for (const [name, mask] of [
+          ['fc1/kernel', mask1],
+          ['fc2/kernel', mask2],
+        ] as const) {
           w[name].forEach((v, i) => {
             if (mask[i] === 0) expect(Object.is(v, 0)).toBe(true);
             else if (v !== 0) nonZeroUnpruned++;
@@ -111,8 +128,15 @@ describe('training loop', () => {
     const stepsPerEpoch = Math.ceil(60 / wild.batchSize);
     const endOfEpoch: Array<Record<string, Float32Array>> = [initial];
     const result = trainNetwork({
-      network: net, train, validation, recipe: wild, epochs: 6, rng: new Rng(1),
-      afterStep: (s) => { if (s.step % stepsPerEpoch === 0) endOfEpoch.push(net.getWeights()); },
+      network: net,
+      train,
+      validation,
+      recipe: wild,
+      epochs: 6,
+      rng: new Rng(1),
+      afterStep: (s) => {
+        if (s.step % stepsPerEpoch === 0) endOfEpoch.push(net.getWeights());
+      },
     });
     const accuracies = result.epochs.map((e) => e.validationAccuracy!);
     const best = Math.max(...accuracies);

@@ -28,7 +28,9 @@ export class MaskedNetwork {
       const values = weights[p.name];
       if (!values) throw new Error(`${spec.id}: no initial values for parameter '${p.name}'`);
       if (values.length !== p.shape.reduce((a, b) => a * b, 1)) {
-        throw new Error(`${spec.id}: parameter '${p.name}' has ${values.length} values, shape [${p.shape}] needs ${p.shape.reduce((a, b) => a * b, 1)}`);
+        throw new Error(
+          `${spec.id}: parameter '${p.name}' has ${values.length} values, shape [${p.shape}] needs ${p.shape.reduce((a, b) => a * b, 1)}`,
+        );
       }
       const initial = tf.tensor(values, p.shape, 'float32');
       this.variables.set(p.name, tf.variable(initial, true, `${spec.id}/${p.name}/${variableCounter++}`));
@@ -141,7 +143,14 @@ export class MaskedNetwork {
           const kernel = `${layer.name}/kernel`;
           const bias = `${layer.name}/bias`;
           if (fused && !this.maskTensors.has(bias)) {
-            h = fusedDense(h as tf.Tensor2D, this.variable(kernel) as tf.Tensor2D, this.variable(bias) as tf.Tensor1D, this.maskTensors.get(kernel) ?? null, layer.activation === 'relu', !hIsData);
+            h = fusedDense(
+              h as tf.Tensor2D,
+              this.variable(kernel) as tf.Tensor2D,
+              this.variable(bias) as tf.Tensor1D,
+              this.maskTensors.get(kernel) ?? null,
+              layer.activation === 'relu',
+              !hIsData,
+            );
           } else {
             const z = tf.add(tf.matMul(h as tf.Tensor2D, param(kernel) as tf.Tensor2D), param(bias));
             h = layer.activation === 'relu' ? tf.relu(z) : z;
@@ -151,7 +160,10 @@ export class MaskedNetwork {
         }
         case 'conv2d': {
           const s = layer.stride ?? 1;
-          const z = tf.add(tf.conv2d(h as tf.Tensor4D, param(`${layer.name}/kernel`) as tf.Tensor4D, s, layer.padding), param(`${layer.name}/bias`));
+          const z = tf.add(
+            tf.conv2d(h as tf.Tensor4D, param(`${layer.name}/kernel`) as tf.Tensor4D, s, layer.padding),
+            param(`${layer.name}/bias`),
+          );
           h = layer.activation === 'relu' ? tf.relu(z) : z;
           hIsData = false;
           break;

@@ -18,10 +18,7 @@ export interface TrainingRecipe {
   patience?: number;
 }
 
-export type LearningRateSchedule =
-  | { kind: 'constant' }
-  | { kind: 'step'; milestones: number[]; gamma: number }
-  | { kind: 'cosine' };
+export type LearningRateSchedule = { kind: 'constant' } | { kind: 'step'; milestones: number[]; gamma: number } | { kind: 'cosine' };
 
 /** Learning rate at a fractional epoch. */
 export function learningRateAt(recipe: TrainingRecipe, epoch: number, totalEpochs: number): number {

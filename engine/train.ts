@@ -142,7 +142,12 @@ export function runTrainingLoop(opts: LoopOptions): TrainingResult {
         }
       }
       stepper.sync();
-      const record: EpochRecord = { epoch: epoch + 1, trainLoss: lossCount ? lossSum / lossCount : NaN, validationLoss: NaN, validationAccuracy: null };
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        trainLoss: lossCount ? lossSum / lossCount : NaN,
+        validationLoss: NaN,
+        validationAccuracy: null,
+      };
       if (opts.validate) {
         const v = opts.validate();
         record.validationLoss = v.loss;

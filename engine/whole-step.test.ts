@@ -37,32 +37,57 @@ const conv: ArchitectureSpec = {
 };
 
 // A changing learning rate and best-epoch selection, so every per-step constant and the write-back are exercised.
-const recipe: TrainingRecipe = { optimizer: 'adam', learningRate: 0.02, batchSize: 8, epochs: 3, fineTuneEpochs: 0, schedule: { kind: 'cosine' }, selectBestEpoch: true };
+const recipe: TrainingRecipe = {
+  optimizer: 'adam',
+  learningRate: 0.02,
+  batchSize: 8,
+  epochs: 3,
+  fineTuneEpochs: 0,
+  schedule: { kind: 'cosine' },
+  selectBestEpoch: true,
+};
 
 function dataFor(spec: ArchitectureSpec, kind: TaskKind, n: number, seed: number): Dataset {
   const rng = new Rng(seed);
   const size = spec.inputShape.reduce((a, b) => a * b, 1);
   const x = rng.normalArray(n * size);
-  if (kind === 'classification') return { n, inputShape: spec.inputShape, x, y: Int32Array.from({ length: n }, () => rng.int(3)), outputSize: 3 };
+  if (kind === 'classification')
+    return { n, inputShape: spec.inputShape, x, y: Int32Array.from({ length: n }, () => rng.int(3)), outputSize: 3 };
   return { n, inputShape: spec.inputShape, x, y: rng.normalArray(n * 3), outputSize: 3 };
 }
 
 function randomMasks(network: MaskedNetwork) {
-  return Object.fromEntries(network.prunableNames.map((name) => {
-    const rng = new Rng(4).fork(name);
-    return [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < 0.6 ? 1 : 0))];
-  }));
+  return Object.fromEntries(
+    network.prunableNames.map((name) => {
+      const rng = new Rng(4).fork(name);
+      return [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < 0.6 ? 1 : 0))];
+    }),
+  );
 }
 
 const backendData = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
 
-function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, kind: TaskKind, engine: NonNullable<TrainNetworkOptions['engine']>, masked: boolean) {
+function train(
+  backend: 'wasm' | 'cpu',
+  spec: ArchitectureSpec,
+  kind: TaskKind,
+  engine: NonNullable<TrainNetworkOptions['engine']>,
+  masked: boolean,
+) {
   tf.setBackend(backend);
   const network = MaskedNetwork.initialise(spec, new Rng(3));
   if (masked) network.setMasks(randomMasks(network));
   const tensorsBefore = tf.memory().numTensors;
   const dataBefore = backendData();
-  const options: TrainNetworkOptions = { network, train: dataFor(spec, kind, 37, 11), validation: dataFor(spec, kind, 12, 12), recipe, epochs: 3, rng: new Rng(5), engine };
+  const options: TrainNetworkOptions = {
+    network,
+    train: dataFor(spec, kind, 37, 11),
+    validation: dataFor(spec, kind, 12, 12),
+    recipe,
+    epochs: 3,
+    rng: new Rng(5),
+    engine,
+  };
   const used = trainingEngineFor(options);
   const result = trainNetwork(options);
   const weights = network.getWeights();
@@ -74,7 +99,10 @@ function train(backend: 'wasm' | 'cpu', spec: ArchitectureSpec, kind: TaskKind, 
 
 describe('whole-step training', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    for (const [label, spec] of [['MLP', tinyMlp], ['flatten, linear hidden layer', flattenedMlp]] as const) {
+    for (const [label, spec] of [
+      ['MLP', tinyMlp],
+      ['flatten, linear hidden layer', flattenedMlp],
+    ] as const) {
       for (const kind of ['classification', 'regression'] as const) {
         for (const masked of [true, false]) {
           it(`trains bit-identically to tfjs's own ops: ${label}, ${kind}, ${masked ? 'masked' : 'dense'}, ${backend}`, () => {
@@ -104,7 +132,15 @@ describe('whole-step training', () => {
     const options = (engine: 'plain' | 'whole-step') => {
       tf.setBackend('wasm');
       const network = MaskedNetwork.initialise(tinyMlp, new Rng(8));
-      const result = trainNetwork({ network, train: dataFor(tinyMlp, 'classification', 37, 11), recipe: { ...recipe, selectBestEpoch: false }, epochs: 3, rng: new Rng(5), maxSteps: 7, engine });
+      const result = trainNetwork({
+        network,
+        train: dataFor(tinyMlp, 'classification', 37, 11),
+        recipe: { ...recipe, selectBestEpoch: false },
+        epochs: 3,
+        rng: new Rng(5),
+        maxSteps: 7,
+        engine,
+      });
       const weights = network.getWeights();
       network.dispose();
       return { result, weights };

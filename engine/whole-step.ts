@@ -90,7 +90,8 @@ export class WholeStepTrainer implements TrainingStepper {
     // Backward from d(loss) = 1, as the engine's gradient of a scalar starts. Each layer's input is
     // x or the previous layer's output; freeing every input (and the logits above) frees them all.
     const one = k.scalar(1);
-    let dy = this.kind === 'classification' ? crossEntropyBackward(k, one, lossSaved, targets, b) : squaredErrorBackward(k, one, lossSaved, b);
+    let dy =
+      this.kind === 'classification' ? crossEntropyBackward(k, one, lossSaved, targets, b) : squaredErrorBackward(k, one, lossSaved, b);
     k.free(one, lossSaved, targets);
     const gradients: Array<{ kernel: TensorInfo; bias: TensorInfo }> = [];
     for (let i = this.layers.length - 1; i >= 0; i--) {

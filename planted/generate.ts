@@ -108,7 +108,11 @@ export function generatePlantedTask(input: PlantedTaskOptions): PlantedTask {
   };
   const weights = toMaskMap(planting.mother.kernels, planting.mother.biases);
   const truthMask = toMaskMap(planting.kernelMasks, planting.biasMasks);
-  const plantedEdgesPerLayer = planting.kernelMasks.map((mask, l) => ({ name: kernelName(l + 1), planted: countOnes(mask), total: mask.length }));
+  const plantedEdgesPerLayer = planting.kernelMasks.map((mask, l) => ({
+    name: kernelName(l + 1),
+    planted: countOnes(mask),
+    total: mask.length,
+  }));
   const planted = plantedEdgesPerLayer.reduce((sum, layer) => sum + layer.planted, 0);
   const total = plantedEdgesPerLayer.reduce((sum, layer) => sum + layer.total, 0);
 

@@ -30,7 +30,15 @@ import {
   type Validators,
   type Rejection,
 } from './load.ts';
-import { displayNames, type CitationInfo, type PageView, type PastRelease, type ReleaseInfo, type SiteInput, type Transition } from './pages/common.ts';
+import {
+  displayNames,
+  type CitationInfo,
+  type PageView,
+  type PastRelease,
+  type ReleaseInfo,
+  type SiteInput,
+  type Transition,
+} from './pages/common.ts';
 import { homePage } from './pages/home.ts';
 import { allMethodIds, methodPage, methodsIndexPage } from './pages/method.ts';
 import { changelogPage, citePage, protocolPage, rejectedPage } from './pages/other.ts';
@@ -126,7 +134,14 @@ function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): Loaded
   return { taskDefinitions: taskMap(opts.tasks), recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions };
 }
 
-async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, methodsRel: string | null, fallback: Validators, opts: BuildSiteOptions): Promise<LoadedResults | null> {
+async function loadTag(
+  root: string,
+  tag: ReleaseTag,
+  resultsRel: string,
+  methodsRel: string | null,
+  fallback: Validators,
+  opts: BuildSiteOptions,
+): Promise<LoadedResults | null> {
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
   const files = await readTreeFiles(root, tag.tag, resultsRel, (p) => p.endsWith('.json') && !p.startsWith(`${prefix}schema/`));
   if (files.length === 0) return null;
@@ -171,7 +186,11 @@ function readCitation(file: string | null): CitationInfo {
     const cff = parseYaml(text) as Record<string, unknown>;
     const authors = Array.isArray(cff.authors)
       ? (cff.authors as Array<Record<string, unknown>>)
-          .map((a) => (typeof a.name === 'string' ? `{${a.name}}` : [a['family-names'], a['given-names']].filter((x) => typeof x === 'string').join(', ')))
+          .map((a) =>
+            typeof a.name === 'string'
+              ? `{${a.name}}`
+              : [a['family-names'], a['given-names']].filter((x) => typeof x === 'string').join(', '),
+          )
           .filter(Boolean)
       : [];
     const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -236,7 +255,15 @@ export function siteInputFromRecords(
     reproductions: [],
   };
   const styles = methodStyles([...manifests.keys(), ...allMethodsOf(loaded.scope)]);
-  const info: ReleaseInfo = { label: 'unreleased', commit: null, dirty: null, builtAt: new Date().toISOString(), releasedAt: null, archived: false, ...release };
+  const info: ReleaseInfo = {
+    label: 'unreleased',
+    commit: null,
+    dirty: null,
+    builtAt: new Date().toISOString(),
+    releasedAt: null,
+    archived: false,
+    ...release,
+  };
   return siteInput(loaded, info, styles, readCitation(null), [], null);
 }
 
@@ -315,7 +342,7 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   const currentRelease: ReleaseInfo = {
     label,
     commit: git.commit,
-    recordsCommit: git.commit ? null : newest?.provenance.gitCommit ?? null,
+    recordsCommit: git.commit ? null : (newest?.provenance.gitCommit ?? null),
     dirty: git.dirty,
     builtAt,
     releasedAt: headTag && headTag.tag === label ? headTag.date : null,
@@ -328,7 +355,12 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   const cff = citationFile(git.root);
   const citation = readCitation(cff);
   const renderedTags = new Set(releases.map((r) => r.tag.tag));
-  const pastReleases: PastRelease[] = tags.map((t) => ({ label: t.tag, commit: t.commit, date: t.date, href: renderedTags.has(t.tag) ? `${t.tag}/index.html` : null }));
+  const pastReleases: PastRelease[] = tags.map((t) => ({
+    label: t.tag,
+    commit: t.commit,
+    date: t.date,
+    href: renderedTags.has(t.tag) ? `${t.tag}/index.html` : null,
+  }));
 
   let transitions: Transition[] | null = null;
   if (opts.includeReleases) {
@@ -337,7 +369,8 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
       href: `${r.tag.tag}/index.html`,
       aggregate: r.loaded.scope.aggregate,
     }));
-    if (sequence.length === 0 || sequence[sequence.length - 1].label !== label) sequence.push({ label, href: 'index.html', aggregate: current.scope.aggregate });
+    if (sequence.length === 0 || sequence[sequence.length - 1].label !== label)
+      sequence.push({ label, href: 'index.html', aggregate: current.scope.aggregate });
     transitions = [];
     for (let i = 1; i < sequence.length; i++) {
       transitions.push({
@@ -354,7 +387,14 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
     current: siteInput(current, currentRelease, styles, citation, pastReleases, transitions),
     archived: releases.map(({ tag, loaded }) => ({
       base: `${tag.tag}/`,
-      input: siteInput(loaded, { label: tag.tag, commit: tag.commit, dirty: false, builtAt, releasedAt: tag.date, archived: true }, styles, citation, pastReleases, null),
+      input: siteInput(
+        loaded,
+        { label: tag.tag, commit: tag.commit, dirty: false, builtAt, releasedAt: tag.date, archived: true },
+        styles,
+        citation,
+        pastReleases,
+        null,
+      ),
     })),
     citationFile: cff,
   };

@@ -46,7 +46,11 @@ export class SiteRenderer {
   render(page: PageView, layout: LayoutContext): string {
     const body = this.template(page.template)({ ...page.content, root: layout.root, topRoot: layout.topRoot });
     const nav: NavItem[] = [
-      { label: 'Leaderboard', href: `${layout.root}index.html`, current: page.section === 'home' || page.section === 'task' || page.section === 'suite' },
+      {
+        label: 'Leaderboard',
+        href: `${layout.root}index.html`,
+        current: page.section === 'home' || page.section === 'task' || page.section === 'suite',
+      },
       { label: 'Methods', href: `${layout.root}methods.html`, current: page.section === 'methods' },
       { label: 'Reproductions', href: `${layout.root}reproductions.html`, current: page.section === 'reproductions' },
       { label: 'Protocol', href: `${layout.root}protocol.html`, current: page.section === 'protocol' },

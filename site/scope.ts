@@ -43,9 +43,7 @@ export function scopeSite(records: readonly AggregatableRecord[], suites: readon
   }
   const ranked = aggregate(inScope, { gridFor: (task) => leaderboardSuiteOf(task.id, suites)?.sparsities });
   const shown = new Set(ranked.tasks.map((t) => t.task.key));
-  const offGrid = new Map(
-    aggregate(outside.filter((r) => shown.has(taskKey(r.job.task)))).tasks.map((t) => [t.task.key, t] as const),
-  );
+  const offGrid = new Map(aggregate(outside.filter((r) => shown.has(taskKey(r.job.task)))).tasks.map((t) => [t.task.key, t] as const));
   const leaderboardIds = new Set(leaderboardSuites(suites).map((s) => s.id));
   const otherSuites = suites
     .filter((s) => !leaderboardIds.has(s.id))

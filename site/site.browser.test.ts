@@ -45,7 +45,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       }),
     );
     // Real records too: the smoke suite, run by the command line, lands next to the synthetic ones.
-    const smoke = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', join(work, 'cache'), '--no-progress']);
+    const smoke = prunebench([
+      'run',
+      '--suite',
+      'smoke',
+      '--workers',
+      '2',
+      '--results',
+      results,
+      '--cache',
+      join(work, 'cache'),
+      '--no-progress',
+    ]);
     expect(smoke.code, smoke.stderr).toBe(0);
     writeManifests(methods, [
       syntheticManifest('magnitude-global', { name: 'Global magnitude' }),
@@ -78,7 +89,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       // the enhancement script ran
       if (pagesWithTables.includes(path)) expect(await page.locator('table.data th .sort-button').count()).toBeGreaterThan(0);
       const targets = await page.evaluate(() =>
-        [...document.querySelectorAll('a[href], link[href], script[src]')].map((e) => (e as HTMLAnchorElement).href || (e as HTMLScriptElement).src),
+        [...document.querySelectorAll('a[href], link[href], script[src]')].map(
+          (e) => (e as HTMLAnchorElement).href || (e as HTMLScriptElement).src,
+        ),
       );
       for (const target of targets) {
         const url = new URL(target);
@@ -106,7 +119,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     expect(await rankHeader.getAttribute('aria-sort')).toBe('ascending');
     const methodsBefore = await table.locator('tbody tr th').allTextContents();
     const scores = async () =>
-      (await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLTableRowElement).cells[2].getAttribute('data-sort') ?? ''))).filter((v) => v !== '').map(Number);
+      (
+        await table
+          .locator('tbody tr')
+          .evaluateAll((rows) => rows.map((r) => (r as HTMLTableRowElement).cells[2].getAttribute('data-sort') ?? ''))
+      )
+        .filter((v) => v !== '')
+        .map(Number);
 
     await scoreHeader.locator('button').click();
     expect(await scoreHeader.getAttribute('aria-sort')).toBe('ascending');
@@ -131,7 +150,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     await page.close();
   }, 60_000);
 
-  it('renders the smoke suite\'s real records on the smoke suite\'s page, not the leaderboard, and a screenshot', async () => {
+  it("renders the smoke suite's real records on the smoke suite's page, not the leaderboard, and a screenshot", async () => {
     expect(pages).not.toContain('tasks/mnist-lenet300-tiny-v1.html');
     expect(pages).toContain('suites/smoke.html');
     const { page, problems } = await open(`${base}suites/smoke.html`);

@@ -8,13 +8,22 @@ import { paperSuites } from './papers/index.ts';
 let taskList: TaskDefinition[] | null = null;
 
 export function listTasks(): TaskDefinition[] {
-  taskList ??= [...imageTasks, ...plantedTasks(), ...new Map(paperSuites.flatMap((p) => p.tasks ?? []).map((t) => [t.id, t] as const)).values()];
+  taskList ??= [
+    ...imageTasks,
+    ...plantedTasks(),
+    ...new Map(paperSuites.flatMap((p) => p.tasks ?? []).map((t) => [t.id, t] as const)).values(),
+  ];
   return taskList;
 }
 
 export function getTask(id: string): TaskDefinition {
   const task = listTasks().find((t) => t.id === id);
-  if (!task) throw new Error(`unknown task '${id}' (known: ${listTasks().map((t) => t.id).join(', ')})`);
+  if (!task)
+    throw new Error(
+      `unknown task '${id}' (known: ${listTasks()
+        .map((t) => t.id)
+        .join(', ')})`,
+    );
   return task;
 }
 
@@ -24,6 +33,11 @@ export function listSuites(): SuiteDefinition[] {
 
 export function getSuite(id: string): SuiteDefinition {
   const suite = listSuites().find((s) => s.id === id);
-  if (!suite) throw new Error(`unknown suite '${id}' (known: ${listSuites().map((s) => s.id).join(', ')})`);
+  if (!suite)
+    throw new Error(
+      `unknown suite '${id}' (known: ${listSuites()
+        .map((s) => s.id)
+        .join(', ')})`,
+    );
   return suite;
 }

@@ -25,7 +25,8 @@ export const suites: SuiteDefinition[] = [
   {
     id: 'lenet300-methods',
     version: '1',
-    description: 'Every registered method on LeNet-300-100 (10k-sample MNIST subset, 3 epochs) at 90%, 98% and 99% sparsity, 3 seeds: the method-zoo comparison that fits a CPU.',
+    description:
+      'Every registered method on LeNet-300-100 (10k-sample MNIST subset, 3 epochs) at 90%, 98% and 99% sparsity, 3 seeds: the method-zoo comparison that fits a CPU.',
     tasks: ['mnist-lenet300-small'],
     methods: 'all',
     sparsities: [0.9, 0.98, 0.99],
@@ -34,7 +35,8 @@ export const suites: SuiteDefinition[] = [
   {
     id: 'lenet300-controls',
     version: '1',
-    description: 'Four methods against their own controls (shuffled, reinit, inverted) on LeNet-300-100 (10k-sample MNIST subset) at 98% sparsity, 3 seeds.',
+    description:
+      'Four methods against their own controls (shuffled, reinit, inverted) on LeNet-300-100 (10k-sample MNIST subset) at 98% sparsity, 3 seeds.',
     tasks: ['mnist-lenet300-small'],
     methods: ['magnitude-global', 'snip', 'synflow', 'imp'],
     sparsities: [0.98],

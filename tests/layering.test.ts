@@ -1,6 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { edgeViolations, folderCycles, importsOf, projectImports, siteRuntimeReachesEngine, violations, type ImportEdge } from './layering.ts';
+import {
+  edgeViolations,
+  folderCycles,
+  importsOf,
+  projectImports,
+  siteRuntimeReachesEngine,
+  violations,
+  type ImportEdge,
+} from './layering.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const edges = projectImports(root);
@@ -95,7 +103,11 @@ describe('the layers of the source tree (docs/architecture.md)', () => {
     });
 
     it('finds a folder cycle', () => {
-      const cycles = folderCycles([edge('harness/run/a.ts', 'harness/store/b.ts'), edge('harness/store/b.ts', 'harness/run/c.ts'), edge('site/x.ts', 'harness/run/a.ts')]);
+      const cycles = folderCycles([
+        edge('harness/run/a.ts', 'harness/store/b.ts'),
+        edge('harness/store/b.ts', 'harness/run/c.ts'),
+        edge('site/x.ts', 'harness/run/a.ts'),
+      ]);
       expect(cycles).toEqual([['harness/run', 'harness/store']]);
     });
   });

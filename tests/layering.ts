@@ -64,7 +64,9 @@ export function importsOf(file: string, text: string): ImportEdge[] {
 
 function resolveSpecifier(file: string, specifier: string): string {
   if (!specifier.startsWith('.')) return specifier;
-  return normalize(join(dirname(file), specifier)).split(sep).join('/');
+  return normalize(join(dirname(file), specifier))
+    .split(sep)
+    .join('/');
 }
 
 /** The project's source files, project-relative. */
@@ -105,7 +107,8 @@ export function edgeViolations(edge: ImportEdge): string[] {
   const { from, to } = edge;
   const problems: string[] = [];
   const tooling = layerOf(from) === 'tooling';
-  if (!isPackage(to) && isTestCode(to) && !isTestCode(from) && !tooling) problems.push('only test code and tooling (bench/, tests/) may import test code (*.test.ts, testing/)');
+  if (!isPackage(to) && isTestCode(to) && !isTestCode(from) && !tooling)
+    problems.push('only test code and tooling (bench/, tests/) may import test code (*.test.ts, testing/)');
   if (isTestCode(from) || tooling) return problems;
   const top = from.split('/')[0]!;
   const toTop = isPackage(to) ? null : to.split('/')[0]!;
@@ -115,15 +118,22 @@ export function edgeViolations(edge: ImportEdge): string[] {
   if (toTop && fromLayer && toLayer && LAYER_ORDER.indexOf(toLayer) > LAYER_ORDER.indexOf(fromLayer)) {
     problems.push(`${fromLayer} may not import the ${toLayer} layer above it`);
   }
-  if (top === 'api' && toTop === 'engine' && !edge.typeOnly) problems.push('the API uses engine types only (import type), so method bundles never load the engine');
+  if (top === 'api' && toTop === 'engine' && !edge.typeOnly)
+    problems.push('the API uses engine types only (import type), so method bundles never load the engine');
   if (top === 'methods') {
-    const own = from.split('/').slice(0, 2).join('/') + '/';
-    const allowed = to.startsWith(own) || to === 'api/method-api.ts' || to.startsWith('api/method-kit/') || (isPackage(to) && METHOD_PACKAGES.has(to));
+    const own = `${from.split('/').slice(0, 2).join('/')}/`;
+    const allowed =
+      to.startsWith(own) || to === 'api/method-api.ts' || to.startsWith('api/method-kit/') || (isPackage(to) && METHOD_PACKAGES.has(to));
     if (!allowed) problems.push('a method imports only its own folder, api/method-api.ts, api/method-kit/ and @tensorflow/tfjs-core');
   }
-  if (top === 'planted' && (toTop === 'suites' || toTop === 'methods')) problems.push('planted tasks import only the engine, the API and planted/');
+  if (top === 'planted' && (toTop === 'suites' || toTop === 'methods'))
+    problems.push('planted tasks import only the engine, the API and planted/');
   if (top === 'suites' && toTop === 'methods') problems.push('suites never import methods (the harness joins them)');
-  if ((top === 'harness' || top === 'cli') && (toTop === 'methods' || toTop === 'suites' || toTop === 'planted') && !from.startsWith('harness/registry/')) {
+  if (
+    (top === 'harness' || top === 'cli') &&
+    (toTop === 'methods' || toTop === 'suites' || toTop === 'planted') &&
+    !from.startsWith('harness/registry/')
+  ) {
     problems.push('the application reaches methods/, suites/ and planted/ only through harness/registry/');
   }
   if (top === 'site' && (toTop === 'engine' || (toTop === null && TFJS.test(to)))) problems.push('the site never loads the engine or tfjs');

@@ -78,9 +78,19 @@ export function dropSmallest(mask: Float32Array, weights: Float32Array, count: n
  * layer keeps its count and no weight is grown where it could not train. Weights that stay
  * active keep their values; only positions inactive before the update start at 0.
  */
-export function regrow(mask: Float32Array, survivors: Float32Array, weights: Float32Array, growScores: ArrayLike<number>, count: number, eligible?: ArrayLike<number>): { mask: Float32Array; keptBack: number } {
+export function regrow(
+  mask: Float32Array,
+  survivors: Float32Array,
+  weights: Float32Array,
+  growScores: ArrayLike<number>,
+  count: number,
+  eligible?: ArrayLike<number>,
+): { mask: Float32Array; keptBack: number } {
   const candidates = survivors.map((kept, i) => (kept === 0 && (!eligible || eligible[i] === 1) ? 1 : 0));
-  const growable = Math.min(count, candidates.reduce((a, b) => a + b, 0));
+  const growable = Math.min(
+    count,
+    candidates.reduce((a, b) => a + b, 0),
+  );
   const grown = largestMask(growScores, growable, candidates);
   const next = survivors.map((kept, i) => kept + grown[i]);
   const keptBack = count - growable;
@@ -93,7 +103,13 @@ export function regrow(mask: Float32Array, survivors: Float32Array, weights: Flo
 }
 
 /** Drop then grow in one layer. A weight dropped and grown again keeps its mask bit, hence its value. */
-export function dropAndGrow(mask: Float32Array, weights: Float32Array, growScores: ArrayLike<number>, count: number, eligible?: ArrayLike<number>): Float32Array {
+export function dropAndGrow(
+  mask: Float32Array,
+  weights: Float32Array,
+  growScores: ArrayLike<number>,
+  count: number,
+  eligible?: ArrayLike<number>,
+): Float32Array {
   return regrow(mask, dropSmallest(mask, weights, count), weights, growScores, count, eligible).mask;
 }
 
@@ -102,7 +118,12 @@ export function dropAndGrow(mask: Float32Array, weights: Float32Array, growScore
  * leaves the weights of the last step (the recipe's best-epoch selection could restore weights
  * from before the last mask update, whose newly grown positions are 0 and would miss the count).
  */
-export function trainWithDropGrow(ctx: PruneContext, settings: DropGrowSettings, growScores: GrowScores, label: string): { masks: MaskMap; events: DropGrowEvent[] } {
+export function trainWithDropGrow(
+  ctx: PruneContext,
+  settings: DropGrowSettings,
+  growScores: GrowScores,
+  label: string,
+): { masks: MaskMap; events: DropGrowEvent[] } {
   const lastWeights = `${label}-last-weights`;
   const names = [...ctx.network.prunableNames];
   ctx.setMasks(erkRandomMasks(ctx));
@@ -131,13 +152,20 @@ export function trainWithDropGrow(ctx: PruneContext, settings: DropGrowSettings,
 
 function updateMasks(ctx: PruneContext, names: string[], step: number, fraction: number, growScores: GrowScores): DropGrowEvent {
   const masks = ctx.network.getMasks();
-  const counts = names.map((name) => dropCount(fraction, masks[name].reduce((a, b) => a + b, 0)));
+  const counts = names.map((name) =>
+    dropCount(
+      fraction,
+      masks[name].reduce((a, b) => a + b, 0),
+    ),
+  );
   if (counts.every((c) => c === 0)) return { step, fraction, counts, keptBack: counts.map(() => 0) };
   const weights = ctx.network.getWeights(names);
   const survivors = Object.fromEntries(names.map((name, l) => [name, dropSmallest(masks[name], weights[name], counts[l])]));
   const afterDrop = Object.fromEntries(names.map((name) => [name, weights[name].map((w, i) => w * survivors[name][i])]));
   const ranking = growScores(step, names, afterDrop);
-  const updates = names.map((name, l) => regrow(masks[name], survivors[name], weights[name], ranking.scores[name], counts[l], ranking.eligible?.[name]));
+  const updates = names.map((name, l) =>
+    regrow(masks[name], survivors[name], weights[name], ranking.scores[name], counts[l], ranking.eligible?.[name]),
+  );
   // One setMasks for drop and growth: a weight dropped and grown again (or kept back) is never zeroed.
   ctx.setMasks(Object.fromEntries(names.map((name, l) => [name, updates[l].mask])));
   return { step, fraction, counts, keptBack: updates.map((u) => u.keptBack) };
@@ -156,7 +184,9 @@ export function denseGradientsAt(ctx: PruneContext, names: readonly string[], we
   const [batch] = ctx.trainBatches(1, batchSize);
   const tensors = names.map((name) => tf.tensor(weights[name], [...shapes.get(name)!]));
   try {
-    const gradients = tf.grads((...ws: ReturnType<typeof tf.tensor>[]) => ctx.loss(ctx.forward(batch.x, Object.fromEntries(names.map((name, i) => [name, ws[i]]))), batch.y))(tensors);
+    const gradients = tf.grads((...ws: ReturnType<typeof tf.tensor>[]) =>
+      ctx.loss(ctx.forward(batch.x, Object.fromEntries(names.map((name, i) => [name, ws[i]]))), batch.y),
+    )(tensors);
     const result = Object.fromEntries(names.map((name, i) => [name, Float32Array.from(gradients[i].dataSync())]));
     for (const g of gradients) g.dispose();
     return result;

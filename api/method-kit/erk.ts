@@ -15,7 +15,8 @@ export function erkKeepCounts(shapes: readonly (readonly number[])[], keepCount:
   const sizes = shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
   const dimensionSums = shapes.map((shape) => shape.reduce((a, b) => a + b, 0));
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (!Number.isInteger(keepCount) || keepCount < 0 || keepCount > total) throw new Error(`erk: cannot keep ${keepCount} of ${total} weights`);
+  if (!Number.isInteger(keepCount) || keepCount < 0 || keepCount > total)
+    throw new Error(`erk: cannot keep ${keepCount} of ${total} weights`);
 
   const dense = new Set<number>();
   let remainingKeep = keepCount;
@@ -36,7 +37,10 @@ export function erkKeepCounts(shapes: readonly (readonly number[])[], keepCount:
   const counts = sizes.map((size, l) => (dense.has(l) ? size : Math.floor((remainingKeep * dimensionSums[l]) / divisor)));
   const remainders = sizes.map((_, l) => (dense.has(l) ? -1 : (remainingKeep * dimensionSums[l]) % divisor));
   let missing = keepCount - counts.reduce((a, b) => a + b, 0);
-  const byRemainder = sizes.map((_, l) => l).filter((l) => !dense.has(l)).sort((a, b) => remainders[b] - remainders[a] || a - b);
+  const byRemainder = sizes
+    .map((_, l) => l)
+    .filter((l) => !dense.has(l))
+    .sort((a, b) => remainders[b] - remainders[a] || a - b);
   for (const l of byRemainder) {
     if (missing === 0) break;
     if (remainders[l] > 0 && counts[l] < sizes[l]) {

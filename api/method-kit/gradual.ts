@@ -19,7 +19,11 @@ export interface CubicSchedule {
 }
 
 /** t0 = round(startFraction·T), Δt = max(1, round(intervalEpochs × steps per epoch)) and n on a run of T steps. */
-export function cubicEventSteps(totalSteps: number, stepsPerEpoch: number, schedule: CubicSchedule): { start: number; interval: number; count: number } {
+export function cubicEventSteps(
+  totalSteps: number,
+  stepsPerEpoch: number,
+  schedule: CubicSchedule,
+): { start: number; interval: number; count: number } {
   const start = Math.round(schedule.startFraction * totalSteps);
   const interval = Math.max(1, Math.round(schedule.intervalEpochs * stepsPerEpoch));
   const count = Math.floor((Math.round(schedule.endFraction * totalSteps) - start) / interval);
@@ -40,8 +44,12 @@ export function readCubicSchedule(ctx: Pick<PruneContext, 'hyperparameters' | 'r
   const endFraction = h.number('endFraction');
   const finalSparsity = ctx.target.sparsity;
   // The manifest bounds each value; these relations involve two values or the job's target.
-  if (initialSparsity > finalSparsity) throw new Error(`${methodId}: hyperparameter initialSparsity must be at most the target sparsity ${finalSparsity}, got ${initialSparsity}`);
-  if (startFraction > endFraction) throw new Error(`${methodId}: hyperparameters need startFraction ≤ endFraction, got ${startFraction} and ${endFraction}`);
+  if (initialSparsity > finalSparsity)
+    throw new Error(
+      `${methodId}: hyperparameter initialSparsity must be at most the target sparsity ${finalSparsity}, got ${initialSparsity}`,
+    );
+  if (startFraction > endFraction)
+    throw new Error(`${methodId}: hyperparameters need startFraction ≤ endFraction, got ${startFraction} and ${endFraction}`);
   return { initialSparsity, finalSparsity, startFraction, endFraction, intervalEpochs: h.number('intervalEpochs') };
 }
 
@@ -49,7 +57,12 @@ export function readCubicSchedule(ctx: Pick<PruneContext, 'hyperparameters' | 'r
  * Trains `epochs` epochs with the harness's loop, calling `onStep` after every step (with the steps
  * per epoch), and leaves the network with the weights of the last training step.
  */
-export function trainKeepingLastWeights(ctx: PruneContext, epochs: number, checkpointName: string, onStep: (info: StepInfo, stepsPerEpoch: number) => void): void {
+export function trainKeepingLastWeights(
+  ctx: PruneContext,
+  epochs: number,
+  checkpointName: string,
+  onStep: (info: StepInfo, stepsPerEpoch: number) => void,
+): void {
   ctx.train({
     epochs,
     afterStep: (info: StepInfo) => {

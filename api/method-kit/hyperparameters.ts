@@ -20,7 +20,10 @@ export function hyperparameters(ctx: Pick<PruneContext, 'hyperparameters' | 'rec
     if (!Object.hasOwn(ctx.hyperparameters, name)) throw new Error(`hyperparameter '${name}' is not declared in the method's manifest`);
     return ctx.hyperparameters[name];
   };
-  const wrongType = (name: string, expected: string, value: HyperparameterValue) => new Error(`hyperparameter '${name}' is read as ${expected} but its value is ${JSON.stringify(value)}: the manifest declares another type`);
+  const wrongType = (name: string, expected: string, value: HyperparameterValue) =>
+    new Error(
+      `hyperparameter '${name}' is read as ${expected} but its value is ${JSON.stringify(value)}: the manifest declares another type`,
+    );
   return {
     number(name) {
       const value = read(name);
@@ -39,7 +42,8 @@ export function hyperparameters(ctx: Pick<PruneContext, 'hyperparameters' | 'rec
     },
     choice<T extends string>(name: string, choices: readonly T[]): T {
       const value = read(name);
-      if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) throw wrongType(name, `one of ${choices.join(', ')}`, value);
+      if (typeof value !== 'string' || !(choices as readonly string[]).includes(value))
+        throw wrongType(name, `one of ${choices.join(', ')}`, value);
       return value as T;
     },
     epochs(name) {

@@ -53,7 +53,10 @@ function roundPlan(ctx: PruneContext, settings: IterativeMagnitudeSettings, keep
  * layer (or `[total]`) after full round 1, 2, …, while a round still keeps more than the layers
  * that are never pruned.
  */
-export function fullRoundsFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>): number[][] {
+export function fullRoundsFor(
+  sizes: readonly number[],
+  settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>,
+): number[][] {
   const rates = settings.scope === 'global' ? [settings.rate] : layerRates(sizes.length, settings.rate, settings.outputLayerRate);
   const layers = settings.scope === 'global' ? [sizes.reduce((a, b) => a + b, 0)] : [...sizes];
   const neverPruned = layers.reduce((sum, size, l) => sum + (rates[l] === 0 ? size : 0), 0);
@@ -65,7 +68,11 @@ export function fullRoundsFor(sizes: readonly number[], settings: Pick<Iterative
  * when global, after each round. Every round but the last is a full round, the same for every
  * target that reaches it; the harness checks trunk levels against these counts.
  */
-export function roundPlanFor(sizes: readonly number[], settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>, keepCount: number): number[][] {
+export function roundPlanFor(
+  sizes: readonly number[],
+  settings: Pick<IterativeMagnitudeSettings, 'scope' | 'rate' | 'outputLayerRate'>,
+  keepCount: number,
+): number[][] {
   const total = sizes.reduce((a, b) => a + b, 0);
   return settings.scope === 'global'
     ? globalRoundPlan(total, settings.rate, keepCount).map((kept) => [kept])
@@ -85,22 +92,38 @@ export function roundPlanFor(sizes: readonly number[], settings: Pick<IterativeM
  * as a level once the network is rewound, so other jobs and resumed runs can start there; so is
  * the full round that the last round's training also gives (its masks, not the target's).
  */
-export async function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitudeSettings, hooks: RoundHooks, keepCounts: readonly number[]): Promise<Map<number, TrunkBranch>> {
+export async function pruneTrunk(
+  ctx: PruneContext,
+  settings: IterativeMagnitudeSettings,
+  hooks: RoundHooks,
+  keepCounts: readonly number[],
+): Promise<Map<number, TrunkBranch>> {
   const names = [...ctx.network.prunableNames];
   const plans = new Map(keepCounts.map((k) => [k, roundPlan(ctx, settings, k)]));
   const deepest = [...plans.values()].reduce((a, b) => (b.length > a.length ? b : a), [] as number[][]);
   for (const [k, plan] of plans) {
     const shared = plan.slice(0, -1);
-    if (shared.some((kept, r) => kept.join() !== deepest[r].join())) throw new Error(`round plan for ${k} weights does not follow the trunk`);
+    if (shared.some((kept, r) => kept.join() !== deepest[r].join()))
+      throw new Error(`round plan for ${k} weights does not follow the trunk`);
   }
   const branches = new Map<number, TrunkBranch>();
   const start = ctx.trunk?.start ?? null;
   const firstRound = start?.level ?? 0;
   for (const [k, plan] of plans) {
-    if (firstRound > 0 && plan.length <= firstRound) throw new Error(`the trunk starts at level ${firstRound}, past the last shared round of the plan for ${k} weights (${plan.length} rounds)`);
+    if (firstRound > 0 && plan.length <= firstRound)
+      throw new Error(
+        `the trunk starts at level ${firstRound}, past the last shared round of the plan for ${k} weights (${plan.length} rounds)`,
+      );
   }
-  const survival = start ? survivalFromArrays(start.arrays, names, ctx.network.getMasks()) : startSurvival(ctx.network.getWeights(names), names);
-  const trunkLevels = ctx.trunk ? fullRoundsFor(names.map((name) => ctx.network.getMasks()[name].length), settings) : [];
+  const survival = start
+    ? survivalFromArrays(start.arrays, names, ctx.network.getMasks())
+    : startSurvival(ctx.network.getWeights(names), names);
+  const trunkLevels = ctx.trunk
+    ? fullRoundsFor(
+        names.map((name) => ctx.network.getMasks()[name].length),
+        settings,
+      )
+    : [];
   for (const [k, plan] of plans) if (plan.length === 0) branches.set(k, { scores: survivalScores(survival, names), level: 0 });
 
   for (let round = firstRound; round < deepest.length; round++) {
@@ -147,13 +170,19 @@ export async function pruneTrunk(ctx: PruneContext, settings: IterativeMagnitude
 
 /** A trunk level's own arrays: the survival bookkeeping, `rounds:<name>` and `magnitudes:<name>`. */
 function survivalArrays(survival: Survival, names: string[]): WeightMap {
-  return Object.fromEntries(names.flatMap((name) => [[`rounds:${name}`, survival.rounds[name]], [`magnitudes:${name}`, survival.magnitudes[name]]]));
+  return Object.fromEntries(
+    names.flatMap((name) => [
+      [`rounds:${name}`, survival.rounds[name]],
+      [`magnitudes:${name}`, survival.magnitudes[name]],
+    ]),
+  );
 }
 
 function survivalFromArrays(arrays: WeightMap, names: string[], masks: MaskMap): Survival {
   const read = (key: string, length: number) => {
     const array = arrays[key];
-    if (!(array instanceof Float32Array) || array.length !== length) throw new Error(`the trunk level has no survival array '${key}' of ${length} values`);
+    if (!(array instanceof Float32Array) || array.length !== length)
+      throw new Error(`the trunk level has no survival array '${key}' of ${length} values`);
     return array.slice();
   };
   return {
@@ -188,7 +217,8 @@ export function layerwiseRoundPlan(sizes: number[], rates: number[], keepCount: 
   const total = sizes.reduce((a, b) => a + b, 0);
   if (!Number.isInteger(keepCount) || keepCount < 0 || keepCount > total) throw new Error(`cannot keep ${keepCount} of ${total} weights`);
   const neverPruned = sizes.reduce((sum, size, l) => sum + (rates[l] === 0 ? size : 0), 0);
-  if (keepCount < neverPruned) throw new Error(`layers with pruning rate 0 hold ${neverPruned} weights, more than the ${keepCount} to keep`);
+  if (keepCount < neverPruned)
+    throw new Error(`layers with pruning rate 0 hold ${neverPruned} weights, more than the ${keepCount} to keep`);
 
   const plan: number[][] = [];
   let previous = [...sizes];
@@ -296,11 +326,18 @@ export function recordRound(survival: Survival, names: string[], before: MaskMap
  * keeps the weights IMP removed first.
  */
 export function survivalScores(survival: Survival, names: string[]): WeightMap {
-  return Object.fromEntries(names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]));
+  return Object.fromEntries(
+    names.map((name) => [name, survival.rounds[name].map((r, i) => r + survival.magnitudes[name][i] / (1 + survival.magnitudes[name][i]))]),
+  );
 }
 
 /** Reads the shared hyperparameters scope, rate, outputLayerRate and epochs (the manifest bounds them). */
 export function readIterativeMagnitudeSettings(ctx: Pick<PruneContext, 'hyperparameters' | 'recipe'>): IterativeMagnitudeSettings {
   const h = hyperparameters(ctx);
-  return { scope: h.choice('scope', ['global', 'layerwise'] as const), rate: h.number('rate'), outputLayerRate: h.number('outputLayerRate'), epochs: h.epochs('epochs') };
+  return {
+    scope: h.choice('scope', ['global', 'layerwise'] as const),
+    rate: h.number('rate'),
+    outputLayerRate: h.number('outputLayerRate'),
+    epochs: h.epochs('epochs'),
+  };
 }

@@ -9,7 +9,8 @@ export function largestMask(values: ArrayLike<number>, count: number, eligible?:
   const isEligible = (i: number) => !eligible || eligible[i] === 1;
   let candidates = 0;
   for (let i = 0; i < size; i++) if (isEligible(i)) candidates++;
-  if (!Number.isInteger(count) || count < 0 || count > candidates) throw new Error(`cannot keep ${count} of ${candidates} eligible weights`);
+  if (!Number.isInteger(count) || count < 0 || count > candidates)
+    throw new Error(`cannot keep ${count} of ${candidates} eligible weights`);
   const mask = new Float32Array(size);
   if (count === 0) return mask;
 
@@ -68,6 +69,6 @@ function kthLargest(pool: Float64Array, k: number): number {
 }
 
 function medianOfThree(a: number, b: number, c: number): number {
-  if (a < b) return b < c ? b : a < c ? c : a;
-  return a < c ? a : b < c ? c : b;
+  if (a < b) return b < c ? b : Math.max(a, c);
+  return a < c ? a : Math.max(b, c);
 }

@@ -23,7 +23,7 @@ export interface ScoreSearch {
    * Called after each optimiser step with the current scores (read when called) and frozen weights;
    * returns new frozen values for the layers it changes (or nothing).
    */
-  afterStep?: (info: StepInfo, scores: () => WeightMap, weights: WeightMap) => WeightMap | void;
+  afterStep?: (info: StepInfo, scores: () => WeightMap, weights: WeightMap) => WeightMap | undefined;
 }
 
 export interface ScoreSearchResult {
@@ -39,7 +39,11 @@ export function kaimingUniformScores(ctx: PruneContext): WeightMap {
   for (const p of ctx.network.parameters) {
     if (!p.prunable) continue;
     const bound = 1 / Math.sqrt(p.fanIn);
-    scores[p.name] = ctx.rng.fork(`scores:${p.name}`).uniformArray(p.shape.reduce((a, b) => a * b, 1), -bound, bound);
+    scores[p.name] = ctx.rng.fork(`scores:${p.name}`).uniformArray(
+      p.shape.reduce((a, b) => a * b, 1),
+      -bound,
+      bound,
+    );
   }
   return scores;
 }
@@ -59,9 +63,15 @@ export function searchScores(ctx: PruneContext, initialScores: WeightMap, search
   const names = [...ctx.network.prunableNames];
   const shapes = Object.fromEntries(ctx.network.parameters.map((p) => [p.name, p.shape]));
   const current = ctx.network.getWeights(names);
-  const weights: Record<string, Variable> = Object.fromEntries(names.map((name) => [name, tf.variable(tf.tensor(current[name], shapes[name]), false)]));
-  const scores: Record<string, Variable> = Object.fromEntries(names.map((name) => [name, tf.tidy(() => tf.variable(tf.tensor(initialScores[name], shapes[name])))]));
-  const popups = Object.fromEntries(names.map((name) => [name, straightThroughTopK(ctx, current[name].length - Math.round(ctx.target.sparsity * current[name].length))]));
+  const weights: Record<string, Variable> = Object.fromEntries(
+    names.map((name) => [name, tf.variable(tf.tensor(current[name], shapes[name]), false)]),
+  );
+  const scores: Record<string, Variable> = Object.fromEntries(
+    names.map((name) => [name, tf.tidy(() => tf.variable(tf.tensor(initialScores[name], shapes[name])))]),
+  );
+  const popups = Object.fromEntries(
+    names.map((name) => [name, straightThroughTopK(ctx, current[name].length - Math.round(ctx.target.sparsity * current[name].length))]),
+  );
   const scoreValues = () => Object.fromEntries(names.map((name) => [name, scores[name].dataSync().slice() as Float32Array]));
   try {
     ctx.optimize({

@@ -14,7 +14,12 @@ describe('selectBackend', () => {
   it('picks wasm automatically where tfjs-node is not installed, and says how to get a faster backend', async () => {
     delete process.env.PRUNEBENCH_BACKEND;
     const info = await selectBackend();
-    expect(info).toEqual({ name: 'wasm', tfjsVersion: tf.version_core, threads: 1, note: expect.stringContaining('install @tensorflow/tfjs-node') });
+    expect(info).toEqual({
+      name: 'wasm',
+      tfjsVersion: tf.version_core,
+      threads: 1,
+      note: expect.stringContaining('install @tensorflow/tfjs-node'),
+    });
     expect(info.note).toMatch(/^backend: wasm \(SIMD binary, 1 thread\)/);
     expect(tf.getBackend()).toBe('wasm');
     expect(describeBackend()).toBe(`wasm (SIMD binary), tfjs ${tf.version_core}, 1 thread`);
@@ -48,7 +53,9 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown backend, naming the choices and what is available', async () => {
-    await expect(selectBackend('tpu')).rejects.toThrow("unknown backend 'tpu': choose one of tensorflow, wasm, cpu (available here: wasm, cpu)");
+    await expect(selectBackend('tpu')).rejects.toThrow(
+      "unknown backend 'tpu': choose one of tensorflow, wasm, cpu (available here: wasm, cpu)",
+    );
     process.env.PRUNEBENCH_BACKEND = 'gpu';
     await expect(selectBackend()).rejects.toThrow(/unknown backend 'gpu'/);
     expect(tf.getBackend()).toBe('wasm');
@@ -56,7 +63,9 @@ describe('selectBackend', () => {
 
   it('rejects tensorflow where tfjs-node is not installed, saying how to install it and what is available', async () => {
     const failure = selectBackend('tensorflow');
-    await expect(failure).rejects.toThrow(/^backend 'tensorflow' is not available here \(@tensorflow\/tfjs-node-gpu: not installed; @tensorflow\/tfjs-node: not installed\); install @tensorflow\/tfjs-node or @tensorflow\/tfjs-node-gpu .*; available: wasm, cpu$/);
+    await expect(failure).rejects.toThrow(
+      /^backend 'tensorflow' is not available here \(@tensorflow\/tfjs-node-gpu: not installed; @tensorflow\/tfjs-node: not installed\); install @tensorflow\/tfjs-node or @tensorflow\/tfjs-node-gpu .*; available: wasm, cpu$/,
+    );
     expect(tf.getBackend()).toBe('wasm');
   });
 });

@@ -75,7 +75,12 @@ async function startTensorflow(): Promise<Attempt> {
       ok: true,
       started: {
         // libtensorflow's default intra-op pool has one thread per core.
-        info: { name: 'tensorflow', tfjsVersion: tf.version_core, threads: availableParallelism(), note: `backend: tensorflow (native libtensorflow via ${pkg}${hint})` },
+        info: {
+          name: 'tensorflow',
+          tfjsVersion: tf.version_core,
+          threads: availableParallelism(),
+          note: `backend: tensorflow (native libtensorflow via ${pkg}${hint})`,
+        },
         detail: pkg,
       },
     };
@@ -193,13 +198,20 @@ export async function selectBackend(requested?: string): Promise<BackendInfo> {
   const wanted = (requested ?? process.env.PRUNEBENCH_BACKEND ?? '').trim();
   if (wanted) {
     if (!isBackendName(wanted)) {
-      throw new Error(`unknown backend '${wanted}': choose one of ${backendNames.join(', ')} (available here: ${(await availableBackends()).join(', ')})`);
+      throw new Error(
+        `unknown backend '${wanted}': choose one of ${backendNames.join(', ')} (available here: ${(await availableBackends()).join(', ')})`,
+      );
     }
     const attempt = await activate(wanted);
     if (!attempt.ok) {
       const available = (await availableBackends()).filter((name) => name !== wanted);
-      const install = wanted === 'tensorflow' ? '; install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu (their install scripts download libtensorflow)' : '';
-      throw new Error(`backend '${wanted}' is not available here (${attempt.reason})${install}; available: ${available.join(', ') || 'none'}`);
+      const install =
+        wanted === 'tensorflow'
+          ? '; install @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu (their install scripts download libtensorflow)'
+          : '';
+      throw new Error(
+        `backend '${wanted}' is not available here (${attempt.reason})${install}; available: ${available.join(', ') || 'none'}`,
+      );
     }
     current = wanted;
     return attempt.started.info;

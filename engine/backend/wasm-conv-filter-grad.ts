@@ -22,7 +22,8 @@ interface Conv2DBackpropFilterAttrs {
  * mode, NHWC or NCHW; the kernel has no dilation attribute (tfjs's conv2d gradient rejects dilated
  * convolutions before reaching it).
  */
-export const wasmConv2DBackpropFilter: KernelFunc = (args) => filterGradient(args, (inputs, attrs, backend) => runWasmKernel('Conv2D', inputs, attrs, backend), true);
+export const wasmConv2DBackpropFilter: KernelFunc = (args) =>
+  filterGradient(args, (inputs, attrs, backend) => runWasmKernel('Conv2D', inputs, attrs, backend), true);
 
 type Convolve = (inputs: Record<string, TensorInfo>, attrs: object, backend: unknown) => TensorInfo;
 
@@ -34,11 +35,19 @@ type Convolve = (inputs: Record<string, TensorInfo>, attrs: object, backend: unk
 export function filterGradient({ inputs, backend, attrs }: Parameters<KernelFunc>[0], convolve: Convolve, segmented: boolean): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
-  if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`Conv2DBackpropFilter on wasm: float32 inputs only, got ${x.dtype} and ${dy.dtype}`);
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32')
+    throw new Error(`Conv2DBackpropFilter on wasm: float32 inputs only, got ${x.dtype} and ${dy.dtype}`);
   const channelsLast = dataFormat !== 'NCHW';
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
-    channelsLast ? 'channelsLast' : 'channelsFirst');
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    channelsLast ? 'channelsLast' : 'channelsFirst',
+  );
   const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth, inHeight, inWidth } = info;
   const { top, left } = info.padInfo;
   // With rounding mode 'ceil' the last output row or column can read past the padded input, where
@@ -53,10 +62,30 @@ export function filterGradient({ inputs, backend, attrs }: Parameters<KernelFunc
   const full = convolve(
     { x: xT, filter: dyT },
     // Padding inside the convolution (XNNPACK reads zeros there) is free; a PadV2 copy of x took a fifth of this kernel.
-    { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [strideHeight, strideWidth], dimRoundingMode: undefined }, backend);
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [strideHeight, strideWidth],
+      dimRoundingMode: undefined,
+    },
+    backend,
+  );
   disposeIntermediate(backend, xT, dyT);
   const exact = full.shape[1] === filterHeight && full.shape[2] === filterWidth;
-  const cropped = exact ? full : runWasmKernel('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [info.inChannels, filterHeight, filterWidth, info.outChannels] }, backend);
+  const cropped = exact
+    ? full
+    : runWasmKernel(
+        'Slice',
+        { x: full },
+        { begin: [0, 0, 0, 0], size: [info.inChannels, filterHeight, filterWidth, info.outChannels] },
+        backend,
+      );
   if (!exact) disposeIntermediate(backend, full);
   const dW = runWasmKernel('Transpose', { x: cropped }, { perm: [1, 2, 0, 3] }, backend);
   disposeIntermediate(backend, cropped);

@@ -32,7 +32,16 @@ export function segmentedConvolution(original: KernelFunc): KernelFunc {
     const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
     const plain = dataFormat !== 'NCHW' && ones(strides) && ones(dilations) && x.dtype === 'float32' && filter.dtype === 'float32';
     if (!plain || !segmentedGemmAvailable(backend)) return original(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], 1, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      1,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const { top, bottom, left, right } = info.padInfo;
     if (Math.min(top, bottom, left, right) < 0 || info.outHeight <= 0 || info.outWidth <= 0) return original(args);
     // With runs this short (a first layer: KW·C floats) XNNPACK's kernel was as fast or faster.

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmConvolution } from './wasm-gemm-convolution.ts';
-import { type Conv2DPad, type DimRoundingMode, type WasmBackendInternals, disposeIntermediate, replaceWasmKernel, runWasmKernel } from './wasm-kernel-calls.ts';
+import {
+  type Conv2DPad,
+  type DimRoundingMode,
+  type WasmBackendInternals,
+  disposeIntermediate,
+  replaceWasmKernel,
+  runWasmKernel,
+} from './wasm-kernel-calls.ts';
 import { segmentedGemmAvailable } from './wasm-segmented-gemm.ts';
 
 interface Conv2DBackpropInputAttrs {
@@ -28,14 +35,38 @@ export function convolutionalBackpropInput(original: KernelFunc, convolve: Kerne
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
     const [strideHeight, strideWidth] = typeof strides === 'number' ? [strides, strides] : strides;
     if (dataFormat === 'NCHW' || strideHeight !== 1 || strideWidth !== 1 || dy.dtype !== 'float32') return original(args);
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], 1, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      1,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
     const { top, bottom, left, right } = info.padInfo;
     const kh = info.filterHeight;
     const kw = info.filterWidth;
-    const paddings = [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]];
+    const paddings = [
+      [0, 0],
+      [kh - 1 - top, kh - 1 - bottom],
+      [kw - 1 - left, kw - 1 - right],
+      [0, 0],
+    ];
     if (paddings.some(([before, after]) => before < 0 || after < 0)) return original(args);
     const swapped = rotatedSwappedFilter(filter, backend);
-    const dx = convolve({ inputs: { x: dy, filter: swapped }, attrs: { strides: [1, 1], pad: paddings, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as unknown as NamedAttrMap, backend }) as TensorInfo;
+    const dx = convolve({
+      inputs: { x: dy, filter: swapped },
+      attrs: {
+        strides: [1, 1],
+        pad: paddings,
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        dimRoundingMode: undefined,
+      } as unknown as NamedAttrMap,
+      backend,
+    }) as TensorInfo;
     disposeIntermediate(backend, swapped);
     return dx;
   };
@@ -73,7 +104,9 @@ function rotatedSwappedFilter(filter: TensorInfo, backend: unknown): TensorInfo 
 const paddingSkippingConvolution: KernelFunc = (args) => {
   const inputs = args.inputs as { x: TensorInfo; filter: TensorInfo };
   if (!segmentedGemmAvailable(args.backend)) return runWasmKernel('Conv2D', inputs, args.attrs ?? {}, args.backend);
-  const [, [top, bottom], [left, right]] = (args.attrs as unknown as { pad: [[number, number], [number, number], [number, number], [number, number]] }).pad;
+  const [, [top, bottom], [left, right]] = (
+    args.attrs as unknown as { pad: [[number, number], [number, number], [number, number], [number, number]] }
+  ).pad;
   return gemmConvolution(inputs.x, inputs.filter, { top, bottom, left, right }, args.backend, 'pixel-major');
 };
 

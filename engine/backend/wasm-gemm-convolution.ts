@@ -17,7 +17,20 @@ export interface SpatialPadding {
 const padded = (p: SpatialPadding) => p.top + p.bottom + p.left + p.right > 0;
 
 function padSpatially(x: TensorInfo, p: SpatialPadding, backend: unknown): TensorInfo {
-  return runWasmKernel('PadV2', { x }, { paddings: [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]], constantValue: 0 }, backend);
+  return runWasmKernel(
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [p.top, p.bottom],
+        [p.left, p.right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+    backend,
+  );
 }
 
 /** B's rows in use per pass: about 128 KiB of them, so they stay in the second-level cache. */
@@ -33,7 +46,13 @@ function segmentBlock(segmentLength: number, columns: number): number {
  * each tile of four rows shares one output position and skips exactly the runs its position
  * cannot reach (worth a transposed copy of the output where padding is wide: input gradients).
  */
-export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: SpatialPadding, backend: unknown, order: RowOrder = 'batch-major'): TensorInfo {
+export function gemmConvolution(
+  x: TensorInfo,
+  filter: TensorInfo,
+  padding: SpatialPadding,
+  backend: unknown,
+  order: RowOrder = 'batch-major',
+): TensorInfo {
   const [batch, height, width, channels] = x.shape;
   const [kh, kw, , outChannels] = filter.shape;
   const input = padded(padding) ? padSpatially(x, padding, backend) : x;
@@ -56,7 +75,10 @@ export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: Spat
       ? (m) => {
           const [row, column] = [i(m), j(m)];
           const columns: [number, number] = [Math.max(0, padding.left - column), Math.min(kw, padding.left + width - column)];
-          return { segments: [Math.max(0, padding.top - row), Math.min(kh, padding.top + height - row)], positions: [columns[0] * channels, columns[1] * channels] };
+          return {
+            segments: [Math.max(0, padding.top - row), Math.min(kh, padding.top + height - row)],
+            positions: [columns[0] * channels, columns[1] * channels],
+          };
         }
       : undefined,
   };
@@ -77,12 +99,21 @@ export function gemmConvolution(x: TensorInfo, filter: TensorInfo, padding: Spat
  * x̃'s rows kh…kh+outH−1, each a run of outW·batch floats. The sum runs over (i, j, b) in that
  * order, as XNNPACK's convolution of the same transposed operands does.
  */
-export function gemmFilterGradient(x: TensorInfo, dy: TensorInfo, filterShape: number[], padding: SpatialPadding, backend: unknown): TensorInfo {
+export function gemmFilterGradient(
+  x: TensorInfo,
+  dy: TensorInfo,
+  filterShape: number[],
+  padding: SpatialPadding,
+  backend: unknown,
+): TensorInfo {
   const [batch, height, width, channels] = x.shape;
   const [, outHeight, outWidth, outChannels] = dy.shape;
   const [kh, kw] = filterShape;
   // With one channel, [c, H, W, batch] is [H, W, batch, 1] in memory: batch moved inward.
-  const transposed = channels === 1 ? { ...transposeRuns(x, 1, backend), shape: [1, height, width, batch] } : runWasmKernel('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend);
+  const transposed =
+    channels === 1
+      ? { ...transposeRuns(x, 1, backend), shape: [1, height, width, batch] }
+      : runWasmKernel('Transpose', { x }, { perm: [3, 1, 2, 0] }, backend);
   const input = padded(padding) ? padSpatially(transposed, padding, backend) : transposed;
   if (input !== transposed) disposeIntermediate(backend, transposed);
   const [paddedHeight, paddedWidth] = [height + padding.top + padding.bottom, width + padding.left + padding.right];
@@ -91,7 +122,8 @@ export function gemmFilterGradient(x: TensorInfo, dy: TensorInfo, filterShape: n
   if (copied) disposeIntermediate(backend, dyT);
   const layout: SegmentedRows = {
     rows: kh * kw * channels,
-    rowOffset: (p) => ((p % channels) * paddedHeight + Math.floor(p / (kw * channels))) * paddedWidth * batch + (Math.floor(p / channels) % kw) * batch,
+    rowOffset: (p) =>
+      ((p % channels) * paddedHeight + Math.floor(p / (kw * channels))) * paddedWidth * batch + (Math.floor(p / channels) % kw) * batch,
     segments: outHeight,
     segmentStride: paddedWidth * batch,
     segmentLength: outWidth * batch,

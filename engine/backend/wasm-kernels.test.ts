@@ -25,7 +25,12 @@ beforeAll(async () => {
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Runs one kernel through the engine on the named backend and returns its values. */
-function runOn(backend: 'cpu' | 'wasm', kernel: string, inputs: Record<string, { values: Float32Array; shape: number[] }>, attrs: object): Float32Array {
+function runOn(
+  backend: 'cpu' | 'wasm',
+  kernel: string,
+  inputs: Record<string, { values: Float32Array; shape: number[] }>,
+  attrs: object,
+): Float32Array {
   const previous = tf.getBackend();
   tf.setBackend(backend);
   try {
@@ -70,7 +75,19 @@ function randomConvCases(seed: number, count: number, stride1Only = false): Conv
     const [kh, kw] = [1 + rng.int(5), 1 + rng.int(5)];
     const strides: [number, number] = stride1Only ? [1, 1] : [1 + rng.int(3), 1 + rng.int(3)];
     const padKind = rng.int(4);
-    const pad: Pad = padKind === 0 ? 'same' : padKind === 1 ? 'valid' : padKind === 2 ? rng.int(3) : [[0, 0], [rng.int(3), rng.int(3)], [rng.int(3), rng.int(3)], [0, 0]];
+    const pad: Pad =
+      padKind === 0
+        ? 'same'
+        : padKind === 1
+          ? 'valid'
+          : padKind === 2
+            ? rng.int(3)
+            : [
+                [0, 0],
+                [rng.int(3), rng.int(3)],
+                [rng.int(3), rng.int(3)],
+                [0, 0],
+              ];
     const dimRoundingMode = typeof pad === 'number' && rng.int(2) === 0 ? (['floor', 'round', 'ceil'] as const)[rng.int(3)] : undefined;
     const dataFormat = rng.int(4) === 0 ? 'NCHW' : 'NHWC';
     const xShape: Shape4 = dataFormat === 'NHWC' ? [n, h, w, ci] : [n, ci, h, w];
@@ -82,7 +99,16 @@ function randomConvCases(seed: number, count: number, stride1Only = false): Conv
 }
 
 function outputInfo(c: ConvCase) {
-  return tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad, c.dimRoundingMode, false, c.dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+  return tf.backend_util.computeConv2DInfo(
+    c.xShape,
+    c.filterShape,
+    c.strides,
+    1,
+    c.pad,
+    c.dimRoundingMode,
+    false,
+    c.dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
+  );
 }
 
 describe('wasm Conv2DBackpropFilter', () => {
@@ -90,8 +116,17 @@ describe('wasm Conv2DBackpropFilter', () => {
     it(`matches the cpu kernel: ${describeCase(c)}`, () => {
       const rng = new Rng(100 + i);
       const dyShape = outputInfo(c).outShape;
-      const inputs = { x: { values: rng.normalArray(size(c.xShape)), shape: c.xShape }, dy: { values: rng.normalArray(size(dyShape)), shape: dyShape } };
-      const attrs = { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat, dimRoundingMode: c.dimRoundingMode, filterShape: c.filterShape };
+      const inputs = {
+        x: { values: rng.normalArray(size(c.xShape)), shape: c.xShape },
+        dy: { values: rng.normalArray(size(dyShape)), shape: dyShape },
+      };
+      const attrs = {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: c.dataFormat,
+        dimRoundingMode: c.dimRoundingMode,
+        filterShape: c.filterShape,
+      };
       expectClose(runOn('wasm', 'Conv2DBackpropFilter', inputs, attrs), runOn('cpu', 'Conv2DBackpropFilter', inputs, attrs));
     });
   });
@@ -104,7 +139,9 @@ describe('wasm Conv2DBackpropFilter', () => {
       tf.setBackend(backend);
       return tf.tidy(() => {
         const input = tf.tensor4d(x, [60, 14, 14, 6]);
-        return tf.grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(input, f as tf.Tensor4D, 1, 'valid'))))(tf.tensor4d(w, [5, 5, 6, 16])).dataSync() as Float32Array;
+        return tf
+          .grad((f: tf.Tensor) => tf.sum(tf.square(tf.conv2d(input, f as tf.Tensor4D, 1, 'valid'))))(tf.tensor4d(w, [5, 5, 6, 16]))
+          .dataSync() as Float32Array;
       });
     };
     const expected = gradient('cpu');
@@ -118,7 +155,10 @@ describe('wasm Conv2DBackpropInput', () => {
     it(`matches the cpu kernel: ${describeCase(c)}`, () => {
       const rng = new Rng(200 + i);
       const dyShape = outputInfo(c).outShape;
-      const inputs = { dy: { values: rng.normalArray(size(dyShape)), shape: dyShape }, filter: { values: rng.normalArray(size(c.filterShape)), shape: c.filterShape } };
+      const inputs = {
+        dy: { values: rng.normalArray(size(dyShape)), shape: dyShape },
+        filter: { values: rng.normalArray(size(c.filterShape)), shape: c.filterShape },
+      };
       const attrs = { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat, dimRoundingMode: c.dimRoundingMode, inputShape: c.xShape };
       expectClose(runOn('wasm', 'Conv2DBackpropInput', inputs, attrs), runOn('cpu', 'Conv2DBackpropInput', inputs, attrs));
     });
@@ -126,7 +166,12 @@ describe('wasm Conv2DBackpropInput', () => {
 });
 
 describe('wasm MaxPoolGrad', () => {
-  interface PoolCase { xShape: Shape4; filterSize: [number, number]; strides: [number, number]; pad: 'valid' | 'same' | number }
+  interface PoolCase {
+    xShape: Shape4;
+    filterSize: [number, number];
+    strides: [number, number];
+    pad: 'valid' | 'same' | number;
+  }
   const rng = new Rng(31);
   const cases: PoolCase[] = [
     { xShape: [60, 28, 28, 6], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
@@ -140,7 +185,12 @@ describe('wasm MaxPoolGrad', () => {
     { xShape: [2, 6, 6, 8], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
   ];
   for (let i = 0; i < 6; i++) {
-    cases.push({ xShape: [1 + rng.int(3), 4 + rng.int(6), 4 + rng.int(6), 1 + rng.int(4)], filterSize: [1 + rng.int(3), 1 + rng.int(3)], strides: [1 + rng.int(3), 1 + rng.int(3)], pad: rng.int(2) === 0 ? 'same' : 'valid' });
+    cases.push({
+      xShape: [1 + rng.int(3), 4 + rng.int(6), 4 + rng.int(6), 1 + rng.int(4)],
+      filterSize: [1 + rng.int(3), 1 + rng.int(3)],
+      strides: [1 + rng.int(3), 1 + rng.int(3)],
+      pad: rng.int(2) === 0 ? 'same' : 'valid',
+    });
   }
   cases.forEach((c, i) => {
     // Values on a coarse grid (many tied maxima), negative ones, a −0 gradient, and in the last case and the 8-channel one NaN and −∞.
@@ -153,8 +203,17 @@ describe('wasm MaxPoolGrad', () => {
       const info = tf.backend_util.computePool2DInfo(c.xShape, c.filterSize, c.strides, 1, c.pad);
       const dy = new Rng(400 + i).normalArray(size(info.outShape));
       dy[0] = -0;
-      const output = runOn('cpu', 'MaxPool', { x: { values, shape: c.xShape } }, { filterSize: c.filterSize, strides: c.strides, pad: c.pad });
-      const inputs = { dy: { values: dy, shape: info.outShape }, input: { values, shape: c.xShape }, output: { values: output, shape: info.outShape } };
+      const output = runOn(
+        'cpu',
+        'MaxPool',
+        { x: { values, shape: c.xShape } },
+        { filterSize: c.filterSize, strides: c.strides, pad: c.pad },
+      );
+      const inputs = {
+        dy: { values: dy, shape: info.outShape },
+        input: { values, shape: c.xShape },
+        output: { values: output, shape: info.outShape },
+      };
       const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
       expect(Array.from(runOn('wasm', 'MaxPoolGrad', inputs, attrs))).toEqual(Array.from(runOn('cpu', 'MaxPoolGrad', inputs, attrs)));
     });
@@ -163,12 +222,26 @@ describe('wasm MaxPoolGrad', () => {
 
 describe('wasm BatchMatMul with transposes', () => {
   const shapes: Array<[number[], number[]]> = [
-    [[60, 784], [784, 300]],
-    [[5, 7], [7, 4]],
-    [[3, 5, 7], [3, 7, 4]],
+    [
+      [60, 784],
+      [784, 300],
+    ],
+    [
+      [5, 7],
+      [7, 4],
+    ],
+    [
+      [3, 5, 7],
+      [3, 7, 4],
+    ],
   ];
   for (const [aShape, bShape] of shapes) {
-    for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [transposeA, transposeB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       it(`equals tfjs's own wasm kernel: a [${aShape}]${transposeA ? 'ᵀ' : ''} · b [${bShape}]${transposeB ? 'ᵀ' : ''}`, () => {
         const rng = new Rng(aShape.length * 10 + aShape[0] + (transposeA ? 1 : 0) + (transposeB ? 2 : 0));
         const swap = (s: number[]) => [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]];
@@ -200,11 +273,26 @@ describe('wasm BatchMatMul with transposes', () => {
 
 describe('wasm BatchMatMul on the segmented SIMD product', () => {
   const shapes: Array<[number[], number[]]> = [
-    [[1, 60, 800], [1, 800, 500]],
-    [[1, 60, 784], [1, 784, 300]],
-    [[1, 64, 100], [1, 100, 100]],
-    [[1, 8, 97], [1, 97, 12]],
-    [[64, 100], [100, 100]],
+    [
+      [1, 60, 800],
+      [1, 800, 500],
+    ],
+    [
+      [1, 60, 784],
+      [1, 784, 300],
+    ],
+    [
+      [1, 64, 100],
+      [1, 100, 100],
+    ],
+    [
+      [1, 8, 97],
+      [1, 97, 12],
+    ],
+    [
+      [64, 100],
+      [100, 100],
+    ],
   ];
   for (const [aShape, bShape] of shapes) {
     it(`gives the bits of XNNPACK's product, also through the transposing paths: a [${aShape}] · b [${bShape}]`, () => {
@@ -224,12 +312,24 @@ describe('wasm BatchMatMul on the segmented SIMD product', () => {
         const a = tf.tensor(aValues, aShape);
         const b = tf.tensor(bValues, bShape);
         const registered = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
-        const xnnpack = read(originalWasmKernelFunc('BatchMatMul')({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo);
-        expect(read(registered({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo)).toEqual(xnnpack);
+        const xnnpack = read(
+          originalWasmKernelFunc('BatchMatMul')({
+            inputs: { a, b },
+            attrs: { transposeA: false, transposeB: false },
+            backend,
+          }) as TensorInfo,
+        );
+        expect(read(registered({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo)).toEqual(
+          xnnpack,
+        );
         const aT = tf.transpose(a, swap);
         const bT = tf.transpose(b, swap);
-        expect(read(registered({ inputs: { a: aT, b }, attrs: { transposeA: true, transposeB: false }, backend }) as TensorInfo)).toEqual(xnnpack);
-        expect(read(registered({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo)).toEqual(xnnpack);
+        expect(read(registered({ inputs: { a: aT, b }, attrs: { transposeA: true, transposeB: false }, backend }) as TensorInfo)).toEqual(
+          xnnpack,
+        );
+        expect(read(registered({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo)).toEqual(
+          xnnpack,
+        );
       });
     });
   }
@@ -237,9 +337,18 @@ describe('wasm BatchMatMul on the segmented SIMD product', () => {
 
 describe('wasm BatchMatMul a·bᵀ with the larger b, as (b·aᵀ)ᵀ', () => {
   const shapes: Array<[number[], number[]]> = [
-    [[60, 500], [800, 500]],
-    [[7, 3], [20, 3]],
-    [[1, 60, 256], [1, 1000, 256]],
+    [
+      [60, 500],
+      [800, 500],
+    ],
+    [
+      [7, 3],
+      [20, 3],
+    ],
+    [
+      [1, 60, 256],
+      [1, 1000, 256],
+    ],
   ];
   for (const [aShape, bShape] of shapes) {
     it(`gives the bits of tfjs's own kernel on b transposed explicitly: a [${aShape}] · b [${bShape}]ᵀ`, () => {
@@ -255,9 +364,19 @@ describe('wasm BatchMatMul a·bᵀ with the larger b, as (b·aᵀ)ᵀ', () => {
       tf.tidy(() => {
         const a = tf.tensor(aValues, aShape);
         const b = tf.tensor(bValues, bShape);
-        const ours = read(tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo);
+        const ours = read(
+          tf
+            .getKernel('BatchMatMul', 'wasm')!
+            .kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: true }, backend }) as TensorInfo,
+        );
         const bT = tf.transpose(b, bShape.length === 2 ? [1, 0] : [0, 2, 1]);
-        const theirs = read(originalWasmKernelFunc('BatchMatMul')({ inputs: { a, b: bT }, attrs: { transposeA: false, transposeB: false }, backend }) as TensorInfo);
+        const theirs = read(
+          originalWasmKernelFunc('BatchMatMul')({
+            inputs: { a, b: bT },
+            attrs: { transposeA: false, transposeB: false },
+            backend,
+          }) as TensorInfo,
+        );
         expect(ours).toEqual(theirs);
       });
     });
@@ -301,9 +420,24 @@ describe('the patched wasm kernels in training', () => {
       { kind: 'dense', name: 'fc2', units: 3, activation: 'linear' },
     ],
   };
-  const recipe: TrainingRecipe = { optimizer: 'momentum', learningRate: 0.05, momentum: 0.9, batchSize: 8, epochs: 1, fineTuneEpochs: 0, schedule: { kind: 'constant' }, selectBestEpoch: false };
+  const recipe: TrainingRecipe = {
+    optimizer: 'momentum',
+    learningRate: 0.05,
+    momentum: 0.9,
+    batchSize: 8,
+    epochs: 1,
+    fineTuneEpochs: 0,
+    schedule: { kind: 'constant' },
+    selectBestEpoch: false,
+  };
   const dataRng = new Rng(9);
-  const data: Dataset = { n: 40, inputShape: [12, 12, 1], x: dataRng.normalArray(40 * 144), y: Int32Array.from({ length: 40 }, () => dataRng.int(3)), outputSize: 3 };
+  const data: Dataset = {
+    n: 40,
+    inputShape: [12, 12, 1],
+    x: dataRng.normalArray(40 * 144),
+    y: Int32Array.from({ length: 40 }, () => dataRng.int(3)),
+    outputSize: 3,
+  };
 
   function train(backend: 'cpu' | 'wasm', seed: number): { weights: Record<string, Float32Array>; tensorsLeft: number } {
     tf.setBackend(backend);
@@ -317,17 +451,22 @@ describe('the patched wasm kernels in training', () => {
 
   function maskedNetwork(seed: number): MaskedNetwork {
     const network = MaskedNetwork.initialise(spec, new Rng(seed));
-    network.setMasks(Object.fromEntries(network.prunableNames.map((name) => {
-      const maskRng = new Rng(seed + 1).fork(name);
-      return [name, Float32Array.from({ length: network.variable(name).size }, () => (maskRng.uniform() < 0.7 ? 1 : 0))];
-    })));
+    network.setMasks(
+      Object.fromEntries(
+        network.prunableNames.map((name) => {
+          const maskRng = new Rng(seed + 1).fork(name);
+          return [name, Float32Array.from({ length: network.variable(name).size }, () => (maskRng.uniform() < 0.7 ? 1 : 0))];
+        }),
+      ),
+    );
     return network;
   }
 
   it('is deterministic: the same seed gives bit-identical weights on wasm', () => {
     const first = train('wasm', 3).weights;
     const second = train('wasm', 3).weights;
-    for (const name of Object.keys(first)) expect(Buffer.from(second[name].buffer).equals(Buffer.from(first[name].buffer)), name).toBe(true);
+    for (const name of Object.keys(first))
+      expect(Buffer.from(second[name].buffer).equals(Buffer.from(first[name].buffer)), name).toBe(true);
     const other = train('wasm', 4).weights;
     expect(Buffer.from(other['conv1/kernel'].buffer).equals(Buffer.from(first['conv1/kernel'].buffer))).toBe(false);
   });
@@ -344,7 +483,10 @@ describe('the patched wasm kernels in training', () => {
     const network = maskedNetwork(7);
     const batch = gatherBatch(data, [0, 1, 2, 3, 4, 5, 6, 7]);
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => taskLoss('classification', network.forward(batch.x), batch.y), network.trainableVariables());
+      const { value, grads } = tf.variableGrads(
+        () => taskLoss('classification', network.forward(batch.x), batch.y),
+        network.trainableVariables(),
+      );
       value.dispose();
       for (const g of Object.values(grads)) g.dispose();
     };

@@ -11,7 +11,13 @@ beforeAll(async () => {
 });
 
 /** Runs a Sum kernel function directly on the wasm backend; returns the output's values and shape. */
-function sumWith(kernel: KernelFunc, values: Float32Array, shape: number[], axis: number[], keepDims: boolean): { values: Float32Array; shape: number[] } {
+function sumWith(
+  kernel: KernelFunc,
+  values: Float32Array,
+  shape: number[],
+  axis: number[],
+  keepDims: boolean,
+): { values: Float32Array; shape: number[] } {
   tf.setBackend('wasm');
   const backend = tf.findBackend('wasm') as KernelBackend;
   return tf.tidy(() => {

@@ -27,7 +27,8 @@ export function untransposedBatchMatMul(original: KernelFunc): KernelFunc {
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     // Untransposed products: the segmented SIMD product where it applies (the same bits), else XNNPACK's.
     const multiply = (x: TensorInfo, y: TensorInfo): TensorInfo =>
-      segmentedMatMul(x, y, backend) ?? (original({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo);
+      segmentedMatMul(x, y, backend) ??
+      (original({ inputs: { a: x, b: y }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as TensorInfo);
     if (!transposeA && !transposeB) return multiply(a, b);
     if (transposeB && !transposeA && productByTransposedOperands(a, b)) {
       // a·bᵀ = (b·aᵀ)ᵀ: the same products summed in the same order, with the small operand transposed

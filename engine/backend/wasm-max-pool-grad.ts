@@ -5,8 +5,16 @@ import { simdExportsOn } from '../wasm/instantiate.ts';
 import { type DimRoundingMode, type WasmBackendInternals, replaceWasmKernel } from './wasm-kernel-calls.ts';
 
 type SimdPairPoolGrad = (
-  x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number,
-  outHeight: number, outWidth: number, vectorChannels: number,
+  x: number,
+  dy: number,
+  dx: number,
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+  vectorChannels: number,
 ) => void;
 
 interface MaxPoolGradAttrs {
@@ -28,23 +36,44 @@ interface MaxPoolGradAttrs {
 export const wasmMaxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-  if (input.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error(`MaxPoolGrad on wasm: float32 inputs only, got ${input.dtype} and ${dy.dtype}`);
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  if (input.dtype !== 'float32' || dy.dtype !== 'float32')
+    throw new Error(`MaxPoolGrad on wasm: float32 inputs only, got ${input.dtype} and ${dy.dtype}`);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const wasm = backend as WasmBackendInternals;
   const out = wasm.makeOutput(input.shape, 'float32');
   // Views are taken after the allocation: growing the heap detaches earlier ones.
   const x = wasm.typedArrayFromHeap(input) as Float32Array;
   const gradient = wasm.typedArrayFromHeap(dy) as Float32Array;
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+  } = info;
   const { top, left } = info.padInfo;
   if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0) {
     dx.fill(0);
     const simd = simdExportsOn(backend, wasmBase64)?.pairPoolGrad as SimdPairPoolGrad | undefined;
     // The SIMD module takes four channels at a time; the loop below does the rest (all without it).
     const vectorChannels = simd ? channels - (channels % 4) : 0;
-    if (simd && vectorChannels > 0) simd(x.byteOffset, gradient.byteOffset, dx.byteOffset, batchSize, inHeight, inWidth, channels, outHeight, outWidth, vectorChannels);
-    if (vectorChannels < channels) pairPoolGrad(x, gradient, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth, vectorChannels);
+    if (simd && vectorChannels > 0)
+      simd(x.byteOffset, gradient.byteOffset, dx.byteOffset, batchSize, inHeight, inWidth, channels, outHeight, outWidth, vectorChannels);
+    if (vectorChannels < channels)
+      pairPoolGrad(x, gradient, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth, vectorChannels);
     return out;
   }
   // Where windows overlap, a position can collect several gradients; the cpu kernel adds them in a
@@ -85,7 +114,18 @@ export const wasmMaxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /** The same for the common 2×2 windows at stride 2 without padding, unrolled (2–3× faster), for channels from `firstChannel` on; dx is zeroed. */
-function pairPoolGrad(x: Float32Array, gradient: Float32Array, dx: Float32Array, batchSize: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number, firstChannel: number): void {
+function pairPoolGrad(
+  x: Float32Array,
+  gradient: Float32Array,
+  dx: Float32Array,
+  batchSize: number,
+  inHeight: number,
+  inWidth: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+  firstChannel: number,
+): void {
   const rowStride = inWidth * channels;
   let dyPixel = 0;
   for (let b = 0; b < batchSize; b++) {

@@ -42,8 +42,23 @@ function cases(): Case[] {
     const k = 1 + rng.int(5);
     const [n, h, w, ci, co] = [1 + rng.int(7), k + rng.int(9), k + rng.int(9), 1 + rng.int(23), 1 + rng.int(13)];
     const padKind = rng.int(3);
-    const pad: Pad = padKind === 0 ? 'same' : padKind === 1 ? 'valid' : [[0, 0], [rng.int(k), rng.int(k)], [rng.int(k), rng.int(k)], [0, 0]];
-    out.push({ xShape: [n, h, w, ci], filterShape: [k, k + (rng.int(2) === 0 ? 0 : k > 1 ? -1 : 1), ci, co], pad, density: rng.int(2) === 0 ? 1 : 0.1 });
+    const pad: Pad =
+      padKind === 0
+        ? 'same'
+        : padKind === 1
+          ? 'valid'
+          : [
+              [0, 0],
+              [rng.int(k), rng.int(k)],
+              [rng.int(k), rng.int(k)],
+              [0, 0],
+            ];
+    out.push({
+      xShape: [n, h, w, ci],
+      filterShape: [k, k + (rng.int(2) === 0 ? 0 : k > 1 ? -1 : 1), ci, co],
+      pad,
+      density: rng.int(2) === 0 ? 1 : 0.1,
+    });
   }
   return out.filter((c) => outShape(c).every((d) => d > 0));
 }
@@ -53,7 +68,16 @@ function outShape(c: Case): number[] {
 }
 
 function padding(c: Case) {
-  const { top, bottom, left, right } = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, 1, 1, c.pad, undefined, false, 'channelsLast').padInfo;
+  const { top, bottom, left, right } = tf.backend_util.computeConv2DInfo(
+    c.xShape,
+    c.filterShape,
+    1,
+    1,
+    c.pad,
+    undefined,
+    false,
+    'channelsLast',
+  ).padInfo;
   return { top, bottom, left, right };
 }
 
@@ -64,7 +88,10 @@ function values(c: Case, seed: number) {
 }
 
 /** Runs f with the given arrays as wasm tensors; returns the values of the TensorInfo f makes (and frees it). */
-function onWasm(arrays: Record<string, { values: Float32Array; shape: number[] }>, f: (inputs: Record<string, TensorInfo>, backend: KernelBackend) => TensorInfo): Float32Array {
+function onWasm(
+  arrays: Record<string, { values: Float32Array; shape: number[] }>,
+  f: (inputs: Record<string, TensorInfo>, backend: KernelBackend) => TensorInfo,
+): Float32Array {
   tf.setBackend('wasm');
   const backend = tf.findBackend('wasm') as KernelBackend;
   return tf.tidy(() => {
@@ -98,12 +125,17 @@ function expectClose(actual: Float32Array, expected: Float32Array): void {
 }
 
 const xnnpackConvolution: KernelFunc = (args) => originalWasmKernelFunc('Conv2D')(args);
-const call = (kernel: KernelFunc, inputs: Record<string, TensorInfo>, attrs: object, backend: KernelBackend) => kernel({ inputs, attrs: attrs as NamedAttrMap, backend }) as TensorInfo;
+const call = (kernel: KernelFunc, inputs: Record<string, TensorInfo>, attrs: object, backend: KernelBackend) =>
+  kernel({ inputs, attrs: attrs as NamedAttrMap, backend }) as TensorInfo;
 
 describe('segmented SIMD convolutions on wasm', () => {
   cases().forEach((c, i) => {
     const v = values(c, 500 + i);
-    const arrays = { x: { values: v.x, shape: c.xShape }, filter: { values: v.filter, shape: c.filterShape }, dy: { values: v.dy, shape: outShape(c) } };
+    const arrays = {
+      x: { values: v.x, shape: c.xShape },
+      filter: { values: v.filter, shape: c.filterShape },
+      dy: { values: v.dy, shape: outShape(c) },
+    };
     const convAttrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] };
     const filterAttrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape };
     const inputAttrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', inputShape: c.xShape };
@@ -111,7 +143,9 @@ describe('segmented SIMD convolutions on wasm', () => {
     it(`forward: the same bits as XNNPACK, on repeat too, and the cpu kernel within tolerance: ${describeCase(c)}`, () => {
       const ours = onWasm(arrays, ({ x, filter }, backend) => gemmConvolution(x, filter, padding(c), backend));
       const again = onWasm(arrays, ({ x, filter }, backend) => gemmConvolution(x, filter, padding(c), backend));
-      const registered = onWasm(arrays, ({ x, filter }, backend) => call(tf.getKernel('Conv2D', 'wasm')!.kernelFunc, { x, filter }, convAttrs, backend));
+      const registered = onWasm(arrays, ({ x, filter }, backend) =>
+        call(tf.getKernel('Conv2D', 'wasm')!.kernelFunc, { x, filter }, convAttrs, backend),
+      );
       const xnnpack = onWasm(arrays, ({ x, filter }, backend) => call(xnnpackConvolution, { x, filter }, convAttrs, backend));
       expect(bits(ours)).toEqual(bits(xnnpack));
       expect(bits(again)).toEqual(bits(ours));
@@ -120,10 +154,16 @@ describe('segmented SIMD convolutions on wasm', () => {
     });
 
     it(`filter gradient: the same bits as the XNNPACK route, on repeat too, and the cpu kernel within tolerance: ${describeCase(c)}`, () => {
-      const viaXnnpack = (inputs: Record<string, TensorInfo>, attrs: object, backend: unknown) => call(xnnpackConvolution, inputs, attrs, backend as KernelBackend);
-      const registered = () => onWasm(arrays, ({ x, dy }, backend) => call(tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc, { x, dy }, filterAttrs, backend));
+      const viaXnnpack = (inputs: Record<string, TensorInfo>, attrs: object, backend: unknown) =>
+        call(xnnpackConvolution, inputs, attrs, backend as KernelBackend);
+      const registered = () =>
+        onWasm(arrays, ({ x, dy }, backend) =>
+          call(tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc, { x, dy }, filterAttrs, backend),
+        );
       const ours = registered();
-      const xnnpack = onWasm(arrays, ({ x, dy }, backend) => filterGradient({ inputs: { x, dy }, attrs: filterAttrs as unknown as NamedAttrMap, backend }, viaXnnpack, false));
+      const xnnpack = onWasm(arrays, ({ x, dy }, backend) =>
+        filterGradient({ inputs: { x, dy }, attrs: filterAttrs as unknown as NamedAttrMap, backend }, viaXnnpack, false),
+      );
       expect(bits(ours)).toEqual(bits(xnnpack));
       expect(bits(registered())).toEqual(bits(ours));
       expectClose(ours, onCpu('Conv2DBackpropFilter', { x: arrays.x, dy: arrays.dy }, filterAttrs));
@@ -131,7 +171,10 @@ describe('segmented SIMD convolutions on wasm', () => {
 
     it(`input gradient: the same bits as the XNNPACK route, on repeat too, and the cpu kernel within tolerance: ${describeCase(c)}`, () => {
       const xnnpackRoute = convolutionalBackpropInput(originalWasmKernelFunc('Conv2DBackpropInput'), xnnpackConvolution);
-      const registered = () => onWasm(arrays, ({ dy, filter }, backend) => call(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc, { dy, filter }, inputAttrs, backend));
+      const registered = () =>
+        onWasm(arrays, ({ dy, filter }, backend) =>
+          call(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc, { dy, filter }, inputAttrs, backend),
+        );
       const segmentedRoute = convolutionalBackpropInput(originalWasmKernelFunc('Conv2DBackpropInput'), (args) => {
         const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
         const { pad } = args.attrs as unknown as { pad: [[number, number], [number, number], [number, number], [number, number]] };

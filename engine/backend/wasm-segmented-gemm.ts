@@ -4,8 +4,16 @@ import { simdExportsOn } from '../wasm/instantiate.ts';
 import { type WasmBackendInternals, disposeIntermediate, runWasmKernel } from './wasm-kernel-calls.ts';
 
 type SegmentedGemmExport = (
-  a: number, b: number, c: number, tiles: number, tileCount: number, n: number,
-  segmentStride: number, segmentLength: number, segFrom: number, segTo: number,
+  a: number,
+  b: number,
+  c: number,
+  tiles: number,
+  tileCount: number,
+  n: number,
+  segmentStride: number,
+  segmentLength: number,
+  segFrom: number,
+  segTo: number,
 ) => void;
 
 /** How rows of A lie in a convolution's input (see segmented-gemm.wat); offsets in floats. */
@@ -32,14 +40,32 @@ export const segmentedGemmAvailable = (backend: unknown): boolean => simdExports
 export const paddedColumns = (n: number): number => Math.ceil(n / 4) * 4;
 
 /** A 2-D view [rows, columns] of a tensor's data: no copy, not to be freed separately. */
-export const matrixView = (t: TensorInfo, rows: number, columns: number): TensorInfo => ({ dataId: t.dataId, shape: [rows, columns], dtype: t.dtype });
+export const matrixView = (t: TensorInfo, rows: number, columns: number): TensorInfo => ({
+  dataId: t.dataId,
+  shape: [rows, columns],
+  dtype: t.dtype,
+});
 
 /** b [k, n] with zero columns appended up to a multiple of 4; b itself when it has one already (then not to be freed). */
 export function withPaddedColumns(b: TensorInfo, backend: unknown): { matrix: TensorInfo; copied: boolean } {
   const n = b.shape[1];
   const padded = paddedColumns(n);
   if (padded === n) return { matrix: b, copied: false };
-  return { matrix: runWasmKernel('PadV2', { x: b }, { paddings: [[0, 0], [0, padded - n]], constantValue: 0 }, backend), copied: true };
+  return {
+    matrix: runWasmKernel(
+      'PadV2',
+      { x: b },
+      {
+        paddings: [
+          [0, 0],
+          [0, padded - n],
+        ],
+        constantValue: 0,
+      },
+      backend,
+    ),
+    copied: true,
+  };
 }
 
 /**
@@ -48,7 +74,13 @@ export function withPaddedColumns(b: TensorInfo, backend: unknown): { matrix: Te
  * of 4, else [rows rounded up, n] (the extra rows repeat the last one): the caller slices it.
  * `segmentBlock` splits the segments over several passes so that B's rows in use stay in cache.
  */
-export function segmentedGemm(backend: unknown, a: TensorInfo, b: TensorInfo, layout: SegmentedRows, segmentBlock = layout.segments): TensorInfo {
+export function segmentedGemm(
+  backend: unknown,
+  a: TensorInfo,
+  b: TensorInfo,
+  layout: SegmentedRows,
+  segmentBlock = layout.segments,
+): TensorInfo {
   const gemm = simdExportsOn(backend, wasmBase64)?.segmentedGemm as SegmentedGemmExport | undefined;
   if (!gemm) throw new Error('segmentedGemm: the SIMD module cannot reach the wasm backend memory');
   const wasm = backend as WasmBackendInternals;
@@ -81,7 +113,18 @@ export function segmentedGemm(backend: unknown, a: TensorInfo, b: TensorInfo, la
   cValues.fill(0);
   const [aPointer, bPointer, cPointer, tablePointer] = [a, b, c, table].map((t) => wasm.typedArrayFromHeap(t).byteOffset);
   for (let from = 0; from < layout.segments; from += segmentBlock) {
-    gemm(aPointer, bPointer, cPointer, tablePointer, tileCount, n, 4 * layout.segmentStride, layout.segmentLength, from, Math.min(layout.segments, from + segmentBlock));
+    gemm(
+      aPointer,
+      bPointer,
+      cPointer,
+      tablePointer,
+      tileCount,
+      n,
+      4 * layout.segmentStride,
+      layout.segmentLength,
+      from,
+      Math.min(layout.segments, from + segmentBlock),
+    );
   }
   disposeIntermediate(backend, table);
   return c;

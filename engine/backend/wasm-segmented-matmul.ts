@@ -31,6 +31,12 @@ export function segmentedMatMul(a: TensorInfo, b: TensorInfo, backend: unknown):
   if (k !== kb || k < SHALLOWEST || m % 4 !== 0 || n % 4 !== 0 || !segmentedGemmAvailable(backend)) return null;
   const length = runLength(k, n);
   const matrixB = { dataId: b.dataId, shape: [k, n], dtype: b.dtype };
-  const c = segmentedGemm(backend, a, matrixB, { rows: m, rowOffset: (row) => row * k, segments: k / length, segmentStride: length, segmentLength: length }, 1);
+  const c = segmentedGemm(
+    backend,
+    a,
+    matrixB,
+    { rows: m, rowOffset: (row) => row * k, segments: k / length, segmentStride: length, segmentLength: length },
+    1,
+  );
   return croppedResult(backend, c, m, n, a.shape.length === 3 ? [1, m, n] : [m, n]);
 }

@@ -31,7 +31,9 @@ describe('transposeRuns on wasm', () => {
         const out = transposeRuns(x, c.split, backend);
         expect(out.shape).toEqual(expected.shape);
         const ours = backend.readSync(out.dataId) as Float32Array | Int32Array;
-        expect(Array.from(new Uint32Array(ours.buffer, ours.byteOffset, ours.length))).toEqual(Array.from(new Uint32Array((expected.dataSync() as Float32Array).buffer)));
+        expect(Array.from(new Uint32Array(ours.buffer, ours.byteOffset, ours.length))).toEqual(
+          Array.from(new Uint32Array((expected.dataSync() as Float32Array).buffer)),
+        );
         backend.disposeData(out.dataId);
       });
     });

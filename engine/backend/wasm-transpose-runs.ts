@@ -16,11 +16,21 @@ export function transposeRuns(x: TensorInfo, split: number, backend: unknown): T
   const last = shape.length - 1;
   const perm = [...shape.keys()].slice(split, last).concat([...shape.keys()].slice(0, split), [last]);
   const module = simdExportsOn(backend, wasmBase64)?.transposeRuns as TransposeRuns | undefined;
-  if (!module || x.dtype === 'bool' || x.dtype === 'string' || x.dtype === 'complex64') return runWasmKernel('Transpose', { x }, { perm }, backend);
+  if (!module || x.dtype === 'bool' || x.dtype === 'string' || x.dtype === 'complex64')
+    return runWasmKernel('Transpose', { x }, { perm }, backend);
   const wasm = backend as WasmBackendInternals;
-  const out = wasm.makeOutput(perm.map((axis) => shape[axis]), x.dtype);
+  const out = wasm.makeOutput(
+    perm.map((axis) => shape[axis]),
+    x.dtype,
+  );
   const product = (axes: number[]) => axes.reduce((p, axis) => p * shape[axis], 1);
   // Views after the allocation: growing the heap detaches earlier ones.
-  module(wasm.typedArrayFromHeap(x).byteOffset, wasm.typedArrayFromHeap(out).byteOffset, product([...shape.keys()].slice(0, split)), product([...shape.keys()].slice(split, last)), shape[last]);
+  module(
+    wasm.typedArrayFromHeap(x).byteOffset,
+    wasm.typedArrayFromHeap(out).byteOffset,
+    product([...shape.keys()].slice(0, split)),
+    product([...shape.keys()].slice(split, last)),
+    shape[last],
+  );
   return out;
 }

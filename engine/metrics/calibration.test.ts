@@ -5,13 +5,7 @@ import { brierScore, negativeLogLikelihood } from './classification.ts';
 // The five samples of classification.test.ts. Top-class confidence and correctness:
 //   0: 0.75  right     1: 0.5  wrong     2: 0.5  right     3: 0.375 wrong (tie → class 0)     4: 1.0 wrong
 const k = 3;
-const probs = new Float32Array([
-  0.75, 0.125, 0.125,
-  0.125, 0.5, 0.375,
-  0.25, 0.25, 0.5,
-  0.375, 0.375, 0.25,
-  1, 0, 0,
-]);
+const probs = new Float32Array([0.75, 0.125, 0.125, 0.125, 0.5, 0.375, 0.25, 0.25, 0.5, 0.375, 0.375, 0.25, 1, 0, 0]);
 const labels = new Int32Array([0, 2, 2, 1, 1]);
 
 describe('calibration', () => {
@@ -92,6 +86,8 @@ describe('calibration', () => {
     expect(() => calibration(probs, labels, k, 0)).toThrow(/calibration: bins must be a positive integer, got 0/);
     expect(() => calibration(probs, labels, k, 2.5)).toThrow(/bins must be a positive integer/);
     expect(() => calibration(probs, new Int32Array(4), k)).toThrow(/calibration: labels has 4 entries, expected 5/);
-    expect(() => calibration(new Float32Array(8), new Int32Array(2), k)).toThrow(/calibration: probs has 8 values, not a multiple of k = 3/);
+    expect(() => calibration(new Float32Array(8), new Int32Array(2), k)).toThrow(
+      /calibration: probs has 8 values, not a multiple of k = 3/,
+    );
   });
 });

@@ -9,13 +9,7 @@ import { accuracy, brierScore, negativeLogLikelihood, predictedClasses } from '.
 //   3       [0.375, 0.375, 0.25]  1      0 (tie 0/1 → 0)  no
 //   4       [1, 0, 0]             1      0                no   (p_y = 0, clamped)
 const k = 3;
-const probs = new Float32Array([
-  0.75, 0.125, 0.125,
-  0.125, 0.5, 0.375,
-  0.25, 0.25, 0.5,
-  0.375, 0.375, 0.25,
-  1, 0, 0,
-]);
+const probs = new Float32Array([0.75, 0.125, 0.125, 0.125, 0.5, 0.375, 0.25, 0.25, 0.5, 0.375, 0.375, 0.25, 1, 0, 0]);
 const labels = new Int32Array([0, 2, 2, 1, 1]);
 
 describe('predictedClasses', () => {
@@ -68,7 +62,9 @@ describe('negativeLogLikelihood', () => {
   it('rejects a labels array of the wrong length, labels outside 0..k−1 and values that are not probabilities', () => {
     expect(() => negativeLogLikelihood(probs, new Int32Array(4), k)).toThrow(/negativeLogLikelihood: labels has 4 entries, expected 5/);
     expect(() => negativeLogLikelihood(probs, new Int32Array([0, 1, 2, 3, 0]), k)).toThrow(/labels\[3\] = 3 is outside the classes 0..2/);
-    expect(() => negativeLogLikelihood(new Float32Array([2.5, -1]), new Int32Array([0]), 2)).toThrow(/probs\[0\] = 2.5 is not a probability/);
+    expect(() => negativeLogLikelihood(new Float32Array([2.5, -1]), new Int32Array([0]), 2)).toThrow(
+      /probs\[0\] = 2.5 is not a probability/,
+    );
   });
 });
 

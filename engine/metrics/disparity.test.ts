@@ -23,8 +23,12 @@ describe('groupAccuracies', () => {
   });
 
   it('rejects arrays of inconsistent length, naming the argument', () => {
-    expect(() => groupAccuracies(new Int32Array(3), new Int32Array(3), new Int32Array(2))).toThrow(/groupAccuracies: groups has 2 entries, expected 3/);
-    expect(() => groupAccuracies(new Int32Array(4), new Int32Array(3), new Int32Array(3))).toThrow(/groupAccuracies: predicted has 4 entries, expected 3/);
+    expect(() => groupAccuracies(new Int32Array(3), new Int32Array(3), new Int32Array(2))).toThrow(
+      /groupAccuracies: groups has 2 entries, expected 3/,
+    );
+    expect(() => groupAccuracies(new Int32Array(4), new Int32Array(3), new Int32Array(3))).toThrow(
+      /groupAccuracies: predicted has 4 entries, expected 3/,
+    );
   });
 });
 
@@ -68,8 +72,14 @@ describe('disparateImpact', () => {
   it('gives ψ = 0 everywhere when every group loses exactly the overall drop', () => {
     // each group drops 0.25, the overall accuracy drops 0.25
     const result = disparateImpact(
-      [{ group: 0, count: 2, accuracy: 0.5 }, { group: 1, count: 2, accuracy: 0.25 }],
-      [{ group: 0, count: 2, accuracy: 0.75 }, { group: 1, count: 2, accuracy: 0.5 }],
+      [
+        { group: 0, count: 2, accuracy: 0.5 },
+        { group: 1, count: 2, accuracy: 0.25 },
+      ],
+      [
+        { group: 0, count: 2, accuracy: 0.75 },
+        { group: 1, count: 2, accuracy: 0.5 },
+      ],
       0.375,
       0.625,
       'attribute',
@@ -103,14 +113,20 @@ describe('disparateImpact', () => {
     expect(() => disparateImpact(sparse, dense.slice(0, 2), 0.7, 0.9, 'class')).toThrow(
       /cover different groups \(only in sparseGroups: \[2\]; only in denseGroups: \[\]\)/,
     );
-    expect(() => disparateImpact(sparse.slice(1), dense, 0.7, 0.9, 'class')).toThrow(/only in sparseGroups: \[\]; only in denseGroups: \[0\]/);
+    expect(() => disparateImpact(sparse.slice(1), dense, 0.7, 0.9, 'class')).toThrow(
+      /only in sparseGroups: \[\]; only in denseGroups: \[0\]/,
+    );
   });
 
   it('rejects groups whose counts differ between the runs, duplicates, and half-given dense references', () => {
     const otherCount = [{ group: 0, count: 5, accuracy: 1 }, dense[1], dense[2]];
-    expect(() => disparateImpact(sparse, otherCount, 0.7, 0.9, 'class')).toThrow(/group 0 has 4 samples in sparseGroups but 5 in denseGroups/);
+    expect(() => disparateImpact(sparse, otherCount, 0.7, 0.9, 'class')).toThrow(
+      /group 0 has 4 samples in sparseGroups but 5 in denseGroups/,
+    );
     expect(() => disparateImpact([...sparse, sparse[0]], dense, 0.7, 0.9, 'class')).toThrow(/sparseGroups lists group 0 twice/);
-    expect(() => disparateImpact(sparse, dense, 0.7, null, 'class')).toThrow(/denseGroups and denseOverall must both be given or both be null/);
+    expect(() => disparateImpact(sparse, dense, 0.7, null, 'class')).toThrow(
+      /denseGroups and denseOverall must both be given or both be null/,
+    );
     expect(() => disparateImpact(sparse, null, 0.7, 0.9, 'class')).toThrow(/both be given or both be null/);
     expect(() => disparateImpact([], null, 0.7, null, 'class')).toThrow(/sparseGroups has no group with samples/);
     expect(() => disparateImpact(sparse, dense, 1.2, 0.9, 'class')).toThrow(/sparseOverall = 1.2 is not an accuracy/);

@@ -35,9 +35,7 @@ export function groupAccuracies(predicted: Int32Array, labels: Int32Array, group
     entry.count++;
     if (predicted[i] === labels[i]) entry.correct++;
   }
-  return [...tally.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([group, { count, correct }]) => ({ group, count, accuracy: correct / count }));
+  return [...tally.entries()].sort(([a], [b]) => a - b).map(([group, { count, correct }]) => ({ group, count, accuracy: correct / count }));
 }
 
 /**
@@ -57,7 +55,9 @@ export function disparateImpact(
 ): DisparateImpact {
   const fn = 'disparateImpact';
   if ((denseGroups === null) !== (denseOverall === null)) {
-    throw new Error(`${fn}: denseGroups and denseOverall must both be given or both be null (got denseGroups ${denseGroups === null ? 'null' : 'given'}, denseOverall ${denseOverall})`);
+    throw new Error(
+      `${fn}: denseGroups and denseOverall must both be given or both be null (got denseGroups ${denseGroups === null ? 'null' : 'given'}, denseOverall ${denseOverall})`,
+    );
   }
   requireAccuracy(fn, 'sparseOverall', sparseOverall);
   if (denseOverall !== null) requireAccuracy(fn, 'denseOverall', denseOverall);
@@ -73,13 +73,17 @@ export function disparateImpact(
   const onlySparse = [...sparse.keys()].filter((g) => !dense.has(g));
   const onlyDense = [...dense.keys()].filter((g) => !sparse.has(g));
   if (onlySparse.length > 0 || onlyDense.length > 0) {
-    throw new Error(`${fn}: sparseGroups and denseGroups cover different groups (only in sparseGroups: [${onlySparse}]; only in denseGroups: [${onlyDense}])`);
+    throw new Error(
+      `${fn}: sparseGroups and denseGroups cover different groups (only in sparseGroups: [${onlySparse}]; only in denseGroups: [${onlyDense}])`,
+    );
   }
   const overallDrop = denseOverall - sparseOverall;
   const groups: GroupImpact[] = [...sparse.values()].map((g) => {
     const d = dense.get(g.group)!;
     if (d.count !== g.count) {
-      throw new Error(`${fn}: group ${g.group} has ${g.count} samples in sparseGroups but ${d.count} in denseGroups; both runs must be evaluated on the same test split`);
+      throw new Error(
+        `${fn}: group ${g.group} has ${g.count} samples in sparseGroups but ${d.count} in denseGroups; both runs must be evaluated on the same test split`,
+      );
     }
     return { ...g, denseAccuracy: d.accuracy, psi: d.accuracy - g.accuracy - overallDrop };
   });
@@ -96,7 +100,8 @@ function groupsByIdWithSamples(fn: string, argument: string, list: readonly Grou
     if (!Number.isInteger(entry.group)) throw new Error(`${fn}: ${argument} has a non-integer group id ${entry.group}`);
     if (seen.has(entry.group)) throw new Error(`${fn}: ${argument} lists group ${entry.group} twice`);
     seen.add(entry.group);
-    if (!Number.isInteger(entry.count) || entry.count < 0) throw new Error(`${fn}: ${argument} group ${entry.group} has invalid count ${entry.count}`);
+    if (!Number.isInteger(entry.count) || entry.count < 0)
+      throw new Error(`${fn}: ${argument} group ${entry.group} has invalid count ${entry.count}`);
     requireAccuracy(fn, `${argument} group ${entry.group} accuracy`, entry.accuracy);
     if (entry.count > 0) byId.set(entry.group, { group: entry.group, count: entry.count, accuracy: entry.accuracy });
   }

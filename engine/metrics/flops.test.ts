@@ -54,14 +54,32 @@ describe('denseAndSparseMacs', () => {
   });
 
   it('gives equal counts for an unpruned network', () => {
-    const weights = Object.fromEntries(parameters.map((p) => [p.name, filled(p.shape.reduce((a, b) => a * b, 1), 1)]));
+    const weights = Object.fromEntries(
+      parameters.map((p) => [
+        p.name,
+        filled(
+          p.shape.reduce((a, b) => a * b, 1),
+          1,
+        ),
+      ]),
+    );
     expect(denseAndSparseMacs(parameters, weights)).toEqual({ dense: 528, sparse: 528 });
   });
 
   it('rejects a missing kernel and a kernel whose size does not match its shape', () => {
-    const weights = Object.fromEntries(parameters.map((p) => [p.name, filled(p.shape.reduce((a, b) => a * b, 1), 1)]));
+    const weights = Object.fromEntries(
+      parameters.map((p) => [
+        p.name,
+        filled(
+          p.shape.reduce((a, b) => a * b, 1),
+          1,
+        ),
+      ]),
+    );
     const { 'fc/kernel': _dropped, ...withoutFc } = weights;
-    expect(() => denseAndSparseMacs(parameters, withoutFc)).toThrow(/denseAndSparseMacs: parameters lists kernel 'fc\/kernel', which weights does not contain/);
+    expect(() => denseAndSparseMacs(parameters, withoutFc)).toThrow(
+      /denseAndSparseMacs: parameters lists kernel 'fc\/kernel', which weights does not contain/,
+    );
     expect(() => denseAndSparseMacs(parameters, { ...weights, 'conv2/kernel': filled(53, 1) })).toThrow(
       /weights\['conv2\/kernel'\] has 53 values, its shape \[3,3,2,3\] in parameters needs 54/,
     );

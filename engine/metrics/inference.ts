@@ -22,7 +22,11 @@ function median(values: number[]): number {
 }
 
 /** Times `passes` forward passes of one batch of seeded random inputs (after `warmup` untimed ones). */
-export function measureThroughput(spec: ArchitectureSpec, weights: WeightMap, opts: { batchSize?: number; passes?: number; warmup?: number } = {}): Throughput {
+export function measureThroughput(
+  spec: ArchitectureSpec,
+  weights: WeightMap,
+  opts: { batchSize?: number; passes?: number; warmup?: number } = {},
+): Throughput {
   const batchSize = opts.batchSize ?? 256;
   const passes = opts.passes ?? 9;
   const network = MaskedNetwork.fromWeights(spec, weights);

@@ -58,7 +58,9 @@ describe('maskRecovery', () => {
       /maskRecovery: mask\['l1'\]\[0\] = 0.5 is not 0 or 1/,
     );
     expect(() => maskRecovery(mask, { l1: truth.l1 }, ['l1', 'l2'])).toThrow(/maskRecovery: truth has no entry for 'l2'/);
-    expect(() => maskRecovery(mask, { ...truth, l2: new Float32Array(3) }, ['l2'])).toThrow(/mask\['l2'\] has 4 entries, truth\['l2'\] has 3/);
+    expect(() => maskRecovery(mask, { ...truth, l2: new Float32Array(3) }, ['l2'])).toThrow(
+      /mask\['l2'\] has 4 entries, truth\['l2'\] has 3/,
+    );
     expect(() => maskRecovery(mask, truth, [])).toThrow(/names is empty/);
     expect(() => maskRecovery(mask, truth, ['l1', 'l1'])).toThrow(/names lists 'l1' twice/);
   });

@@ -33,7 +33,9 @@ describe('measureSparsity', () => {
   });
 
   it('rejects a prunable name missing from the weights, duplicate names, an empty layer and a target outside [0, 1]', () => {
-    expect(() => measureSparsity(weights, ['fc3/kernel'], 0.5)).toThrow(/measureSparsity: prunableNames lists 'fc3\/kernel', which weights does not contain/);
+    expect(() => measureSparsity(weights, ['fc3/kernel'], 0.5)).toThrow(
+      /measureSparsity: prunableNames lists 'fc3\/kernel', which weights does not contain/,
+    );
     expect(() => measureSparsity(weights, ['toString'], 0.5)).toThrow(/which weights does not contain/);
     expect(() => measureSparsity(weights, ['fc1/kernel', 'fc1/kernel'], 0.5)).toThrow(/prunableNames lists 'fc1\/kernel' twice/);
     expect(() => measureSparsity({ w: new Float32Array(0) }, ['w'], 0.5)).toThrow(/weights\['w'\] is empty/);

@@ -59,7 +59,10 @@ export function parameterCounts(weights: WeightMap, prunableNames: readonly stri
  * subtraction, e.g. 0.9 − 0.899 = 0.0010000000000000009 in doubles.
  */
 export function sparsityMissesTarget(measured: number, target: number, tolerance = 0.001): boolean {
-  for (const [argument, value] of [['measured', measured], ['target', target]] as const) {
+  for (const [argument, value] of [
+    ['measured', measured],
+    ['target', target],
+  ] as const) {
     if (!(value >= 0 && value <= 1)) throw new Error(`sparsityMissesTarget: ${argument} = ${value} is not a sparsity in [0, 1]`);
   }
   if (!(tolerance >= 0)) throw new Error(`sparsityMissesTarget: tolerance = ${tolerance} must be a non-negative number`);

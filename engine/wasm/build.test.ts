@@ -5,7 +5,9 @@ import { compileWat, embeddedModuleName, embeddedModuleSource, wasmSourceDir, wa
 
 describe('embedded SIMD modules', () => {
   it('has one for every .wat source', () => {
-    expect(watFiles()).toEqual(expect.arrayContaining(['column-sums.wat', 'fused-adam.wat', 'max-pool-grad.wat', 'segmented-gemm.wat', 'transpose-runs.wat']));
+    expect(watFiles()).toEqual(
+      expect.arrayContaining(['column-sums.wat', 'fused-adam.wat', 'max-pool-grad.wat', 'segmented-gemm.wat', 'transpose-runs.wat']),
+    );
   });
   for (const name of watFiles()) {
     it(`${embeddedModuleName(name)} is what npm run build:wasm makes from ${name}`, async () => {

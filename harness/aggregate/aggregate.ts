@@ -262,7 +262,7 @@ export function aggregateTask(records: readonly AggregatableRecord[], declaredGr
   return {
     task,
     family: taskFamily(id),
-    kind: okRecords.find((r) => r.metrics)?.metrics!.taskKind ?? null,
+    kind: okRecords.find((r) => r.metrics)?.metrics?.taskKind ?? null,
     grid,
     seeds: sortedUnique(records.map((r) => r.job.seed)),
     methods: sortedUniqueStrings(pruningRecords.map((r) => r.job.method!.id)),
@@ -356,7 +356,10 @@ function buildDenseBaseline(task: TaskRef, group: readonly AggregatableRecord[])
 export function poolCalibrationBins(binSets: ReadonlyArray<readonly CalibrationBin[] | null>): PooledBin[] | null {
   const present = binSets.filter((b): b is readonly CalibrationBin[] => b !== null && b.length > 0);
   if (present.length === 0) return null;
-  const pooled = new Map<string, { lower: number; upper: number; count: number; confidenceSum: number; accuracySum: number; weight: number }>();
+  const pooled = new Map<
+    string,
+    { lower: number; upper: number; count: number; confidenceSum: number; accuracySum: number; weight: number }
+  >();
   for (const bins of present) {
     for (const bin of bins) {
       const key = `${sparsityKey(bin.lower)}|${sparsityKey(bin.upper)}`;
@@ -508,7 +511,9 @@ export function rankCellsBySparsity(cells: Cell[]): void {
     group.sort((a, b) => quality(b)! - quality(a)! || compareStrings(a.method, b.method));
     const interval = (c: Cell) => (c.accuracy ?? c.mse)!.interval;
     const leaderInterval = interval(group[0]);
-    const tied = group.map((c, i) => i > 0 && leaderInterval !== null && interval(c) !== null && intervalsOverlap(leaderInterval, interval(c)!));
+    const tied = group.map(
+      (c, i) => i > 0 && leaderInterval !== null && interval(c) !== null && intervalsOverlap(leaderInterval, interval(c)!),
+    );
     const anyTie = tied.some(Boolean);
     group.forEach((c, i) => {
       const rank = i === 0 || tied[i] ? 1 : i + 1;

@@ -39,6 +39,9 @@ export function leaderboardSuites<S extends SuiteGrid & Pick<SuiteDefinition, 'm
 }
 
 /** The leaderboard suite a task is ranked in, if any. */
-export function leaderboardSuiteOf<S extends SuiteGrid & Pick<SuiteDefinition, 'methods'>>(taskId: string, suites: readonly S[]): S | undefined {
+export function leaderboardSuiteOf<S extends SuiteGrid & Pick<SuiteDefinition, 'methods'>>(
+  taskId: string,
+  suites: readonly S[],
+): S | undefined {
   return leaderboardSuites(suites).find((s) => s.tasks.includes(taskId));
 }

@@ -58,10 +58,14 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   // A suite's overrides may name methods a --methods filter leaves out; they must be registered.
   // A --set naming a method this plan does not run is a mistake.
   for (const id of Object.keys(suite.hyperparameters ?? {})) {
-    if (!registered.includes(id)) throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
+    if (!registered.includes(id))
+      throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
   }
   for (const id of Object.keys(filters.hyperparameters ?? {})) {
-    if (!methodIds.includes(id)) throw new HyperparameterError(`hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`);
+    if (!methodIds.includes(id))
+      throw new HyperparameterError(
+        `hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`,
+      );
   }
   const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
   const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
@@ -94,7 +98,14 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         }
       }
       if (needsDense || methodIds.length === 0) {
-        plan.dense.push({ ...currentVersions(), task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
+        plan.dense.push({
+          ...currentVersions(),
+          task: { id: task.id, version: task.version },
+          method: null,
+          control: null,
+          sparsity: 0,
+          seed,
+        });
       }
     }
   }
@@ -116,7 +127,10 @@ export function parseShard(text: string): { index: number; count: number } {
  * (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT), Kubernetes Indexed Jobs
  * (JOB_COMPLETION_INDEX with PRUNEBENCH_SHARD_COUNT), or a CI matrix (PRUNEBENCH_SHARD=k/n).
  */
-export function shardFromEnvironment(cli: string | undefined, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } | null {
+export function shardFromEnvironment(
+  cli: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { index: number; count: number } | null {
   if (cli) return parseShard(cli);
   if (env.PRUNEBENCH_SHARD) return parseShard(env.PRUNEBENCH_SHARD);
   if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
@@ -124,7 +138,8 @@ export function shardFromEnvironment(cli: string | undefined, env: NodeJS.Proces
     return parseShard(`${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`);
   }
   if (env.JOB_COMPLETION_INDEX !== undefined) {
-    if (!env.PRUNEBENCH_SHARD_COUNT) throw new Error('JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job\'s completions');
+    if (!env.PRUNEBENCH_SHARD_COUNT)
+      throw new Error("JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job's completions");
     return parseShard(`${env.JOB_COMPLETION_INDEX}/${env.PRUNEBENCH_SHARD_COUNT}`);
   }
   return null;

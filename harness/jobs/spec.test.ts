@@ -14,7 +14,9 @@ const spec: JobSpec = {
 
 describe('job identity', () => {
   it('is the same for the same spec, whatever the key order', () => {
-    const reordered = JSON.parse('{"seed":0,"sparsity":0.9,"control":null,"method":{"hyperparameters":{"batchSize":100,"batches":1},"version":"1.0.0","id":"snip"},"task":{"version":"1","id":"mnist-lenet300"},"engine":"1","protocol":"2"}');
+    const reordered = JSON.parse(
+      '{"seed":0,"sparsity":0.9,"control":null,"method":{"hyperparameters":{"batchSize":100,"batches":1},"version":"1.0.0","id":"snip"},"task":{"version":"1","id":"mnist-lenet300"},"engine":"1","protocol":"2"}',
+    );
     expect(jobId(reordered)).toBe(jobId(spec));
     expect(jobId(spec)).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -51,7 +53,11 @@ describe('job identity', () => {
   it('calls a job stale when it was made under another protocol or engine version', () => {
     const current: JobSpec = { ...spec, ...currentVersions() };
     expect(staleVersionReason(current)).toBeNull();
-    expect(staleVersionReason({ ...current, protocol: '1', engine: undefined })).toBe(`made under protocol 1 (current ${PROTOCOL_VERSION}) and no engine version (current ${ENGINE_VERSION})`);
-    expect(staleVersionReason({ ...current, engine: `${ENGINE_VERSION}-old` })).toBe(`made under engine ${ENGINE_VERSION}-old (current ${ENGINE_VERSION})`);
+    expect(staleVersionReason({ ...current, protocol: '1', engine: undefined })).toBe(
+      `made under protocol 1 (current ${PROTOCOL_VERSION}) and no engine version (current ${ENGINE_VERSION})`,
+    );
+    expect(staleVersionReason({ ...current, engine: `${ENGINE_VERSION}-old` })).toBe(
+      `made under engine ${ENGINE_VERSION}-old (current ${ENGINE_VERSION})`,
+    );
   });
 });

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Control } from '../../api/task-api.ts';
 import type { HyperparameterValue } from '../../api/method-api.ts';
 
-
-
 export interface JobSpec {
   protocol: string;
   /** ENGINE_VERSION the job runs under. Absent in records of protocol 1, which predate it. */

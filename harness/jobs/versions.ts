@@ -22,6 +22,9 @@ export function currentVersions(): { protocol: string; engine: string } {
 export function staleVersionReason(spec: Pick<JobSpec, 'protocol' | 'engine'>): string | null {
   const reasons: string[] = [];
   if (spec.protocol !== PROTOCOL_VERSION) reasons.push(`protocol ${spec.protocol} (current ${PROTOCOL_VERSION})`);
-  if (spec.engine !== ENGINE_VERSION) reasons.push(spec.engine === undefined ? `no engine version (current ${ENGINE_VERSION})` : `engine ${spec.engine} (current ${ENGINE_VERSION})`);
+  if (spec.engine !== ENGINE_VERSION)
+    reasons.push(
+      spec.engine === undefined ? `no engine version (current ${ENGINE_VERSION})` : `engine ${spec.engine} (current ${ENGINE_VERSION})`,
+    );
   return reasons.length ? `made under ${reasons.join(' and ')}` : null;
 }

@@ -52,7 +52,11 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
             level,
             weights: network.getWeights(),
             masks: network.getMasks(),
-            checkpoints: Object.fromEntries([...checkpoints].filter(([name]) => name !== 'init').map(([name, w]) => [name, Object.fromEntries(Object.entries(w).map(([p, a]) => [p, a.slice()]))])),
+            checkpoints: Object.fromEntries(
+              [...checkpoints]
+                .filter(([name]) => name !== 'init')
+                .map(([name, w]) => [name, Object.fromEntries(Object.entries(w).map(([p, a]) => [p, a.slice()]))]),
+            ),
             counters: { trainCalls, batchStreams },
             arrays: copiedArrays(arrays),
           });
@@ -92,8 +96,10 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
     recipe: Object.freeze({ ...recipe }),
     tf,
     trunk,
-    trainBatches: (count, batchSize = recipe.batchSize) => sampleBatches(opts.train, batchSize, count, dataRng.fork(`train:${batchStreams++}`)),
-    validationBatches: (count, batchSize = recipe.batchSize) => sampleBatches(opts.validation, batchSize, count, dataRng.fork(`validation:${batchStreams++}`)),
+    trainBatches: (count, batchSize = recipe.batchSize) =>
+      sampleBatches(opts.train, batchSize, count, dataRng.fork(`train:${batchStreams++}`)),
+    validationBatches: (count, batchSize = recipe.batchSize) =>
+      sampleBatches(opts.validation, batchSize, count, dataRng.fork(`validation:${batchStreams++}`)),
     forward: (x, override) => network.forward(x, override),
     loss: (outputs, targets) => taskLoss(opts.taskKind, outputs, targets),
     gradients,
@@ -127,7 +133,13 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
     optimize: (options) => {
       const merged: TrainingRecipe = { ...recipe, selectBestEpoch: false, patience: undefined, ...options.recipe };
       return runTrainingLoop({
-        stepper: tapeStepper({ variables: options.variables, loss: options.loss, train: opts.train, recipe: merged, afterStep: options.afterStep }),
+        stepper: tapeStepper({
+          variables: options.variables,
+          loss: options.loss,
+          train: opts.train,
+          recipe: merged,
+          afterStep: options.afterStep,
+        }),
         train: opts.train,
         recipe: merged,
         epochs: options.epochs ?? merged.epochs,

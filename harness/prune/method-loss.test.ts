@@ -56,15 +56,25 @@ describe('ctx.train with a method loss', () => {
 
   it('refuses a loss that is not a finite scalar, naming what it got', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5 });
-    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.div(tf.sum(outputs), 0) as tf.Scalar })).toThrow(/the method's training loss is not finite \((Infinity|-Infinity|NaN)\)/);
-    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.sum(outputs, 1) as unknown as tf.Scalar })).toThrow(/must be a scalar tensor, got a tensor of shape \[4\]/);
+    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.div(tf.sum(outputs), 0) as tf.Scalar })).toThrow(
+      /the method's training loss is not finite \((Infinity|-Infinity|NaN)\)/,
+    );
+    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.sum(outputs, 1) as unknown as tf.Scalar })).toThrow(
+      /must be a scalar tensor, got a tensor of shape \[4\]/,
+    );
     expect(() => ctx.train({ steps: 1, loss: () => 0 as unknown as tf.Scalar })).toThrow(/must be a scalar tensor, got number/);
     network.dispose();
   });
 
   it('takes the tape path (the whole-step trainer knows only the task loss)', () => {
     const network = MaskedNetwork.fromWeights(tinyMlp, weights);
-    const base = { network, train: tinyClassificationData(), recipe: { ...tinyRecipe, optimizer: 'adam' as const }, epochs: 1, rng: null as never };
+    const base = {
+      network,
+      train: tinyClassificationData(),
+      recipe: { ...tinyRecipe, optimizer: 'adam' as const },
+      epochs: 1,
+      rng: null as never,
+    };
     expect(trainingEngineFor(base)).toBe('whole-step');
     expect(trainingEngineFor({ ...base, loss: (o) => tf.sum(o) as tf.Scalar })).toBe('fused-ops');
     network.dispose();

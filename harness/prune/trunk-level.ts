@@ -62,10 +62,24 @@ export function trunkLevelToFile(level: TrunkLevel): { arrays: Record<string, Fl
 /** The inverse of trunkLevelToFile; throws on a header or arrays that do not make a level. */
 export function trunkLevelFromFile(arrays: Record<string, unknown>, meta: unknown): TrunkLevel {
   const m = meta as Partial<TrunkLevelMeta> | null;
-  if (!m || !Number.isInteger(m.level) || !m.counters || !Number.isInteger(m.counters.trainCalls) || !Number.isInteger(m.counters.batchStreams) || !Array.isArray(m.checkpoints)) {
+  if (
+    !m ||
+    !Number.isInteger(m.level) ||
+    !m.counters ||
+    !Number.isInteger(m.counters.trainCalls) ||
+    !Number.isInteger(m.counters.batchStreams) ||
+    !Array.isArray(m.checkpoints)
+  ) {
     throw new Error('not a trunk level (its header lacks level, counters or checkpoints)');
   }
-  const level: TrunkLevel = { level: m.level!, weights: {}, masks: {}, checkpoints: Object.fromEntries(m.checkpoints.map((name) => [String(name), {}])), counters: { trainCalls: m.counters.trainCalls, batchStreams: m.counters.batchStreams }, arrays: {} };
+  const level: TrunkLevel = {
+    level: m.level!,
+    weights: {},
+    masks: {},
+    checkpoints: Object.fromEntries(m.checkpoints.map((name) => [String(name), {}])),
+    counters: { trainCalls: m.counters.trainCalls, batchStreams: m.counters.batchStreams },
+    arrays: {},
+  };
   for (const [key, array] of Object.entries(arrays)) {
     const slash = key.indexOf('/');
     const kind = key.slice(0, slash);

@@ -33,7 +33,11 @@ describe('method registry', () => {
     expect([layerwise.dir, atInit.dir]).toEqual([base.dir, base.dir]);
     expect([layerwise.sourceHash, atInit.sourceHash]).toEqual([base.sourceHash, base.sourceHash]);
     expect([base.manifest.scope, base.manifest.when]).toEqual(['global', 'after-training']);
-    expect([layerwise.manifest.scope, layerwise.manifest.when, layerwise.manifest.variantOf]).toEqual(['layerwise', 'after-training', 'magnitude-global']);
+    expect([layerwise.manifest.scope, layerwise.manifest.when, layerwise.manifest.variantOf]).toEqual([
+      'layerwise',
+      'after-training',
+      'magnitude-global',
+    ]);
     expect([atInit.manifest.scope, atInit.manifest.when, atInit.manifest.paper?.year]).toEqual(['global', 'init', 2021]);
     expect(layerwise.manifest.name).toBe('Magnitude (layerwise, after training)');
   });
@@ -42,7 +46,17 @@ describe('method registry', () => {
     const dir = mkdtempSync(join(scratch, 'variants-'));
     const declare = (id: string, extra: object) => {
       mkdirSync(join(dir, id), { recursive: true });
-      const manifest = { id, name: id, version: '1.0.0', description: id, when: 'init', scope: 'global', needs: [], hyperparameters: { k: { type: 'integer', default: 1, minimum: 1, help: 'k' } }, ...extra };
+      const manifest = {
+        id,
+        name: id,
+        version: '1.0.0',
+        description: id,
+        when: 'init',
+        scope: 'global',
+        needs: [],
+        hyperparameters: { k: { type: 'integer', default: 1, minimum: 1, help: 'k' } },
+        ...extra,
+      };
       writeFileSync(join(dir, id, 'manifest.json'), JSON.stringify(manifest));
       writeFileSync(join(dir, id, 'index.ts'), 'export const prune = () => ({ scores: {} });\n');
     };
@@ -54,7 +68,6 @@ describe('method registry', () => {
     declare('a', { variants: [{ id: 'b', name: 'b', description: 'b', defaults: { k: 0 } }] });
     expect(() => methodIds(dir)).toThrow(/method 'b': hyperparameter 'k' = 0 must be ≥ 1/);
   });
-
 
   const kit = join(methodsDir, '..', 'harness', 'method-kit', 'largest-mask.ts');
 
@@ -82,8 +95,14 @@ describe('method registry', () => {
 
   it('hashes what the committed methods bundle: imp reads its kit files, random none', () => {
     const imp = analyseMethodSources(join(methodsDir, 'imp', 'index.ts'));
-    expect(imp.files).toEqual(['api/method-kit/hyperparameters.ts', 'api/method-kit/iterative-magnitude.ts', 'api/method-kit/largest-mask.ts', 'methods/imp/index.ts']);
+    expect(imp.files).toEqual([
+      'api/method-kit/hyperparameters.ts',
+      'api/method-kit/iterative-magnitude.ts',
+      'api/method-kit/largest-mask.ts',
+      'methods/imp/index.ts',
+    ]);
     expect(analyseMethodSources(join(methodsDir, 'random', 'index.ts')).files).toEqual(['methods/random/index.ts']);
-    for (const id of new Set(methodIds().map((m) => getMethod(m).dir))) expect(analyseMethodSources(join(id, 'index.ts')).violations).toEqual([]);
+    for (const id of new Set(methodIds().map((m) => getMethod(m).dir)))
+      expect(analyseMethodSources(join(id, 'index.ts')).violations).toEqual([]);
   });
 });

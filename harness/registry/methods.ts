@@ -59,7 +59,10 @@ function manifestsById(dir: string): Map<string, { manifest: MethodManifest; fol
     if (manifest.id !== folder) throw new SchemaError(file, [`/id: '${manifest.id}' does not match the folder name '${folder}'`]);
     for (const m of expandVariants(manifest)) {
       const taken = byId.get(m.id);
-      if (taken) throw new SchemaError(file, [`/variants: id '${m.id}' is already the id of ${taken.folder === m.id ? 'a method folder' : `a variant declared by ${taken.folder}`}`]);
+      if (taken)
+        throw new SchemaError(file, [
+          `/variants: id '${m.id}' is already the id of ${taken.folder === m.id ? 'a method folder' : `a variant declared by ${taken.folder}`}`,
+        ]);
       byId.set(m.id, { manifest: m, folder });
     }
   }

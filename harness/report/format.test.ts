@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSparsity } from './format.ts';
+import {
+  formatCompact,
+  formatCompression,
+  formatEstimate,
+  formatInteger,
+  formatMeanInterval,
+  formatNumber,
+  formatSparsity,
+} from './format.ts';
 
 describe('formatting', () => {
   it('shows mean ± half-width, n/a without an interval, — without a value', () => {

@@ -36,7 +36,8 @@ export function formatSignificant(value: number | null | undefined, significant 
   if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
   if (value === 0) return '0';
   const abs = Math.abs(value);
-  const text = abs >= 0.01 && abs < 1e6 ? Number(value.toPrecision(significant)).toString() : value.toExponential(significant - 1).replace('e+', 'e');
+  const text =
+    abs >= 0.01 && abs < 1e6 ? Number(value.toPrecision(significant)).toString() : value.toExponential(significant - 1).replace('e+', 'e');
   return text.replace(/-/g, MINUS);
 }
 

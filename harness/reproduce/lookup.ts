@@ -81,12 +81,22 @@ export class AggregateResultLookup implements ResultLookup {
 
   private taskAggregate(taskId: string): TaskAggregate | undefined {
     const matches = this.aggregate.tasks.filter((t) => t.task.id === taskId);
-    if (matches.length > 1) throw new Error(`results hold several versions of task '${taskId}' (${matches.map((t) => t.task.key).join(', ')}); aggregate one version`);
+    if (matches.length > 1)
+      throw new Error(
+        `results hold several versions of task '${taskId}' (${matches.map((t) => t.task.key).join(', ')}); aggregate one version`,
+      );
     return matches[0];
   }
 
   private use(where: Omit<UsedQuantity, 'mean' | 'n' | 'interval'>, estimate: Estimate): number {
-    const seen = this.used.some((u) => u.task === where.task && u.method === where.method && u.control === where.control && u.sparsity === where.sparsity && u.metric === where.metric);
+    const seen = this.used.some(
+      (u) =>
+        u.task === where.task &&
+        u.method === where.method &&
+        u.control === where.control &&
+        u.sparsity === where.sparsity &&
+        u.metric === where.metric,
+    );
     if (!seen) this.used.push({ ...where, mean: estimate.mean, n: estimate.n, interval: estimate.interval });
     return estimate.mean;
   }

@@ -44,7 +44,10 @@ export class CheckpointCache {
     } catch (e) {
       problem = (e as Error).message;
     }
-    process.emitWarning(`dense checkpoint ${file} is unusable (${problem}); discarding it and retraining the dense model`, 'PruneBenchCacheWarning');
+    process.emitWarning(
+      `dense checkpoint ${file} is unusable (${problem}); discarding it and retraining the dense model`,
+      'PruneBenchCacheWarning',
+    );
     rmSync(file, { force: true });
     return null;
   }

@@ -13,7 +13,9 @@ export function prunebenchVersion(): string {
 }
 
 /** Git commit and dirty flag of the project checkout; nulls outside a git checkout. */
-export async function gitProvenance(dir = new URL('.', projectRoot).pathname): Promise<{ gitCommit: string | null; gitDirty: boolean | null }> {
+export async function gitProvenance(
+  dir = new URL('.', projectRoot).pathname,
+): Promise<{ gitCommit: string | null; gitDirty: boolean | null }> {
   try {
     const git = simpleGit(dir);
     if (!(await git.checkIsRepo())) return { gitCommit: null, gitDirty: null };

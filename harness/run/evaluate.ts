@@ -106,7 +106,12 @@ export function plantedMetrics(opts: {
   return {
     metric: opts.task.kind === 'classification' ? 'accuracy' : 'mse',
     recovery: { precision: rec.precision, recall: rec.recall, jaccard: rec.jaccard },
-    layers: rec.layers.map((l: { name: string; precision: number; recall: number; jaccard: number }) => ({ name: l.name, precision: l.precision, recall: l.recall, jaccard: l.jaccard })),
+    layers: rec.layers.map((l: { name: string; precision: number; recall: number; jaccard: number }) => ({
+      name: l.name,
+      precision: l.precision,
+      recall: l.recall,
+      jaccard: l.jaccard,
+    })),
     strongTicketScore: opts.strongTicketScore,
     weakTicketScore: opts.weakTicketScore,
     plantedScore: opts.plantedScore,

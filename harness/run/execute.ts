@@ -68,7 +68,14 @@ function baseRecord(spec: JobSpec, ctx: RecordContext, methodSourceHash: string 
   };
 }
 
-export function failedRecord(spec: JobSpec, ctx: RecordContext, stage: NonNullable<RunRecord['failure']>['stage'], reason: string, methodSourceHash: string | null, totalSeconds = 0): RunRecord {
+export function failedRecord(
+  spec: JobSpec,
+  ctx: RecordContext,
+  stage: NonNullable<RunRecord['failure']>['stage'],
+  reason: string,
+  methodSourceHash: string | null,
+  totalSeconds = 0,
+): RunRecord {
   const record = baseRecord(spec, ctx, methodSourceHash);
   record.status = 'failed';
   record.failure = { stage, reason: reason.slice(0, 2000) || 'unknown error' };
@@ -87,13 +94,25 @@ export function denseSummaryOf(record: RunRecord): DenseSummary {
 }
 
 /** Trains the dense reference; returns its record and trained weights. */
-export function runDenseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, ctx: RecordContext): { record: RunRecord; weights: WeightMap } {
+export function runDenseJob(
+  spec: JobSpec,
+  task: TaskDefinition,
+  data: TaskData,
+  ctx: RecordContext,
+): { record: RunRecord; weights: WeightMap } {
   const started = performance.now();
   const rng = new Rng(spec.seed);
   const network = MaskedNetwork.fromWeights(task.architecture, initialWeightsFor(task, data, spec.seed));
   try {
     const trainStart = performance.now();
-    const training = trainNetwork({ network, train: data.splits.train, validation: data.splits.validation, recipe: task.recipe, epochs: task.recipe.epochs, rng: rng.fork('train:dense') });
+    const training = trainNetwork({
+      network,
+      train: data.splits.train,
+      validation: data.splits.validation,
+      recipe: task.recipe,
+      epochs: task.recipe.epochs,
+      rng: rng.fork('train:dense'),
+    });
     const trainSeconds = seconds(trainStart);
     const evalStart = performance.now();
     const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: 0, dense: null, training });
@@ -117,11 +136,18 @@ function shuffleWithinLayers(masks: MaskMap, rng: Rng): MaskMap {
  * masks (scores would let the harness's cut differ from the mask trained under), and only if the
  * method called ctx.train. Null for `fineTuned: false`.
  */
-function checkedFineTuning(result: { fineTuned?: unknown; masks?: unknown }, manifest: MethodManifest, trainings: number, weights: WeightMap): WeightMap | null {
+function checkedFineTuning(
+  result: { fineTuned?: unknown; masks?: unknown },
+  manifest: MethodManifest,
+  trainings: number,
+  weights: WeightMap,
+): WeightMap | null {
   if (typeof result.fineTuned !== 'boolean') throw new MethodResultError(`fineTuned must be a boolean, got ${typeof result.fineTuned}`);
   if (!result.fineTuned) return null;
-  if (manifest.when !== 'after-training') throw new MethodResultError(`only after-training methods may return fineTuned; '${manifest.id}' prunes '${manifest.when}'`);
-  if (result.masks === undefined) throw new MethodResultError('fineTuned needs masks, not scores: the harness must keep the mask the method fine-tuned under');
+  if (manifest.when !== 'after-training')
+    throw new MethodResultError(`only after-training methods may return fineTuned; '${manifest.id}' prunes '${manifest.when}'`);
+  if (result.masks === undefined)
+    throw new MethodResultError('fineTuned needs masks, not scores: the harness must keep the mask the method fine-tuned under');
   if (trainings < 1) throw new MethodResultError('fineTuned is set but prune() never called ctx.train');
   return weights;
 }
@@ -134,7 +160,15 @@ function negateScores(scores: WeightMap): WeightMap {
 /** The stages of a sparse job that a worker reports as it enters them. */
 export type SparseStage = 'prune' | 'train' | 'evaluate';
 
-export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: TaskData, dense: DenseReference, method: LoadedMethod, ctx: RecordContext, onStage: (stage: SparseStage) => void = () => {}): Promise<RunRecord> {
+export async function runSparseJob(
+  spec: JobSpec,
+  task: TaskDefinition,
+  data: TaskData,
+  dense: DenseReference,
+  method: LoadedMethod,
+  ctx: RecordContext,
+  onStage: (stage: SparseStage) => void = () => {},
+): Promise<RunRecord> {
   const started = performance.now();
   const { manifest } = method;
   if (!spec.method) throw new Error('runSparseJob needs a method');
@@ -185,11 +219,13 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
       }
       if (manifest.when === 'iterative' || manifest.when === 'during-training') network.setWeights(outcome.weights);
       if (result.recycledWeights !== undefined) {
-        if (manifest.when !== 'strong-ticket') throw new MethodResultError(`only strong-ticket methods may return recycledWeights; '${manifest.id}' prunes '${manifest.when}'`);
+        if (manifest.when !== 'strong-ticket')
+          throw new MethodResultError(`only strong-ticket methods may return recycledWeights; '${manifest.id}' prunes '${manifest.when}'`);
         recycled = applyRecycledWeights(result.recycledWeights, initWeights(), names, shapes);
       }
       if (result.scaleFactors !== undefined) {
-        if (manifest.when !== 'init') throw new MethodResultError(`only init methods may return scaleFactors; '${manifest.id}' prunes '${manifest.when}'`);
+        if (manifest.when !== 'init')
+          throw new MethodResultError(`only init methods may return scaleFactors; '${manifest.id}' prunes '${manifest.when}'`);
         rescaled = applyScaleFactors(result.scaleFactors, initWeights(), names, shapes);
       }
       if (result.fineTuned !== undefined) {
@@ -199,7 +235,8 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
         const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
         masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
       } else {
-        if (spec.control === 'inverted') throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
+        if (spec.control === 'inverted')
+          throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
         checkMasks(result.masks, names, shapes);
         masks = result.masks;
       }
@@ -211,7 +248,10 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     const kept = countKept(masks, names);
     const achieved = 1 - kept / total;
     if (Math.abs(achieved - spec.sparsity) > SPARSITY_TOLERANCE) {
-      throw new StageError('check', `mask keeps ${kept} of ${total} weights: sparsity ${achieved.toFixed(5)}, target ${spec.sparsity} (tolerance ${SPARSITY_TOLERANCE})`);
+      throw new StageError(
+        'check',
+        `mask keeps ${kept} of ${total} weights: sparsity ${achieved.toFixed(5)}, target ${spec.sparsity} (tolerance ${SPARSITY_TOLERANCE})`,
+      );
     }
 
     // 2. Controls, then the weights training starts from.
@@ -254,7 +294,14 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     let training: TrainingResult | null = null;
     if (epochs > 0) {
       try {
-        training = trainNetwork({ network, train: data.splits.train, validation: data.splits.validation, recipe: task.recipe, epochs, rng: rng.fork('train:sparse') });
+        training = trainNetwork({
+          network,
+          train: data.splits.train,
+          validation: data.splits.validation,
+          recipe: task.recipe,
+          epochs,
+          rng: rng.fork('train:sparse'),
+        });
       } catch (e) {
         throw new StageError('train', (e as Error).message);
       }
@@ -264,9 +311,19 @@ export async function runSparseJob(spec: JobSpec, task: TaskDefinition, data: Ta
     // 4. The harness counts sparsity itself and evaluates on the test split.
     const evalStart = performance.now();
     onStage('evaluate');
-    const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: spec.sparsity, dense: dense.summary, training });
+    const { metrics } = evaluateOnTest({
+      task,
+      network,
+      test: data.splits.test,
+      targetSparsity: spec.sparsity,
+      dense: dense.summary,
+      training,
+    });
     if (Math.abs(metrics.sparsity.global - spec.sparsity) > SPARSITY_TOLERANCE) {
-      throw new StageError('check', `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${spec.sparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`);
+      throw new StageError(
+        'check',
+        `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${spec.sparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`,
+      );
     }
     if ((metrics.accuracy !== null && !Number.isFinite(metrics.accuracy)) || !Number.isFinite(metrics.loss)) {
       throw new StageError('evaluate', `non-finite test metrics (loss ${metrics.loss})`);

@@ -7,5 +7,9 @@ import { getTask } from '../registry/suites.ts';
  * provenance and every job gets its task's wall-clock budget.
  */
 export async function registeredRunner(opts: Omit<RunOptions, 'provenance' | 'jobBudgetSeconds'>): Promise<Runner> {
-  return new Runner({ ...opts, provenance: { prunebenchVersion: prunebenchVersion(), ...(await gitProvenance()) }, jobBudgetSeconds: (taskId) => getTask(taskId).jobBudgetSeconds });
+  return new Runner({
+    ...opts,
+    provenance: { prunebenchVersion: prunebenchVersion(), ...(await gitProvenance()) },
+    jobBudgetSeconds: (taskId) => getTask(taskId).jobBudgetSeconds,
+  });
 }

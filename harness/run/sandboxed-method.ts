@@ -13,9 +13,14 @@ const PRUNE_MEMORY_MB = Number(process.env.PRUNEBENCH_PRUNE_MEMORY_MB ?? 6144);
  * A registered method whose prune() runs in the sandbox, as every run executes it. `bundle`: the
  * method already bundled (the runner bundles once per run); absent, it is bundled into `sandboxDir`.
  */
-export async function sandboxedMethod(id: string, options: { sandboxDir: string; backend: 'wasm' | 'cpu'; bundle?: string }): Promise<LoadedMethod> {
+export async function sandboxedMethod(
+  id: string,
+  options: { sandboxDir: string; backend: 'wasm' | 'cpu'; bundle?: string },
+): Promise<LoadedMethod> {
   const registered = getMethod(id);
-  const bundle = options.bundle ?? (await bundleMethod(join(registered.dir, 'index.ts'), options.sandboxDir, methodBundleName(id, registered.sourceHash)));
+  const bundle =
+    options.bundle ??
+    (await bundleMethod(join(registered.dir, 'index.ts'), options.sandboxDir, methodBundleName(id, registered.sourceHash)));
   return {
     manifest: registered.manifest,
     sourceHash: registered.sourceHash,

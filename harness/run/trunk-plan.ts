@@ -19,13 +19,26 @@ export interface JobTrunkPlan {
 }
 
 /** The full-round levels a job of a trunk method goes through, by the manifest's schedule. */
-export function jobTrunkPlan(schedule: TrunkSchedule, architecture: ArchitectureSpec, recipe: TrainingRecipe, hyperparameters: Readonly<Record<string, HyperparameterValue>>, sparsity: number): JobTrunkPlan {
+export function jobTrunkPlan(
+  schedule: TrunkSchedule,
+  architecture: ArchitectureSpec,
+  recipe: TrainingRecipe,
+  hyperparameters: Readonly<Record<string, HyperparameterValue>>,
+  sparsity: number,
+): JobTrunkPlan {
   if (schedule !== 'iterative-magnitude') throw new Error(`unknown trunk schedule '${schedule as string}'`);
   const sizes = describeParameters(architecture)
     .filter((p) => p.prunable)
     .map((p) => p.shape.reduce((a, b) => a * b, 1));
   const settings = readIterativeMagnitudeSettings({ hyperparameters, recipe });
-  const plan = roundPlanFor(sizes, settings, keepCountFor(sizes.reduce((a, b) => a + b, 0), sparsity));
+  const plan = roundPlanFor(
+    sizes,
+    settings,
+    keepCountFor(
+      sizes.reduce((a, b) => a + b, 0),
+      sparsity,
+    ),
+  );
   return { levels: fullRoundsFor(sizes, settings).slice(0, plan.length), scope: settings.scope, branchLevel: Math.max(plan.length - 1, 0) };
 }
 

@@ -25,10 +25,13 @@ function fill(template: string, id: string, rootImport: string): string {
 /** Creates `<methodsDir>/<id>/` with manifest.json, index.ts and <id>.test.ts; refuses bad or taken ids. */
 export function scaffoldMethod(id: string, methodsDir: string): ScaffoldResult {
   if (!METHOD_ID_PATTERN.test(id)) {
-    throw new ScaffoldError(`'${id}' is not a valid method id: use 1–48 lowercase letters, digits and hyphens, starting with a letter or digit (pattern ${METHOD_ID_PATTERN.source})`);
+    throw new ScaffoldError(
+      `'${id}' is not a valid method id: use 1–48 lowercase letters, digits and hyphens, starting with a letter or digit (pattern ${METHOD_ID_PATTERN.source})`,
+    );
   }
   const dir = resolve(methodsDir, id);
-  if (existsSync(dir)) throw new ScaffoldError(`${dir} already exists: method ids must be unique (see \`prunebench list methods\`); pick another id`);
+  if (existsSync(dir))
+    throw new ScaffoldError(`${dir} already exists: method ids must be unique (see \`prunebench list methods\`); pick another id`);
   // Imports are relative to where the folder lands, so a scaffold outside methods/ still resolves the project's modules.
   let rootImport = relative(dir, projectRoot).split(sep).join('/').replace(/\/$/, '');
   if (!rootImport.startsWith('.')) rootImport = `./${rootImport}`;

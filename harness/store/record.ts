@@ -77,7 +77,13 @@ export interface RunRecord {
     /** How the method's process was isolated (absent in records older than the isolation levels). */
     isolation?: { level: 'full' | 'reduced'; mechanisms: string[] };
   };
-  provenance: { prunebenchVersion: string; gitCommit: string | null; gitDirty: boolean | null; date: string; methodSourceHash: string | null };
+  provenance: {
+    prunebenchVersion: string;
+    gitCommit: string | null;
+    gitDirty: boolean | null;
+    date: string;
+    methodSourceHash: string | null;
+  };
   timings: { pruneSeconds: number; trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
   /**
    * Jobs of trunk methods (manifest `trunk`): the trunk level its last round started from, the

@@ -70,7 +70,12 @@ export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx:
     train,
     validation: opts.validation ?? train,
     recipe: opts.recipe ?? tinyRecipe,
-    target: { sparsity: opts.sparsity, scope: opts.scope ?? opts.manifest?.scope ?? 'global', keepCount: keepCountFor(total, opts.sparsity), totalPrunable: total },
+    target: {
+      sparsity: opts.sparsity,
+      scope: opts.scope ?? opts.manifest?.scope ?? 'global',
+      keepCount: keepCountFor(total, opts.sparsity),
+      totalPrunable: total,
+    },
     // As in a run: the manifest's declarations check the defaults merged with the overrides.
     hyperparameters: opts.manifest ? resolveHyperparameters(opts.manifest, opts.hyperparameters) : { ...(opts.hyperparameters ?? {}) },
     rng: new Rng(opts.seed ?? 0),

@@ -20,7 +20,11 @@ export function globalMagnitudeMask(ctx: PruneContext): MaskMap {
 }
 
 /** Predicted classes, true classes and groups (the batch's protected groups, else its classes) of one batch. */
-function batchLabels(ctx: PruneContext, outputs: tfcore.Tensor, batch: Batch): { predicted: Int32Array; labels: Int32Array; groups: Int32Array } {
+function batchLabels(
+  ctx: PruneContext,
+  outputs: tfcore.Tensor,
+  batch: Batch,
+): { predicted: Int32Array; labels: Int32Array; groups: Int32Array } {
   const predicted = ctx.tf.argMax(outputs, 1).dataSync() as Int32Array;
   const labels = ctx.tf.argMax(batch.y, 1).dataSync() as Int32Array;
   return { predicted, labels, groups: batch.groups ?? labels };

@@ -21,5 +21,9 @@ export function trainScores(ctx: PruneContext, initialScores: WeightMap, trainin
 function readSettings(ctx: PruneContext): ScoreSearch {
   const h = hyperparameters(ctx);
   const optimizer = h.choice('optimizer', ['sgd', 'momentum', 'adam'] as const);
-  return { recipe: { optimizer, learningRate: h.number('learningRate'), momentum: h.number('momentum'), schedule: { kind: 'cosine' } }, epochs: h.epochs('epochs'), weightDecay: h.number('weightDecay') };
+  return {
+    recipe: { optimizer, learningRate: h.number('learningRate'), momentum: h.number('momentum'), schedule: { kind: 'cosine' } },
+    epochs: h.epochs('epochs'),
+    weightDecay: h.number('weightDecay'),
+  };
 }

@@ -145,5 +145,3 @@ function meanOver(batches: Batch[], compute: (batch: Batch) => WeightMap): Weigh
   }
   return sum;
 }
-
-

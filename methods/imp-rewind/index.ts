@@ -28,14 +28,18 @@ export function prune(ctx: PruneContext): Promise<PruneResult> {
       ctx.train({
         epochs: settings.epochs,
         afterStep: (info: StepInfo) => {
-          rewindStep ??= settings.rewindSteps > 0 ? settings.rewindSteps : Math.round(settings.rewindEpochFraction * (info.totalSteps / settings.epochs));
+          rewindStep ??=
+            settings.rewindSteps > 0
+              ? settings.rewindSteps
+              : Math.round(settings.rewindEpochFraction * (info.totalSteps / settings.epochs));
           if (info.step === rewindStep) {
             ctx.checkpoint(REWIND_POINT);
             saved = true;
           }
         },
       });
-      if (rewindStep !== 0 && !saved) throw new Error(`imp-rewind: the first training ran fewer than the ${rewindStep} steps of the rewind point`);
+      if (rewindStep !== 0 && !saved)
+        throw new Error(`imp-rewind: the first training ran fewer than the ${rewindStep} steps of the rewind point`);
     },
     rewind: () => ctx.rewind(REWIND_POINT),
   });

@@ -11,7 +11,12 @@ import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
  */
 export function prune(ctx: PruneContext): PruneResult {
   const h = hyperparameters(ctx);
-  const settings = { epochs: h.epochs('epochs'), intervalEpochs: h.number('intervalEpochs'), endFraction: h.number('endFraction'), dropFraction: h.number('dropFraction') };
+  const settings = {
+    epochs: h.epochs('epochs'),
+    intervalEpochs: h.number('intervalEpochs'),
+    endFraction: h.number('endFraction'),
+    dropFraction: h.number('dropFraction'),
+  };
   const growScores = (_step: number, names: readonly string[], weightsAfterDrop: WeightMap): GrowthRanking => {
     const gradients = denseGradientsAt(ctx, names, weightsAfterDrop);
     return { scores: gradientMagnitudes(gradients), eligible: withGradient(gradients) };

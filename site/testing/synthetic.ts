@@ -70,10 +70,19 @@ export function syntheticRecords(o: SyntheticOptions = {}): FactoryRecord[] {
     const denseBase = task.denseAccuracy ?? 0.95;
     const denseMseBase = 0.004;
     for (const seed of seeds) {
-      records.push(makeRecord({ task: task.id, kind, method: null, seed, denseAccuracy: denseBase + noise(0.002), denseMse: denseMseBase * (1 + noise(0.05)) }));
+      records.push(
+        makeRecord({
+          task: task.id,
+          kind,
+          method: null,
+          seed,
+          denseAccuracy: denseBase + noise(0.002),
+          denseMse: denseMseBase * (1 + noise(0.05)),
+        }),
+      );
     }
     for (const method of methods) {
-      const quality = 0.55 + 0.4 * (hashString(method) % 1000) / 1000;
+      const quality = 0.55 + (0.4 * (hashString(method) % 1000)) / 1000;
       const variants: Array<Control | null> = [null, ...controls];
       for (const control of variants) {
         const grid = control ? sparsities.slice(-2) : o.incompleteMethods?.includes(method) ? sparsities.slice(0, -1) : sparsities;

@@ -36,7 +36,12 @@ function countsFor(sizes: number[], count: SampleCount): number[] {
  * the others, both in ascending index order. Draws from `rng` (one shuffle per class, in class
  * order), so the same generator state always gives the same choice.
  */
-export function stratifiedIndices(labels: Int32Array, classes: number, count: SampleCount, rng: Rng): { selected: Int32Array; rest: Int32Array } {
+export function stratifiedIndices(
+  labels: Int32Array,
+  classes: number,
+  count: SampleCount,
+  rng: Rng,
+): { selected: Int32Array; rest: Int32Array } {
   const sizes = classCounts(labels, classes);
   const take = countsFor(sizes, count);
   const byClass = sizes.map((s) => new Int32Array(s));
@@ -60,7 +65,8 @@ export function stratifiedIndices(labels: Int32Array, classes: number, count: Sa
 }
 
 function classLabels(dataset: Dataset): Int32Array {
-  if (!(dataset.y instanceof Int32Array)) throw new TypeError('stratified sampling needs class labels (an Int32Array y); this data set is a regression one');
+  if (!(dataset.y instanceof Int32Array))
+    throw new TypeError('stratified sampling needs class labels (an Int32Array y); this data set is a regression one');
   return dataset.y;
 }
 

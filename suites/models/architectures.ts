@@ -43,4 +43,3 @@ export const conv4: ArchitectureSpec = {
     { kind: 'dense', name: 'fc3', units: 10, activation: 'linear' },
   ],
 };
-

@@ -15,7 +15,8 @@ export const mnistLenet5Small: TaskDefinition = {
   id: 'mnist-lenet5-small',
   version: '1',
   family: 'mnist',
-  description: 'LeNet-5 (Caffe variant, 20-50-500) on the 10k-sample MNIST subset of mnist-lenet300-small (1k validation, 2k test), 3 epochs: paper reproductions at CPU scale.',
+  description:
+    'LeNet-5 (Caffe variant, 20-50-500) on the 10k-sample MNIST subset of mnist-lenet300-small (1k validation, 2k test), 3 epochs: paper reproductions at CPU scale.',
   kind: 'classification',
   architecture: lenet5,
   recipe: shortened(lenetRecipe, 3, 1),

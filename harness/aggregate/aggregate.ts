@@ -224,20 +224,32 @@ export function aggregate(records: readonly AggregatableRecord[], options: Aggre
   const tasks = [...byTask.values()]
     .flatMap((group) => {
       const dense = group.filter((r) => r.job.method === null);
-      const byStructure = groupBy(group.filter((r) => r.job.method !== null), recordStructure);
+      const byStructure = groupBy(
+        group.filter((r) => r.job.method !== null),
+        recordStructure,
+      );
       const declared = options.gridFor?.(group[0].job.task);
       if (byStructure.size === 0 || (byStructure.size === 1 && byStructure.has('unstructured'))) return [aggregateTask(group, declared)];
-      return [...byStructure.entries()].map(([structure, pruning]) => aggregateTask([...dense, ...pruning], structure.includes(':') ? undefined : declared, structure));
+      return [...byStructure.entries()].map(([structure, pruning]) =>
+        aggregateTask([...dense, ...pruning], structure.includes(':') ? undefined : declared, structure),
+      );
     })
     .sort((a, b) => compareStrings(a.task.key, b.task.key));
   const failed = records.filter((r) => r.status !== 'ok').length;
   return { tasks, records: records.length, ok: records.length - failed, failed };
 }
 
-export function aggregateTask(records: readonly AggregatableRecord[], declaredGrid?: readonly number[], structure = 'unstructured'): TaskAggregate {
+export function aggregateTask(
+  records: readonly AggregatableRecord[],
+  declaredGrid?: readonly number[],
+  structure = 'unstructured',
+): TaskAggregate {
   if (records.length === 0) throw new Error('aggregateTask needs at least one record');
   const { id, version } = records[0].job.task;
-  const task: TaskRef = structure === 'unstructured' ? { id, version, key: taskKey({ id, version }) } : { id, version, key: `${taskKey({ id, version })} [${structure}]`, structure };
+  const task: TaskRef =
+    structure === 'unstructured'
+      ? { id, version, key: taskKey({ id, version }) }
+      : { id, version, key: `${taskKey({ id, version })} [${structure}]`, structure };
   const denseRecords = records.filter((r) => r.job.method === null);
   const pruningRecords = records.filter((r) => r.job.method !== null);
   const grid = declaredGrid
@@ -284,7 +296,7 @@ export function aggregateTask(records: readonly AggregatableRecord[], declaredGr
   return {
     task,
     family: taskFamily(id),
-    kind: okRecords.find((r) => r.metrics)?.metrics!.taskKind ?? null,
+    kind: okRecords.find((r) => r.metrics)?.metrics?.taskKind ?? null,
     grid,
     seeds: sortedUnique(records.map((r) => r.job.seed)),
     methods: sortedUniqueStrings(pruningRecords.map((r) => r.job.method!.id)),
@@ -378,7 +390,10 @@ function buildDenseBaseline(task: TaskRef, group: readonly AggregatableRecord[])
 export function poolCalibrationBins(binSets: ReadonlyArray<readonly CalibrationBin[] | null>): PooledBin[] | null {
   const present = binSets.filter((b): b is readonly CalibrationBin[] => b !== null && b.length > 0);
   if (present.length === 0) return null;
-  const pooled = new Map<string, { lower: number; upper: number; count: number; confidenceSum: number; accuracySum: number; weight: number }>();
+  const pooled = new Map<
+    string,
+    { lower: number; upper: number; count: number; confidenceSum: number; accuracySum: number; weight: number }
+  >();
   for (const bins of present) {
     for (const bin of bins) {
       const key = `${sparsityKey(bin.lower)}|${sparsityKey(bin.upper)}`;
@@ -530,7 +545,9 @@ export function rankCellsBySparsity(cells: Cell[]): void {
     group.sort((a, b) => quality(b)! - quality(a)! || compareStrings(a.method, b.method));
     const interval = (c: Cell) => (c.accuracy ?? c.mse)!.interval;
     const leaderInterval = interval(group[0]);
-    const tied = group.map((c, i) => i > 0 && leaderInterval !== null && interval(c) !== null && intervalsOverlap(leaderInterval, interval(c)!));
+    const tied = group.map(
+      (c, i) => i > 0 && leaderInterval !== null && interval(c) !== null && intervalsOverlap(leaderInterval, interval(c)!),
+    );
     const anyTie = tied.some(Boolean);
     group.forEach((c, i) => {
       const rank = i === 0 || tied[i] ? 1 : i + 1;

@@ -4,7 +4,9 @@
  * and not on the store or the engine; every schema-valid record satisfies it.
  */
 
-export type Control = 'shuffled' | 'reinit' | 'inverted';
+import type { Control } from '../../api/task-api.ts';
+
+export type { Control };
 export type TaskKind = 'classification' | 'regression';
 
 export interface CalibrationBin {

@@ -11,7 +11,7 @@
  * The leaderboard suites are those that run every registered method (`methods: 'all'`), `standard`
  * first; a task's leaderboard suite is the first of them that includes it.
  */
-import type { SuiteDefinition } from '../task-api.ts';
+import type { SuiteDefinition } from '../../api/task-api.ts';
 import { aggregate, recordStructure, sparsityKey, type Aggregate } from './aggregate.ts';
 import type { AggregatableRecord } from './record.ts';
 
@@ -44,6 +44,9 @@ export function leaderboardSuites<S extends SuiteGrid & Pick<SuiteDefinition, 'm
 }
 
 /** The leaderboard suite a task is ranked in, if any. */
-export function leaderboardSuiteOf<S extends SuiteGrid & Pick<SuiteDefinition, 'methods'>>(taskId: string, suites: readonly S[]): S | undefined {
+export function leaderboardSuiteOf<S extends SuiteGrid & Pick<SuiteDefinition, 'methods'>>(
+  taskId: string,
+  suites: readonly S[],
+): S | undefined {
   return leaderboardSuites(suites).find((s) => s.tasks.includes(taskId));
 }

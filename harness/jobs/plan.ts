@@ -1,8 +1,8 @@
-import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
-import type { MethodManifest, Structure } from '../method-api.ts';
-import { kernelLayouts, parseStructure, structureLabel } from '../prune/structure.ts';
-import { removableLayouts } from '../prune/structured-select.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import type { Control, SuiteDefinition, TaskDefinition } from '../../api/task-api.ts';
+import type { MethodManifest, Structure } from '../../api/method-api.ts';
+import { parseStructure, removableLayerCount, structureLabel } from './structures.ts';
+import { denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { currentVersions } from './versions.ts';
 import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
 
 export interface PlanFilters {
@@ -92,10 +92,14 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   // A suite's overrides may name methods a --methods filter leaves out; they must be registered.
   // A --set naming a method this plan does not run is a mistake.
   for (const id of Object.keys(suite.hyperparameters ?? {})) {
-    if (!registered.includes(id)) throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
+    if (!registered.includes(id))
+      throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
   }
   for (const id of Object.keys(filters.hyperparameters ?? {})) {
-    if (!methodIds.includes(id)) throw new HyperparameterError(`hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`);
+    if (!methodIds.includes(id))
+      throw new HyperparameterError(
+        `hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`,
+      );
   }
   const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
   const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
@@ -108,11 +112,14 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
     for (const id of ids) {
       const declared = declaredStructures(manifests.find((m) => m.id === id)!);
       if (!declared.some((kind) => kinds.has(kind))) {
-        throw new Error(`method '${id}' prunes to ${declared.join(', ')} only, and ${what} runs ${[...new Set(structures.map(structureLabel))].join(', ')} jobs: its manifest's "structures" does not declare any of them`);
+        throw new Error(
+          `method '${id}' prunes to ${declared.join(', ')} only, and ${what} runs ${[...new Set(structures.map(structureLabel))].join(', ')} jobs: its manifest's "structures" does not declare any of them`,
+        );
       }
     }
   };
-  if (suite.methods !== 'all') refuseUndeclared(suite.methods, [...structuresByTask(suite, suite.tasks, undefined).values()].flat(), `suite '${suite.id}'`);
+  if (suite.methods !== 'all')
+    refuseUndeclared(suite.methods, [...structuresByTask(suite, suite.tasks, undefined).values()].flat(), `suite '${suite.id}'`);
   if (filters.methods) refuseUndeclared(filters.methods, [...taskStructures.values()].flat(), `this plan of suite '${suite.id}'`);
 
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
@@ -125,8 +132,10 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
     }
     const structures = taskStructures.get(taskId)!;
     for (const structure of structures) {
-      if ((structure.kind === 'neuron' || structure.kind === 'filter') && removableLayouts(kernelLayouts(task.architecture), structure).length === 0) {
-        throw new Error(`suite '${suite.id}': task '${taskId}' has no ${structure.kind === 'neuron' ? 'dense hidden layer' : 'convolution before its output layer'}, so ${structure.kind} structure removes nothing from it (set its structures in the suite's taskStructures)`);
+      if ((structure.kind === 'neuron' || structure.kind === 'filter') && removableLayerCount(task.architecture, structure.kind) === 0) {
+        throw new Error(
+          `suite '${suite.id}': task '${taskId}' has no ${structure.kind === 'neuron' ? 'dense hidden layer' : 'convolution before its output layer'}, so ${structure.kind} structure removes nothing from it (set its structures in the suite's taskStructures)`,
+        );
       }
     }
     for (const seed of seeds) {
@@ -136,7 +145,9 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         for (const methodId of methodIds) {
           const manifest = manifests.find((m) => m.id === methodId)!;
           if (!declaredStructures(manifest).includes(structure.kind)) continue;
-          const applicable: Array<Control | null> = manifest.reinit ? [null] : [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
+          const applicable: Array<Control | null> = manifest.reinit
+            ? [null]
+            : [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
           for (const control of applicable) {
             for (const sparsity of structureSparsities) {
               plan.sparse.push({
@@ -154,7 +165,14 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         }
       }
       if (needsDense || methodIds.length === 0) {
-        plan.dense.push({ ...currentVersions(), task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
+        plan.dense.push({
+          ...currentVersions(),
+          task: { id: task.id, version: task.version },
+          method: null,
+          control: null,
+          sparsity: 0,
+          seed,
+        });
       }
     }
   }
@@ -176,7 +194,10 @@ export function parseShard(text: string): { index: number; count: number } {
  * (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT), Kubernetes Indexed Jobs
  * (JOB_COMPLETION_INDEX with PRUNEBENCH_SHARD_COUNT), or a CI matrix (PRUNEBENCH_SHARD=k/n).
  */
-export function shardFromEnvironment(cli: string | undefined, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } | null {
+export function shardFromEnvironment(
+  cli: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { index: number; count: number } | null {
   if (cli) return parseShard(cli);
   if (env.PRUNEBENCH_SHARD) return parseShard(env.PRUNEBENCH_SHARD);
   if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
@@ -184,7 +205,8 @@ export function shardFromEnvironment(cli: string | undefined, env: NodeJS.Proces
     return parseShard(`${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`);
   }
   if (env.JOB_COMPLETION_INDEX !== undefined) {
-    if (!env.PRUNEBENCH_SHARD_COUNT) throw new Error('JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job\'s completions');
+    if (!env.PRUNEBENCH_SHARD_COUNT)
+      throw new Error("JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job's completions");
     return parseShard(`${env.JOB_COMPLETION_INDEX}/${env.PRUNEBENCH_SHARD_COUNT}`);
   }
   return null;

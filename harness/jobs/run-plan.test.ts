@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { planRows, renderRunPlan, shardCommands } from './run-plan.ts';
-import { currentVersions, type JobSpec } from './spec.ts';
+import type { JobSpec } from './spec.ts';
+import { currentVersions } from './versions.ts';
 
-const job = (task: string, method: string | null, seed: number): JobSpec => ({ ...currentVersions(), task: { id: task, version: '1' }, method: method ? { id: method, version: '1.0.0', hyperparameters: {} } : null, control: null, sparsity: method ? 0.9 : 0, seed });
+const job = (task: string, method: string | null, seed: number): JobSpec => ({
+  ...currentVersions(),
+  task: { id: task, version: '1' },
+  method: method ? { id: method, version: '1.0.0', hyperparameters: {} } : null,
+  control: null,
+  sparsity: method ? 0.9 : 0,
+  seed,
+});
 
 describe('run --plan', () => {
   const jobs = [job('a', null, 0), job('a', 'imp', 0), job('a', 'imp', 1), job('a', 'snip', 0), job('b', 'snip', 0)];

@@ -50,7 +50,14 @@ export function planRows(jobs: JobSpec[], isDone: (job: JobSpec) => boolean, mea
     if (!row) {
       const own = median(byTaskMethod.get(key) ?? []);
       const task = job.method ? median(byTask.get(job.task.id) ?? []) : null;
-      row = { task: job.task.id, method: methodKey(job), jobs: 0, done: 0, secondsPerJob: own ?? task, basis: own !== null ? 'measured' : task !== null ? 'task median' : 'none' };
+      row = {
+        task: job.task.id,
+        method: methodKey(job),
+        jobs: 0,
+        done: 0,
+        secondsPerJob: own ?? task,
+        basis: own !== null ? 'measured' : task !== null ? 'task median' : 'none',
+      };
       rows.set(key, row);
     }
     row.jobs++;
@@ -92,7 +99,16 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   const header = ['task', 'method', 'jobs', 'done', 'left', 'per job', 'left (job-time)', 'basis'];
   const body = rows.map((r) => {
     const left = r.jobs - r.done;
-    return [r.task, r.method, String(r.jobs), String(r.done), String(left), r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob), r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob), r.basis];
+    return [
+      r.task,
+      r.method,
+      String(r.jobs),
+      String(r.done),
+      String(left),
+      r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob),
+      r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob),
+      r.basis,
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -102,13 +118,21 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   const known = rows.filter((r) => r.secondsPerJob !== null);
   const leftSeconds = known.reduce((s, r) => s + (r.jobs - r.done) * r.secondsPerJob!, 0);
   const unknownJobs = rows.filter((r) => r.secondsPerJob === null).reduce((s, r) => s + r.jobs - r.done, 0);
-  lines.push('', `${jobs} jobs, ${done} done, ${jobs - done} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unknownJobs ? `, plus ${unknownJobs} job${unknownJobs === 1 ? '' : 's'} of tasks with no measured record yet` : ''}.`);
+  lines.push(
+    '',
+    `${jobs} jobs, ${done} done, ${jobs - done} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unknownJobs ? `, plus ${unknownJobs} job${unknownJobs === 1 ? '' : 's'} of tasks with no measured record yet` : ''}.`,
+  );
   for (const w of opts.workerCounts) {
     // One machine's workers share its cores: measured 2-worker speed-up on 2 cores, not 2×.
     const speedup = w === 1 ? 1 : w === 2 ? opts.twoWorkerSpeedup : w * (opts.twoWorkerSpeedup / 2);
-    lines.push(`  ${w} worker${w === 1 ? '' : 's'}${w > 2 ? ` (${w} cores)` : ''}: about ${formatSeconds(leftSeconds / speedup)} wall time`);
+    lines.push(
+      `  ${w} worker${w === 1 ? '' : 's'}${w > 2 ? ` (${w} cores)` : ''}: about ${formatSeconds(leftSeconds / speedup)} wall time`,
+    );
   }
-  lines.push('', `Estimates are medians of the wall times (timings.totalSeconds) of existing records of the same task and method, else of the task's other pruning jobs.`);
+  lines.push(
+    '',
+    `Estimates are medians of the wall times (timings.totalSeconds) of existing records of the same task and method, else of the task's other pruning jobs.`,
+  );
   lines.push('', `To run it as ${opts.shards} shards:`, ...shardCommands(opts).map((l) => `  ${l}`));
   return lines;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import type { WeightMap } from '../engine/types.ts';
+import type { WeightMap } from '../../engine/types.ts';
 import { tinyPruneContext } from '../testing/tiny-context.ts';
 
 const weights: WeightMap = {
@@ -23,8 +23,12 @@ describe('ctx.train({ forwardWeights })', () => {
 
   it('stops training naming a missing kernel or a wrong shape', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5 });
-    expect(() => ctx.train({ epochs: 1, forwardWeights: (k) => ({ 'fc1/kernel': k['fc1/kernel'] }) })).toThrow("forwardWeights must return a tensor for every prunable kernel; 'fc2/kernel' is missing");
-    expect(() => ctx.train({ epochs: 1, forwardWeights: (k) => ({ ...k, 'fc2/kernel': tf.zeros([2, 3]) }) })).toThrow("forwardWeights returned shape [2, 3] for 'fc2/kernel', whose shape is [3, 2]");
+    expect(() => ctx.train({ epochs: 1, forwardWeights: (k) => ({ 'fc1/kernel': k['fc1/kernel'] }) })).toThrow(
+      "forwardWeights must return a tensor for every prunable kernel; 'fc2/kernel' is missing",
+    );
+    expect(() => ctx.train({ epochs: 1, forwardWeights: (k) => ({ ...k, 'fc2/kernel': tf.zeros([2, 3]) }) })).toThrow(
+      "forwardWeights returned shape [2, 3] for 'fc2/kernel', whose shape is [3, 2]",
+    );
     network.dispose();
   });
 });

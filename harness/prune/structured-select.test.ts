@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng.ts';
+import { Rng } from '../../engine/rng.ts';
 import { structureProblems, type KernelLayout } from './structure.ts';
-import { masksFromKeptUnits, masksFromUnitScores, nmMasksFromScores, shuffleStructured, unitCountProblems, unitTargets } from './structured-select.ts';
+import {
+  masksFromKeptUnits,
+  masksFromUnitScores,
+  nmMasksFromScores,
+  shuffleStructured,
+  unitCountProblems,
+  unitTargets,
+} from './structured-select.ts';
 
 const f = (values: number[]) => Float32Array.from(values);
 
@@ -40,15 +47,23 @@ describe('masksFromUnitScores', () => {
     const tied = { 'fc1/kernel': f([1, 1, 1, 1]), 'fc2/kernel': f([1, 1, 1]) };
     const a = masksFromUnitScores(tied, mlp, { kind: 'neuron' }, 0.5, 3);
     expect(masksFromUnitScores(tied, mlp, { kind: 'neuron' }, 0.5, 3)).toEqual(a);
-    const seeds = new Set([0, 1, 2, 3, 4, 5].map((seed) => [...masksFromUnitScores(tied, mlp, { kind: 'neuron' }, 0.5, seed)['fc1/kernel']].join('')));
+    const seeds = new Set(
+      [0, 1, 2, 3, 4, 5].map((seed) => [...masksFromUnitScores(tied, mlp, { kind: 'neuron' }, 0.5, seed)['fc1/kernel']].join('')),
+    );
     expect(seeds.size).toBeGreaterThan(1);
   });
 
   it('refuses scores for the output layer, a missing layer, a wrong length and NaN', () => {
     const good = { 'fc1/kernel': f([1, 2, 3, 4]), 'fc2/kernel': f([1, 2, 3]) };
-    expect(() => masksFromUnitScores({ ...good, 'fc3/kernel': f([1, 2]) }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(/unitScores name 'fc3\/kernel', whose units neuron structure does not remove/);
-    expect(() => masksFromUnitScores({ 'fc1/kernel': good['fc1/kernel'] }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(/missing layer 'fc2\/kernel'/);
-    expect(() => masksFromUnitScores({ ...good, 'fc2/kernel': f([1, 2]) }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(/have 2 values, the layer has 3 units/);
+    expect(() => masksFromUnitScores({ ...good, 'fc3/kernel': f([1, 2]) }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(
+      /unitScores name 'fc3\/kernel', whose units neuron structure does not remove/,
+    );
+    expect(() => masksFromUnitScores({ 'fc1/kernel': good['fc1/kernel'] }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(
+      /missing layer 'fc2\/kernel'/,
+    );
+    expect(() => masksFromUnitScores({ ...good, 'fc2/kernel': f([1, 2]) }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(
+      /have 2 values, the layer has 3 units/,
+    );
     expect(() => masksFromUnitScores({ ...good, 'fc2/kernel': f([1, NaN, 2]) }, mlp, { kind: 'neuron' }, 0.5, 0)).toThrow(/NaN at unit 1/);
   });
 
@@ -69,7 +84,9 @@ describe('masksFromUnitScores', () => {
 describe('unit count check', () => {
   it('names a layer that removes another number of units than the ratio gives', () => {
     const masks = masksFromKeptUnits(mlp, { 'fc1/kernel': Uint8Array.from([1, 1, 1, 0]), 'fc2/kernel': Uint8Array.from([1, 0, 0]) });
-    expect(unitCountProblems(mlp, { kind: 'neuron' }, masks, 0.5)).toEqual(['fc1/kernel: keeps 3 of 4 units, the neuron structure at ratio 0.5 keeps 2 in every layer (4 − round(0.5 · 4))']);
+    expect(unitCountProblems(mlp, { kind: 'neuron' }, masks, 0.5)).toEqual([
+      'fc1/kernel: keeps 3 of 4 units, the neuron structure at ratio 0.5 keeps 2 in every layer (4 − round(0.5 · 4))',
+    ]);
   });
 });
 
@@ -88,7 +105,9 @@ describe('nmMasksFromScores', () => {
 
   it('breaks ties inside a group by the seeded draw', () => {
     const layouts: KernelLayout[] = [{ name: 'k', shape: [4, 1], input: { kind: 'none' } }];
-    const draws = new Set([0, 1, 2, 3, 4, 5, 6, 7].map((seed) => [...nmMasksFromScores({ k: f([1, 1, 1, 1]) }, layouts, 2, 4, seed).k].join('')));
+    const draws = new Set(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => [...nmMasksFromScores({ k: f([1, 1, 1, 1]) }, layouts, 2, 4, seed).k].join('')),
+    );
     expect(draws.size).toBeGreaterThan(1);
     for (const d of draws) expect(d.split('').filter((c) => c === '1')).toHaveLength(2);
   });
@@ -102,6 +121,8 @@ describe('shuffleStructured', () => {
     expect(unitCountProblems(mlp, { kind: 'neuron' }, shuffled, 0.5)).toEqual([]);
     const layouts: KernelLayout[] = [{ name: 'k', shape: [8, 3], input: { kind: 'none' } }];
     const nm = nmMasksFromScores({ k: f(Array.from({ length: 24 }, (_, i) => (i * 7) % 11)) }, layouts, 2, 4, 0);
-    expect(structureProblems({ kind: 'n:m', n: 2, m: 4 }, layouts, shuffleStructured(nm, layouts, { kind: 'n:m', n: 2, m: 4 }, new Rng(2)))).toEqual([]);
+    expect(
+      structureProblems({ kind: 'n:m', n: 2, m: 4 }, layouts, shuffleStructured(nm, layouts, { kind: 'n:m', n: 2, m: 4 }, new Rng(2))),
+    ).toEqual([]);
   });
 });

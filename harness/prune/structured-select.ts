@@ -4,10 +4,10 @@
  * (uniform layer-wise, ties by a seeded draw) and of its per-weight scores into N:M groups, the
  * count check of unit masks, and the structure-preserving `shuffled` control.
  */
-import type { Rng } from '../engine/rng.ts';
-import { Rng as SeededRng } from '../engine/rng.ts';
-import type { MaskMap, WeightMap } from '../engine/types.ts';
-import type { Structure } from '../method-api.ts';
+import type { Rng } from '../../engine/rng.ts';
+import { Rng as SeededRng } from '../../engine/rng.ts';
+import type { MaskMap, WeightMap } from '../../engine/types.ts';
+import type { Structure } from '../../api/method-api.ts';
 import { keepCountFor, MethodResultError, seededTopMask } from './select.ts';
 import { keptUnits, type KernelLayout } from './structure.ts';
 
@@ -30,7 +30,11 @@ export function removableLayouts(layouts: KernelLayout[], structure: UnitStructu
 
 /** Per removable layer: its units and the count kept, units − round(ratio · units) (the protocol's uniform layer-wise rule). */
 export function unitTargets(layouts: KernelLayout[], structure: UnitStructure, ratio: number): UnitTarget[] {
-  return removableLayouts(layouts, structure).map((l) => ({ name: l.name, units: outputsOf(l.shape), keep: keepCountFor(outputsOf(l.shape), ratio) }));
+  return removableLayouts(layouts, structure).map((l) => ({
+    name: l.name,
+    units: outputsOf(l.shape),
+    keep: keepCountFor(outputsOf(l.shape), ratio),
+  }));
 }
 
 /** Which unit of the previous kernel the kernel's reduction index r reads. */
@@ -68,21 +72,33 @@ export function masksFromKeptUnits(layouts: KernelLayout[], kept: Record<string,
 
 /** A method's unit scores, refused unless they cover exactly the removable layers with one number per unit. */
 function checkUnitScores(unitScores: WeightMap, targets: UnitTarget[], structure: UnitStructure): void {
-  if (unitScores === null || typeof unitScores !== 'object') throw new MethodResultError('unitScores must be an object of Float32Arrays by kernel name');
+  if (unitScores === null || typeof unitScores !== 'object')
+    throw new MethodResultError('unitScores must be an object of Float32Arrays by kernel name');
   const names = targets.map((t) => t.name);
   for (const name of Object.keys(unitScores)) {
-    if (!names.includes(name)) throw new MethodResultError(`unitScores name '${name}', whose units ${structure.kind} structure does not remove (layers: ${names.join(', ') || 'none'})`);
+    if (!names.includes(name))
+      throw new MethodResultError(
+        `unitScores name '${name}', whose units ${structure.kind} structure does not remove (layers: ${names.join(', ') || 'none'})`,
+      );
   }
   for (const { name, units } of targets) {
     const scores = unitScores[name];
     if (!scores) throw new MethodResultError(`unitScores are missing layer '${name}'`);
-    if (scores.length !== units) throw new MethodResultError(`unitScores for '${name}' have ${scores.length} values, the layer has ${units} units`);
-    for (let j = 0; j < units; j++) if (Number.isNaN(scores[j])) throw new MethodResultError(`unitScores for '${name}' contain NaN at unit ${j}`);
+    if (scores.length !== units)
+      throw new MethodResultError(`unitScores for '${name}' have ${scores.length} values, the layer has ${units} units`);
+    for (let j = 0; j < units; j++)
+      if (Number.isNaN(scores[j])) throw new MethodResultError(`unitScores for '${name}' contain NaN at unit ${j}`);
   }
 }
 
 /** Keeps the highest-scoring `keep` units of every removable layer (ties by a draw seeded by the job seed, one stream per layer), and the masks that follow. */
-export function masksFromUnitScores(unitScores: WeightMap, layouts: KernelLayout[], structure: UnitStructure, ratio: number, tieSeed: number): MaskMap {
+export function masksFromUnitScores(
+  unitScores: WeightMap,
+  layouts: KernelLayout[],
+  structure: UnitStructure,
+  ratio: number,
+  tieSeed: number,
+): MaskMap {
   const targets = unitTargets(layouts, structure, ratio);
   checkUnitScores(unitScores, targets, structure);
   const ties = new SeededRng(tieSeed).fork('select:ties');
@@ -128,7 +144,11 @@ export function nmMasksFromScores(scores: WeightMap, layouts: KernelLayout[], n:
 export function unitCountProblems(layouts: KernelLayout[], structure: UnitStructure, masks: MaskMap, ratio: number): string[] {
   return unitTargets(layouts, structure, ratio).flatMap(({ name, units, keep }) => {
     const kept = keptUnits(masks[name], layouts.find((l) => l.name === name)!.shape).reduce((a, b) => a + b, 0);
-    return kept === keep ? [] : [`${name}: keeps ${kept} of ${units} ${structure.kind === 'neuron' ? 'units' : 'filters'}, the ${structure.kind} structure at ratio ${ratio} keeps ${keep} in every layer (${units} − round(${ratio} · ${units}))`];
+    return kept === keep
+      ? []
+      : [
+          `${name}: keeps ${kept} of ${units} ${structure.kind === 'neuron' ? 'units' : 'filters'}, the ${structure.kind} structure at ratio ${ratio} keeps ${keep} in every layer (${units} − round(${ratio} · ${units}))`,
+        ];
   });
 }
 
@@ -136,7 +156,12 @@ export function unitCountProblems(layouts: KernelLayout[], structure: UnitStruct
  * The `shuffled` control of a structured mask, keeping its structure: the kept units of every
  * removable layer permuted (neuron/filter), or the kept positions permuted within every N:M group.
  */
-export function shuffleStructured(masks: MaskMap, layouts: KernelLayout[], structure: Exclude<Structure, { kind: 'unstructured' }>, rng: Rng): MaskMap {
+export function shuffleStructured(
+  masks: MaskMap,
+  layouts: KernelLayout[],
+  structure: Exclude<Structure, { kind: 'unstructured' }>,
+  rng: Rng,
+): MaskMap {
   if (structure.kind === 'n:m') {
     const out: MaskMap = {};
     for (const layout of layouts) {
@@ -157,6 +182,7 @@ export function shuffleStructured(masks: MaskMap, layouts: KernelLayout[], struc
     return out;
   }
   const kept: Record<string, Uint8Array> = {};
-  for (const layout of removableLayouts(layouts, structure)) kept[layout.name] = rng.fork(layout.name).shuffle(keptUnits(masks[layout.name], layout.shape));
+  for (const layout of removableLayouts(layouts, structure))
+    kept[layout.name] = rng.fork(layout.name).shuffle(keptUnits(masks[layout.name], layout.shape));
   return masksFromKeptUnits(layouts, kept);
 }

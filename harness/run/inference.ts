@@ -5,11 +5,11 @@
  * network's on this backend. Unstructured and N:M masks make nothing faster on any backend here.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { compactNetwork, denseMacs } from '../engine/compact.ts';
-import { measureThroughput } from '../engine/metrics/inference.ts';
-import { MaskedNetwork } from '../engine/network.ts';
-import { sizeOf, type Dataset } from '../engine/types.ts';
-import type { Structure } from '../method-api.ts';
+import { compactNetwork, denseMacs } from '../../engine/compact.ts';
+import { measureThroughput } from '../../engine/metrics/inference.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import { sizeOf, type Dataset } from '../../engine/types.ts';
+import type { Structure } from '../../api/method-api.ts';
 import type { InferenceMetrics } from '../store/record.ts';
 import type { RunMetrics } from '../store/record.ts';
 
@@ -37,15 +37,27 @@ export function compactionDifference(masked: MaskedNetwork, compacted: MaskedNet
 }
 
 /** The metrics for a network whose masks follow `structure` (dense references: unstructured with no zero). */
-export function inferenceMetrics(opts: { network: MaskedNetwork; structure: Structure; test: Dataset; flops: RunMetrics['flops']; dense: boolean }): InferenceMetrics {
+export function inferenceMetrics(opts: {
+  network: MaskedNetwork;
+  structure: Structure;
+  test: Dataset;
+  flops: RunMetrics['flops'];
+  dense: boolean;
+}): InferenceMetrics {
   const { network, structure, flops } = opts;
   if (structure.kind === 'unstructured' || structure.kind === 'n:m') {
-    const what = opts.dense ? 'the dense network' : structure.kind === 'n:m' ? `${structure.n}:${structure.m} sparsity` : 'unstructured sparsity';
+    const what = opts.dense
+      ? 'the dense network'
+      : structure.kind === 'n:m'
+        ? `${structure.n}:${structure.m} sparsity`
+        : 'unstructured sparsity';
     return {
       macs: flops.sparse,
       denseMacs: flops.dense,
       acceleration: 'none',
-      statement: opts.dense ? 'dense network: every weight counted' : `no backend here accelerates ${what}: MACs count non-zero weights only, throughput is that of the dense network`,
+      statement: opts.dense
+        ? 'dense network: every weight counted'
+        : `no backend here accelerates ${what}: MACs count non-zero weights only, throughput is that of the dense network`,
       compaction: null,
       throughput: null,
     };
@@ -64,7 +76,9 @@ export function inferenceMetrics(opts: { network: MaskedNetwork; structure: Stru
     compacted.dispose();
   }
   if (!(difference <= COMPACTION_TOLERANCE)) {
-    throw new CompactionMismatch(`the compacted network's outputs differ from the masked network's on ${rows} test inputs by ${difference} (relative; tolerance ${COMPACTION_TOLERANCE})`);
+    throw new CompactionMismatch(
+      `the compacted network's outputs differ from the masked network's on ${rows} test inputs by ${difference} (relative; tolerance ${COMPACTION_TOLERANCE})`,
+    );
   }
   const settings = { batchSize: THROUGHPUT_BATCH, passes: THROUGHPUT_PASSES, warmup: THROUGHPUT_WARMUP };
   const dense = measureThroughput(network.spec, weights, settings);
@@ -74,7 +88,12 @@ export function inferenceMetrics(opts: { network: MaskedNetwork; structure: Stru
     denseMacs: flops.dense,
     acceleration: 'compacted',
     statement: `${structure.kind === 'neuron' ? 'units' : 'filters'} removed: the compacted dense network runs on every backend`,
-    compaction: { layers: compact.units.map((u) => ({ name: u.layer, before: u.before, after: u.after })), checkedSamples: rows, maxRelativeDifference: difference, tolerance: COMPACTION_TOLERANCE },
+    compaction: {
+      layers: compact.units.map((u) => ({ name: u.layer, before: u.before, after: u.after })),
+      checkedSamples: rows,
+      maxRelativeDifference: difference,
+      tolerance: COMPACTION_TOLERANCE,
+    },
     throughput: {
       batchSize: settings.batchSize,
       passes: settings.passes,

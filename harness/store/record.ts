@@ -55,9 +55,21 @@ export interface InferenceMetrics {
   acceleration: 'compacted' | 'none';
   statement: string;
   /** Neuron/filter: the layers shrunk and the check that the compacted network computes the masked one's outputs. */
-  compaction: { layers: Array<{ name: string; before: number; after: number }>; checkedSamples: number; maxRelativeDifference: number; tolerance: number } | null;
+  compaction: {
+    layers: Array<{ name: string; before: number; after: number }>;
+    checkedSamples: number;
+    maxRelativeDifference: number;
+    tolerance: number;
+  } | null;
   /** Neuron/filter: measured on the record's backend, medians over timed passes after a warm-up; not reproducible bit for bit (verify skips it). */
-  throughput: { batchSize: number; passes: number; warmupPasses: number; denseSamplesPerSecond: number; compactedSamplesPerSecond: number; speedup: number } | null;
+  throughput: {
+    batchSize: number;
+    passes: number;
+    warmupPasses: number;
+    denseSamplesPerSecond: number;
+    compactedSamplesPerSecond: number;
+    speedup: number;
+  } | null;
 }
 
 export interface Recovery {
@@ -101,7 +113,13 @@ export interface RunRecord {
     /** How the method's process was isolated (absent in records older than the isolation levels). */
     isolation?: { level: 'full' | 'reduced'; mechanisms: string[] };
   };
-  provenance: { prunebenchVersion: string; gitCommit: string | null; gitDirty: boolean | null; date: string; methodSourceHash: string | null };
+  provenance: {
+    prunebenchVersion: string;
+    gitCommit: string | null;
+    gitDirty: boolean | null;
+    date: string;
+    methodSourceHash: string | null;
+  };
   timings: { pruneSeconds: number; trainSeconds: number; evaluateSeconds: number; totalSeconds: number };
   /**
    * Jobs of trunk methods (manifest `trunk`): the trunk level its last round started from, the

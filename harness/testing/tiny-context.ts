@@ -5,12 +5,12 @@
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import type { ArchitectureSpec } from '../engine/architecture.ts';
-import { MaskedNetwork } from '../engine/network.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
-import { Rng } from '../engine/rng.ts';
-import type { Dataset, WeightMap } from '../engine/types.ts';
-import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope, Structure } from '../method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Dataset, WeightMap } from '../../engine/types.ts';
+import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope, Structure } from '../../api/method-api.ts';
 import { createPruneContext } from '../prune/context.ts';
 import { keepCountFor } from '../prune/select.ts';
 import { kernelLayouts } from '../prune/structure.ts';
@@ -70,13 +70,20 @@ export async function tinyPruneContext(opts: TinyContextOptions): Promise<{ ctx:
   const total = network.prunableNames.reduce((s, n) => s + network.variable(n).size, 0);
   const train = opts.train ?? tinyClassificationData();
   const structure = opts.structure ?? { kind: 'unstructured' };
-  const units = structure.kind === 'neuron' || structure.kind === 'filter' ? unitTargets(kernelLayouts(spec), structure, opts.sparsity) : undefined;
+  const units =
+    structure.kind === 'neuron' || structure.kind === 'filter' ? unitTargets(kernelLayouts(spec), structure, opts.sparsity) : undefined;
   const ctx = createPruneContext({
     network,
     train,
     validation: opts.validation ?? train,
     recipe: opts.recipe ?? tinyRecipe,
-    target: { sparsity: opts.sparsity, scope: opts.scope ?? opts.manifest?.scope ?? 'global', keepCount: keepCountFor(total, opts.sparsity), totalPrunable: total, ...(units ? { units } : {}) },
+    target: {
+      sparsity: opts.sparsity,
+      scope: opts.scope ?? opts.manifest?.scope ?? 'global',
+      keepCount: keepCountFor(total, opts.sparsity),
+      totalPrunable: total,
+      ...(units ? { units } : {}),
+    },
     structure,
     // As in a run: the manifest's declarations check the defaults merged with the overrides.
     hyperparameters: opts.manifest ? resolveHyperparameters(opts.manifest, opts.hyperparameters) : { ...(opts.hyperparameters ?? {}) },

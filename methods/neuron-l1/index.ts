@@ -1,5 +1,5 @@
-import type { PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { unitLayers, unitSums } from '../../harness/method-kit/structured.ts';
+import type { PruneContext, PruneResult } from '../../api/method-api.ts';
+import { unitLayers, unitSums } from '../../api/method-kit/structured.ts';
 
 /**
  * Li et al. (2017): each unit (dense) or filter (conv) of a removable layer scores the L1 norm of

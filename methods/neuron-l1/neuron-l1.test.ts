@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneResult, Structure, WeightMap } from '../../harness/method-api.ts';
-import { expandVariants } from '../../harness/method-variants.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneResult, Structure, WeightMap } from '../../api/method-api.ts';
+import { expandVariants } from '../../api/method-variants.ts';
 import { kernelLayouts } from '../../harness/prune/structure.ts';
 import { masksFromUnitScores } from '../../harness/prune/structured-select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
@@ -62,7 +62,14 @@ describe('neuron-l1', () => {
       'fc/bias': new Float32Array(2),
     };
     const train = { n: 4, inputShape: [3, 3, 1], x: new Float32Array(36).fill(0.5), y: Int32Array.from([0, 1, 0, 1]), outputSize: 2 };
-    const { ctx, network } = await tinyPruneContext({ spec: conv, weights: w, sparsity: 0.5, manifest, structure: { kind: 'filter' }, train });
+    const { ctx, network } = await tinyPruneContext({
+      spec: conv,
+      weights: w,
+      sparsity: 0.5,
+      manifest,
+      structure: { kind: 'filter' },
+      train,
+    });
     const result = (await prune(ctx)) as PruneResult & { unitScores: WeightMap };
     network.dispose();
     // filter 0: 1 + 3 + 1 + 0 = 5; filter 1: 2 + 0.5 + 0.5 + 1 = 4.
@@ -70,12 +77,20 @@ describe('neuron-l1', () => {
   });
 
   it('refuses a job that is not a unit structure', async () => {
-    await expect(unitScores({ kind: 'n:m', n: 2, m: 4 }, 0.5)).rejects.toThrow("neuron-l1: prunes whole units (neuron or filter jobs); this job's structure is n:m");
+    await expect(unitScores({ kind: 'n:m', n: 2, m: 4 }, 0.5)).rejects.toThrow(
+      "neuron-l1: prunes whole units (neuron or filter jobs); this job's structure is n:m",
+    );
   });
 
   it('declares the variant neuron-reinit, its structure re-initialised and trained from scratch by the harness', () => {
     const [own, reinit] = expandVariants(manifest);
     expect(own.reinit).toBeUndefined();
-    expect(reinit).toMatchObject({ id: 'neuron-reinit', reinit: true, when: 'after-training', structures: ['neuron', 'filter'], variantOf: 'neuron-l1' });
+    expect(reinit).toMatchObject({
+      id: 'neuron-reinit',
+      reinit: true,
+      when: 'after-training',
+      structures: ['neuron', 'filter'],
+      variantOf: 'neuron-l1',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 
@@ -28,7 +28,15 @@ const weights: WeightMap = {
 const train = { n: 4, inputShape: [4], x: new Float32Array(16).fill(1), y: Int32Array.from([0, 1, 0, 1]), outputSize: 2 };
 
 async function scores(seed: number): Promise<WeightMap> {
-  const { ctx, network } = await tinyPruneContext({ spec: mlp, weights, sparsity: 0.5, manifest, structure: { kind: 'neuron' }, seed, train });
+  const { ctx, network } = await tinyPruneContext({
+    spec: mlp,
+    weights,
+    sparsity: 0.5,
+    manifest,
+    structure: { kind: 'neuron' },
+    seed,
+    train,
+  });
   const result = (await prune(ctx)) as PruneResult & { unitScores: WeightMap };
   network.dispose();
   return result.unitScores;

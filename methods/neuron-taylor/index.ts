@@ -1,7 +1,7 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { unitLayers } from '../../harness/method-kit/structured.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { unitLayers } from '../../api/method-kit/structured.ts';
 
 const biasOf = (kernel: string) => kernel.replace(/\/kernel$/, '/bias');
 
@@ -37,10 +37,19 @@ export function prune(ctx: PruneContext): PruneResult {
 }
 
 /** ∂L/∂p of the task's mean loss on one batch for each named parameter (kernels and biases), at the given values. */
-function parameterGradients(ctx: PruneContext, params: string[], values: WeightMap, shapes: Map<string, number[]>, x: tfcore.Tensor, y: tfcore.Tensor2D): WeightMap {
+function parameterGradients(
+  ctx: PruneContext,
+  params: string[],
+  values: WeightMap,
+  shapes: Map<string, number[]>,
+  x: tfcore.Tensor,
+  y: tfcore.Tensor2D,
+): WeightMap {
   const { tf } = ctx;
   const tensors = params.map((p) => tf.tensor(values[p], shapes.get(p)!));
-  const grads = tf.grads((...inputs: tfcore.Tensor[]) => ctx.loss(ctx.forward(x, Object.fromEntries(params.map((p, i) => [p, inputs[i]]))), y))(tensors);
+  const grads = tf.grads((...inputs: tfcore.Tensor[]) =>
+    ctx.loss(ctx.forward(x, Object.fromEntries(params.map((p, i) => [p, inputs[i]]))), y),
+  )(tensors);
   const out: WeightMap = Object.fromEntries(params.map((p, i) => [p, grads[i].dataSync().slice() as Float32Array]));
   for (const t of [...tensors, ...grads]) t.dispose();
   return out;

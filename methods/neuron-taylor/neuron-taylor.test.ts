@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { kernelLayouts } from '../../harness/prune/structure.ts';
 import { masksFromUnitScores } from '../../harness/prune/structured-select.ts';
 import { tinyMlp, tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
@@ -16,7 +16,13 @@ const weights: WeightMap = {
 };
 
 async function importance(sparsity: number, batches: number): Promise<Float32Array> {
-  const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters: { batches }, structure: { kind: 'neuron' } });
+  const { ctx, network } = await tinyPruneContext({
+    weights,
+    sparsity,
+    manifest,
+    hyperparameters: { batches },
+    structure: { kind: 'neuron' },
+  });
   const result = (await prune(ctx)) as PruneResult & { unitScores: WeightMap };
   network.dispose();
   expect(Object.keys(result.unitScores)).toEqual(['fc1/kernel']);
@@ -35,7 +41,9 @@ describe('neuron-taylor', () => {
     const scores = await importance(0.25, 1);
     reference.forEach((v, j) => expect(scores[j]).toBeCloseTo(v, 7));
     // Not the sum of squares: the paper squares the group's sum.
-    const sumOfSquares = [0, 1, 2].map((j) => (g['fc1/kernel'][j] * k1[j]) ** 2 + (g['fc1/kernel'][3 + j] * k1[3 + j]) ** 2 + (g['fc1/bias'][j] * b1[j]) ** 2);
+    const sumOfSquares = [0, 1, 2].map(
+      (j) => (g['fc1/kernel'][j] * k1[j]) ** 2 + (g['fc1/kernel'][3 + j] * k1[3 + j]) ** 2 + (g['fc1/bias'][j] * b1[j]) ** 2,
+    );
     expect(sumOfSquares.some((v, j) => Math.abs(v - reference[j]) > 1e-4)).toBe(true);
   });
 

@@ -1,5 +1,5 @@
-import type { PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { nmOf } from '../../harness/method-kit/structured.ts';
+import type { PruneContext, PruneResult } from '../../api/method-api.ts';
+import { nmOf } from '../../api/method-kit/structured.ts';
 
 /** |θ| of every prunable weight; the harness keeps the N largest of every group of M. */
 export function prune(ctx: PruneContext): PruneResult {

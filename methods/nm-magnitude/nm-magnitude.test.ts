@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, Structure, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneResult, Structure, WeightMap } from '../../api/method-api.ts';
 import { kernelLayouts, structureProblems } from '../../harness/prune/structure.ts';
 import { nmMasksFromScores } from '../../harness/prune/structured-select.ts';
 import { tinyMlp, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
@@ -23,7 +23,7 @@ async function scores(structure: Structure): Promise<WeightMap> {
 }
 
 describe('nm-magnitude', () => {
-  it('scores |θ| and, cut 1:2 by the harness, keeps the larger of every pair along each kernel\'s inputs', async () => {
+  it("scores |θ| and, cut 1:2 by the harness, keeps the larger of every pair along each kernel's inputs", async () => {
     const s = await scores({ kind: 'n:m', n: 1, m: 2 });
     expect([...s['fc1/kernel']].map((v) => Number(v.toFixed(6)))).toEqual([0.5, 0.3, 0.8, 0.6, 0.9, 0.2]);
     const masks = nmMasksFromScores(s, kernelLayouts(tinyMlp), 1, 2, 0);

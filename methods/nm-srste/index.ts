@@ -1,7 +1,7 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { nmMagnitudeMasks, nmMaskTensor, nmOf } from '../../harness/method-kit/structured.ts';
+import type { PruneContext, PruneResult } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { nmMagnitudeMasks, nmMaskTensor, nmOf } from '../../api/method-kit/structured.ts';
 
 /**
  * SR-STE (Zhou et al. 2021): the harness trains the dense kernels while the forward pass uses
@@ -13,7 +13,8 @@ export function prune(ctx: PruneContext): PruneResult {
   const decay = h.number('decay');
   ctx.train({
     epochs: h.epochs('epochs'),
-    forwardWeights: (kernels) => Object.fromEntries(Object.entries(kernels).map(([name, w]) => [name, srsteWeights(ctx.tf, w, n, m, decay)])),
+    forwardWeights: (kernels) =>
+      Object.fromEntries(Object.entries(kernels).map(([name, w]) => [name, srsteWeights(ctx.tf, w, n, m, decay)])),
   });
   const names = [...ctx.network.prunableNames];
   const shapes = Object.fromEntries(ctx.network.parameters.map((p) => [p.name, p.shape]));

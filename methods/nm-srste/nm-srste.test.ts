@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { nmLargestMask, nmMaskTensor } from '../../harness/method-kit/structured.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { nmLargestMask, nmMaskTensor } from '../../api/method-kit/structured.ts';
 import { kernelLayouts, structureProblems } from '../../harness/prune/structure.ts';
 import { tinyMlp, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune, srsteWeights } from './index.ts';
@@ -32,7 +32,12 @@ describe('nm-srste', () => {
   it('masks in training exactly as the final JavaScript mask does, trailing short groups and conv kernels included', async () => {
     await tinyPruneContext({ weights, sparsity: 0.5 });
     const values = Float32Array.from({ length: 2 * 2 * 3 * 2 }, (_, i) => Math.sin(3 * i + 1));
-    for (const [shape, n, m] of [[[2, 2, 3, 2], 2, 4], [[5, 3], 2, 4], [[5, 3], 1, 4], [[6, 2], 1, 2]] as Array<[number[], number, number]>) {
+    for (const [shape, n, m] of [
+      [[2, 2, 3, 2], 2, 4],
+      [[5, 3], 2, 4],
+      [[5, 3], 1, 4],
+      [[6, 2], 1, 2],
+    ] as Array<[number[], number, number]>) {
       const size = shape.reduce((a, b) => a * b, 1);
       const kernel = tf.tensor(values.slice(0, size), shape);
       const mask = nmMaskTensor(tf, kernel, n, m);
@@ -43,7 +48,13 @@ describe('nm-srste', () => {
   });
 
   it('trains the dense weights straight through the mask and returns the N:M magnitude mask of the trained weights', async () => {
-    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest, structure: { kind: 'n:m', n: 1, m: 2 }, hyperparameters: { epochs: 2 } });
+    const { ctx, network } = await tinyPruneContext({
+      weights,
+      sparsity: 0.5,
+      manifest,
+      structure: { kind: 'n:m', n: 1, m: 2 },
+      hyperparameters: { epochs: 2 },
+    });
     const initialMask = nmLargestMask(weights['fc1/kernel'].map(Math.abs), [2, 3], 1, 2);
     const result = (await prune(ctx)) as PruneResult & { masks: WeightMap };
     const trained = network.getWeights();
@@ -57,7 +68,9 @@ describe('nm-srste', () => {
     expect([...plain.network.getWeights()['fc1/kernel']]).not.toEqual([...trained['fc1/kernel']]);
     plain.network.dispose();
     for (const name of ['fc1/kernel', 'fc2/kernel']) {
-      expect([...result.masks[name]]).toEqual([...nmLargestMask(trained[name].map(Math.abs), name === 'fc1/kernel' ? [2, 3] : [3, 2], 1, 2)]);
+      expect([...result.masks[name]]).toEqual([
+        ...nmLargestMask(trained[name].map(Math.abs), name === 'fc1/kernel' ? [2, 3] : [3, 2], 1, 2),
+      ]);
     }
     expect(structureProblems({ kind: 'n:m', n: 1, m: 2 }, kernelLayouts(tinyMlp), result.masks)).toEqual([]);
   });

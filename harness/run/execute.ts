@@ -2,15 +2,18 @@ import { MaskedNetwork, initialWeights } from '../../engine/network.ts';
 import { Rng } from '../../engine/rng.ts';
 import { trainNetwork, type TrainingResult } from '../../engine/train.ts';
 import type { MaskMap, WeightMap } from '../../engine/types.ts';
-import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
-import type { MethodManifest } from '../../api/method-api.ts';
+import { jobId, denseSpecFor, structureOf, type JobSpec } from '../jobs/spec.ts';
+import type { MethodManifest, Structure } from '../../api/method-api.ts';
 import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
-import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import { checkMasks, checkScores, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import { keptUnits, kernelLayouts, structureLabel, structureProblems, type KernelLayout } from '../prune/structure.ts';
+import { masksFromUnitScores, nmMasksFromScores, shuffleStructured, unitCountProblems, unitTargets } from '../prune/structured-select.ts';
+import { CompactionMismatch, inferenceMetrics } from './inference.ts';
 import { applyRecycledWeights, type RecyclingSummary } from '../prune/recycled-weights.ts';
 import { applyScaleFactors, type RescalingSummary } from '../prune/scale-factors.ts';
 import type { Pruner } from '../prune/run-prune.ts';
-import type { RunRecord } from '../store/record.ts';
-import type { TaskData, TaskDefinition } from '../../api/task-api.ts';
+import type { RunRecord, UnitMetrics } from '../store/record.ts';
+import type { Control, TaskData, TaskDefinition } from '../../api/task-api.ts';
 import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './evaluate.ts';
 import { trainingPlan, type StartingWeights } from './training-plan.ts';
 
@@ -117,6 +120,13 @@ export function runDenseJob(
     const trainSeconds = seconds(trainStart);
     const evalStart = performance.now();
     const { metrics } = evaluateOnTest({ task, network, test: data.splits.test, targetSparsity: 0, dense: null, training });
+    metrics.inference = inferenceMetrics({
+      network,
+      structure: { kind: 'unstructured' },
+      test: data.splits.test,
+      flops: metrics.flops,
+      dense: true,
+    });
     const record = baseRecord(spec, ctx, null);
     record.metrics = metrics;
     record.timings = { pruneSeconds: 0, trainSeconds, evaluateSeconds: seconds(evalStart), totalSeconds: seconds(started) };
@@ -157,6 +167,56 @@ function negateScores(scores: WeightMap): WeightMap {
   return Object.fromEntries(Object.entries(scores).map(([n, s]) => [n, s.map((v) => -v)]));
 }
 
+type UnitStructure = Extract<Structure, { kind: 'neuron' | 'filter' }>;
+const isUnitStructure = (s: Structure): s is UnitStructure => s.kind === 'neuron' || s.kind === 'filter';
+
+/**
+ * The masks of a prune() result under the job's structure: unit scores cut layer-wise (neuron,
+ * filter), per-weight scores cut into N:M groups or by the unstructured rule, or the method's masks.
+ */
+function masksOfResult(result: Record<string, unknown>, job: SparseJob): MaskMap {
+  const { spec, structure, layouts, names, shapes } = job;
+  const { manifest } = job.method;
+  const inverted = spec.control === 'inverted';
+  if ('unitScores' in result) {
+    if (!isUnitStructure(structure))
+      throw new MethodResultError(`unitScores are for neuron and filter jobs; this job's structure is ${structureLabel(structure)}`);
+    const unitScores = result.unitScores as WeightMap;
+    return masksFromUnitScores(
+      inverted && unitScores && typeof unitScores === 'object' ? negateScores(unitScores) : unitScores,
+      layouts,
+      structure,
+      spec.sparsity,
+      spec.seed,
+    );
+  }
+  if ('scores' in result) {
+    if (isUnitStructure(structure))
+      throw new MethodResultError(`a ${structure.kind} job takes unitScores (one score per unit) or masks, not per-weight scores`);
+    const scores = inverted ? negateScores(result.scores as WeightMap) : (result.scores as WeightMap);
+    if (structure.kind === 'n:m') {
+      checkScores(scores, names, shapes);
+      return nmMasksFromScores(scores, layouts, structure.n, structure.m, spec.seed);
+    }
+    return masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
+  }
+  if (inverted) throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
+  checkMasks(result.masks as MaskMap, names, shapes);
+  return result.masks as MaskMap;
+}
+
+/** Units removed from the layers a neuron/filter structure shrinks. */
+function unitMetrics(masks: MaskMap, layouts: KernelLayout[], structure: UnitStructure, ratio: number): UnitMetrics {
+  const layers = unitTargets(layouts, structure, ratio).map(({ name, units }) => ({
+    name,
+    units,
+    kept: keptUnits(masks[name], layouts.find((l) => l.name === name)!.shape).reduce((a, b) => a + b, 0),
+  }));
+  const total = layers.reduce((s, l) => s + l.units, 0);
+  const removed = layers.reduce((s, l) => s + l.units - l.kept, 0);
+  return { removed, total, fraction: total ? removed / total : 0, layers };
+}
+
 /** Runs one pruning job end to end. Never throws for a method fault: returns a failed record instead. */
 /** The stages of a sparse job that a worker reports as it enters them. */
 export type SparseStage = 'prune' | 'train' | 'evaluate';
@@ -188,6 +248,12 @@ interface SparseJob {
   names: string[];
   shapes: Record<string, number[]>;
   total: number;
+  structure: Structure;
+  layouts: KernelLayout[];
+  /** The job's control, or `reinit` for a method whose manifest says reinit. */
+  control: Control | null;
+  /** The weight sparsity every valid mask of the job has: the target for unstructured jobs, what the structure leaves otherwise. */
+  targetSparsity: number;
 }
 
 /**
@@ -227,6 +293,10 @@ export async function runSparseJob(
       names,
       shapes: network.shapes,
       total: names.reduce((s, n) => s + network.variable(n).size, 0),
+      structure: structureOf(spec),
+      layouts: kernelLayouts(task.architecture),
+      control: spec.control ?? (manifest.reinit ? 'reinit' : null),
+      targetSparsity: spec.sparsity,
     };
     checkJobStep(job);
 
@@ -239,7 +309,7 @@ export async function runSparseJob(
     const masks = controlStep(job, pruned.masks);
     const plan = trainingPlan({
       when: manifest.when,
-      control: spec.control,
+      control: job.control,
       recipe: task.recipe,
       rescaled: pruned.rescaled !== null,
       methodFineTuned: pruned.methodFineTuned !== null,
@@ -294,8 +364,12 @@ async function pruneStep(job: SparseJob, startWeights: WeightMap): Promise<Prune
       weights: startWeights,
     });
     const result = outcome.result;
-    if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result))) {
-      throw new MethodResultError('prune() must return { scores } or { masks }');
+    if (!result || typeof result !== 'object' || (!('scores' in result) && !('masks' in result) && !('unitScores' in result))) {
+      throw new MethodResultError(
+        isUnitStructure(job.structure)
+          ? `prune() must return { unitScores } or { masks } for a ${job.structure.kind} job`
+          : 'prune() must return { scores } or { masks }',
+      );
     }
     let recycled: PruneOutcome['recycled'] = null;
     if (result.recycledWeights !== undefined) {
@@ -310,16 +384,7 @@ async function pruneStep(job: SparseJob, startWeights: WeightMap): Promise<Prune
       rescaled = applyScaleFactors(result.scaleFactors, job.initWeights(), names, shapes);
     }
     const methodFineTuned = result.fineTuned !== undefined ? checkedFineTuning(result, manifest, outcome.trainings, outcome.weights) : null;
-    let masks: MaskMap;
-    if ('scores' in result) {
-      const scores = spec.control === 'inverted' ? negateScores(result.scores) : result.scores;
-      masks = masksFromScores(scores, names, shapes, spec.sparsity, manifest.scope, spec.seed);
-    } else {
-      if (spec.control === 'inverted')
-        throw new StageError('setup', `control 'inverted' needs a method that returns scores; '${manifest.id}' returns masks`);
-      checkMasks(result.masks, names, shapes);
-      masks = result.masks;
-    }
+    const masks = masksOfResult(result as Record<string, unknown>, job);
     return { masks, methodWeights: outcome.weights, recycled, rescaled, methodFineTuned, trunk: outcome.trunk };
   } catch (e) {
     if (e instanceof StageError) throw e;
@@ -327,7 +392,19 @@ async function pruneStep(job: SparseJob, startWeights: WeightMap): Promise<Prune
   }
 }
 
-function checkTargetSparsityStep({ spec, names, total }: SparseJob, masks: MaskMap): void {
+/**
+ * The harness's check of a mask: its structure (naming the layer and where it breaks), then the
+ * count the structure and target ask for. Sets the job's weight-sparsity target.
+ */
+function checkTargetSparsityStep(job: SparseJob, masks: MaskMap): void {
+  const { spec, names, total, structure, layouts } = job;
+  const problems = structureProblems(structure, layouts, masks);
+  if (isUnitStructure(structure) && problems.length === 0) problems.push(...unitCountProblems(layouts, structure, masks, spec.sparsity));
+  if (problems.length) throw new StageError('check', `the mask breaks the ${structureLabel(structure)} structure: ${problems.join('; ')}`);
+  if (structure.kind !== 'unstructured') {
+    job.targetSparsity = 1 - countKept(masks, names) / total;
+    return;
+  }
   const kept = countKept(masks, names);
   const achieved = 1 - kept / total;
   if (Math.abs(achieved - spec.sparsity) > SPARSITY_TOLERANCE) {
@@ -338,9 +415,16 @@ function checkTargetSparsityStep({ spec, names, total }: SparseJob, masks: MaskM
   }
 }
 
-/** The `shuffled` control permutes the mask within each layer; the other controls act elsewhere. */
-function controlStep({ spec, rng }: SparseJob, masks: MaskMap): MaskMap {
-  return spec.control === 'shuffled' ? shuffleWithinLayers(masks, rng.fork('control:shuffled')) : masks;
+/**
+ * The `shuffled` control permutes the mask within each layer (keeping a structured mask's
+ * structure: kept units within each layer, kept positions within each N:M group); the other
+ * controls act elsewhere.
+ */
+function controlStep({ spec, rng, layouts }: SparseJob, masks: MaskMap): MaskMap {
+  if (spec.control !== 'shuffled') return masks;
+  return spec.structure
+    ? shuffleStructured(masks, layouts, spec.structure, rng.fork('control:shuffled'))
+    : shuffleWithinLayers(masks, rng.fork('control:shuffled'));
 }
 
 /** The initial weights a strong ticket is scored on: recycled or rescaled if the method did so. */
@@ -409,15 +493,21 @@ function evaluateStep(
     task,
     network,
     test: data.splits.test,
-    targetSparsity: spec.sparsity,
+    targetSparsity: job.targetSparsity,
     dense: dense.summary,
     training: trained.training,
   });
-  if (Math.abs(metrics.sparsity.global - spec.sparsity) > SPARSITY_TOLERANCE) {
+  if (Math.abs(metrics.sparsity.global - job.targetSparsity) > SPARSITY_TOLERANCE) {
     throw new StageError(
       'check',
-      `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${spec.sparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`,
+      `measured sparsity ${metrics.sparsity.global.toFixed(5)} misses target ${job.targetSparsity} by more than ${SPARSITY_TOLERANCE * 100} percentage points`,
     );
+  }
+  if (isUnitStructure(job.structure)) metrics.units = unitMetrics(network.getMasks(), job.layouts, job.structure, spec.sparsity);
+  try {
+    metrics.inference = inferenceMetrics({ network, structure: job.structure, test: data.splits.test, flops: metrics.flops, dense: false });
+  } catch (e) {
+    throw new StageError('evaluate', e instanceof CompactionMismatch ? `compaction check: ${e.message}` : (e as Error).message);
   }
   if ((metrics.accuracy !== null && !Number.isFinite(metrics.accuracy)) || !Number.isFinite(metrics.loss)) {
     throw new StageError('evaluate', `non-finite test metrics (loss ${metrics.loss})`);

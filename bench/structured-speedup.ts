@@ -18,7 +18,7 @@ export async function benchStructuredSpeedup(): Promise<void> {
   const weights = initialWeights(lenet300100, new Rng(0));
   const layouts = kernelLayouts(lenet300100);
   console.log(
-    `structured speed-up, LeNet-300-100 on ${backend.name} (${tf.getBackend()}), batch 256, dense and compacted timed in alternation, 15 rounds (median rates, median per-round ratio):`,
+    `structured speed-up, LeNet-300-100 on ${backend.name} (${tf.getBackend()}), batch 256, dense and compacted timed in alternation, 15 rounds, fastest pass of each:`,
   );
   console.log(`  dense: ${denseMacs(lenet300100)} MACs`);
   for (const ratio of [0.25, 0.5, 0.75, 0.9]) {

@@ -18,7 +18,7 @@ export const COMPACTION_CHECK_SAMPLES = 256;
 /** Largest difference allowed between masked and compacted outputs, relative to max(1, |output|): summation order differs, nothing else. */
 export const COMPACTION_TOLERANCE = 1e-4;
 export const THROUGHPUT_BATCH = 256;
-export const THROUGHPUT_PASSES = 9;
+export const THROUGHPUT_PASSES = 15;
 export const THROUGHPUT_WARMUP = 3;
 
 export class CompactionMismatch extends Error {}

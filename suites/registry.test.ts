@@ -13,6 +13,9 @@ describe('suite registry', () => {
   it('ranks a task over its leaderboard suite: standard first, else a suite that runs every method on it', () => {
     const standard = getSuite('standard');
     expect(leaderboardGrid(standard.tasks[0])).toEqual(standard.sparsities);
+    // A planted task's grid adds its ticket's own density.
+    expect(leaderboardGrid('planted-circle-d5-w100')).toEqual([...standard.sparsities, 0.9961]);
+    expect(leaderboardGrid('planted-circle-d3-w100')).toEqual([...getSuite('planted-variants').sparsities, 0.9883]);
     expect(leaderboardGrid('mnist-lenet300-small')).toEqual(getSuite('lenet300-methods').sparsities);
     // Smoke tasks are in no all-method suite: the grid then comes from the records.
     expect(leaderboardGrid(getSuite('smoke').tasks[0])).toBeUndefined();

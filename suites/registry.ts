@@ -5,6 +5,7 @@ import { plantedTasks } from './tasks/planted-tasks.ts';
 import { suites } from './suites.ts';
 import { paperSuites } from './papers/index.ts';
 import { leaderboardSuiteOf } from '../harness/aggregate/scope.ts';
+import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';
 
 let taskList: TaskDefinition[] | null = null;
 
@@ -37,5 +38,5 @@ export function getSuite(id: string): SuiteDefinition {
  */
 export function leaderboardGrid(taskId: string): number[] | undefined {
   const suite = leaderboardSuiteOf(taskId, listSuites());
-  return suite ? [...suite.sparsities] : undefined;
+  return suite ? sparsitiesFor(suite, taskId) : undefined;
 }

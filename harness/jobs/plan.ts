@@ -2,6 +2,7 @@ import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
 import type { MethodManifest } from '../method-api.ts';
 import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
 import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
+import { allSparsities, sparsitiesFor, suiteMethodIds } from './suite-grid.ts';
 
 export interface PlanFilters {
   tasks?: string[];
@@ -36,10 +37,13 @@ function restrict<T>(values: T[], filter: T[] | undefined, what: string, suiteId
   return values.filter((v) => filter.includes(v));
 }
 
-/** Expands a suite into jobs: task × method × control × sparsity × seed, plus dense references, in a fixed order. */
+/**
+ * Expands a suite into jobs: task × method × control × sparsity × seed, plus dense references, in a
+ * fixed order. A task's sparsities are the suite's grid and the task's own additions (`taskSparsities`).
+ */
 export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters: PlanFilters = {}): JobPlan {
   const manifests = sources.listMethodManifests();
-  const suiteMethods = suite.methods === 'all' ? manifests.map((m) => m.id) : suite.methods;
+  const suiteMethods = suiteMethodIds(suite, manifests);
   for (const id of suiteMethods) {
     if (!manifests.some((m) => m.id === id)) throw new Error(`suite '${suite.id}' names method '${id}', which is not registered`);
   }
@@ -50,7 +54,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const methodIds = filters.methods ? filters.methods : suiteMethods;
   const added = methodIds.filter((m) => !suiteMethods.includes(m));
   const taskIds = restrict(suite.tasks, filters.tasks, 'task(s)', suite.id);
-  const sparsities = restrict(suite.sparsities, filters.sparsities, 'sparsity', suite.id);
+  const sparsityFilter = restrict(allSparsities(suite), filters.sparsities, 'sparsity', suite.id);
   const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
   const controls = filters.controls ?? suite.controls ?? [];
   // Every method's effective hyperparameters are checked here, before any job runs.
@@ -73,6 +77,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
       plan.skipped.push({ task: taskId, reason });
       continue;
     }
+    const sparsities = sparsitiesFor(suite, taskId).filter((s) => sparsityFilter.includes(s));
     for (const seed of seeds) {
       let needsDense = false;
       for (const methodId of methodIds) {

@@ -62,6 +62,17 @@ export const imageTasks: TaskDefinition[] = [
   imageTask({ id: 'fashion-lenet300', version: '1', family: 'fashion-mnist', dataset: 'fashion-mnist', architecture: lenet300100, recipe: lenetRecipe, validationSize: 5000, description: 'LeNet-300-100 on Fashion-MNIST (see docs/data.md for the split).', jobBudgetSeconds: 3600 }),
   imageTask({ id: 'fashion-lenet5', version: '1', family: 'fashion-mnist', dataset: 'fashion-mnist', architecture: lenet5, recipe: lenetRecipe, validationSize: 5000, description: 'LeNet-5 on Fashion-MNIST (see docs/data.md for the split).', jobBudgetSeconds: 7200 }),
   imageTask({ id: 'cifar10-conv4', version: '1', family: 'cifar10', dataset: 'cifar10', architecture: conv4, recipe: conv4Recipe, validationSize: 5000, description: 'Conv-4 on CIFAR-10 (official binary files from PRUNEBENCH_DATA_DIR).', jobBudgetSeconds: 14400 }),
+  imageTask({
+    id: 'mnist-lenet5-2epochs',
+    version: '1',
+    family: 'mnist',
+    dataset: 'mnist',
+    architecture: lenet5,
+    recipe: shortened(lenetRecipe, 2, 1),
+    validationSize: 5000,
+    description: `LeNet-5 (Caffe variant, 20-50-500) on full MNIST, 2 training epochs and 1 fine-tuning epoch: the standard suite's LeNet-5, sized to fit the grid on a CPU (docs/leaderboard.md). ${PAPER_NOTE}`,
+    jobBudgetSeconds: 7200,
+  }),
   imageTask({ id: 'mnist-lenet300-small', version: '1', family: 'mnist', dataset: 'mnist', architecture: lenet300100, recipe: shortened(lenetRecipe, 3, 1), validationSize: 1000, trainSubset: 10000, testSubset: 2000, description: 'LeNet-300-100 on a 10k-sample MNIST subset, 3 epochs: the quick suite.', jobBudgetSeconds: 900 }),
   imageTask({ id: 'mnist-lenet300-tiny', version: '1', family: 'mnist', dataset: 'mnist', architecture: lenet300100, recipe: shortened(lenetRecipe, 1, 1), validationSize: 300, trainSubset: 1500, testSubset: 500, description: 'LeNet-300-100 on a 1.5k-sample MNIST subset, 1 epoch: the smoke suite (tests and CI).', jobBudgetSeconds: 300 }),
 ];

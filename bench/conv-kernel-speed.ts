@@ -9,11 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
-import { selectBackend } from '../harness/engine/backend/select.ts';
-import { filterGradient } from '../harness/engine/backend/wasm-conv-filter-grad.ts';
-import { convolutionalBackpropInput } from '../harness/engine/backend/wasm-conv-input-grad.ts';
-import { originalWasmKernelFunc } from '../harness/engine/backend/wasm-kernel-calls.ts';
-import { Rng } from '../harness/engine/rng.ts';
+import { selectBackend } from '../engine/backend/select.ts';
+import { filterGradient } from '../engine/backend/wasm-conv-filter-grad.ts';
+import { convolutionalBackpropInput } from '../engine/backend/wasm-conv-input-grad.ts';
+import { originalWasmKernelFunc } from '../engine/backend/wasm-kernel-calls.ts';
+import { Rng } from '../engine/rng.ts';
 import { measureSimdPeak } from './simd-peak.ts';
 
 interface ConvShape {
@@ -55,15 +55,23 @@ export async function benchConvKernels(): Promise<void> {
   await selectBackend('wasm');
   const backend = tf.backend() as KernelBackend;
   const peak = await measureSimdPeak();
-  console.log(`\n== convolution kernels at the suites' shapes, GFLOP/s per CPU second (share of the ${(peak / 1e9).toFixed(1)} GFLOP/s SIMD peak): PruneBench / XNNPACK route`);
+  console.log(
+    `\n== convolution kernels at the suites' shapes, GFLOP/s per CPU second (share of the ${(peak / 1e9).toFixed(1)} GFLOP/s SIMD peak): PruneBench / XNNPACK route`,
+  );
   const xnnpack: KernelFunc = (args) => originalWasmKernelFunc('Conv2D')(args);
-  const call = (kernel: KernelFunc, inputs: Record<string, TensorInfo>, attrs: object) => kernel({ inputs, attrs: attrs as NamedAttrMap, backend }) as TensorInfo;
+  const call = (kernel: KernelFunc, inputs: Record<string, TensorInfo>, attrs: object) =>
+    kernel({ inputs, attrs: attrs as NamedAttrMap, backend }) as TensorInfo;
   const xnnpackInputGradient = convolutionalBackpropInput(originalWasmKernelFunc('Conv2DBackpropInput'), xnnpack);
   const rng = new Rng(1);
   for (const s of shapes) {
     const outSize = s.pad === 'same' ? s.size : s.size - s.kernel + 1;
     const x = tf.tensor4d(rng.normalArray(s.batch * s.size * s.size * s.inChannels), [s.batch, s.size, s.size, s.inChannels]);
-    const filter = tf.tensor4d(rng.normalArray(s.kernel * s.kernel * s.inChannels * s.outChannels), [s.kernel, s.kernel, s.inChannels, s.outChannels]);
+    const filter = tf.tensor4d(rng.normalArray(s.kernel * s.kernel * s.inChannels * s.outChannels), [
+      s.kernel,
+      s.kernel,
+      s.inChannels,
+      s.outChannels,
+    ]);
     const dy = tf.tensor4d(rng.normalArray(s.batch * outSize * outSize * s.outChannels), [s.batch, outSize, outSize, s.outChannels]);
     const convAttrs = { strides: [1, 1], pad: s.pad, dataFormat: 'NHWC', dilations: [1, 1] };
     const filterAttrs = { strides: [1, 1], pad: s.pad, dataFormat: 'NHWC', filterShape: filter.shape };
@@ -75,14 +83,24 @@ export async function benchConvKernels(): Promise<void> {
       const [a, b] = [rate(ours), rate(theirs)];
       return `${a.toFixed(1).padStart(5)} (${((100 * a * 1e9) / peak).toFixed(0).padStart(2)} %) / ${b.toFixed(1).padStart(5)} (${((100 * b * 1e9) / peak).toFixed(0).padStart(2)} %)`;
     };
-    const forward = pair(() => call(tf.getKernel('Conv2D', 'wasm')!.kernelFunc, { x, filter }, convAttrs), () => call(xnnpack, { x, filter }, convAttrs));
+    const forward = pair(
+      () => call(tf.getKernel('Conv2D', 'wasm')!.kernelFunc, { x, filter }, convAttrs),
+      () => call(xnnpack, { x, filter }, convAttrs),
+    );
     const viaXnnpack = (inputs: Record<string, TensorInfo>, attrs: object) => call(xnnpack, inputs, attrs);
     const filterGrad = pair(
       () => call(tf.getKernel('Conv2DBackpropFilter', 'wasm')!.kernelFunc, { x, dy }, filterAttrs),
       () => filterGradient({ inputs: { x, dy }, attrs: filterAttrs as unknown as NamedAttrMap, backend }, viaXnnpack, false),
     );
-    const inputGrad = s.first ? '—' : pair(() => call(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc, { dy, filter }, inputAttrs), () => call(xnnpackInputGradient, { dy, filter }, inputAttrs));
-    console.log(`${s.name.padEnd(14)} [${x.shape}] ${s.kernel}×${s.kernel}→${s.outChannels} ${s.pad.padEnd(5)}  forward ${forward}  filter gradient ${filterGrad}  input gradient ${inputGrad}`);
+    const inputGrad = s.first
+      ? '—'
+      : pair(
+          () => call(tf.getKernel('Conv2DBackpropInput', 'wasm')!.kernelFunc, { dy, filter }, inputAttrs),
+          () => call(xnnpackInputGradient, { dy, filter }, inputAttrs),
+        );
+    console.log(
+      `${s.name.padEnd(14)} [${x.shape}] ${s.kernel}×${s.kernel}→${s.outChannels} ${s.pad.padEnd(5)}  forward ${forward}  filter gradient ${filterGrad}  input gradient ${inputGrad}`,
+    );
     tf.dispose([x, filter, dy]);
   }
 }

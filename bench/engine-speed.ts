@@ -17,13 +17,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeBackend, selectBackend } from '../harness/engine/backend/select.ts';
-import { describeParameters, type ArchitectureSpec } from '../harness/engine/architecture.ts';
-import { MaskedNetwork } from '../harness/engine/network.ts';
-import type { TrainingRecipe } from '../harness/engine/recipe.ts';
-import { Rng } from '../harness/engine/rng.ts';
-import { trainNetwork } from '../harness/engine/train.ts';
-import { sizeOf, type Dataset } from '../harness/engine/types.ts';
+import { describeBackend, selectBackend } from '../engine/backend/select.ts';
+import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
+import { MaskedNetwork } from '../engine/network.ts';
+import type { TrainingRecipe } from '../engine/recipe.ts';
+import { Rng } from '../engine/rng.ts';
+import { trainNetwork } from '../engine/train.ts';
+import { sizeOf, type Dataset } from '../engine/types.ts';
 import { loadSplits } from '../suites/data/index.ts';
 import { getTask } from '../suites/registry.ts';
 import { timeKernels } from './kernel-timer.ts';
@@ -51,13 +51,24 @@ async function mnistImages(samples: number): Promise<Dataset> {
 function randomImages(shape: number[], classes: number) {
   return async (samples: number): Promise<Dataset> => {
     const rng = new Rng(3);
-    return { n: samples, inputShape: shape, x: rng.uniformArray(samples * sizeOf(shape)), y: Int32Array.from({ length: samples }, () => rng.int(classes)), outputSize: classes };
+    return {
+      n: samples,
+      inputShape: shape,
+      x: rng.uniformArray(samples * sizeOf(shape)),
+      y: Int32Array.from({ length: samples }, () => rng.int(classes)),
+      outputSize: classes,
+    };
   };
 }
 
 async function plantedData(samples: number): Promise<Dataset> {
   const { splits } = await getTask('planted-circle-d5-w100').load(0);
-  return { ...splits.train, n: samples, x: splits.train.x.subarray(0, samples * sizeOf(splits.train.inputShape)), y: splits.train.y.subarray(0, samples * (splits.train.y instanceof Int32Array ? 1 : splits.train.outputSize)) };
+  return {
+    ...splits.train,
+    n: samples,
+    x: splits.train.x.subarray(0, samples * sizeOf(splits.train.inputShape)),
+    y: splits.train.y.subarray(0, samples * (splits.train.y instanceof Int32Array ? 1 : splits.train.outputSize)),
+  };
 }
 
 const cases: BenchCase[] = [
@@ -75,7 +86,12 @@ interface Rate {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function randomMasks(network: MaskedNetwork, rng: Rng): Record<string, Float32Array> {
-  return Object.fromEntries(network.prunableNames.map((name) => [name, Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < DENSITY ? 1 : 0))]));
+  return Object.fromEntries(
+    network.prunableNames.map((name) => [
+      name,
+      Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < DENSITY ? 1 : 0)),
+    ]),
+  );
 }
 
 /** Floating-point operations of one training sample: forward, weight gradients, and input gradients below the first layer. */
@@ -116,7 +132,11 @@ function timePruneBench(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Da
   });
   network.dispose();
   for (const [name, ms] of kernels) kernels.set(name, ms / steps);
-  return { rate: { perSecond: data.n / median(wall), perCpuSecond: data.n / median(cpu) }, kernels, stepMilliseconds: profiledMilliseconds / steps };
+  return {
+    rate: { perSecond: data.n / median(wall), perCpuSecond: data.n / median(cpu) },
+    kernels,
+    stepMilliseconds: profiledMilliseconds / steps,
+  };
 }
 
 interface TorchRate extends Rate {
@@ -149,7 +169,8 @@ function printShares(timing: Timing): void {
   const total = timing.stepMilliseconds;
   const sorted = [...timing.kernels].sort((a, b) => b[1] - a[1]);
   const shown = sorted.slice(0, 8);
-  const line = (name: string, ms: number) => console.log(`    ${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step ${((100 * ms) / total).toFixed(0).padStart(3)}%`);
+  const line = (name: string, ms: number) =>
+    console.log(`    ${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step ${((100 * ms) / total).toFixed(0).padStart(3)}%`);
   console.log(`  where the time goes (${total.toFixed(2)} ms/step, profiled pass):`);
   for (const [name, ms] of shown) line(name, ms);
   const kernelSum = sorted.reduce((a, [, ms]) => a + ms, 0);
@@ -159,10 +180,15 @@ function printShares(timing: Timing): void {
 
 export async function benchEngineSpeed(options: { quick?: boolean; only?: string } = {}): Promise<void> {
   await selectBackend('wasm');
-  console.log(`\n== engine: each suite architecture with its suite's recipe, ${100 * (1 - DENSITY)} % masks, wasm against PyTorch (1 thread)`);
+  console.log(
+    `\n== engine: each suite architecture with its suite's recipe, ${100 * (1 - DENSITY)} % masks, wasm against PyTorch (1 thread)`,
+  );
   console.log(`backend ${describeBackend()}`);
   const [load] = loadavg();
-  if (load > availableParallelism() / 2) console.log(`note: load average ${load.toFixed(1)} on ${availableParallelism()} cores; other work shares the machine, compare ratios and CPU-time rates`);
+  if (load > availableParallelism() / 2)
+    console.log(
+      `note: load average ${load.toFixed(1)} on ${availableParallelism()} cores; other work shares the machine, compare ratios and CPU-time rates`,
+    );
   const peak = await measureSimdPeak();
   console.log(`wasm SIMD peak here: ${(peak / 1e9).toFixed(1)} GFLOP/s (f32x4 multiply and add, one thread, bench/simd-peak.wat)`);
   for (const c of cases.filter((c) => !options.only || c.task.includes(options.only))) {
@@ -173,12 +199,18 @@ export async function benchEngineSpeed(options: { quick?: boolean; only?: string
     const ours = timePruneBench(spec, recipe, data, c.repeats);
     const torch = timePyTorch(spec, recipe, data, c.repeats);
     const gflops = (trainingFlopsPerSample(spec) * ours.rate.perCpuSecond) / 1e9;
-    console.log(`${spec.id} (${c.task}: ${recipe.optimizer} ${recipe.learningRate}, batch ${recipe.batchSize}), ${samples} samples, median of ${c.repeats}`);
-    console.log(`  PruneBench              ${rateText(ours.rate)}  ${gflops.toFixed(1)} GFLOP/s per CPU second, ${((100 * gflops * 1e9) / peak).toFixed(0)} % of the SIMD peak`);
+    console.log(
+      `${spec.id} (${c.task}: ${recipe.optimizer} ${recipe.learningRate}, batch ${recipe.batchSize}), ${samples} samples, median of ${c.repeats}`,
+    );
+    console.log(
+      `  PruneBench              ${rateText(ours.rate)}  ${gflops.toFixed(1)} GFLOP/s per CPU second, ${((100 * gflops * 1e9) / peak).toFixed(0)} % of the SIMD peak`,
+    );
     if (typeof torch === 'string') console.log(`  PyTorch not measured: ${torch}`);
     else {
       console.log(`  PyTorch ${torch.version.padEnd(15)} ${rateText(torch)}`);
-      console.log(`  PruneBench speed / PyTorch speed: ${(ours.rate.perSecond / torch.perSecond).toFixed(2)} wall, ${(ours.rate.perCpuSecond / torch.perCpuSecond).toFixed(2)} CPU`);
+      console.log(
+        `  PruneBench speed / PyTorch speed: ${(ours.rate.perSecond / torch.perSecond).toFixed(2)} wall, ${(ours.rate.perCpuSecond / torch.perCpuSecond).toFixed(2)} CPU`,
+      );
     }
     printShares(ours);
   }

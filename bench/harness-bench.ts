@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectBackend } from '../harness/engine/backend/select.ts';
+import { selectBackend } from '../engine/backend/select.ts';
 import { planSuite, shardPlan } from '../harness/jobs/plan.ts';
 import { denseSpecFor, jobId } from '../harness/jobs/spec.ts';
 import { Runner } from '../harness/run/runner.ts';
@@ -15,7 +15,7 @@ import { environmentOf, prunebenchVersion } from '../harness/run/environment.ts'
 import { inProcessPruner } from '../harness/prune/run-prune.ts';
 import { sandboxedMethod } from '../harness/run/sandboxed-method.ts';
 import { getSuite, getTask } from '../suites/registry.ts';
-import { getMethod, listMethods } from '../methods/registry.ts';
+import { getMethod, listMethods } from '../harness/registry/methods.ts';
 import { instrumentKernels } from './kernel-timer.ts';
 import { parallelCeiling } from './parallel-ceiling.ts';
 
@@ -60,12 +60,47 @@ interface ShareJob {
  * cost per job against a job of leaderboard size.
  */
 const SHARE_JOBS: ShareJob[] = [
-  { suite: 'quick', task: TASK, method: 'magnitude-global', what: 'LeNet-300-100 on 10k MNIST images, fine-tunes 1 epoch', runs: 5, pruning: ['in-process', 'sandboxed'] },
-  { suite: 'quick', task: TASK, method: 'random', what: 'LeNet-300-100 on 10k MNIST images, trains 3 epochs', runs: 5, pruning: ['in-process', 'sandboxed'] },
-  { suite: 'quick', task: 'planted-circle-d5-w100', method: 'random', what: 'planted Circle MLP, trains its recipe', runs: 5, pruning: ['in-process', 'sandboxed'] },
+  {
+    suite: 'quick',
+    task: TASK,
+    method: 'magnitude-global',
+    what: 'LeNet-300-100 on 10k MNIST images, fine-tunes 1 epoch',
+    runs: 5,
+    pruning: ['in-process', 'sandboxed'],
+  },
+  {
+    suite: 'quick',
+    task: TASK,
+    method: 'random',
+    what: 'LeNet-300-100 on 10k MNIST images, trains 3 epochs',
+    runs: 5,
+    pruning: ['in-process', 'sandboxed'],
+  },
+  {
+    suite: 'quick',
+    task: 'planted-circle-d5-w100',
+    method: 'random',
+    what: 'planted Circle MLP, trains its recipe',
+    runs: 5,
+    pruning: ['in-process', 'sandboxed'],
+  },
   // A convolutional network trains through tfjs's engine (with the fused operations), not the whole-step trainer.
-  { suite: 'paper-han2015', task: 'mnist-lenet5-small', method: 'magnitude-global', what: 'LeNet-5 on 10k MNIST images, fine-tunes 1 epoch', runs: 1, pruning: ['sandboxed'] },
-  { suite: 'standard', task: 'mnist-lenet300', method: 'magnitude-global', what: 'LeNet-300-100 on full MNIST (standard suite), fine-tunes 3 epochs', runs: 1, pruning: ['sandboxed'] },
+  {
+    suite: 'paper-han2015',
+    task: 'mnist-lenet5-small',
+    method: 'magnitude-global',
+    what: 'LeNet-5 on 10k MNIST images, fine-tunes 1 epoch',
+    runs: 1,
+    pruning: ['sandboxed'],
+  },
+  {
+    suite: 'standard',
+    task: 'mnist-lenet300',
+    method: 'magnitude-global',
+    what: 'LeNet-300-100 on full MNIST (standard suite), fine-tunes 3 epochs',
+    runs: 1,
+    pruning: ['sandboxed'],
+  },
 ];
 
 const trainedDense = new Map<string, DenseReference>();
@@ -92,8 +127,15 @@ export async function kernelShare(job: ShareJob, pruning: 'in-process' | 'sandbo
   const backend = await selectBackend();
   const task = getTask(job.task);
   const data = await task.load(0);
-  const context = { environment: environmentOf(backend), provenance: { prunebenchVersion: prunebenchVersion(), gitCommit: null, gitDirty: null } };
-  const plan = planSuite(getSuite(job.suite), { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }, { tasks: [job.task], methods: [job.method], seeds: [0] });
+  const context = {
+    environment: environmentOf(backend),
+    provenance: { prunebenchVersion: prunebenchVersion(), gitCommit: null, gitDirty: null },
+  };
+  const plan = planSuite(
+    getSuite(job.suite),
+    { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) },
+    { tasks: [job.task], methods: [job.method], seeds: [0] },
+  );
   const spec = plan.sparse.filter((s) => s.control === null).sort((a, b) => Math.abs(a.sparsity - 0.9) - Math.abs(b.sparsity - 0.9))[0];
   const denseSpec = denseSpecFor(spec);
   let dense = trainedDense.get(jobId(denseSpec));
@@ -104,7 +146,10 @@ export async function kernelShare(job: ShareJob, pruning: 'in-process' | 'sandbo
   }
   const sandboxDir = mkdtempSync(join(tmpdir(), 'pb-share-'));
   try {
-    const loaded = pruning === 'sandboxed' ? await sandboxedMethod(job.method, { sandboxDir, backend: backend.name === 'cpu' ? 'cpu' : 'wasm' }) : await inProcessMethod(job.method);
+    const loaded =
+      pruning === 'sandboxed'
+        ? await sandboxedMethod(job.method, { sandboxDir, backend: backend.name === 'cpu' ? 'cpu' : 'wasm' })
+        : await inProcessMethod(job.method);
     const runs: KernelShare[] = [];
     const timer = instrumentKernels(backend.name);
     try {
@@ -115,7 +160,13 @@ export async function kernelShare(job: ShareJob, pruning: 'in-process' | 'sandbo
         const wall = (performance.now() - start) / 1000;
         const kernel = (timer.kernelMilliseconds() - kernelBefore) / 1000;
         if (result.status !== 'ok') throw new Error(`share job failed: ${result.failure?.reason}`);
-        if (i > 0) runs.push({ wallSeconds: wall, kernelSeconds: kernel, outsideShare: 1 - kernel / wall, kernelCalls: timer.calls() - callsBefore });
+        if (i > 0)
+          runs.push({
+            wallSeconds: wall,
+            kernelSeconds: kernel,
+            outsideShare: 1 - kernel / wall,
+            kernelCalls: timer.calls() - callsBefore,
+          });
       }
     } finally {
       timer.restore();
@@ -139,11 +190,18 @@ export async function benchThroughput(): Promise<void> {
   const after = await parallelCeiling();
   const speedUp = two.perHour / one.perHour;
   console.log(`speed-up with 2 workers: ${speedUp.toFixed(2)}× (aim ≥ 1.8×)`);
-  for (const [when, ceiling] of [['before', before], ['after', after]] as const) {
-    console.log(`for reference, plain training (no harness) in 2 processes at once, ${when}: ${ceiling.ratio.toFixed(2)}× the throughput of 1 (1 alone ${ceiling.oneSeconds.toFixed(2)} s, 2 together ${ceiling.twoSeconds.toFixed(2)} s; median of 3)`);
+  for (const [when, ceiling] of [
+    ['before', before],
+    ['after', after],
+  ] as const) {
+    console.log(
+      `for reference, plain training (no harness) in 2 processes at once, ${when}: ${ceiling.ratio.toFixed(2)}× the throughput of 1 (1 alone ${ceiling.oneSeconds.toFixed(2)} s, 2 together ${ceiling.twoSeconds.toFixed(2)} s; median of 3)`,
+    );
   }
   const reference = (before.ratio + after.ratio) / 2;
-  console.log(`harness speed-up / plain-training speed-up: ${(speedUp / reference).toFixed(2)} (1.00: the harness scales exactly as bare training does on this machine)`);
+  console.log(
+    `harness speed-up / plain-training speed-up: ${(speedUp / reference).toFixed(2)} (1.00: the harness scales exactly as bare training does on this machine)`,
+  );
 }
 
 /** The share of single jobs' wall time spent outside backend kernels. */
@@ -152,7 +210,9 @@ export async function benchKernelShare(): Promise<void> {
   for (const job of SHARE_JOBS) {
     for (const pruning of job.pruning) {
       const share = await kernelShare(job, pruning);
-      console.log(`one job (${job.method} on ${job.what}, s≈0.9, prune() ${pruning}): wall ${share.wallSeconds.toFixed(2)} s, in kernels ${share.kernelSeconds.toFixed(2)} s over ${share.kernelCalls} kernel calls → ${(share.outsideShare * 100).toFixed(1)}% outside backend kernels (aim < 10%)`);
+      console.log(
+        `one job (${job.method} on ${job.what}, s≈0.9, prune() ${pruning}): wall ${share.wallSeconds.toFixed(2)} s, in kernels ${share.kernelSeconds.toFixed(2)} s over ${share.kernelCalls} kernel calls → ${(share.outsideShare * 100).toFixed(1)}% outside backend kernels (aim < 10%)`,
+      );
     }
   }
 }

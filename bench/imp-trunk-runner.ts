@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../harness/cli/run-command.ts';
+import { runCommand } from '../cli/run-command.ts';
 import type { RunRecord } from '../harness/store/record.ts';
 import { getSuite } from '../suites/registry.ts';
 import { filesUnder } from '../tests/cli-helpers.ts';
@@ -29,12 +29,18 @@ export async function benchImpTrunkRunner(suiteId = 'lenet300-methods', methodId
   const quiet = () => {};
   const run = async (results: string, methods: string[], sparsities: number[]) => {
     const started = performance.now();
-    const code = await runCommand({ suite: suiteId, methods, sparsities, seeds: [SEED], controls: [], workers: 1, results, cache, progress: false }, quiet, quiet);
+    const code = await runCommand(
+      { suite: suiteId, methods, sparsities, seeds: [SEED], controls: [], workers: 1, results, cache, progress: false },
+      quiet,
+      quiet,
+    );
     if (code !== 0) throw new Error(`run ${methods.join(',')} at ${sparsities.join(',')} exited ${code}`);
     return (performance.now() - started) / 1000;
   };
   try {
-    console.log(`\nIMP trunk in the runner: ${methodId} on ${suiteId} (${suite.tasks.join(', ')}), seed ${SEED}, sparsities ${suite.sparsities.join(', ')}, 1 worker, sandboxed`);
+    console.log(
+      `\nIMP trunk in the runner: ${methodId} on ${suiteId} (${suite.tasks.join(', ')}), seed ${SEED}, sparsities ${suite.sparsities.join(', ')}, 1 worker, sandboxed`,
+    );
     await run(join(dir, 'dense'), ['random'], [suite.sparsities[0]]);
 
     const before: RunRecord[] = [];
@@ -46,7 +52,9 @@ export async function benchImpTrunkRunner(suiteId = 'lenet300-methods', methodId
       beforeSeconds += seconds;
       const [record] = impRecords(results, methodId);
       before.push(record);
-      console.log(`  before: s = ${sparsity}: ${record.trunk!.rounds} trainings, ${seconds.toFixed(1)} s (prune ${record.timings.pruneSeconds.toFixed(1)} s)`);
+      console.log(
+        `  before: s = ${sparsity}: ${record.trunk!.rounds} trainings, ${seconds.toFixed(1)} s (prune ${record.timings.pruneSeconds.toFixed(1)} s)`,
+      );
     }
 
     rmSync(join(cache, 'trunks'), { recursive: true, force: true });
@@ -55,11 +63,15 @@ export async function benchImpTrunkRunner(suiteId = 'lenet300-methods', methodId
     const after = impRecords(afterResults, methodId);
     for (const [i, record] of after.entries()) {
       const same = JSON.stringify(record.metrics) === JSON.stringify(before[i].metrics);
-      console.log(`  after:  s = ${record.job.sparsity}: from level ${record.trunk!.reusedLevel}, branch level ${record.trunk!.level}, ${record.trunk!.rounds} trainings (prune ${record.timings.pruneSeconds.toFixed(1)} s); metrics ${same ? 'identical to' : 'DIFFERENT from'} the run alone`);
+      console.log(
+        `  after:  s = ${record.job.sparsity}: from level ${record.trunk!.reusedLevel}, branch level ${record.trunk!.level}, ${record.trunk!.rounds} trainings (prune ${record.timings.pruneSeconds.toFixed(1)} s); metrics ${same ? 'identical to' : 'DIFFERENT from'} the run alone`,
+      );
     }
     const rounds = (records: RunRecord[]) => records.reduce((sum, r) => sum + r.trunk!.rounds, 0);
     console.log(`  before: ${rounds(before)} trainings, ${beforeSeconds.toFixed(1)} s`);
-    console.log(`  after:  ${rounds(after)} trainings, ${afterSeconds.toFixed(1)} s (${(beforeSeconds / afterSeconds).toFixed(2)}× faster)`);
+    console.log(
+      `  after:  ${rounds(after)} trainings, ${afterSeconds.toFixed(1)} s (${(beforeSeconds / afterSeconds).toFixed(2)}× faster)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,16 +4,16 @@
  * pruneTrunk once for the whole grid. In one process (no sandbox, no dense reference), so the
  * figures are the prune stage's only. Checks that both give the same scores.
  */
-import { selectBackend } from '../harness/engine/backend/select.ts';
-import { MaskedNetwork } from '../harness/engine/network.ts';
-import { Rng } from '../harness/engine/rng.ts';
+import { selectBackend } from '../engine/backend/select.ts';
+import { MaskedNetwork } from '../engine/network.ts';
+import { Rng } from '../engine/rng.ts';
 import { resolveHyperparameters } from '../harness/jobs/hyperparameters.ts';
-import type { PruneContext, PruneResult, WeightMap } from '../harness/method-api.ts';
-import { pruneTrunk, readIterativeMagnitudeSettings } from '../harness/method-kit/iterative-magnitude.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../api/method-api.ts';
+import { pruneTrunk, readIterativeMagnitudeSettings } from '../api/method-kit/iterative-magnitude.ts';
 import { createPruneContext } from '../harness/prune/context.ts';
 import { keepCountFor } from '../harness/prune/select.ts';
 import { initialWeightsFor } from '../harness/run/execute.ts';
-import { getMethod } from '../methods/registry.ts';
+import { getMethod } from '../harness/registry/methods.ts';
 import { getSuite, getTask } from '../suites/registry.ts';
 
 const SEED = 0;
@@ -47,7 +47,9 @@ export async function benchImpTrunk(suiteId = 'lenet300-methods'): Promise<void>
       return { ctx, network, total, trainings: () => trainings };
     };
 
-    console.log(`\nIMP trunk: ${taskId}, seed ${SEED}, sparsities ${suite.sparsities.join(', ')} (${suiteId}), imp ${JSON.stringify(hyperparameters)}`);
+    console.log(
+      `\nIMP trunk: ${taskId}, seed ${SEED}, sparsities ${suite.sparsities.join(', ')} (${suiteId}), imp ${JSON.stringify(hyperparameters)}`,
+    );
     const straight: WeightMap[] = [];
     let beforeRounds = 0;
     const beforeStart = performance.now();
@@ -67,16 +69,27 @@ export async function benchImpTrunk(suiteId = 'lenet300-methods'): Promise<void>
     const settings = readIterativeMagnitudeSettings(ctx);
     const keepCounts = suite.sparsities.map((s) => keepCountFor(total, s));
     const afterStart = performance.now();
-    const branches = await pruneTrunk(ctx, settings, { train: () => ctx.train({ epochs: settings.epochs }), rewind: () => ctx.rewind('init') }, keepCounts);
+    const branches = await pruneTrunk(
+      ctx,
+      settings,
+      { train: () => ctx.train({ epochs: settings.epochs }), rewind: () => ctx.rewind('init') },
+      keepCounts,
+    );
     const afterSeconds = (performance.now() - afterStart) / 1000;
     network.dispose();
     suite.sparsities.forEach((sparsity, i) => {
       const branch = branches.get(keepCounts[i])!;
       const same = Object.keys(straight[i]).every((name) => straight[i][name].every((v, j) => Object.is(v, branch.scores[name][j])));
-      console.log(`  after:  s = ${sparsity}: branches from trunk level ${branch.level}; scores ${same ? 'bit-identical to' : 'DIFFERENT from'} the straight run`);
+      console.log(
+        `  after:  s = ${sparsity}: branches from trunk level ${branch.level}; scores ${same ? 'bit-identical to' : 'DIFFERENT from'} the straight run`,
+      );
     });
     console.log(`  before: ${beforeRounds} rounds, ${beforeSeconds.toFixed(1)} s`);
-    console.log(`  after:  ${trainings()} rounds, ${afterSeconds.toFixed(1)} s (${(beforeSeconds / afterSeconds).toFixed(2)}× faster, ${beforeRounds - trainings()} rounds saved)`);
-    console.log(`  per ${suiteId} run (${suite.seeds.length} seeds, imp only): ${beforeRounds * suite.seeds.length} → ${trainings() * suite.seeds.length} rounds`);
+    console.log(
+      `  after:  ${trainings()} rounds, ${afterSeconds.toFixed(1)} s (${(beforeSeconds / afterSeconds).toFixed(2)}× faster, ${beforeRounds - trainings()} rounds saved)`,
+    );
+    console.log(
+      `  per ${suiteId} run (${suite.seeds.length} seeds, imp only): ${beforeRounds * suite.seeds.length} → ${trainings() * suite.seeds.length} rounds`,
+    );
   }
 }

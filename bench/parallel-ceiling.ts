@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 const STEPS = 600;
 
 async function work(): Promise<void> {
-  const { selectBackend } = await import('../harness/engine/backend/select.ts');
-  const { MaskedNetwork, initialWeights } = await import('../harness/engine/network.ts');
-  const { trainNetwork } = await import('../harness/engine/train.ts');
-  const { Rng } = await import('../harness/engine/rng.ts');
+  const { selectBackend } = await import('../engine/backend/select.ts');
+  const { MaskedNetwork, initialWeights } = await import('../engine/network.ts');
+  const { trainNetwork } = await import('../engine/train.ts');
+  const { Rng } = await import('../engine/rng.ts');
   const { getTask } = await import('../suites/registry.ts');
   await selectBackend('wasm');
   const task = getTask('mnist-lenet300-small');
@@ -26,7 +26,10 @@ async function work(): Promise<void> {
 
 function runChild(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--child'], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     child.once('message', (m: { seconds: number }) => resolve(m.seconds));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`ceiling child exited with ${code}`))));
   });

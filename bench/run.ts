@@ -5,7 +5,7 @@ import { benchHarness } from './harness-bench.ts';
 import { benchImpTrunk } from './imp-trunk.ts';
 import { benchStructuredSpeedup } from './structured-speedup.ts';
 import { benchImpTrunkRunner } from './imp-trunk-runner.ts';
-import { benchSite } from '../site/bench.ts';
+import { benchSite } from './site-build.ts';
 
 const only = process.argv[2];
 if (!only || only === 'engine') {

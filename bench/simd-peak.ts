@@ -5,13 +5,15 @@
  * on the machine can only lower it.
  */
 import { fileURLToPath } from 'node:url';
-import { compileWat } from '../harness/engine/wasm/build.ts';
+import { compileWat } from '../engine/wasm/build.ts';
 
 const FLOPS_PER_ROUND = 7 * 8;
 
 export async function measureSimdPeak(): Promise<number> {
   const binary = await compileWat(fileURLToPath(new URL('./simd-peak.wat', import.meta.url)));
-  const { peak } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(binary))).exports as { peak: (rounds: number, seed: number, y: number) => number };
+  const { peak } = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(binary))).exports as {
+    peak: (rounds: number, seed: number, y: number) => number;
+  };
   peak(1e6, 1, 1);
   const rates: number[] = [];
   const rounds = 2e7;
@@ -24,4 +26,5 @@ export async function measureSimdPeak(): Promise<number> {
   return Math.max(...rates);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(`wasm SIMD peak: ${((await measureSimdPeak()) / 1e9).toFixed(1)} GFLOP/s (multiply and add, one thread)`);
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  console.log(`wasm SIMD peak: ${((await measureSimdPeak()) / 1e9).toFixed(1)} GFLOP/s (multiply and add, one thread)`);

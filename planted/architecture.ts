@@ -1,4 +1,4 @@
-import type { ArchitectureSpec, DenseLayer } from '../harness/engine/architecture.ts';
+import type { ArchitectureSpec, DenseLayer } from '../engine/architecture.ts';
 
 /**
  * The mother network of a planted task: a ReLU MLP with `depth` weight layers fc1 … fc{depth}.
@@ -8,7 +8,11 @@ import type { ArchitectureSpec, DenseLayer } from '../harness/engine/architectur
  */
 export function mlpArchitecture(id: string, dIn: number, width: number, depth: number, dOut: number): ArchitectureSpec {
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`mlpArchitecture: depth must be a positive integer, got ${depth}`);
-  for (const [name, value] of [['dIn', dIn], ['width', width], ['dOut', dOut]] as const) {
+  for (const [name, value] of [
+    ['dIn', dIn],
+    ['width', width],
+    ['dOut', dOut],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`mlpArchitecture: ${name} must be a positive integer, got ${value}`);
   }
   const layers: DenseLayer[] = [];

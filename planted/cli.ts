@@ -54,7 +54,8 @@ export function plantedCommand(args: PlantedCommandArgs): string {
     `planted density: ${(100 * task.plantedDensity).toFixed(4)}% (${planted} of ${total} kernel weights)`,
     'planted edges per layer:',
     ...task.plantedEdgesPerLayer.map(
-      (layer, l) => `  ${layer.name.padEnd(12)} ${String(layer.planted).padStart(5)} / ${String(layer.total).padEnd(6)} ${(100 * (layer.planted / layer.total)).toFixed(3).padStart(8)}%  fallback neurons ${task.fallbacksPerLayer[l]}`,
+      (layer, l) =>
+        `  ${layer.name.padEnd(12)} ${String(layer.planted).padStart(5)} / ${String(layer.total).padEnd(6)} ${(100 * (layer.planted / layer.total)).toFixed(3).padStart(8)}%  fallback neurons ${task.fallbacksPerLayer[l]}`,
     ),
     `fallback placements: ${fallbacks} of ${plantedNeurons} planted neurons`,
     `output scales: ${Array.from(task.outputScales, (s) => s.toPrecision(4)).join(' ')}`,

@@ -2,8 +2,8 @@
  * Data of the planted tasks: inputs U[−1, 1]^d (the disparity group indicator is 0/1), labels from
  * the exact target functions, split in order into train (first 90%) and test.
  */
-import { Rng } from '../harness/engine/rng.ts';
-import type { Dataset } from '../harness/engine/types.ts';
+import type { Rng } from '../engine/rng.ts';
+import type { Dataset } from '../engine/types.ts';
 import { CIRCLE_LINES, type PlantedTarget, STRIPE_LINES, helixPoint, rankClasses, stripeCoordinate } from './targets.ts';
 
 /** Standard deviation of the Gaussian noise on regression targets (ReLU, Helix). */
@@ -43,7 +43,8 @@ export function isClassification(target: PlantedTarget): boolean {
 export function generatePlantedData(options: PlantedDataOptions, rng: Rng): PlantedData {
   const { target, samples: n } = options;
   if (!Number.isInteger(n) || n < 2) throw new Error(`planted data: samples must be an integer ≥ 2, got ${n}`);
-  if (!(options.trainFraction > 0 && options.trainFraction < 1)) throw new Error(`planted data: trainFraction must be in (0, 1), got ${options.trainFraction}`);
+  if (!(options.trainFraction > 0 && options.trainFraction < 1))
+    throw new Error(`planted data: trainFraction must be in (0, 1), got ${options.trainFraction}`);
   for (const key of ['adjacentLabelNoise', 'labelNoise', 'minorityFraction'] as const) {
     if (!(options[key] >= 0 && options[key] <= 1)) throw new Error(`planted data: ${key} must be in [0, 1], got ${options[key]}`);
   }
@@ -88,7 +89,8 @@ export function generatePlantedData(options: PlantedDataOptions, rng: Rng): Plan
   }
 
   const nTrain = Math.round(options.trainFraction * n);
-  if (nTrain < 1 || nTrain >= n) throw new Error(`planted data: ${n} samples leave an empty split at trainFraction ${options.trainFraction}`);
+  if (nTrain < 1 || nTrain >= n)
+    throw new Error(`planted data: ${n} samples leave an empty split at trainFraction ${options.trainFraction}`);
   const split = (start: number, end: number): Dataset => ({
     n: end - start,
     inputShape: [dIn],

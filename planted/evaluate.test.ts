@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../harness/engine/rng.ts';
-import { maskRecovery } from '../harness/engine/metrics/recovery.ts';
-import type { MaskMap } from '../harness/engine/types.ts';
+import { Rng } from '../engine/rng.ts';
+import { maskRecovery } from '../engine/metrics/recovery.ts';
+import type { MaskMap } from '../engine/types.ts';
 import { mlpArchitecture } from './architecture.ts';
 import { forwardMlp, leastSquaresRescale, plantedTicketScore, scoreOutputs } from './evaluate.ts';
 import { generatePlantedTask } from './generate.ts';
@@ -31,7 +31,13 @@ describe('scores', () => {
   });
 
   it('scores regression after rescaling and classification by argmax', () => {
-    const regression = scoreOutputs(Float64Array.of(10, 20, 30), { n: 3, inputShape: [1], x: new Float32Array(3), y: Float32Array.of(1, 2, 3.3), outputSize: 1 });
+    const regression = scoreOutputs(Float64Array.of(10, 20, 30), {
+      n: 3,
+      inputShape: [1],
+      x: new Float32Array(3),
+      y: Float32Array.of(1, 2, 3.3),
+      outputSize: 1,
+    });
     const y3 = Math.fround(3.3);
     const lambda = (10 * 1 + 20 * 2 + 30 * y3) / (100 + 400 + 900);
     expect(regression.score).toBeCloseTo(((1 - 10 * lambda) ** 2 + (2 - 20 * lambda) ** 2 + (y3 - 30 * lambda) ** 2) / 3, 12);
@@ -44,7 +50,10 @@ describe('scores', () => {
       groups: Int32Array.of(0, 0, 1),
     });
     expect(classification.score).toBeCloseTo(2 / 3, 12);
-    expect(classification.groupScores).toEqual([{ group: 0, n: 2, score: 1 }, { group: 1, n: 1, score: 0 }]);
+    expect(classification.groupScores).toEqual([
+      { group: 0, n: 2, score: 1 },
+      { group: 1, n: 1, score: 0 },
+    ]);
   });
 });
 
@@ -63,7 +72,9 @@ describe('the planted ticket alone', () => {
     expect(ticket.score).toBeLessThan(1e-3);
     // The noise N(0, 0.01²) alone costs 1e-4 per output.
     expect(ticket.score).toBeGreaterThan(0.5e-4);
-    const allOnes: MaskMap = Object.fromEntries(Object.entries(task.truthMask).map(([name, m]) => [name, new Float32Array(m.length).fill(1)]));
+    const allOnes: MaskMap = Object.fromEntries(
+      Object.entries(task.truthMask).map(([name, m]) => [name, new Float32Array(m.length).fill(1)]),
+    );
     expect(plantedTicketScore(task, allOnes).score).toBeGreaterThan(10 * ticket.score);
   });
 

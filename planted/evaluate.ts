@@ -1,6 +1,6 @@
 /** A pure-JS forward pass of the planted MLPs and the planted ticket's own score. */
-import type { ArchitectureSpec } from '../harness/engine/architecture.ts';
-import type { Dataset, MaskMap, WeightMap } from '../harness/engine/types.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { Dataset, MaskMap, WeightMap } from '../engine/types.ts';
 import { biasName, kernelName, mlpWidths } from './architecture.ts';
 import type { PlantedTask } from './generate.ts';
 
@@ -20,7 +20,12 @@ export function applyMask(weights: WeightMap, mask: MaskMap): WeightMap {
 }
 
 /** Outputs (n × d_out, float64, linear last layer) of a ReLU MLP built by mlpArchitecture. */
-export function forwardMlp(architecture: ArchitectureSpec, weights: WeightMap, data: Pick<Dataset, 'n' | 'x'>, mask?: MaskMap): Float64Array {
+export function forwardMlp(
+  architecture: ArchitectureSpec,
+  weights: WeightMap,
+  data: Pick<Dataset, 'n' | 'x'>,
+  mask?: MaskMap,
+): Float64Array {
   const widths = mlpWidths(architecture);
   const depth = widths.length - 1;
   const effective = mask ? applyMask(weights, mask) : weights;
@@ -29,7 +34,8 @@ export function forwardMlp(architecture: ArchitectureSpec, weights: WeightMap, d
   for (let l = 1; l <= depth; l++) {
     const kernel = effective[kernelName(l)];
     const bias = effective[biasName(l)];
-    if (!kernel || kernel.length !== widths[l - 1] * widths[l]) throw new Error(`forwardMlp: '${kernelName(l)}' is missing or not ${widths[l - 1]} × ${widths[l]}`);
+    if (!kernel || kernel.length !== widths[l - 1] * widths[l])
+      throw new Error(`forwardMlp: '${kernelName(l)}' is missing or not ${widths[l - 1]} × ${widths[l]}`);
     if (!bias || bias.length !== widths[l]) throw new Error(`forwardMlp: '${biasName(l)}' is missing or not of length ${widths[l]}`);
     kernels.push(kernel);
     biases.push(bias);

@@ -62,7 +62,9 @@ describe('generatePlantedTask', () => {
     const targetEdges = task.target.layers.reduce((sum, layer) => sum + layer.kernel.reduce((c, w) => c + (w !== 0 ? 1 : 0), 0), 0);
     expect(planted).toBe(targetEdges);
     expect(task.plantedDensity).toBe(planted / total);
-    expect(task.plantedEdgesPerLayer.map((l) => l.planted)).toEqual(task.target.layers.map((layer) => layer.kernel.reduce((c, w) => c + (w !== 0 ? 1 : 0), 0)));
+    expect(task.plantedEdgesPerLayer.map((l) => l.planted)).toEqual(
+      task.target.layers.map((layer) => layer.kernel.reduce((c, w) => c + (w !== 0 ? 1 : 0), 0)),
+    );
     expect(total).toBe(2 * 100 + 3 * 100 * 100 + 100 * 4);
   });
 
@@ -156,7 +158,10 @@ describe('disparity task', () => {
     for (const split of [task.splits.train, task.splits.test]) {
       for (let i = 0; i < split.n; i++) {
         const [x1, x2] = [split.x[3 * i], split.x[3 * i + 1]];
-        const expected = split.groups![i] === 1 ? rankClasses(STRIPE_LINES, stripeCoordinate(x1, x2)).best : rankClasses(CIRCLE_LINES, x1 * x1 + x2 * x2).best;
+        const expected =
+          split.groups![i] === 1
+            ? rankClasses(STRIPE_LINES, stripeCoordinate(x1, x2)).best
+            : rankClasses(CIRCLE_LINES, x1 * x1 + x2 * x2).best;
         expect(split.y[i]).toBe(expected);
       }
     }
@@ -172,7 +177,8 @@ describe('disparity task', () => {
         if (name.endsWith('/kernel')) expect(majority.mask[name][i] * minority.mask[name][i]).toBe(0);
       }
     }
-    const byGroup = (mask: typeof task.truthMask, group: number) => plantedTicketScore(task, mask).groupScores.find((g) => g.group === group)!.score;
+    const byGroup = (mask: typeof task.truthMask, group: number) =>
+      plantedTicketScore(task, mask).groupScores.find((g) => g.group === group)!.score;
     expect(byGroup(majority.mask, 0)).toBeGreaterThan(0.95);
     expect(byGroup(minority.mask, 1)).toBeGreaterThan(0.95);
     // Each sub-ticket alone leaves the other group to a constant output, far below the ticket.

@@ -1,7 +1,7 @@
 /** One planted-ticket task from its parameters and a seed: mother network, planted ticket, truth masks and data. */
-import { Rng } from '../harness/engine/rng.ts';
-import type { ArchitectureSpec } from '../harness/engine/architecture.ts';
-import type { Dataset, MaskMap, TaskKind, WeightMap } from '../harness/engine/types.ts';
+import { Rng } from '../engine/rng.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { Dataset, MaskMap, TaskKind, WeightMap } from '../engine/types.ts';
 import { biasName, kernelName, mlpArchitecture } from './architecture.ts';
 import { generatePlantedData, inputDimension, isClassification, outputDimension } from './data.ts';
 import { initialiseMother, plantTarget } from './plant.ts';
@@ -108,7 +108,11 @@ export function generatePlantedTask(input: PlantedTaskOptions): PlantedTask {
   };
   const weights = toMaskMap(planting.mother.kernels, planting.mother.biases);
   const truthMask = toMaskMap(planting.kernelMasks, planting.biasMasks);
-  const plantedEdgesPerLayer = planting.kernelMasks.map((mask, l) => ({ name: kernelName(l + 1), planted: countOnes(mask), total: mask.length }));
+  const plantedEdgesPerLayer = planting.kernelMasks.map((mask, l) => ({
+    name: kernelName(l + 1),
+    planted: countOnes(mask),
+    total: mask.length,
+  }));
   const planted = plantedEdgesPerLayer.reduce((sum, layer) => sum + layer.planted, 0);
   const total = plantedEdgesPerLayer.reduce((sum, layer) => sum + layer.total, 0);
 

@@ -16,7 +16,10 @@ function format(metric: string, value: number): string {
   return metric === 'accuracy' ? value.toFixed(4) : value.toExponential(2);
 }
 
-const rows = ['| target | depth | planted edges | density | fallback neurons (mean) | ticket test score, mean (min – max) over seeds 0–2 |', '|---|---|---|---|---|---|'];
+const rows = [
+  '| target | depth | planted edges | density | fallback neurons (mean) | ticket test score, mean (min – max) over seeds 0–2 |',
+  '|---|---|---|---|---|---|',
+];
 for (const target of TARGETS) {
   for (const depth of DEPTHS) {
     const tasks = SEEDS.map((seed) => generatePlantedTask({ target, depth, width: WIDTH, seed }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../harness/engine/rng.ts';
+import { Rng } from '../engine/rng.ts';
 import { mlpArchitecture } from './architecture.ts';
 import { forwardMlp } from './evaluate.ts';
 import { type MotherNetwork, initialiseMother, plantTarget } from './plant.ts';
@@ -11,7 +11,12 @@ function cloneMother(m: MotherNetwork): MotherNetwork {
 }
 
 function asWeights(m: MotherNetwork, kernels = m.kernels, biases = m.biases) {
-  return Object.fromEntries(m.kernels.flatMap((_, l) => [[`fc${l + 1}/kernel`, kernels[l]], [`fc${l + 1}/bias`, biases[l]]]));
+  return Object.fromEntries(
+    m.kernels.flatMap((_, l) => [
+      [`fc${l + 1}/kernel`, kernels[l]],
+      [`fc${l + 1}/bias`, biases[l]],
+    ]),
+  );
 }
 
 function std(values: Float32Array): number {
@@ -50,7 +55,11 @@ describe('planting', () => {
     const target = buildTarget(name, depth);
     const widths = [target.dIn, ...Array(depth - 1).fill(width), target.dOut];
     const result = plantTarget(target, initialiseMother(widths, new Rng(depth)), { sharedOutputScale: false });
-    const masked = asWeights(result.mother, result.mother.kernels.map((k, l) => k.map((v, i) => v * result.kernelMasks[l][i])), result.mother.biases.map((b, l) => b.map((v, i) => v * result.biasMasks[l][i])));
+    const masked = asWeights(
+      result.mother,
+      result.mother.kernels.map((k, l) => k.map((v, i) => v * result.kernelMasks[l][i])),
+      result.mother.biases.map((b, l) => b.map((v, i) => v * result.biasMasks[l][i])),
+    );
     const n = 500;
     const rng = new Rng(11);
     const x = Float32Array.from({ length: n * target.dIn }, () => rng.uniformIn(-1, 1));
@@ -89,7 +98,8 @@ describe('planting', () => {
     for (let j = 0; j < nOut; j++) {
       const source = [...Array(nOut).keys()].find((c) => {
         for (let r = 0; r < rows; r++) {
-          if (result.kernelMasks[l][r * nOut + j] === 0 && result.mother.kernels[l][r * nOut + j] !== original.kernels[l][r * nOut + c]) return false;
+          if (result.kernelMasks[l][r * nOut + j] === 0 && result.mother.kernels[l][r * nOut + j] !== original.kernels[l][r * nOut + c])
+            return false;
         }
         return true;
       });
@@ -118,7 +128,9 @@ describe('planting', () => {
 
   it('keeps ReLU hidden neurons sign-consistent at width 100 (no fallback)', () => {
     for (let seed = 0; seed < 5; seed++) {
-      const result = plantTarget(buildTarget('relu', 5), initialiseMother([1, 100, 100, 100, 100, 1], new Rng(seed)), { sharedOutputScale: false });
+      const result = plantTarget(buildTarget('relu', 5), initialiseMother([1, 100, 100, 100, 100, 1], new Rng(seed)), {
+        sharedOutputScale: false,
+      });
       expect(result.layers.slice(0, -1).map((l) => l.fallbacks)).toEqual([0, 0, 0, 0]);
     }
   });
@@ -166,11 +178,20 @@ describe('planting', () => {
     expect(result.layers[0].scales[0]).toBeCloseTo(scale, 6);
     expect(result.mother.kernels[0][0]).toBeCloseTo(scale, 5);
     expect(result.mother.biases[0][0]).toBeCloseTo(0.5 * scale, 5);
-    const y = forwardMlp(mlpArchitecture('t', 1, 2, 2, 1), asWeights(result.mother, result.mother.kernels.map((k, l) => k.map((v, i) => v * result.kernelMasks[l][i]))), { n: 3, x: Float32Array.of(-1, 0.25, 1) });
+    const y = forwardMlp(
+      mlpArchitecture('t', 1, 2, 2, 1),
+      asWeights(
+        result.mother,
+        result.mother.kernels.map((k, l) => k.map((v, i) => v * result.kernelMasks[l][i])),
+      ),
+      { n: 3, x: Float32Array.of(-1, 0.25, 1) },
+    );
     [-1, 0.25, 1].forEach((x, i) => expect(y[i] / result.outputScales[0]).toBeCloseTo(2 * Math.max(0, x + 0.5) - 1, 5));
   });
 
   it('refuses a mother too narrow for the target', () => {
-    expect(() => plantTarget(buildTarget('helix', 3), initialiseMother([1, 20, 20, 3], new Rng(0)), { sharedOutputScale: false })).toThrow(/only 20/);
+    expect(() => plantTarget(buildTarget('helix', 3), initialiseMother([1, 20, 20, 3], new Rng(0)), { sharedOutputScale: false })).toThrow(
+      /only 20/,
+    );
   });
 });

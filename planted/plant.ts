@@ -3,7 +3,7 @@
  * Pure typed-array code: the mother is initialised here and the planting overwrites a few of its
  * weights, so the masked mother computes diag(outputScales) · f_target.
  */
-import type { Rng } from '../harness/engine/rng.ts';
+import type { Rng } from '../engine/rng.ts';
 import { SHARED_TICKET, type TargetNetwork, getWeight } from './target-network.ts';
 
 export interface MotherNetwork {
@@ -75,7 +75,12 @@ interface Candidate {
  * L1 residual at its magnitude-matching scale), with c = ‖w‖₂ / ‖t‖₂ so that the planted weights keep
  * the mother's magnitude.
  */
-function matchNeuron(t: Float64Array, incoming: (neuron: number, out: Float64Array) => void, width: number, used: Uint8Array): Candidate & { fallback: boolean } {
+function matchNeuron(
+  t: Float64Array,
+  incoming: (neuron: number, out: Float64Array) => void,
+  width: number,
+  used: Uint8Array,
+): Candidate & { fallback: boolean } {
   const w = new Float64Array(t.length);
   let tt = 0;
   for (const v of t) tt += v * v;
@@ -139,11 +144,17 @@ function l1Residual(w: Float64Array, t: Float64Array, c: number): number {
  */
 export function plantTarget(target: TargetNetwork, mother: MotherNetwork, options: PlantOptions): PlantingResult {
   const depth = mother.kernels.length;
-  if (target.layers.length !== depth) throw new Error(`planting: target '${target.name}' has ${target.layers.length} layers, the mother ${depth}`);
-  if (target.dIn !== mother.widths[0]) throw new Error(`planting: target '${target.name}' reads ${target.dIn} inputs, the mother ${mother.widths[0]}`);
-  if (target.dOut !== mother.widths[depth]) throw new Error(`planting: target '${target.name}' has ${target.dOut} outputs, the mother ${mother.widths[depth]}`);
+  if (target.layers.length !== depth)
+    throw new Error(`planting: target '${target.name}' has ${target.layers.length} layers, the mother ${depth}`);
+  if (target.dIn !== mother.widths[0])
+    throw new Error(`planting: target '${target.name}' reads ${target.dIn} inputs, the mother ${mother.widths[0]}`);
+  if (target.dOut !== mother.widths[depth])
+    throw new Error(`planting: target '${target.name}' has ${target.dOut} outputs, the mother ${mother.widths[depth]}`);
   target.layers.forEach((layer, l) => {
-    if (layer.nOut > mother.widths[l + 1]) throw new Error(`planting: target '${target.name}' layer ${l + 1} has ${layer.nOut} neurons, the mother only ${mother.widths[l + 1]}`);
+    if (layer.nOut > mother.widths[l + 1])
+      throw new Error(
+        `planting: target '${target.name}' layer ${l + 1} has ${layer.nOut} neurons, the mother only ${mother.widths[l + 1]}`,
+      );
   });
 
   const kernelMasks = mother.kernels.map((k) => new Float32Array(k.length));
@@ -208,7 +219,12 @@ export function plantTarget(target: TargetNetwork, mother: MotherNetwork, option
       }
     }
     if (last) {
-      permuteOutputs(neurons, [mother.kernels[l], kernelMasks[l], ...subTicketMasks.map((m) => m.kernelMasks[l])], [mother.biases[l], biasMasks[l], ...subTicketMasks.map((m) => m.biasMasks[l])], nOutMother);
+      permuteOutputs(
+        neurons,
+        [mother.kernels[l], kernelMasks[l], ...subTicketMasks.map((m) => m.kernelMasks[l])],
+        [mother.biases[l], biasMasks[l], ...subTicketMasks.map((m) => m.biasMasks[l])],
+        nOutMother,
+      );
       neurons.forEach((_, j) => (neurons[j] = j));
     }
     layers.push({ neurons, scales, fallbacks });

@@ -75,16 +75,19 @@ export function validateTarget(network: TargetNetwork): void {
   const { name, layers } = network;
   if (layers.length === 0) throw new Error(`target '${name}': no layers`);
   if (layers[0].nIn !== network.dIn) throw new Error(`target '${name}': first layer reads ${layers[0].nIn} inputs, dIn is ${network.dIn}`);
-  if (layers[layers.length - 1].nOut !== network.dOut) throw new Error(`target '${name}': last layer has ${layers[layers.length - 1].nOut} outputs, dOut is ${network.dOut}`);
+  if (layers[layers.length - 1].nOut !== network.dOut)
+    throw new Error(`target '${name}': last layer has ${layers[layers.length - 1].nOut} outputs, dOut is ${network.dOut}`);
   layers.forEach((layer, l) => {
-    if (l > 0 && layer.nIn !== layers[l - 1].nOut) throw new Error(`target '${name}': layer ${l + 1} reads ${layer.nIn} values, layer ${l} has ${layers[l - 1].nOut}`);
+    if (l > 0 && layer.nIn !== layers[l - 1].nOut)
+      throw new Error(`target '${name}': layer ${l + 1} reads ${layer.nIn} values, layer ${l} has ${layers[l - 1].nOut}`);
     for (let j = 0; j < layer.nOut; j++) {
       let edges = 0;
       for (let i = 0; i < layer.nIn; i++) if (getWeight(layer, i, j) !== 0) edges++;
       if (edges === 0) throw new Error(`target '${name}': neuron ${j} of layer ${l + 1} has no incoming edge`);
     }
     for (const t of [...layer.edgeTicket, ...layer.neuronTicket]) {
-      if (t !== SHARED_TICKET && (t < 0 || t >= network.subTickets.length)) throw new Error(`target '${name}': sub-ticket ${t} does not exist`);
+      if (t !== SHARED_TICKET && (t < 0 || t >= network.subTickets.length))
+        throw new Error(`target '${name}': sub-ticket ${t} does not exist`);
     }
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../harness/engine/rng.ts';
+import { Rng } from '../engine/rng.ts';
 import { countEdges, evaluateTarget } from './target-network.ts';
 import {
   CIRCLE_LINES,
@@ -34,7 +34,10 @@ function argmax(values: Float64Array, row: number, width: number): number {
 
 describe('class lines', () => {
   it('switch class exactly at the bounds', () => {
-    for (const [lines, bounds] of [[CIRCLE_LINES, CIRCLE_RING_BOUNDS], [STRIPE_LINES, STRIPE_BOUNDS]] as const) {
+    for (const [lines, bounds] of [
+      [CIRCLE_LINES, CIRCLE_RING_BOUNDS],
+      [STRIPE_LINES, STRIPE_BOUNDS],
+    ] as const) {
       bounds.forEach((b, k) => {
         expect(rankClasses(lines, b - 1e-9).best).toBe(k);
         expect(rankClasses(lines, b + 1e-9).best).toBe(k + 1);
@@ -141,7 +144,11 @@ describe('targets', () => {
       const x = uniformInputs(n, 3, 300 + depth);
       for (let i = 0; i < n; i++) x[3 * i + 2] = i % 2;
       const y = evaluateTarget(t, x, n);
-      const circle = evaluateTarget(circleTarget(depth - 1), Float64Array.from({ length: 2 * n }, (_, k) => x[3 * Math.floor(k / 2) + (k % 2)]), n);
+      const circle = evaluateTarget(
+        circleTarget(depth - 1),
+        Float64Array.from({ length: 2 * n }, (_, k) => x[3 * Math.floor(k / 2) + (k % 2)]),
+        n,
+      );
       for (let i = 0; i < n; i++) {
         if (i % 2 === 0) {
           for (let k = 0; k < 4; k++) expect(y[4 * i + k]).toBeCloseTo(circle[4 * i + k], 9);

@@ -29,7 +29,8 @@ export interface ClassLines {
  * exactly at bounds[k−1]: intercept_k = intercept_{k−1} + (slope_{k−1} − slope_k) · bounds[k−1].
  */
 export function classLines(slopes: readonly number[], bounds: readonly number[]): ClassLines {
-  if (slopes.length !== bounds.length + 1) throw new Error(`classLines: ${slopes.length} slopes need ${slopes.length - 1} bounds, got ${bounds.length}`);
+  if (slopes.length !== bounds.length + 1)
+    throw new Error(`classLines: ${slopes.length} slopes need ${slopes.length - 1} bounds, got ${bounds.length}`);
   const intercepts = [0];
   for (let k = 1; k < slopes.length; k++) {
     if (!(slopes[k] > slopes[k - 1])) throw new Error('classLines: slopes must increase');
@@ -183,7 +184,13 @@ function mirrorLayer(readout: [number[], number[]], angle: number): { layer: Tar
       setWeight(layer, i, 2, -across);
     }
   }
-  return { layer, readout: [[v[0], vPerp[0], vPerp[0]], [v[1], vPerp[1], vPerp[1]]] };
+  return {
+    layer,
+    readout: [
+      [v[0], vPerp[0], vPerp[0]],
+      [v[1], vPerp[1], vPerp[1]],
+    ],
+  };
 }
 
 function finish(network: TargetNetwork): TargetNetwork {
@@ -222,13 +229,26 @@ function circleFeatures(depth: number): { layers: TargetLayer[]; sets: HingeSet[
   layers.push(signSplitLayer(2));
   let sets: HingeSet[];
   if (depth === 3) {
-    sets = [0, 1].map((i) => alternatingHinges([[2 * i, 1], [2 * i + 1, 1]], 0, 1, CIRCLE_KNOTS));
+    sets = [0, 1].map((i) =>
+      alternatingHinges(
+        [
+          [2 * i, 1],
+          [2 * i + 1, 1],
+        ],
+        0,
+        1,
+        CIRCLE_KNOTS,
+      ),
+    );
   } else {
     layers.push(absoluteValueLayer(2));
     if (depth === 4) {
       sets = [0, 1].map((i) => alternatingHinges([[i, 1]], 0, 1, CIRCLE_KNOTS));
     } else {
-      let readout: [number[], number[]] = [[1, 0], [0, 1]];
+      let readout: [number[], number[]] = [
+        [1, 0],
+        [0, 1],
+      ];
       let angle = Math.PI / 2;
       for (let m = 0; m < depth - 4; m++) {
         angle /= 2;
@@ -241,7 +261,18 @@ function circleFeatures(depth: number): { layers: TargetLayer[]; sets: HingeSet[
       const totalKnots = 2 * CIRCLE_KNOTS;
       const alongKnots = Math.min(Math.ceil((alongRange / (acrossRange + alongRange)) * totalKnots), totalKnots - 3);
       const acrossKnots = Math.max(totalKnots - alongKnots, 3);
-      sets = [alternatingHinges([[0, 1]], 0, alongRange, alongKnots), alternatingHinges([[1, 1], [2, 1]], 0, acrossRange, acrossKnots)];
+      sets = [
+        alternatingHinges([[0, 1]], 0, alongRange, alongKnots),
+        alternatingHinges(
+          [
+            [1, 1],
+            [2, 1],
+          ],
+          0,
+          acrossRange,
+          acrossKnots,
+        ),
+      ];
     }
   }
   layers.push(hingeLayer(layers[layers.length - 1].nOut, sets).layer);

@@ -1,5 +1,5 @@
 /** The planted-ticket task definitions the harness registers (suites/ wraps them into TaskDefinitions). */
-import type { TaskKind } from '../harness/engine/types.ts';
+import type { TaskKind } from '../engine/types.ts';
 import { type PlantedTask, generatePlantedTask, resolveOptions } from './generate.ts';
 import { isClassification } from './data.ts';
 import type { PlantedTarget } from './targets.ts';
@@ -63,7 +63,13 @@ const TINY_SAMPLES = 1000;
 
 export function plantedTaskDefinitions(): PlantedTaskDefinition[] {
   const circleAt = (depth: number) =>
-    define({ id: `planted-circle-d${depth}-w100`, target: 'circle', depth, width: 100, description: `Circle (4 rings, 1% adjacent-ring label noise) planted in a depth-${depth}, width-100 ReLU MLP, ${PAPER}.` });
+    define({
+      id: `planted-circle-d${depth}-w100`,
+      target: 'circle',
+      depth,
+      width: 100,
+      description: `Circle (4 rings, 1% adjacent-ring label noise) planted in a depth-${depth}, width-100 ReLU MLP, ${PAPER}.`,
+    });
   const noisyCircle = (percent: number) =>
     define({
       id: `planted-circle-noise${percent}-d5-w100`,
@@ -76,8 +82,20 @@ export function plantedTaskDefinitions(): PlantedTaskDefinition[] {
     });
   return [
     circleAt(5),
-    define({ id: 'planted-relu-d5-w100', target: 'relu', depth: 5, width: 100, description: `ReLU regression (y = max(0, x) + N(0, 0.01²)) planted in a depth-5, width-100 ReLU MLP, ${PAPER}.` }),
-    define({ id: 'planted-helix-d5-w100', target: 'helix', depth: 5, width: 100, description: `Helix regression (1 → 3, 30 hinges) planted in a depth-5, width-100 ReLU MLP, ${PAPER}.` }),
+    define({
+      id: 'planted-relu-d5-w100',
+      target: 'relu',
+      depth: 5,
+      width: 100,
+      description: `ReLU regression (y = max(0, x) + N(0, 0.01²)) planted in a depth-5, width-100 ReLU MLP, ${PAPER}.`,
+    }),
+    define({
+      id: 'planted-helix-d5-w100',
+      target: 'helix',
+      depth: 5,
+      width: 100,
+      description: `Helix regression (1 → 3, 30 hinges) planted in a depth-5, width-100 ReLU MLP, ${PAPER}.`,
+    }),
     circleAt(3),
     circleAt(10),
     noisyCircle(0),
@@ -88,12 +106,41 @@ export function plantedTaskDefinitions(): PlantedTaskDefinition[] {
       target: 'disparity',
       depth: 5,
       width: 100,
-      description: 'Two groups in a depth-5, width-100 ReLU MLP: the majority (90%) labelled by Circle rings, the minority (10%) by diagonal stripes, each by its own planted sub-ticket gated by a group-indicator input.',
+      description:
+        'Two groups in a depth-5, width-100 ReLU MLP: the majority (90%) labelled by Circle rings, the minority (10%) by diagonal stripes, each by its own planted sub-ticket gated by a group-indicator input.',
     }),
-    define({ id: 'planted-circle-tiny', target: 'circle', depth: 3, width: 20, samples: TINY_SAMPLES, description: 'Circle planted in a depth-3, width-20 MLP, 1,000 samples: smoke tests and CI.' }),
-    define({ id: 'planted-relu-tiny', target: 'relu', depth: 3, width: 20, samples: TINY_SAMPLES, description: 'ReLU planted in a depth-3, width-20 MLP, 1,000 samples: smoke tests and CI.' }),
-    define({ id: 'planted-helix-tiny', target: 'helix', depth: 3, width: 40, samples: TINY_SAMPLES, description: 'Helix planted in a depth-3, width-40 MLP, 1,000 samples: smoke tests and CI.' }),
-    define({ id: 'planted-disparity-tiny', target: 'disparity', depth: 3, width: 30, samples: TINY_SAMPLES, description: 'The disparity task in a depth-3, width-30 MLP, 1,000 samples: smoke tests and CI.' }),
+    define({
+      id: 'planted-circle-tiny',
+      target: 'circle',
+      depth: 3,
+      width: 20,
+      samples: TINY_SAMPLES,
+      description: 'Circle planted in a depth-3, width-20 MLP, 1,000 samples: smoke tests and CI.',
+    }),
+    define({
+      id: 'planted-relu-tiny',
+      target: 'relu',
+      depth: 3,
+      width: 20,
+      samples: TINY_SAMPLES,
+      description: 'ReLU planted in a depth-3, width-20 MLP, 1,000 samples: smoke tests and CI.',
+    }),
+    define({
+      id: 'planted-helix-tiny',
+      target: 'helix',
+      depth: 3,
+      width: 40,
+      samples: TINY_SAMPLES,
+      description: 'Helix planted in a depth-3, width-40 MLP, 1,000 samples: smoke tests and CI.',
+    }),
+    define({
+      id: 'planted-disparity-tiny',
+      target: 'disparity',
+      depth: 3,
+      width: 30,
+      samples: TINY_SAMPLES,
+      description: 'The disparity task in a depth-3, width-30 MLP, 1,000 samples: smoke tests and CI.',
+    }),
   ];
 }
 

@@ -37,7 +37,15 @@ export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -65,7 +73,9 @@ export async function plotLegends(page: Page): Promise<Array<{ figure: string; l
       .map((f) => ({
         figure: f.id,
         labels: [...f.querySelectorAll('.role-legend .role-legend-label text')].map((t) => t.textContent ?? ''),
-        colors: [...f.querySelectorAll('.role-legend .role-legend-symbol path')].map((p) => p.getAttribute('fill') ?? p.getAttribute('stroke') ?? ''),
+        colors: [...f.querySelectorAll('.role-legend .role-legend-symbol path')].map(
+          (p) => p.getAttribute('fill') ?? p.getAttribute('stroke') ?? '',
+        ),
       })),
   );
 }
@@ -73,6 +83,8 @@ export async function plotLegends(page: Page): Promise<Array<{ figure: string; l
 /** Captions of the data tables on the page that have no body row. */
 export async function emptyTables(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll('table.data')].filter((t) => t.querySelectorAll('tbody tr').length === 0).map((t) => t.querySelector('caption')?.textContent ?? '(no caption)'),
+    [...document.querySelectorAll('table.data')]
+      .filter((t) => t.querySelectorAll('tbody tr').length === 0)
+      .map((t) => t.querySelector('caption')?.textContent ?? '(no caption)'),
   );
 }

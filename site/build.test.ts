@@ -6,15 +6,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build.ts';
 import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
-import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './synthetic.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { csvValue, parseCsv, type DataRow } from './tables.ts';
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
+import { listTasks } from '../suites/registry.ts';
+
+const tasks = listTasks();
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
 /** The fixture's tasks are in no registered suite: one leaderboard suite of the fixture's own ranks them. */
 const suites: SuiteDefinition[] = [
-  { id: 'standard', version: '1', description: 'fixture leaderboard', tasks: ['mnist-small', 'planted-circle-small', 'planted-relu-small'], methods: 'all', sparsities: [0.5, 0.9], seeds: [0, 1, 2], controls: ['shuffled'] },
-  { id: 'release-fixture', version: '1', description: 'fixture leaderboard of the release test', tasks: ['mnist-r'], methods: 'all', sparsities: [0.9], seeds: [0, 1, 2] },
+  {
+    id: 'standard',
+    version: '1',
+    description: 'fixture leaderboard',
+    tasks: ['mnist-small', 'planted-circle-small', 'planted-relu-small'],
+    methods: 'all',
+    sparsities: [0.5, 0.9],
+    seeds: [0, 1, 2],
+    controls: ['shuffled'],
+  },
+  {
+    id: 'release-fixture',
+    version: '1',
+    description: 'fixture leaderboard of the release test',
+    tasks: ['mnist-r'],
+    methods: 'all',
+    sparsities: [0.9],
+    seeds: [0, 1, 2],
+  },
 ];
 const HOSTILE_TASK = 'mnist-<img src=x onerror=alert(1)>';
 
@@ -36,7 +56,11 @@ function writeFixture(root: string): { results: string; methods: string } {
   writeRecords(
     results,
     syntheticRecords({
-      tasks: [{ id: 'mnist-small' }, { id: 'planted-circle-small', planted: true }, { id: 'planted-relu-small', planted: true, kind: 'regression' }],
+      tasks: [
+        { id: 'mnist-small' },
+        { id: 'planted-circle-small', planted: true },
+        { id: 'planted-relu-small', planted: true, kind: 'regression' },
+      ],
       methods: ['magnitude-global', 'random', 'hostile'],
       sparsities: [0.5, 0.9],
       seeds: [0, 1],
@@ -61,7 +85,13 @@ function writeFixture(root: string): { results: string; methods: string } {
     syntheticManifest('hostile', {
       name: HOSTILE_NAME,
       description: `Description with ${HOSTILE_NAME} & "quotes"`,
-      paper: { title: HOSTILE_NAME, authors: '<b>bold</b>', year: 2020, url: 'javascript:alert(1)', bibtex: `@misc{x, title={${HOSTILE_NAME}}}` },
+      paper: {
+        title: HOSTILE_NAME,
+        authors: '<b>bold</b>',
+        year: 2020,
+        url: 'javascript:alert(1)',
+        bibtex: `@misc{x, title={${HOSTILE_NAME}}}`,
+      },
     }),
     syntheticManifest('registered-only'),
   ]);
@@ -76,14 +106,15 @@ describe('buildSite on a small synthetic record set', () => {
 
   beforeAll(async () => {
     dirs = writeFixture(root);
-    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites });
+    result = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites, tasks });
   }, 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('produces every page', () => {
     const expected = ['index.html', 'methods.html', 'protocol.html', 'cite.html', 'changelog.html', 'rejected.html', 'releases.html'];
     for (const page of expected) expect(result.pages).toContain(page);
-    for (const method of ['magnitude-global', 'random', 'hostile', 'registered-only']) expect(result.pages).toContain(`methods/${method}.html`);
+    for (const method of ['magnitude-global', 'random', 'hostile', 'registered-only'])
+      expect(result.pages).toContain(`methods/${method}.html`);
     expect(result.pages.filter((p) => p.startsWith('tasks/'))).toHaveLength(3);
     expect(result.pages).toContain('tasks/mnist-small-v1.html');
     expect(allHtml(out)).toEqual([...result.pages].sort());
@@ -94,7 +125,8 @@ describe('buildSite on a small synthetic record set', () => {
 
   it('has no broken internal link, no absolute link, no duplicate id', () => {
     expect(brokenLinks(out, result.pages)).toEqual([]);
-    for (const page of result.pages) expect({ page, dupes: duplicateIds(readFileSync(join(out, page), 'utf8')) }).toEqual({ page, dupes: [] });
+    for (const page of result.pages)
+      expect({ page, dupes: duplicateIds(readFileSync(join(out, page), 'utf8')) }).toEqual({ page, dupes: [] });
   });
 
   it('escapes every string from records and manifests', () => {
@@ -117,7 +149,7 @@ describe('buildSite on a small synthetic record set', () => {
   });
 
   it('writes CSV and JSON downloads equal to every table', async () => {
-    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites });
+    const prepared = await prepareSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: out, suites, tasks });
     const pages = await sitePages(prepared.current, true);
     let checked = 0;
     for (const page of pages) {
@@ -134,7 +166,7 @@ describe('buildSite on a small synthetic record set', () => {
         expect(json.rows).toEqual(spec.rows.map((r) => Object.fromEntries(spec.fields.map((f) => [f, r[f] ?? null]))));
         // CSV = the JSON
         expect(csv[0]).toEqual(json.fields);
-        expect(csv.slice(1)).toEqual(json.rows.map((r) => json.fields.map((f) => parseCsv(csvValue(r[f]) + '\n')[0]?.[0] ?? '')));
+        expect(csv.slice(1)).toEqual(json.rows.map((r) => json.fields.map((f) => parseCsv(`${csvValue(r[f])}\n`)[0]?.[0] ?? '')));
         // HTML = the JSON, formatted by the table's columns
         expect(table.headers).toEqual(spec.columns.map((c) => c.label));
         expect(table.rows).toEqual(json.rows.map((r) => spec.columns.map((c) => c.text(r))));
@@ -148,7 +180,11 @@ describe('buildSite on a small synthetic record set', () => {
   it('lists rejected records and manifests with file and JSON path', () => {
     const tables = pageTables(readFileSync(join(out, 'rejected.html'), 'utf8'));
     const records = tables.find((t) => t.id === 'rejected-records')!;
-    expect(records.rows.map((row) => row[0])).toEqual(['runs/broken/bad.json', 'runs/broken/hostile-task.json', 'runs/broken/truncated.json']);
+    expect(records.rows.map((row) => row[0])).toEqual([
+      'runs/broken/bad.json',
+      'runs/broken/hostile-task.json',
+      'runs/broken/truncated.json',
+    ]);
     expect(records.rows[0][1]).toContain('/metrics/accuracy: must be <= 1');
     expect(records.rows[1][1]).toContain('/job/task/id: must match pattern');
     expect(records.rows[2][1]).toMatch(/^malformed JSON/);
@@ -174,7 +210,9 @@ describe('buildSite on a small synthetic record set', () => {
   it('shows release, commit and build date on every page', () => {
     for (const page of result.pages) {
       const html = readFileSync(join(out, page), 'utf8');
-      expect(html).toMatch(/Release <strong>unreleased<\/strong>.*commit <code>unknown \(built outside a git checkout; the records name no commit\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      expect(html).toMatch(
+        /Release <strong>unreleased<\/strong>.*commit <code>unknown \(built outside a git checkout; the records name no commit\)<\/code>.*built \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      );
     }
     // The results date is the newest record's, not the build time.
     const newest = readdirSync(join(dirs.results, 'runs'), { recursive: true, withFileTypes: true })
@@ -189,17 +227,19 @@ describe('buildSite on a small synthetic record set', () => {
       .filter((d) => typeof d === 'string')
       .sort()
       .pop()!;
-    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`<dt>Results date</dt><dd>${newest.slice(0, 10)} ${newest.slice(11, 16)} UTC</dd>`);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(
+      `<dt>Results date</dt><dd>${newest.slice(0, 10)} ${newest.slice(11, 16)} UTC</dd>`,
+    );
   });
 
   it('removes pages of a previous build that no longer exist, and nothing else', async () => {
     const other = join(root, 'site2');
     mkdirSync(other, { recursive: true });
     writeFileSync(join(other, 'keep-me.txt'), 'not ours');
-    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites });
+    await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites, tasks });
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(true);
     rmSync(join(dirs.results, 'runs', 'planted-relu-small'), { recursive: true });
-    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites });
+    const again = await buildSite({ resultsDir: dirs.results, methodsDir: dirs.methods, outDir: other, suites, tasks });
     expect(again.pages).not.toContain('tasks/planted-relu-small-v1.html');
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.html'))).toBe(false);
     expect(existsSync(join(other, 'tasks', 'planted-relu-small-v1.ranking.csv'))).toBe(false);
@@ -209,8 +249,23 @@ describe('buildSite on a small synthetic record set', () => {
 
   it('builds an empty site when there are no results and no manifests', async () => {
     const empty = join(root, 'empty');
-    const r = await buildSite({ resultsDir: join(root, 'nothing'), methodsDir: join(root, 'nothing-either'), outDir: empty, suites });
-    expect(r.pages.sort()).toEqual(['changelog.html', 'cite.html', 'index.html', 'methods.html', 'protocol.html', 'rejected.html', 'releases.html', 'reproductions.html']);
+    const r = await buildSite({
+      resultsDir: join(root, 'nothing'),
+      methodsDir: join(root, 'nothing-either'),
+      outDir: empty,
+      suites,
+      tasks,
+    });
+    expect(r.pages.sort()).toEqual([
+      'changelog.html',
+      'cite.html',
+      'index.html',
+      'methods.html',
+      'protocol.html',
+      'rejected.html',
+      'releases.html',
+      'reproductions.html',
+    ]);
     expect(readFileSync(join(empty, 'releases.html'), 'utf8')).toContain('No release yet');
     expect(readFileSync(join(empty, 'index.html'), 'utf8')).not.toContain('Current release');
     expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No leaderboard results yet');
@@ -223,13 +278,21 @@ describe('buildSite with releases', () => {
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd: root,
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.org',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.org',
+      },
     }).toString();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const scores = (a: number, b: number) =>
     ['a', 'b'].flatMap((method) =>
-      [0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method, sparsity: 0.9, seed, denseAccuracy: 1, accuracy: (method === 'a' ? a : b) + seed * 0.0001 })),
+      [0, 1, 2].map((seed) =>
+        makeRecord({ task: 'mnist-r', method, sparsity: 0.9, seed, denseAccuracy: 1, accuracy: (method === 'a' ? a : b) + seed * 0.0001 }),
+      ),
     );
 
   it('renders each vX.Y.Z tag holding results, and the changelog and cite pages compare them', async () => {
@@ -237,7 +300,10 @@ describe('buildSite with releases', () => {
     const results = join(root, 'results');
     const methods = join(root, 'methods');
     writeManifests(methods, [syntheticManifest('a'), syntheticManifest('b')]);
-    writeFileSync(join(root, 'CITATION.cff'), 'cff-version: 1.2.0\ntitle: PruneBench\nauthors:\n  - family-names: Doe\n    given-names: Jane\nmessage: cite it\n');
+    writeFileSync(
+      join(root, 'CITATION.cff'),
+      'cff-version: 1.2.0\ntitle: PruneBench\nauthors:\n  - family-names: Doe\n    given-names: Jane\nmessage: cite it\n',
+    );
     git('add', '.');
     git('commit', '-qm', 'no results yet');
     git('tag', 'v0.0.1');
@@ -251,10 +317,15 @@ describe('buildSite with releases', () => {
     git('commit', '-qm', 'b overtakes a');
     git('tag', 'v0.2.0');
     rmSync(results, { recursive: true });
-    writeRecords(results, [...scores(0.7, 0.8), ...[0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method: 'c', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.95 + seed * 0.0001 }))]);
+    writeRecords(results, [
+      ...scores(0.7, 0.8),
+      ...[0, 1, 2].map((seed) =>
+        makeRecord({ task: 'mnist-r', method: 'c', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.95 + seed * 0.0001 }),
+      ),
+    ]);
 
     const out = join(root, 'site');
-    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true, suites });
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, includeReleases: true, suites, tasks });
     expect(r.pages).toContain('v0.1.0/index.html');
     expect(r.pages).toContain('v0.2.0/tasks/mnist-r-v1.html');
     expect(r.pages.some((p) => p.startsWith('v0.0.1/'))).toBe(false);
@@ -296,14 +367,22 @@ describe('buildSite with release files', () => {
     const results = join(root, 'results');
     const methods = join(root, 'methods');
     writeManifests(methods, [syntheticManifest('a'), syntheticManifest('b')]);
-    const records = ['a', 'b'].flatMap((method) => [0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method, sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.9 })));
+    const records = ['a', 'b'].flatMap((method) =>
+      [0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method, sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.9 })),
+    );
     writeRecords(results, records);
     const files = readdirSync(join(results, 'runs'), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name).slice(results.length + 1))
       .sort();
     const suitesOf = [{ id: 'release-fixture', version: '1', jobs: 6 }];
-    writeReleaseFile(results, { release: 'v0.1.0', date: '2026-12-01', commit: 'a'.repeat(40), suites: suitesOf, paths: files.slice(0, 3) });
+    writeReleaseFile(results, {
+      release: 'v0.1.0',
+      date: '2026-12-01',
+      commit: 'a'.repeat(40),
+      suites: suitesOf,
+      paths: files.slice(0, 3),
+    });
     writeReleaseFile(results, { release: 'v0.10.0', date: '2026-12-05', commit: 'b'.repeat(40), suites: suitesOf });
     writeFileSync(join(results, 'releases', 'v0.2.0.json'), '{"releaseFormat": 1}');
     // A record v0.10.0 lists changes after the release.
@@ -311,7 +390,7 @@ describe('buildSite with release files', () => {
     writeFileSync(changed, readFileSync(changed, 'utf8').replace('"accuracy": 0.9', '"accuracy": 0.91'));
 
     const out = join(root, 'site');
-    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, suites });
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, suites, tasks });
     expect(r.pages).toEqual(expect.arrayContaining(['releases.html', 'releases/v0.1.0.html', 'releases/v0.10.0.html']));
     expect(r.pages).not.toContain('releases/v0.2.0.html');
     const rejectedRelease = r.rejected.find((x) => x.path === 'releases/v0.2.0.json')!;
@@ -335,7 +414,9 @@ describe('buildSite with release files', () => {
     expect(decodeEntities(page)).toContain('@misc{prunebench_v0_10_0');
 
     const older = decodeEntities(readFileSync(join(out, 'releases', 'v0.1.0.html'), 'utf8'));
-    expect(older).toContain('Every record this release lists is in these results, unchanged. 3 record(s) in these results are newer than the release.');
+    expect(older).toContain(
+      'Every record this release lists is in these results, unchanged. 3 record(s) in these results are newer than the release.',
+    );
     const index = pageTables(readFileSync(join(out, 'releases.html'), 'utf8'))[0];
     expect(index.rows.map((row) => [row[0], row[1], row[4], row[5]])).toEqual([
       ['v0.10.0', '2026-12-05', '6', '1'],

@@ -10,8 +10,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { Aggregate } from '../harness/aggregate/aggregate.ts';
-import type { SuiteDefinition, TaskDefinition } from '../harness/task-api.ts';
-import { listSuites, listTasks } from '../suites/registry.ts';
+import type { SuiteDefinition, TaskDefinition } from '../api/task-api.ts';
 import { scopeSite, unscopedSite, type SiteScope } from './scope.ts';
 import { readReproductions, type ReproductionView } from './reproductions.ts';
 import { reproductionPage, reproductionsIndexPage, suitePage } from './pages/suite.ts';
@@ -31,7 +30,15 @@ import {
   type Validators,
   type Rejection,
 } from './load.ts';
-import { displayNames, type CitationInfo, type PageView, type PastRelease, type ReleaseInfo, type SiteInput, type Transition } from './pages/common.ts';
+import {
+  displayNames,
+  type CitationInfo,
+  type PageView,
+  type PastRelease,
+  type ReleaseInfo,
+  type SiteInput,
+  type Transition,
+} from './pages/common.ts';
 import { homePage } from './pages/home.ts';
 import { allMethodIds, methodPage, methodsIndexPage } from './pages/method.ts';
 import { changelogPage, citePage, protocolPage, rejectedPage } from './pages/other.ts';
@@ -51,8 +58,10 @@ export interface BuildSiteOptions {
   release?: string;
   /** Also render every vX.Y.Z tag that holds results into outDir/vX.Y.Z/ and compare ranks between them. */
   includeReleases?: boolean;
-  /** The suites that decide what is ranked where (site/scope.ts); default: the registry's. */
-  suites?: SuiteDefinition[];
+  /** The suites that decide what is ranked where (site/scope.ts), as data: the site never loads the registries. */
+  suites: readonly SuiteDefinition[];
+  /** The task definitions, read for their scale (training images, epochs, recipe); never run. */
+  tasks: readonly TaskDefinition[];
 }
 
 export interface BuildSiteResult {
@@ -104,6 +113,7 @@ class OutputWriter {
 }
 
 interface LoadedResults {
+  taskDefinitions: ReadonlyMap<string, TaskDefinition>;
   recordSet: RecordSet;
   manifestSet: ManifestSet;
   scope: SiteScope;
@@ -112,8 +122,12 @@ interface LoadedResults {
   releases: ReleaseView[];
 }
 
+function taskMap(tasks: readonly TaskDefinition[]): ReadonlyMap<string, TaskDefinition> {
+  return new Map(tasks.map((t) => [t.id, t] as const));
+}
+
 function scopeOf(records: RecordSet['records'], opts: BuildSiteOptions): SiteScope {
-  return scopeSite(records, opts.suites ?? listSuites());
+  return scopeSite(records, opts.suites);
 }
 
 function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): LoadedResults {
@@ -123,10 +137,24 @@ function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): Loaded
   recordSet.rejected.push(...rejected);
   const releases = readReleases(opts.resultsDir, new Set(recordSet.records.map((r) => r.id)));
   recordSet.rejected.push(...releases.rejected);
-  return { recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions, releases: releases.releases };
+  return {
+    taskDefinitions: taskMap(opts.tasks),
+    recordSet,
+    manifestSet,
+    scope: scopeOf(recordSet.records, opts),
+    reproductions,
+    releases: releases.releases,
+  };
 }
 
-async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, methodsRel: string | null, fallback: Validators, opts: BuildSiteOptions): Promise<LoadedResults | null> {
+async function loadTag(
+  root: string,
+  tag: ReleaseTag,
+  resultsRel: string,
+  methodsRel: string | null,
+  fallback: Validators,
+  opts: BuildSiteOptions,
+): Promise<LoadedResults | null> {
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
   const files = await readTreeFiles(root, tag.tag, resultsRel, (p) => p.endsWith('.json') && !p.startsWith(`${prefix}schema/`));
   if (files.length === 0) return null;
@@ -156,7 +184,14 @@ async function loadTag(root: string, tag: ReleaseTag, resultsRel: string, method
       validators,
     );
   }
-  return { recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions: [], releases: [] };
+  return {
+    taskDefinitions: taskMap(opts.tasks),
+    recordSet,
+    manifestSet,
+    scope: scopeOf(recordSet.records, opts),
+    reproductions: [],
+    releases: [],
+  };
 }
 
 function citationFile(root: string | null): string | null {
@@ -171,7 +206,11 @@ function readCitation(file: string | null): CitationInfo {
     const cff = parseYaml(text) as Record<string, unknown>;
     const authors = Array.isArray(cff.authors)
       ? (cff.authors as Array<Record<string, unknown>>)
-          .map((a) => (typeof a.name === 'string' ? `{${a.name}}` : [a['family-names'], a['given-names']].filter((x) => typeof x === 'string').join(', ')))
+          .map((a) =>
+            typeof a.name === 'string'
+              ? `{${a.name}}`
+              : [a['family-names'], a['given-names']].filter((x) => typeof x === 'string').join(', '),
+          )
           .filter(Boolean)
       : [];
     const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
@@ -196,7 +235,7 @@ function siteInput(
     leaderboardSuite: loaded.scope.leaderboardSuite,
     offGrid: loaded.scope.offGrid,
     otherSuites: loaded.scope.otherSuites,
-    taskDefinition: definitionOf,
+    taskDefinition: (id) => loaded.taskDefinitions.get(id),
     reproductions: loaded.reproductions,
     releases: loaded.releases,
     resultsDate: dates.length ? dates[dates.length - 1] : null,
@@ -213,12 +252,6 @@ function siteInput(
   };
 }
 
-let definitions: Map<string, TaskDefinition> | null = null;
-function definitionOf(id: string): TaskDefinition | undefined {
-  definitions ??= new Map(listTasks().map((t) => [t.id, t] as const));
-  return definitions.get(id);
-}
-
 /** Every method id with records anywhere on the site (leaderboard, off-grid, other suites). */
 function allMethodsOf(scope: SiteScope): string[] {
   return [
@@ -233,8 +266,10 @@ export function siteInputFromRecords(
   records: readonly AggregatableRecord[],
   manifests: ReadonlyMap<string, MethodManifest> = new Map(),
   release: Partial<ReleaseInfo> = {},
+  tasks: readonly TaskDefinition[] = [],
 ): SiteInput {
   const loaded: LoadedResults = {
+    taskDefinitions: taskMap(tasks),
     recordSet: { records: [...records], rejected: [], duplicates: [] },
     manifestSet: { manifests: new Map(manifests), rejected: [] },
     scope: unscopedSite(records),
@@ -242,7 +277,15 @@ export function siteInputFromRecords(
     releases: [],
   };
   const styles = methodStyles([...manifests.keys(), ...allMethodsOf(loaded.scope)]);
-  const info: ReleaseInfo = { label: 'unreleased', commit: null, dirty: null, builtAt: new Date().toISOString(), releasedAt: null, archived: false, ...release };
+  const info: ReleaseInfo = {
+    label: 'unreleased',
+    commit: null,
+    dirty: null,
+    builtAt: new Date().toISOString(),
+    releasedAt: null,
+    archived: false,
+    ...release,
+  };
   return siteInput(loaded, info, styles, readCitation(null), [], null);
 }
 
@@ -323,7 +366,7 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   const currentRelease: ReleaseInfo = {
     label,
     commit: git.commit,
-    recordsCommit: git.commit ? null : newest?.provenance.gitCommit ?? null,
+    recordsCommit: git.commit ? null : (newest?.provenance.gitCommit ?? null),
     dirty: git.dirty,
     builtAt,
     releasedAt: headTag && headTag.tag === label ? headTag.date : null,
@@ -336,7 +379,12 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   const cff = citationFile(git.root);
   const citation = readCitation(cff);
   const renderedTags = new Set(releases.map((r) => r.tag.tag));
-  const pastReleases: PastRelease[] = tags.map((t) => ({ label: t.tag, commit: t.commit, date: t.date, href: renderedTags.has(t.tag) ? `${t.tag}/index.html` : null }));
+  const pastReleases: PastRelease[] = tags.map((t) => ({
+    label: t.tag,
+    commit: t.commit,
+    date: t.date,
+    href: renderedTags.has(t.tag) ? `${t.tag}/index.html` : null,
+  }));
 
   let transitions: Transition[] | null = null;
   if (opts.includeReleases) {
@@ -345,7 +393,8 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
       href: `${r.tag.tag}/index.html`,
       aggregate: r.loaded.scope.aggregate,
     }));
-    if (sequence.length === 0 || sequence[sequence.length - 1].label !== label) sequence.push({ label, href: 'index.html', aggregate: current.scope.aggregate });
+    if (sequence.length === 0 || sequence[sequence.length - 1].label !== label)
+      sequence.push({ label, href: 'index.html', aggregate: current.scope.aggregate });
     transitions = [];
     for (let i = 1; i < sequence.length; i++) {
       transitions.push({
@@ -362,7 +411,14 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
     current: siteInput(current, currentRelease, styles, citation, pastReleases, transitions),
     archived: releases.map(({ tag, loaded }) => ({
       base: `${tag.tag}/`,
-      input: siteInput(loaded, { label: tag.tag, commit: tag.commit, dirty: false, builtAt, releasedAt: tag.date, archived: true }, styles, citation, pastReleases, null),
+      input: siteInput(
+        loaded,
+        { label: tag.tag, commit: tag.commit, dirty: false, builtAt, releasedAt: tag.date, archived: true },
+        styles,
+        citation,
+        pastReleases,
+        null,
+      ),
     })),
     citationFile: cff,
   };

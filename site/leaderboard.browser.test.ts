@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
-import { methodIds } from '../methods/registry.ts';
+import { methodIds } from '../harness/registry/methods.ts';
 import { projectRoot, prunebench } from '../tests/cli-helpers.ts';
 import { CHROMIUM, emptyTables, launchChromium, openPage, plotLegends, serveSite } from './browser-kit.ts';
 import { buildSite } from './build.ts';
-import { writeRecords } from './synthetic.ts';
+import { listSuites, listTasks } from '../suites/registry.ts';
+import { writeRecords } from './testing/synthetic.ts';
 
 const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
 const methodsDir = join(projectRoot, 'methods');
@@ -31,7 +32,7 @@ interface BuiltSite {
 }
 
 async function build(resultsDir: string, out: string): Promise<BuiltSite> {
-  const { pages } = await buildSite({ resultsDir, methodsDir, outDir: out });
+  const { pages } = await buildSite({ resultsDir, methodsDir, outDir: out, suites: listSuites(), tasks: listTasks() });
   const { server, base } = await serveSite(out);
   return { out, pages, server, base };
 }
@@ -56,13 +57,15 @@ async function checkTaskPages(browser: Browser, site: BuiltSite, screenshot: str
     expect({ path, problems }).toEqual({ path, problems: [] });
     // Scale, next to the dense accuracy.
     const facts = Object.fromEntries(
-      await page.locator('main > dl.facts .fact').evaluateAll((els) => els.map((e) => [e.querySelector('dt')?.textContent ?? '', e.querySelector('dd')?.textContent ?? ''])),
+      await page
+        .locator('main > dl.facts .fact')
+        .evaluateAll((els) => els.map((e) => [e.querySelector('dt')?.textContent ?? '', e.querySelector('dd')?.textContent ?? ''])),
     );
     expect(facts['Training set'], path).toMatch(/^\d[\d,]* .*(images|samples)$/);
     expect(facts['Validation set'], path).toMatch(/^\d[\d,]* (images|samples)$/);
     expect(facts['Test set'], path).toMatch(/^\d[\d,]* (images|samples)$/);
-    expect(facts['Epochs'], path).toMatch(/^\d+ epochs?/);
-    expect(facts['Recipe'], path).toMatch(/lr .*batch \d+/);
+    expect(facts.Epochs, path).toMatch(/^\d+ epochs?/);
+    expect(facts.Recipe, path).toMatch(/lr .*batch \d+/);
     // A leader wherever anything is ranked; otherwise the page says why and where it is ranked.
     const ranks = await rankingOf(page);
     if (ranks.some((r) => r !== '—')) {
@@ -70,7 +73,7 @@ async function checkTaskPages(browser: Browser, site: BuiltSite, screenshot: str
       expect(ranks[0], path).toMatch(/^=?1$/);
     } else {
       unranked++;
-      expect(await page.locator('p.warning', { hasText: 'No method covers this task\'s leaderboard grid' }).count(), path).toBe(1);
+      expect(await page.locator('p.warning', { hasText: "No method covers this task's leaderboard grid" }).count(), path).toBe(1);
     }
     // Legends: short, unique labels (method ids).
     for (const legend of await plotLegends(page)) {
@@ -100,13 +103,30 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     cpSync(join(projectRoot, 'results'), extended, { recursive: true });
     writeRecords(
       extended,
-      [0.9, 0.98, 0.99].flatMap((sparsity) => [0, 1, 2].map((seed) => makeRecord({ task: 'mnist-lenet300-small', method: 'aaa-new-method', sparsity, seed, denseAccuracy: 0.95, accuracy: 0.9 }))),
+      [0.9, 0.98, 0.99].flatMap((sparsity) =>
+        [0, 1, 2].map((seed) =>
+          makeRecord({ task: 'mnist-lenet300-small', method: 'aaa-new-method', sparsity, seed, denseAccuracy: 0.95, accuracy: 0.9 }),
+        ),
+      ),
     );
     withNewMethod = await build(extended, join(work, 'extended-site'));
 
     // A fresh quick run (two of its methods, so the test stays short), in its own results folder.
     const results = join(work, 'quick-results');
-    const run = prunebench(['run', '--suite', 'quick', '--methods', 'magnitude-global,lamp', '--workers', '2', '--results', results, '--cache', join(work, 'cache'), '--no-progress']);
+    const run = prunebench([
+      'run',
+      '--suite',
+      'quick',
+      '--methods',
+      'magnitude-global,lamp',
+      '--workers',
+      '2',
+      '--results',
+      results,
+      '--cache',
+      join(work, 'cache'),
+      '--no-progress',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     quick = await build(results, join(work, 'quick-site'));
   }, 900_000);
@@ -121,15 +141,18 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     const { ranked } = await checkTaskPages(browser, committed, 'tasks/mnist-lenet300-small-v1.html');
     expect(ranked).toBeGreaterThan(0);
     // Where papers report numbers for a task, they stand next to ours.
-    const { page: task } = await openPage(browser, committed.base + 'tasks/mnist-lenet300-small-v1.html');
-    expect(await task.locator('#paper-numbers table thead tr:last-child th').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Reported/), expect.stringMatching(/^Measured here/)]));
+    const { page: task } = await openPage(browser, `${committed.base}tasks/mnist-lenet300-small-v1.html`);
+    expect(await task.locator('#paper-numbers table thead tr:last-child th').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Reported/), expect.stringMatching(/^Measured here/)]),
+    );
     expect(await task.locator('#paper-numbers table tbody tr').count()).toBeGreaterThan(5);
     await task.close();
-    const { page, problems } = await openPage(browser, committed.base + 'index.html');
+    const { page, problems } = await openPage(browser, `${committed.base}index.html`);
     expect(problems).toEqual([]);
     const tasks = await page.locator('.family .task-list li').allTextContents();
     expect(tasks.length).toBeGreaterThan(0);
-    for (const line of tasks) expect(line).toMatch(/Scale: \d[\d,]* .* to train, \d[\d,]* .* validation, \d[\d,]* .* test; \d+ epochs?; .*; dense (accuracy|MSE) /);
+    for (const line of tasks)
+      expect(line).toMatch(/Scale: \d[\d,]* .* to train, \d[\d,]* .* validation, \d[\d,]* .* test; \d+ epochs?; .*; dense (accuracy|MSE) /);
     // Smoke tasks are no part of the leaderboard; other suites sit behind a labelled link.
     expect(tasks.join('\n')).not.toMatch(/tiny/);
     expect(await page.locator('#other-suites-title').textContent()).toBe('Other suites — not the leaderboard');
@@ -144,7 +167,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     }
   }, 300_000);
 
-  it('keeps every method\'s colour when another method is added', async () => {
+  it("keeps every method's colour when another method is added", async () => {
     const path = 'tasks/mnist-lenet300-small-v1.html';
     const colours = async (site: BuiltSite) => {
       const { page } = await openPage(browser, site.base + path);
@@ -160,9 +183,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
   }, 120_000);
 
   it('has a page per paper reproduction: claims, reported against measured, gap, verdict and scale', async () => {
-    const { page, problems } = await openPage(browser, committed.base + 'reproductions.html');
+    const { page, problems } = await openPage(browser, `${committed.base}reproductions.html`);
     expect(problems).toEqual([]);
-    const links = await page.locator('#reproductions table tbody tr th a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page
+      .locator('#reproductions table tbody tr th a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(links).toHaveLength(5);
     await page.close();
     for (const link of links) {
@@ -183,13 +208,16 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     const { unranked } = await checkTaskPages(browser, quick, 'tasks/planted-circle-d5-w100-v1.html');
     // Quick covers no leaderboard grid: its tasks are unranked on the leaderboard, and say where they are ranked.
     expect(unranked).toBe(3);
-    const { page: task } = await openPage(browser, quick.base + 'tasks/mnist-lenet300-small-v1.html');
+    const { page: task } = await openPage(browser, `${quick.base}tasks/mnist-lenet300-small-v1.html`);
     expect(await task.locator('p.warning a', { hasText: 'quick' }).count()).toBe(1);
     await task.close();
-    const { page, problems } = await openPage(browser, quick.base + 'suites/quick.html');
+    const { page, problems } = await openPage(browser, `${quick.base}suites/quick.html`);
     expect(problems).toEqual([]);
     const sections = await page.locator('main section').evaluateAll((ss) =>
-      ss.map((s) => ({ leader: s.querySelector('p.muted')?.textContent ?? '', first: s.querySelector('tbody tr')?.querySelector('td, th')?.textContent ?? '' })),
+      ss.map((s) => ({
+        leader: s.querySelector('p.muted')?.textContent ?? '',
+        first: s.querySelector('tbody tr')?.querySelector('td, th')?.textContent ?? '',
+      })),
     );
     expect(sections).toHaveLength(3);
     for (const s of sections) {
@@ -199,7 +227,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     expect(await emptyTables(page)).toEqual([]);
     await shot(page, 'quick-suite.png');
     await page.close();
-    const { page: home } = await openPage(browser, quick.base + 'index.html');
+    const { page: home } = await openPage(browser, `${quick.base}index.html`);
     expect(await home.locator('.other-suites a', { hasText: 'Suite quick' }).count()).toBe(1);
     // Nothing ranks on the leaderboard grids here, and the home page says so instead of showing dashes only.
     expect(await home.locator('p.warning', { hasText: 'No method covers a leaderboard grid' }).count()).toBe(1);

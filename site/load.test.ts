@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { createValidators, parseManifests, parseRecords, readManifestFiles, readResultFiles } from './load.ts';
-import { syntheticManifest } from './synthetic.ts';
+import { syntheticManifest } from './testing/synthetic.ts';
 
 const validators = createValidators();
 const file = (path: string, data: unknown) => ({ path, text: typeof data === 'string' ? data : JSON.stringify(data) });
@@ -16,7 +16,10 @@ describe('records', () => {
     const bad = makeRecord({ method: 'a', seed: 1 }) as Record<string, unknown>;
     (bad.job as Record<string, unknown>).sparsity = 1.5;
     bad.surprise = true;
-    const set = parseRecords([file(recordRelativePath(good.job), good), file('runs/bad.json', bad), file('runs/broken.json', '{"schemaVersion": 1,')], validators);
+    const set = parseRecords(
+      [file(recordRelativePath(good.job), good), file('runs/bad.json', bad), file('runs/broken.json', '{"schemaVersion": 1,')],
+      validators,
+    );
     expect(set.records.map((r) => r.id)).toEqual([good.id]);
     expect(set.rejected.map((r) => r.path)).toEqual(['runs/bad.json', 'runs/broken.json']);
     expect(set.rejected[0].problems).toContain('/job/sparsity: must be <= 1');
@@ -33,7 +36,10 @@ describe('records', () => {
     const record = makeRecord({ method: 'a', date: '2024-01-01T00:00:00.000Z' });
     const copy = { ...makeRecord({ method: 'a', date: '2025-01-01T00:00:00.000Z' }) };
     const forged = { ...makeRecord({ method: 'a', seed: 4 }), id: 'ffffffffffffffff' };
-    const set = parseRecords([file('runs/other/b/x.json', copy), file(recordRelativePath(record.job), record), file(recordRelativePath(forged.job), forged)], validators);
+    const set = parseRecords(
+      [file('runs/other/b/x.json', copy), file(recordRelativePath(record.job), record), file(recordRelativePath(forged.job), forged)],
+      validators,
+    );
     expect(set.records).toEqual([record]);
     expect(set.rejected.map((r) => r.path)).toEqual(['runs/other/b/x.json', recordRelativePath(forged.job)]);
     expect(set.rejected[0].problems[0]).toMatch(/record is at 'runs\/other\/b\/x\.json', its job identity puts it at 'runs\//);
@@ -79,7 +85,15 @@ describe('files on disk', () => {
 describe('manifests with declared hyperparameters and variants', () => {
   it('show each variant as a method of its own name, and each hyperparameter by its default', () => {
     const base = syntheticManifest('magnitude-global', {
-      variants: [{ id: 'magnitude-layerwise', name: 'Magnitude (layerwise)', description: 'Per layer.', scope: 'layerwise', defaults: { iterations: 3 } }],
+      variants: [
+        {
+          id: 'magnitude-layerwise',
+          name: 'Magnitude (layerwise)',
+          description: 'Per layer.',
+          scope: 'layerwise',
+          defaults: { iterations: 3 },
+        },
+      ],
     });
     const set = parseManifests([file('magnitude-global/manifest.json', base)], validators);
     expect(set.rejected).toEqual([]);

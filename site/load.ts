@@ -11,8 +11,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { recordIdentityProblems } from '../harness/store/record-identity.ts';
-import type { MethodManifest as DeclaredManifest } from '../harness/method-api.ts';
-import { expandVariants } from '../harness/method-variants.ts';
+import type { MethodManifest as DeclaredManifest } from '../api/method-api.ts';
+import { expandVariants } from '../api/method-variants.ts';
 
 export interface MethodManifest {
   id: string;
@@ -35,7 +35,12 @@ export interface MethodManifest {
  */
 function shownDefaults(declared: Record<string, unknown>): Record<string, number | string | boolean> {
   return Object.fromEntries(
-    Object.entries(declared).map(([name, d]) => [name, d !== null && typeof d === 'object' && 'default' in d ? (d as { default: number | string | boolean }).default : (d as number | string | boolean)]),
+    Object.entries(declared).map(([name, d]) => [
+      name,
+      d !== null && typeof d === 'object' && 'default' in d
+        ? (d as { default: number | string | boolean }).default
+        : (d as number | string | boolean),
+    ]),
   );
 }
 
@@ -78,7 +83,8 @@ export function readSchemaTexts(schemaDir = defaultSchemaDir): { record: string;
 
 export function createValidators(schemas: { record: string; manifest: string } = readSchemaTexts()): Validators {
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-  const addFormats = (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);
+  const addFormats =
+    (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);
   addFormats(ajv);
   return { record: ajv.compile(JSON.parse(schemas.record)), manifest: ajv.compile(JSON.parse(schemas.manifest)) };
 }
@@ -87,7 +93,8 @@ export function createValidators(schemas: { record: string; manifest: string } =
 export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
   const problems = (errors ?? []).map((e) => {
     const path = e.instancePath === '' ? '(root)' : e.instancePath;
-    if (e.keyword === 'additionalProperties') return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    if (e.keyword === 'additionalProperties')
+      return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
     if (e.keyword === 'required') return `${path}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
     return `${path}: ${e.message ?? e.keyword}`;
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracySpec, addAccessibleName, FIXED_METHOD_STYLES, legendFor, methodStyle, methodStyles, renderSvg } from './plots.ts';
-import { methodIds } from '../methods/registry.ts';
+import { methodIds } from '../harness/registry/methods.ts';
 
 describe('plots', () => {
   const hostile = '<script>alert(1)</script>';
@@ -12,7 +12,13 @@ describe('plots', () => {
       { method: 'b & co', method_name: 'B', compression: 2, mean: 0.7, low: 0.6, high: 0.8, highlight: false },
     ];
     const svg = await renderSvg(
-      accuracySpec({ kind: 'classification', rows, denseMean: 0.95, gridCompressions: [2, 10], legend: legendFor(styles, [hostile, 'b & co']) }),
+      accuracySpec({
+        kind: 'classification',
+        rows,
+        denseMean: 0.95,
+        gridCompressions: [2, 10],
+        legend: legendFor(styles, [hostile, 'b & co']),
+      }),
       `Accuracy on "<task>"`,
     );
     expect(svg.startsWith('<svg ')).toBe(true);
@@ -27,8 +33,27 @@ describe('plots', () => {
 
   it('label legends with the method ids, which are unique where display names share a prefix', async () => {
     const ids = ['imp', 'imp-rewind'];
-    const rows = ids.flatMap((m) => [2, 4, 10, 1000].map((compression) => ({ method: m, method_name: 'Iterative magnitude pruning …', compression, mean: 0.9, low: null, high: null, highlight: true })));
-    const svg = await renderSvg(accuracySpec({ kind: 'classification', rows, denseMean: null, gridCompressions: [2, 4, 10, 1000], legend: legendFor(methodStyles(ids), ids) }), 'x');
+    const rows = ids.flatMap((m) =>
+      [2, 4, 10, 1000].map((compression) => ({
+        method: m,
+        method_name: 'Iterative magnitude pruning …',
+        compression,
+        mean: 0.9,
+        low: null,
+        high: null,
+        highlight: true,
+      })),
+    );
+    const svg = await renderSvg(
+      accuracySpec({
+        kind: 'classification',
+        rows,
+        denseMean: null,
+        gridCompressions: [2, 4, 10, 1000],
+        legend: legendFor(methodStyles(ids), ids),
+      }),
+      'x',
+    );
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(texts).toContain('imp');
     expect(texts).toContain('imp-rewind');

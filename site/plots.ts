@@ -11,8 +11,20 @@ import type { DataRow } from './tables.ts';
 
 /** Colour-blind-safe first (Okabe–Ito without yellow), then Tol's muted set. */
 export const METHOD_PALETTE = [
-  '#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#332288',
-  '#882255', '#117733', '#999933', '#44AA99', '#AA4499', '#6A3D9A', '#B15928',
+  '#0072B2',
+  '#D55E00',
+  '#009E73',
+  '#CC79A7',
+  '#E69F00',
+  '#56B4E9',
+  '#332288',
+  '#882255',
+  '#117733',
+  '#999933',
+  '#44AA99',
+  '#AA4499',
+  '#6A3D9A',
+  '#B15928',
 ];
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
 
@@ -130,7 +142,13 @@ function compressionAxis(compressions: readonly number[]) {
     type: 'quantitative',
     title: 'Compression 1/(1 − sparsity), log scale',
     scale: { type: 'log', nice: false, padding: 12 },
-    axis: { values: [...new Set(compressions)].sort((a, b) => a - b), labelExpr: "format(datum.value, '.3~r') + '×'", grid: true, labelOverlap: false, labelFlush: false },
+    axis: {
+      values: [...new Set(compressions)].sort((a, b) => a - b),
+      labelExpr: "format(datum.value, '.3~r') + '×'",
+      grid: true,
+      labelOverlap: false,
+      labelFlush: false,
+    },
   };
 }
 
@@ -205,7 +223,13 @@ export interface MetricPanel {
 }
 
 /** Side-by-side line panels sharing the compression axis and the method colours. */
-export function panelsSpec(rows: DataRow[], panels: MetricPanel[], gridCompressions: number[], restricted: PlotLegend, marker?: { compression: number; label: string }): object {
+export function panelsSpec(
+  rows: DataRow[],
+  panels: MetricPanel[],
+  gridCompressions: number[],
+  restricted: PlotLegend,
+  marker?: { compression: number; label: string },
+): object {
   return {
     data: { values: rows },
     hconcat: panels.map((panel) => {
@@ -261,9 +285,21 @@ export function reliabilitySpec(rows: DataRow[], restricted: PlotLegend): object
           transform: [{ filter: 'isValid(datum.accuracy)' }],
           mark: { type: 'rect', opacity: 0.85, stroke: '#ffffff', strokeWidth: 0.5 },
           encoding: {
-            x: { field: 'lower', type: 'quantitative', title: 'Confidence (top-class probability)', scale: { domain: [0, 1] }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' } },
+            x: {
+              field: 'lower',
+              type: 'quantitative',
+              title: 'Confidence (top-class probability)',
+              scale: { domain: [0, 1] },
+              axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' },
+            },
             x2: { field: 'upper' },
-            y: { field: 'accuracy', type: 'quantitative', title: 'Accuracy in the bin', scale: { domain: [0, 1] }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' } },
+            y: {
+              field: 'accuracy',
+              type: 'quantitative',
+              title: 'Accuracy in the bin',
+              scale: { domain: [0, 1] },
+              axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1], format: '.1f' },
+            },
             y2: { datum: 0 },
             color: { ...methodColor(restricted), legend: null },
           },

@@ -36,7 +36,11 @@ export function readReleases(resultsDir: string, recordIds: ReadonlySet<string>)
     try {
       const release = readReleaseFile(join(dir, `${name}.json`));
       const listed = new Set(release.records.map((r) => r.id));
-      releases.push({ release, problems: releaseProblems(resultsDir, release), unlisted: [...recordIds].filter((id) => !listed.has(id)).length });
+      releases.push({
+        release,
+        problems: releaseProblems(resultsDir, release),
+        unlisted: [...recordIds].filter((id) => !listed.has(id)).length,
+      });
     } catch (e) {
       // The message names the file by its absolute path; the site names it relative to the results.
       rejected.push({ path: `releases/${name}.json`, problems: [(e as Error).message.split(dir).join('releases')] });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { formatDate } from './format.ts';
+import { formatDate } from '../harness/report/format.ts';
 import type { PageView, ReleaseInfo } from './pages/common.ts';
 
 const templateDir = fileURLToPath(new URL('./templates/', import.meta.url));
@@ -46,7 +46,11 @@ export class SiteRenderer {
   render(page: PageView, layout: LayoutContext): string {
     const body = this.template(page.template)({ ...page.content, root: layout.root, topRoot: layout.topRoot });
     const nav: NavItem[] = [
-      { label: 'Leaderboard', href: `${layout.root}index.html`, current: page.section === 'home' || page.section === 'task' || page.section === 'suite' },
+      {
+        label: 'Leaderboard',
+        href: `${layout.root}index.html`,
+        current: page.section === 'home' || page.section === 'task' || page.section === 'suite',
+      },
       { label: 'Methods', href: `${layout.root}methods.html`, current: page.section === 'methods' },
       { label: 'Reproductions', href: `${layout.root}reproductions.html`, current: page.section === 'reproductions' },
       { label: 'Protocol', href: `${layout.root}protocol.html`, current: page.section === 'protocol' },

@@ -29,12 +29,15 @@ export function readReproductions(resultsDir: string): { reproductions: Reproduc
   const dir = join(resultsDir, 'reproductions');
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return { reproductions: [], rejected: [] };
   }
   const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-  const addFormats = (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);
+  const addFormats =
+    (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);
   addFormats(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
   const reproductions: ReproductionView[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { aggregateSuite } from '../harness/aggregate/scope.ts';
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
 import { scopeSite } from './scope.ts';
 
 const suites: SuiteDefinition[] = [
@@ -11,7 +11,11 @@ const suites: SuiteDefinition[] = [
 ];
 
 const runs = (task: string, method: string, sparsities: number[], seeds: number[], accuracy: number) =>
-  sparsities.flatMap((sparsity) => seeds.map((seed) => makeRecord({ task, method, sparsity, seed, denseAccuracy: 0.95, accuracy: accuracy - sparsity / 10 + seed / 1000 })));
+  sparsities.flatMap((sparsity) =>
+    seeds.map((seed) =>
+      makeRecord({ task, method, sparsity, seed, denseAccuracy: 0.95, accuracy: accuracy - sparsity / 10 + seed / 1000 }),
+    ),
+  );
 
 const records = [
   ...[0, 1].map((seed) => makeRecord({ task: 'small', method: null, seed, denseAccuracy: 0.95 })),
@@ -31,18 +35,31 @@ describe('what the site ranks where', () => {
     const site = scope.aggregate.tasks[0];
     const report = aggregateSuite(suites[2], records).tasks[0];
     expect(site.grid).toEqual([0.9, 0.98]);
-    expect(site.ranking.map((s) => [s.method, s.rankLabel, s.score?.mean ?? null])).toEqual(report.ranking.map((s) => [s.method, s.rankLabel, s.score?.mean ?? null]));
+    expect(site.ranking.map((s) => [s.method, s.rankLabel, s.score?.mean ?? null])).toEqual(
+      report.ranking.map((s) => [s.method, s.rankLabel, s.score?.mean ?? null]),
+    );
     expect(site.ranking.filter((s) => s.rank !== null).map((s) => s.method)).toEqual(['c', 'b']);
   });
 
-  it('keeps a leaderboard task\'s records off its grid apart, unscored', () => {
+  it("keeps a leaderboard task's records off its grid apart, unscored", () => {
     const off = scope.offGrid.get('small@1')!;
     expect(off.cells.map((c) => `${c.method}@${c.sparsity}`)).toEqual(['a@0.5', 'b@0.5']);
     expect(scope.aggregate.tasks[0].cells.some((c) => c.sparsity === 0.5)).toBe(false);
   });
 
   it("ranks a planted task over its leaderboard suite's grid with the task's own sparsities", () => {
-    const planted: SuiteDefinition[] = [{ id: 'board', version: '1', description: '', tasks: ['p'], methods: 'all', sparsities: [0.9], taskSparsities: { p: [0.9961] }, seeds: [0] }];
+    const planted: SuiteDefinition[] = [
+      {
+        id: 'board',
+        version: '1',
+        description: '',
+        tasks: ['p'],
+        methods: 'all',
+        sparsities: [0.9],
+        taskSparsities: { p: [0.9961] },
+        seeds: [0],
+      },
+    ];
     const plantedRecords = [makeRecord({ task: 'p', method: null, seed: 0 }), ...runs('p', 'a', [0.9, 0.9961, 0.98], [0], 0.95)];
     const site = scopeSite(plantedRecords, planted);
     expect(site.aggregate.tasks[0].grid).toEqual([0.9, 0.9961]);
@@ -50,10 +67,12 @@ describe('what the site ranks where', () => {
     expect(aggregateSuite(planted[0], plantedRecords).tasks[0].grid).toEqual([0.9, 0.9961]);
   });
 
-  it('gives every other suite with records its own ranking, the report\'s', () => {
+  it("gives every other suite with records its own ranking, the report's", () => {
     expect(scope.otherSuites.map((v) => v.suite.id)).toEqual(['smoke', 'quick']);
     const quick = scope.otherSuites.find((v) => v.suite.id === 'quick')!.aggregate.tasks[0];
-    expect(quick.ranking.map((s) => [s.method, s.rankLabel])).toEqual(aggregateSuite(suites[1], records).tasks[0].ranking.map((s) => [s.method, s.rankLabel]));
+    expect(quick.ranking.map((s) => [s.method, s.rankLabel])).toEqual(
+      aggregateSuite(suites[1], records).tasks[0].ranking.map((s) => [s.method, s.rankLabel]),
+    );
     expect(quick.ranking[0]).toMatchObject({ method: 'a', rank: 1, leader: true });
   });
 });

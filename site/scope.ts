@@ -10,7 +10,7 @@
 import { aggregate, taskKey, type Aggregate, type TaskAggregate } from '../harness/aggregate/aggregate.ts';
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { aggregateSuite, inSuiteScope, leaderboardSuiteOf, leaderboardSuites } from '../harness/aggregate/scope.ts';
-import type { SuiteDefinition } from '../harness/task-api.ts';
+import type { SuiteDefinition } from '../api/task-api.ts';
 import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';
 
 export interface SuiteView {
@@ -49,9 +49,7 @@ export function scopeSite(records: readonly AggregatableRecord[], suites: readon
     },
   });
   const shown = new Set(ranked.tasks.map((t) => t.task.key));
-  const offGrid = new Map(
-    aggregate(outside.filter((r) => shown.has(taskKey(r.job.task)))).tasks.map((t) => [t.task.key, t] as const),
-  );
+  const offGrid = new Map(aggregate(outside.filter((r) => shown.has(taskKey(r.job.task)))).tasks.map((t) => [t.task.key, t] as const));
   const leaderboardIds = new Set(leaderboardSuites(suites).map((s) => s.id));
   const otherSuites = suites
     .filter((s) => !leaderboardIds.has(s.id))

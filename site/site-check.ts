@@ -9,7 +9,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, code: string) => {
-    if (code[0] === '#') return String.fromCodePoint(code[1].toLowerCase() === 'x' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10));
+    if (code[0] === '#')
+      return String.fromCodePoint(code[1].toLowerCase() === 'x' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10));
     return ENTITIES[code.toLowerCase()] ?? whole;
   });
 }
@@ -97,7 +98,9 @@ export function pageTables(html: string): PageTable[] {
     const headerCells = [...(headRows[headRows.length - 1]?.[1] ?? '').matchAll(/<th([^>]*)>([\s\S]*?)<\/th>/g)];
     const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1] ?? '';
     const rows = [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) =>
-      [...tr[1].matchAll(/<(td|th)[^>]*>([\s\S]*?)<\/\1>/g)].map((cell) => stripTags(/class="v"[^>]*>([\s\S]*?)<\/(?:span|a)>/.exec(cell[2])?.[1] ?? '')),
+      [...tr[1].matchAll(/<(td|th)[^>]*>([\s\S]*?)<\/\1>/g)].map((cell) =>
+        stripTags(/class="v"[^>]*>([\s\S]*?)<\/(?:span|a)>/.exec(cell[2])?.[1] ?? ''),
+      ),
     );
     const hrefs = [...downloads.matchAll(/href="([^"]*)"/g)].map((m) => decodeEntities(m[1]));
     tables.push({

@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
 import { CHROMIUM, launchChromium, openPage, serveSite } from './browser-kit.ts';
-import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './synthetic.ts';
+import { listSuites, listTasks } from '../suites/registry.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { prunebench } from '../tests/cli-helpers.ts';
 
 const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
@@ -44,10 +45,26 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       }),
     );
     // Real records too: the smoke suite, run by the command line, lands next to the synthetic ones.
-    const smoke = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', join(work, 'cache'), '--no-progress']);
+    const smoke = prunebench([
+      'run',
+      '--suite',
+      'smoke',
+      '--workers',
+      '2',
+      '--results',
+      results,
+      '--cache',
+      join(work, 'cache'),
+      '--no-progress',
+    ]);
     expect(smoke.code, smoke.stderr).toBe(0);
     // A release freezing all of them, as `prunebench release` writes it.
-    writeReleaseFile(results, { release: 'v0.1.0', date: '2026-12-06', commit: 'c'.repeat(40), suites: [{ id: 'standard', version: '2', jobs: 3840 }] });
+    writeReleaseFile(results, {
+      release: 'v0.1.0',
+      date: '2026-12-06',
+      commit: 'c'.repeat(40),
+      suites: [{ id: 'standard', version: '2', jobs: 3840 }],
+    });
     writeManifests(methods, [
       syntheticManifest('magnitude-global', { name: 'Global magnitude' }),
       syntheticManifest('snip', { name: 'SNIP' }),
@@ -55,7 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       syntheticManifest('random', { name: 'Random' }),
       syntheticManifest('lamp', { name: 'LAMP' }),
     ]);
-    ({ pages } = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out }));
+    ({ pages } = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, suites: listSuites(), tasks: listTasks() }));
     ({ server, base } = await serveSite(out));
     browser = await launchChromium();
   }, 120_000);
@@ -79,7 +96,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       // the enhancement script ran
       if (pagesWithTables.includes(path)) expect(await page.locator('table.data th .sort-button').count()).toBeGreaterThan(0);
       const targets = await page.evaluate(() =>
-        [...document.querySelectorAll('a[href], link[href], script[src]')].map((e) => (e as HTMLAnchorElement).href || (e as HTMLScriptElement).src),
+        [...document.querySelectorAll('a[href], link[href], script[src]')].map(
+          (e) => (e as HTMLAnchorElement).href || (e as HTMLScriptElement).src,
+        ),
       );
       for (const target of targets) {
         const url = new URL(target);
@@ -107,7 +126,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     expect(await rankHeader.getAttribute('aria-sort')).toBe('ascending');
     const methodsBefore = await table.locator('tbody tr th').allTextContents();
     const scores = async () =>
-      (await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLTableRowElement).cells[2].getAttribute('data-sort') ?? ''))).filter((v) => v !== '').map(Number);
+      (
+        await table
+          .locator('tbody tr')
+          .evaluateAll((rows) => rows.map((r) => (r as HTMLTableRowElement).cells[2].getAttribute('data-sort') ?? ''))
+      )
+        .filter((v) => v !== '')
+        .map(Number);
 
     await scoreHeader.locator('button').click();
     expect(await scoreHeader.getAttribute('aria-sort')).toBe('ascending');
@@ -132,7 +157,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     await page.close();
   }, 60_000);
 
-  it('renders the smoke suite\'s real records on the smoke suite\'s page, not the leaderboard, and a screenshot', async () => {
+  it("renders the smoke suite's real records on the smoke suite's page, not the leaderboard, and a screenshot", async () => {
     expect(pages).not.toContain('tasks/mnist-lenet300-tiny-v1.html');
     expect(pages).toContain('suites/smoke.html');
     const { page, problems } = await open(`${base}suites/smoke.html`);

@@ -11,8 +11,21 @@ const spec: TableSpec = {
     { name: '=HYPERLINK("x")', score: 1e-12, flag: false, missing: null },
   ],
   columns: [
-    { key: 'name', label: 'Name', rowHeader: true, text: (r) => String(r.name), href: (r) => (r.name === 'plain' ? 'methods/plain.html' : null) },
-    { key: 'score', label: 'Score', numeric: true, text: (r) => String(r.score), sort: (r) => r.score as number, marks: (r) => (r.flag ? [{ symbol: '▽', label: 'flagged', kind: 'frontier' }] : []) },
+    {
+      key: 'name',
+      label: 'Name',
+      rowHeader: true,
+      text: (r) => String(r.name),
+      href: (r) => (r.name === 'plain' ? 'methods/plain.html' : null),
+    },
+    {
+      key: 'score',
+      label: 'Score',
+      numeric: true,
+      text: (r) => String(r.score),
+      sort: (r) => r.score as number,
+      marks: (r) => (r.flag ? [{ symbol: '▽', label: 'flagged', kind: 'frontier' }] : []),
+    },
   ],
   sortedBy: { key: 'score', direction: 'descending' },
 };
@@ -50,7 +63,10 @@ describe('renderTable', () => {
     expect(t.jsonHref).toBe('x.demo.json');
   });
   it('groups adjacent columns under a shared header', () => {
-    const grouped = { ...spec, columns: [spec.columns[0], { ...spec.columns[1], group: 'G' }, { ...spec.columns[1], key: 'again', group: 'G' }] };
+    const grouped = {
+      ...spec,
+      columns: [spec.columns[0], { ...spec.columns[1], group: 'G' }, { ...spec.columns[1], key: 'again', group: 'G' }],
+    };
     expect(renderTable(grouped, 'index.html', '').groups).toEqual([
       { label: '', span: 1 },
       { label: 'G', span: 2 },

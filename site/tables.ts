@@ -143,12 +143,12 @@ export function csvValue(value: DataValue): string {
 export function toCsv(spec: TableSpec): string {
   const lines = [spec.fields.map(csvValue).join(',')];
   for (const row of spec.rows) lines.push(spec.fields.map((f) => csvValue(row[f] ?? null)).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 export function toJson(spec: TableSpec): string {
   const rows = spec.rows.map((row) => Object.fromEntries(spec.fields.map((f) => [f, row[f] ?? null])));
-  return JSON.stringify({ table: spec.id, caption: spec.caption, fields: spec.fields, rows }, null, 1) + '\n';
+  return `${JSON.stringify({ table: spec.id, caption: spec.caption, fields: spec.fields, rows }, null, 1)}\n`;
 }
 
 /** RFC 4180 parser for the downloads (used by tests and by anyone checking a download). */

@@ -1,4 +1,4 @@
-import type { TrainingRecipe } from '../harness/engine/recipe.ts';
+import type { TrainingRecipe } from '../engine/recipe.ts';
 
 /**
  * LeNet recipes after Frankle & Carbin 2019 (Adam, lr 1.2e-3, batch 60), with fewer epochs so the

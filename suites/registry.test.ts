@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { getSuite, getTask, leaderboardGrid, listSuites, listTasks } from './registry.ts';
+import { getSuite, getTask, listSuites, listTasks } from './registry.ts';
+import { leaderboardSuiteOf } from '../harness/aggregate/scope.ts';
+import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';
+
+/** The sparsities the leaderboard ranks a task over (site/scope.ts). */
+const leaderboardGrid = (taskId: string) => {
+  const suite = leaderboardSuiteOf(taskId, listSuites());
+  return suite ? sparsitiesFor(suite, taskId) : undefined;
+};
 
 describe('suite registry', () => {
   it('has unique task and suite ids, and every suite names registered tasks', () => {
@@ -21,14 +29,18 @@ describe('suite registry', () => {
     expect(leaderboardGrid(getSuite('smoke').tasks[0])).toBeUndefined();
   });
 
-  it('states every task\'s scale, and the stated sizes are the sizes load() gives', async () => {
+  it("states every task's scale, and the stated sizes are the sizes load() gives", async () => {
     for (const task of listTasks()) expect(task.scale, task.id).toBeDefined();
     expect(getTask('mnist-lenet300-small').scale).toEqual({ train: 10000, validation: 1000, test: 2000, unit: 'images', source: 'MNIST' });
     expect(getTask('mnist-lenet300').scale).toMatchObject({ train: 55000, validation: 5000, test: 10000 });
     for (const id of ['mnist-lenet300-tiny', 'planted-circle-tiny']) {
       const task = getTask(id);
       const { splits } = await task.load(0);
-      expect({ train: splits.train.n, validation: splits.validation.n, test: splits.test.n }, id).toEqual({ train: task.scale!.train, validation: task.scale!.validation, test: task.scale!.test });
+      expect({ train: splits.train.n, validation: splits.validation.n, test: splits.test.n }, id).toEqual({
+        train: task.scale!.train,
+        validation: task.scale!.validation,
+        test: task.scale!.test,
+      });
     }
   });
 });

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { getSuite, getTask } from './registry.ts';
 import { PLANTED_TICKET_SPARSITIES } from './suites.ts';
 import { plantedTicketSparsity } from './tasks/planted-ticket-sparsity.ts';
-import { planSuite } from '../harness/jobs/plan.ts';
+import { declaredStructures, planSuite } from '../harness/jobs/plan.ts';
 import { keepCountFor } from '../harness/prune/select.ts';
-import { listMethods } from '../methods/registry.ts';
+import { listMethods } from '../harness/registry/methods.ts';
 
 const manifests = listMethods().map((m) => m.manifest);
+/** The methods an unstructured grid runs: those that declare unstructured pruning. */
+const unstructured = manifests.filter((m) => declaredStructures(m).includes('unstructured'));
 const plan = (id: string) => planSuite(getSuite(id), { getTask, listMethodManifests: () => manifests });
 
 describe('the leaderboard suites', () => {
@@ -29,7 +31,8 @@ describe('the leaderboard suites', () => {
     const planted = standard.tasks.filter((t) => t.startsWith('planted-'));
     expect(Object.keys(standard.taskSparsities ?? {}).sort()).toEqual([...planted].sort());
     const jobs = plan('standard');
-    const methods = manifests.length;
+    const methods = unstructured.length;
+    expect(methods).toBe(24);
     expect(jobs.dense).toHaveLength(8 * 3);
     expect(jobs.sparse).toHaveLength(3 * methods * 6 * 3 + 5 * methods * 7 * 3);
     expect(jobs.sparse.every((j) => j.control === null)).toBe(true);
@@ -40,13 +43,20 @@ describe('the leaderboard suites', () => {
     const lenet5 = getTask('mnist-lenet5-2epochs');
     expect(lenet5.architecture.id).toBe('lenet-5');
     expect(lenet5.recipe).toMatchObject({ optimizer: 'adam', learningRate: 1.2e-3, batchSize: 60, epochs: 2, fineTuneEpochs: 1 });
-    for (const id of ['mnist-lenet300', 'fashion-lenet300', 'mnist-lenet5-2epochs']) expect(getTask(id).scale).toMatchObject({ train: 55000, validation: 5000, test: 10000 });
+    for (const id of ['mnist-lenet300', 'fashion-lenet300', 'mnist-lenet5-2epochs'])
+      expect(getTask(id).scale).toMatchObject({ train: 55000, validation: 5000, test: 10000 });
   });
 
   it('controls: every score-returning method against shuffled, reinit and inverted on full-MNIST LeNet-300-100 at 0.9 and 0.98, 3 seeds', () => {
     const controls = getSuite('controls');
-    expect(controls).toMatchObject({ tasks: ['mnist-lenet300'], methods: 'score-returning', sparsities: [0.9, 0.98], seeds: [0, 1, 2], controls: ['shuffled', 'reinit', 'inverted'] });
-    const scoring = manifests.filter((m) => m.output === 'scores').map((m) => m.id);
+    expect(controls).toMatchObject({
+      tasks: ['mnist-lenet300'],
+      methods: 'score-returning',
+      sparsities: [0.9, 0.98],
+      seeds: [0, 1, 2],
+      controls: ['shuffled', 'reinit', 'inverted'],
+    });
+    const scoring = unstructured.filter((m) => m.output === 'scores').map((m) => m.id);
     expect(scoring).toContain('imp');
     expect(scoring).not.toContain('synflow');
     const jobs = plan('controls').sparse;
@@ -59,7 +69,12 @@ describe('the leaderboard suites', () => {
 
   it('planted-variants: the depth and noise variants that left standard', () => {
     const variants = getSuite('planted-variants');
-    expect(variants.tasks).toEqual(['planted-circle-d3-w100', 'planted-circle-d10-w100', 'planted-circle-noise0-d5-w100', 'planted-circle-noise30-d5-w100']);
+    expect(variants.tasks).toEqual([
+      'planted-circle-d3-w100',
+      'planted-circle-d10-w100',
+      'planted-circle-noise0-d5-w100',
+      'planted-circle-noise30-d5-w100',
+    ]);
     expect(variants.tasks.filter((t) => getSuite('standard').tasks.includes(t))).toEqual([]);
     expect(Object.keys(variants.taskSparsities ?? {})).toEqual(variants.tasks);
   });

@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { filesUnder, projectRoot, prunebench } from './cli-helpers.ts';
-import { backendProblem } from '../harness/cli/backend-check.ts';
-import { LOCAL_RESULTS } from '../harness/cli/options.ts';
+import { backendProblem } from '../cli/backend-check.ts';
+import { LOCAL_RESULTS } from '../cli/options.ts';
 
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PRUNEBENCH_')));
 
@@ -26,7 +26,9 @@ describe('the backend check before planning', () => {
 
   it('says which package is missing and how to install it', () => {
     const none = () => false;
-    expect(backendProblem('tensorflow', {}, none)).toMatch(/@tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node is not installed; install it with `npm install @tensorflow\/tfjs-node`/);
+    expect(backendProblem('tensorflow', {}, none)).toMatch(
+      /@tensorflow\/tfjs-node-gpu or @tensorflow\/tfjs-node is not installed; install it with `npm install @tensorflow\/tfjs-node`/,
+    );
     expect(backendProblem('tensorflow', {}, (p) => p === '@tensorflow/tfjs-node')).toBeNull();
     expect(backendProblem(undefined, {})).toBeNull();
     expect(backendProblem('wasm', {})).toBeNull();
@@ -40,7 +42,9 @@ describe('the backend check before planning', () => {
     ]) {
       const r = prunebench(args, env);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(/^prunebench (run|verify): --backend: unknown backend 'foo'/)]);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([
+        expect.stringMatching(/^prunebench (run|verify): --backend: unknown backend 'foo'/),
+      ]);
       expect(r.stdout).toBe('');
     }
     expect(filesUnder(results)).toEqual([]);
@@ -50,14 +54,18 @@ describe('the backend check before planning', () => {
     const results = join(tempDir('pb-backend-'), 'results');
     const r = prunebench(['run', '--suite', 'smoke', '--backend', 'tensorflow', '--results', results, '--no-progress'], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^prunebench run: --backend tensorflow: .* is not installed; install it with `npm install @tensorflow\/tfjs-node`/);
+    expect(r.stderr).toMatch(
+      /^prunebench run: --backend tensorflow: .* is not installed; install it with `npm install @tensorflow\/tfjs-node`/,
+    );
     expect(r.stderr).not.toMatch(/TypeError/);
     expect(filesUnder(results)).toEqual([]);
   });
 });
 
 describe('validate DIR', () => {
-  const committed = filesUnder(join(projectRoot, 'results', 'runs')).filter((f) => f.endsWith('.json')).slice(0, 3);
+  const committed = filesUnder(join(projectRoot, 'results', 'runs'))
+    .filter((f) => f.endsWith('.json'))
+    .slice(0, 3);
 
   it('takes a folder that holds runs/ as its results root, without --results', () => {
     const dir = tempDir('pb-validate-');
@@ -90,7 +98,13 @@ describe('the default results folder', () => {
     const clone = join(tempDir('pb-clone-'), 'prunebench');
     execFileSync('git', ['clone', '-q', projectRoot, clone]);
     symlinkSync(join(projectRoot, 'node_modules'), join(clone, 'node_modules'));
-    const inClone = (...args: string[]) => spawnSync(process.execPath, ['bin/prunebench.js', ...args], { cwd: clone, encoding: 'utf8', timeout: 600_000, env: { ...env, PRUNEBENCH_CACHE_DIR: join(clone, '..', 'cache') } });
+    const inClone = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/prunebench.js', ...args], {
+        cwd: clone,
+        encoding: 'utf8',
+        timeout: 600_000,
+        env: { ...env, PRUNEBENCH_CACHE_DIR: join(clone, '..', 'cache') },
+      });
     const run = inClone('run', '--suite', 'smoke', '--workers', '2', '--no-progress');
     expect(run.stderr).toMatch(/finished: 10 ran, 0 failed, 0 already done/);
     expect(run.status).toBe(0);

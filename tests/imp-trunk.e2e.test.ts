@@ -44,7 +44,18 @@ describe('IMP trunk in runs (end to end, sandboxed)', () => {
 
     // Killed after its third level, a run resumes from the last level stored, in a fresh runner.
     const dirs = fresh();
-    const child = startPrunebench(['run', ...IMP, '--sparsities', '0.9', '--workers', '1', '--results', dirs.results, '--cache', dirs.cache]);
+    const child = startPrunebench([
+      'run',
+      ...IMP,
+      '--sparsities',
+      '0.9',
+      '--workers',
+      '1',
+      '--results',
+      dirs.results,
+      '--cache',
+      dirs.cache,
+    ]);
     await waitFor(() => levelFiles(dirs.cache).length >= 3, 240_000);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));

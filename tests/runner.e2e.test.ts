@@ -49,13 +49,41 @@ describe('prunebench run (end to end, smoke suite)', () => {
 
   it('reuses the dense reference: a second method on the same task trains no dense model', () => {
     const { results, cache } = fresh();
-    prunebench(['run', '--suite', 'smoke', ...TASK, '--methods', 'random', '--workers', '1', '--results', results, '--cache', cache, '--no-progress']);
+    prunebench([
+      'run',
+      '--suite',
+      'smoke',
+      ...TASK,
+      '--methods',
+      'random',
+      '--workers',
+      '1',
+      '--results',
+      results,
+      '--cache',
+      cache,
+      '--no-progress',
+    ]);
     const dense = records(results).filter((f) => f.includes('/dense/'));
     const checkpoints = filesUnder(cache);
     expect(dense).toHaveLength(1);
     expect(checkpoints).toHaveLength(1);
     const before = [statSync(join(results, dense[0])).mtimeMs, statSync(join(cache, checkpoints[0])).mtimeMs];
-    const second = prunebench(['run', '--suite', 'smoke', ...TASK, '--methods', 'magnitude-global', '--workers', '1', '--results', results, '--cache', cache, '--no-progress']);
+    const second = prunebench([
+      'run',
+      '--suite',
+      'smoke',
+      ...TASK,
+      '--methods',
+      'magnitude-global',
+      '--workers',
+      '1',
+      '--results',
+      results,
+      '--cache',
+      cache,
+      '--no-progress',
+    ]);
     expect(second.stderr).toMatch(/finished: 2 ran, 0 failed/);
     expect([statSync(join(results, dense[0])).mtimeMs, statSync(join(cache, checkpoints[0])).mtimeMs]).toEqual(before);
     expect(filesUnder(cache)).toEqual(checkpoints);
@@ -66,8 +94,24 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const a = fresh();
     const b = fresh();
     prunebench(['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', whole.results, '--cache', whole.cache, '--no-progress']);
-    prunebench(['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--shard', '0/2', '--results', a.results, '--cache', a.cache, '--no-progress']);
-    prunebench(['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', b.results, '--cache', b.cache, '--no-progress'], { PRUNEBENCH_SHARD: '1/2' });
+    prunebench([
+      'run',
+      '--suite',
+      'smoke',
+      ...TASK,
+      '--workers',
+      '1',
+      '--shard',
+      '0/2',
+      '--results',
+      a.results,
+      '--cache',
+      a.cache,
+      '--no-progress',
+    ]);
+    prunebench(['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', b.results, '--cache', b.cache, '--no-progress'], {
+      PRUNEBENCH_SHARD: '1/2',
+    });
     const inA = records(a.results);
     const inB = records(b.results);
     expect(inA.filter((f) => inB.includes(f))).toEqual([]);
@@ -79,9 +123,11 @@ describe('prunebench run (end to end, smoke suite)', () => {
   it('loses at most the jobs in flight when killed with SIGKILL, leaves no partial file, and resumes', async () => {
     const { results, cache } = fresh();
     const args = ['run', '--suite', 'smoke', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
-    const child = startPrunebench(args);
+    // A temp folder of its own: any other prunebench run on the machine would also clear a dead run's scratch.
+    const scratchRoot = mkdtempSync(join(tmpdir(), 'pb-scratch-'));
+    const child = startPrunebench(args, { TMPDIR: scratchRoot });
     await waitFor(() => records(results).length >= 4, 240_000);
-    const killedScratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`prunebench-run-${child.pid}-`));
+    const killedScratch = () => readdirSync(scratchRoot).filter((n) => n.startsWith(`prunebench-run-${child.pid}-`));
     expect(killedScratch()).toHaveLength(1);
     const workers = execSync(`pgrep -P ${child.pid} || true`, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
     expect(workers.length).toBeGreaterThan(0);
@@ -96,7 +142,14 @@ describe('prunebench run (end to end, smoke suite)', () => {
         return false;
       }
     };
-    const described = (pids: number[]) => pids.map((p) => { try { return `${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 400)} ${readFileSync(`/proc/${p}/status`, 'utf8').match(/PPid.*/)?.[0]}`; } catch { return `${p}: gone`; } });
+    const described = (pids: number[]) =>
+      pids.map((p) => {
+        try {
+          return `${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 400)} ${readFileSync(`/proc/${p}/status`, 'utf8').match(/PPid.*/)?.[0]}`;
+        } catch {
+          return `${p}: gone`;
+        }
+      });
     expect(described(workers.filter(alive))).toEqual([]);
     // Sandboxed method processes run bundles from the run's scratch directory.
     expect(described(processesMentioning(`prunebench-run-${child.pid}-`))).toEqual([]);
@@ -104,7 +157,7 @@ describe('prunebench run (end to end, smoke suite)', () => {
     expect(filesUnder(results).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const validate = prunebench(['validate', results, '--results', results]);
     expect(validate.code).toBe(0);
-    const resumed = prunebench(args);
+    const resumed = prunebench(args, { TMPDIR: scratchRoot });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('removed the scratch of a run that is no longer alive');
     expect(killedScratch()).toEqual([]);
@@ -136,7 +189,19 @@ describe('prunebench run (end to end, smoke suite)', () => {
 
   it('records a failure for the job whose worker is killed, and finishes the rest', async () => {
     const { results, cache } = fresh();
-    const child = startPrunebench(['run', '--suite', 'smoke', ...TASK, '--workers', '1', '--results', results, '--cache', cache, '--no-progress']);
+    const child = startPrunebench([
+      'run',
+      '--suite',
+      'smoke',
+      ...TASK,
+      '--workers',
+      '1',
+      '--results',
+      results,
+      '--cache',
+      cache,
+      '--no-progress',
+    ]);
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     await waitFor(() => records(results).length >= 2, 240_000);
@@ -148,7 +213,9 @@ describe('prunebench run (end to end, smoke suite)', () => {
     expect(code).toBe(1);
     expect(records(results)).toHaveLength(5);
     expect(stderr).toMatch(/worker process exited \(SIGKILL\)/);
-    const failed = records(results).map((f) => JSON.parse(readFileSync(join(results, f), 'utf8'))).filter((r) => r.status === 'failed');
+    const failed = records(results)
+      .map((f) => JSON.parse(readFileSync(join(results, f), 'utf8')))
+      .filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0].failure.reason).toMatch(/worker process exited \(SIGKILL\)/);
     expect(['prune', 'train', 'evaluate']).toContain(failed[0].failure.stage);
@@ -157,7 +224,24 @@ describe('prunebench run (end to end, smoke suite)', () => {
   it('detects bit flips in a dense checkpoint and in the decoded-data cache, rebuilds both, and gives the same metrics', () => {
     const { results, cache } = fresh();
     const env = { PRUNEBENCH_CACHE_DIR: cache };
-    const args = ['run', '--suite', 'smoke', '--tasks', 'mnist-lenet300-tiny', '--methods', 'magnitude-global', '--sparsities', '0.9', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
+    const args = [
+      'run',
+      '--suite',
+      'smoke',
+      '--tasks',
+      'mnist-lenet300-tiny',
+      '--methods',
+      'magnitude-global',
+      '--sparsities',
+      '0.9',
+      '--workers',
+      '1',
+      '--results',
+      results,
+      '--cache',
+      cache,
+      '--no-progress',
+    ];
     expect(prunebench(args, env).code).toBe(0);
     const sparse = records(results).find((f) => f.includes('/magnitude-global/'))!;
     const before = JSON.parse(readFileSync(join(results, sparse), 'utf8'));
@@ -189,7 +273,23 @@ describe('prunebench run (end to end, smoke suite)', () => {
     const bytes = readFileSync(labels);
     bytes[100] ^= 0x01;
     writeFileSync(labels, bytes);
-    const r = prunebench(['run', '--suite', 'smoke', '--tasks', 'mnist-lenet300-tiny', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'], { PRUNEBENCH_MNIST_DIR: mnist, PRUNEBENCH_CACHE_DIR: cache });
+    const r = prunebench(
+      [
+        'run',
+        '--suite',
+        'smoke',
+        '--tasks',
+        'mnist-lenet300-tiny',
+        '--workers',
+        '1',
+        '--results',
+        results,
+        '--cache',
+        cache,
+        '--no-progress',
+      ],
+      { PRUNEBENCH_MNIST_DIR: mnist, PRUNEBENCH_CACHE_DIR: cache },
+    );
     expect(r.code).toBe(1);
     const all = records(results).map((f) => JSON.parse(readFileSync(join(results, f), 'utf8')));
     expect(all).toHaveLength(5);
@@ -228,7 +328,8 @@ describe('records that are not what their path says', () => {
 
     const site = prunebench(['site', 'build', '--results', results, '--out', join(results, '..', 'site')]);
     expect(site.code).toBe(0);
-    for (const file of [misplaced, renamed, join(results, second)]) expect(site.stderr).toContain(`skipping invalid file ${file.slice(results.length + 1)}: `);
+    for (const file of [misplaced, renamed, join(results, second)])
+      expect(site.stderr).toContain(`skipping invalid file ${file.slice(results.length + 1)}: `);
 
     const run = prunebench(args);
     expect(run.code).toBe(1);

@@ -54,10 +54,19 @@ describe('submitting a method (rehearsal in a clone)', () => {
     const testFile = join(dir, 'my-score.test.ts');
     const test = readFileSync(testFile, 'utf8');
     const updated = test
-      .replace(/expect\(\[\.\.\.scores\['fc1\/kernel'\]\]\)[^\n]*/, "[0.64, 0.01, 0.16, 0.36, 0.04, 0.0025].forEach((v, i) => expect(scores['fc1/kernel'][i]).toBeCloseTo(v, 6));")
-      .replace(/expect\(\[\.\.\.scores\['fc2\/kernel'\]\]\)[^\n]*/, "[0.09, 0.49, 0.0004, 0.25, 0.0225, 0.0001].forEach((v, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(v, 6));")
+      .replace(
+        /expect\(\[\.\.\.scores\['fc1\/kernel'\]\]\)[^\n]*/,
+        "[0.64, 0.01, 0.16, 0.36, 0.04, 0.0025].forEach((v, i) => expect(scores['fc1/kernel'][i]).toBeCloseTo(v, 6));",
+      )
+      .replace(
+        /expect\(\[\.\.\.scores\['fc2\/kernel'\]\]\)[^\n]*/,
+        "[0.09, 0.49, 0.0004, 0.25, 0.0225, 0.0001].forEach((v, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(v, 6));",
+      )
       // With exponent 2 the score is θ⁴.
-      .replace(/expect\(\[\.\.\.result\.scores\['fc2\/kernel'\]\]\)[^\n]*/, "[0.0081, 0.2401, 1.6e-7, 0.0625, 0.00050625, 1e-8].forEach((v, i) => expect(result.scores['fc2/kernel'][i]).toBeCloseTo(v, 6));");
+      .replace(
+        /expect\(\[\.\.\.result\.scores\['fc2\/kernel'\]\]\)[^\n]*/,
+        "[0.0081, 0.2401, 1.6e-7, 0.0625, 0.00050625, 1e-8].forEach((v, i) => expect(result.scores['fc2/kernel'][i]).toBeCloseTo(v, 6));",
+      );
     expect(updated).not.toBe(test);
     writeFileSync(testFile, updated);
     const passing = golden();
@@ -66,7 +75,20 @@ describe('submitting a method (rehearsal in a clone)', () => {
 
     // 5. Run it on the quick suite's grid, one task and sparsity. Records go to the default, git-ignored
     // .prunebench/results, apart from the records the repository holds.
-    const run = prunebench('run', '--suite', 'quick', '--methods', 'my-score', '--tasks', 'mnist-lenet300-small', '--sparsities', '0.9', '--workers', '1', '--no-progress');
+    const run = prunebench(
+      'run',
+      '--suite',
+      'quick',
+      '--methods',
+      'my-score',
+      '--tasks',
+      'mnist-lenet300-small',
+      '--sparsities',
+      '0.9',
+      '--workers',
+      '1',
+      '--no-progress',
+    );
     expect(run.stderr).toMatch(/finished: 2 ran, 0 failed, 0 already done/);
     expect(run.code).toBe(0);
     const records = filesUnder(join(clone, '.prunebench', 'results', 'runs'));
@@ -76,7 +98,9 @@ describe('submitting a method (rehearsal in a clone)', () => {
 
     // 6. Validate, with the history check against the clone's origin/main.
     const validate = prunebench('validate', '--base', 'origin/main');
-    expect(validate.stdout).toMatch(/note: history: results compared with origin\/main at merge base [0-9a-f]{12}: 0 records removed or changed/);
+    expect(validate.stdout).toMatch(
+      /note: history: results compared with origin\/main at merge base [0-9a-f]{12}: 0 records removed or changed/,
+    );
     expect(validate.stdout).toMatch(/^valid: .* 0 errors/m);
     expect(validate.code).toBe(0);
 
@@ -90,6 +114,10 @@ describe('submitting a method (rehearsal in a clone)', () => {
     execFileSync('git', ['add', 'methods/my-score'], { cwd: clone });
     // Nothing else: the run's records are git-ignored (the node_modules symlink is this test's own).
     const status = execFileSync('git', ['status', '--porcelain', '--', '.', ':!node_modules'], { cwd: clone, encoding: 'utf8' });
-    expect(status.trim().split('\n').sort()).toEqual(['A  methods/my-score/index.ts', 'A  methods/my-score/manifest.json', 'A  methods/my-score/my-score.test.ts']);
+    expect(status.trim().split('\n').sort()).toEqual([
+      'A  methods/my-score/index.ts',
+      'A  methods/my-score/manifest.json',
+      'A  methods/my-score/my-score.test.ts',
+    ]);
   }, 900_000);
 });

@@ -5,16 +5,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { buildProgram } from '../harness/cli/main.ts';
-import { leaderboardGrids } from '../harness/cli/release-command.ts';
+import { buildProgram } from '../cli/main.ts';
+import { leaderboardGrids } from '../cli/release-command.ts';
 import { projectRoot } from './cli-helpers.ts';
 
 const workflowDir = join(projectRoot, '.github', 'workflows');
-const workflowFiles = readdirSync(workflowDir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
+const workflowFiles = readdirSync(workflowDir)
+  .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+  .sort();
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; if?: string; id?: string }
-interface Job { 'runs-on'?: string; steps?: Step[]; strategy?: { matrix?: Record<string, unknown> }; needs?: string | string[] }
-interface Workflow { name?: string; on?: Record<string, unknown>; jobs?: Record<string, Job> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  if?: string;
+  id?: string;
+}
+interface Job {
+  'runs-on'?: string;
+  steps?: Step[];
+  strategy?: { matrix?: Record<string, unknown> };
+  needs?: string | string[];
+}
+interface Workflow {
+  name?: string;
+  on?: Record<string, unknown>;
+  jobs?: Record<string, Job>;
+}
 
 function load(file: string): Workflow {
   return parseYaml(readFileSync(join(workflowDir, file), 'utf8')) as Workflow;
@@ -87,7 +105,8 @@ describe('GitHub Actions workflows', () => {
         for (const [name, job] of Object.entries(workflow.jobs!)) {
           expect(job['runs-on'], `${name}: runs-on`).toBeTruthy();
           expect(job.steps?.length, `${name}: steps`).toBeGreaterThan(0);
-          for (const step of job.steps!) expect(Boolean(step.uses) !== Boolean(step.run), `${name}: a step needs exactly one of uses/run`).toBe(true);
+          for (const step of job.steps!)
+            expect(Boolean(step.uses) !== Boolean(step.run), `${name}: a step needs exactly one of uses/run`).toBe(true);
           for (const need of [job.needs ?? []].flat()) expect(Object.keys(workflow.jobs!)).toContain(need);
         }
       });
@@ -95,7 +114,8 @@ describe('GitHub Actions workflows', () => {
       it('calls prunebench only with subcommands and flags the CLI defines', () => {
         for (const job of Object.values(workflow.jobs!)) {
           for (const step of job.steps!) {
-            for (const args of prunebenchInvocations(step.run ?? '')) expect(invocationProblems(program, args), `${file}: prunebench ${args.join(' ')}`).toEqual([]);
+            for (const args of prunebenchInvocations(step.run ?? ''))
+              expect(invocationProblems(program, args), `${file}: prunebench ${args.join(' ')}`).toEqual([]);
           }
         }
       });
@@ -103,7 +123,9 @@ describe('GitHub Actions workflows', () => {
       it('shards a matrix by its own size: --shard k/n with n = the number of shard values, k from the matrix', () => {
         for (const job of Object.values(workflow.jobs!)) {
           const shards = job.strategy?.matrix?.shard as number[] | undefined;
-          const shardArgs = job.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).flatMap((args) => args.flatMap((a, i) => (a === '--shard' ? [args[i + 1]] : [])));
+          const shardArgs = job
+            .steps!.flatMap((s) => prunebenchInvocations(s.run ?? ''))
+            .flatMap((args) => args.flatMap((a, i) => (a === '--shard' ? [args[i + 1]] : [])));
           if (!shards) {
             expect(shardArgs).toEqual([]);
             continue;
@@ -123,8 +145,15 @@ describe('GitHub Actions workflows', () => {
         if (!runsMethods) continue;
         expect((job as { env?: Record<string, string> }).env?.PRUNEBENCH_REQUIRE_ISOLATION, `${file} ${name}`).toBe('1');
         const container = (job as { container?: { options?: string } | string }).container;
-        if (container) expect(typeof container === 'string' ? '' : container.options, `${file} ${name}: container options`).toMatch(/seccomp=unconfined/);
-        else expect(job.steps!.some((s) => /apparmor_restrict_unprivileged_userns=0/.test(s.run ?? '')), `${file} ${name}: AppArmor user namespaces`).toBe(true);
+        if (container)
+          expect(typeof container === 'string' ? '' : container.options, `${file} ${name}: container options`).toMatch(
+            /seccomp=unconfined/,
+          );
+        else
+          expect(
+            job.steps!.some((s) => /apparmor_restrict_unprivileged_userns=0/.test(s.run ?? '')),
+            `${file} ${name}: AppArmor user namespaces`,
+          ).toBe(true);
       }
     }
   });
@@ -188,10 +217,16 @@ describe('GitHub Actions workflows', () => {
     const { suites, merge } = workflow.jobs!;
     expect(suites.strategy?.matrix?.shard).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     const script = suites.steps!.map((s) => s.run ?? '').join('\n');
-    expect(suites.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual(['run --suite $suite --shard ${{matrix.shard}}/8 --results results --no-progress']);
+    expect(suites.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual([
+      'run --suite $suite --shard ${{matrix.shard}}/8 --results results --no-progress',
+    ]);
     // The loop's suites are exactly those `prunebench release` requires complete.
     const looped = /for suite in ([^;]+); do/.exec(script)![1].trim().split(/\s+/);
-    expect([...looped].sort()).toEqual(leaderboardGrids().map((g) => g.id).sort());
+    expect([...looped].sort()).toEqual(
+      leaderboardGrids()
+        .map((g) => g.id)
+        .sort(),
+    );
     expect(suites.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'results/runs')).toBe(true);
     expect(merge.needs).toBe('suites');
     expect(merge.steps!.some((s) => s.uses?.startsWith('actions/download-artifact@'))).toBe(true);
@@ -204,7 +239,11 @@ describe('GitHub Actions workflows', () => {
     const steps = Object.values(workflow.jobs!).flatMap((j) => j.steps!);
     expect(steps.some((s) => s.uses?.startsWith('actions/upload-pages-artifact@') && s.with?.path === 'site-out')).toBe(true);
     expect(steps.some((s) => s.uses?.startsWith('actions/deploy-pages@'))).toBe(true);
-    expect(steps.flatMap((s) => prunebenchInvocations(s.run ?? '')).some((a) => a.join(' ').startsWith('site build --release ${{github.ref_name}}'))).toBe(true);
+    expect(
+      steps
+        .flatMap((s) => prunebenchInvocations(s.run ?? ''))
+        .some((a) => a.join(' ').startsWith('site build --release ${{github.ref_name}}')),
+    ).toBe(true);
   });
 
   it('the invocation check catches what a typo would break', () => {

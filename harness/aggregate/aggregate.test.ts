@@ -12,7 +12,13 @@ const T975_2 = 4.302652729911275;
 const T975_1 = 12.706204736174707;
 
 /** Records of one method at the given sparsities, one per (sparsity, seed) with retention from `retention(s, seed)`. */
-function methodRecords(method: string, sparsities: number[], seeds: number[], retention: (s: number, seed: number) => number, extra: RecordOptions = {}) {
+function methodRecords(
+  method: string,
+  sparsities: number[],
+  seeds: number[],
+  retention: (s: number, seed: number) => number,
+  extra: RecordOptions = {},
+) {
   return sparsities.flatMap((s) =>
     seeds.map((seed) => makeRecord({ method, sparsity: s, seed, denseAccuracy: 1, accuracy: retention(s, seed), ...extra })),
   );
@@ -26,7 +32,9 @@ function byMethod(scores: MethodScore[], method: string): MethodScore {
 
 describe('cells', () => {
   it('give mean and 95% t-interval over seeds', () => {
-    const records = [0.96, 0.97, 0.98].map((accuracy, seed) => makeRecord({ method: 'a', sparsity: 0.5, seed, accuracy, denseAccuracy: 0.98 }));
+    const records = [0.96, 0.97, 0.98].map((accuracy, seed) =>
+      makeRecord({ method: 'a', sparsity: 0.5, seed, accuracy, denseAccuracy: 0.98 }),
+    );
     const [cell] = aggregateTask(records).cells;
     expect(cell.n).toBe(3);
     expect(cell.seeds).toEqual([0, 1, 2]);
@@ -76,7 +84,13 @@ describe('cells', () => {
 
   it('pool planted recovery and report the planted density', () => {
     const records = [0, 1].map((seed) =>
-      makeRecord({ task: 'planted-circle', method: 'a', sparsity: 0.9, seed, planted: { precision: 0.5 + seed * 0.2, recall: 0.4, jaccard: 0.3, density: 0.05 + seed * 0.02 } }),
+      makeRecord({
+        task: 'planted-circle',
+        method: 'a',
+        sparsity: 0.9,
+        seed,
+        planted: { precision: 0.5 + seed * 0.2, recall: 0.4, jaccard: 0.3, density: 0.05 + seed * 0.02 },
+      }),
     );
     const t = aggregateTask(records);
     expect(t.family).toBe('planted');
@@ -173,7 +187,10 @@ describe('scores and ranking', () => {
     expect(ranking.map((s) => s.rankLabel)).toEqual(['1', '2']);
     // A single-seed leader claims no tie either, however close the next score.
     const oneSeed = aggregateTask([...methodRecords('a', [0.5], [0], () => 0.9), ...methodRecords('b', [0.5], [0], () => 0.899)]).ranking;
-    expect(oneSeed.map((s) => [s.method, s.rankLabel, s.tiedWithLeader])).toEqual([['a', '1', false], ['b', '2', false]]);
+    expect(oneSeed.map((s) => [s.method, s.rankLabel, s.tiedWithLeader])).toEqual([
+      ['a', '1', false],
+      ['b', '2', false],
+    ]);
   });
 
   it('lists a method missing a grid sparsity as incomplete, after every complete method', () => {
@@ -211,7 +228,9 @@ describe('scores and ranking', () => {
   });
 
   it('scores regression tasks by retention = dense MSE / sparse MSE', () => {
-    const records = [0, 1].map((seed) => makeRecord({ kind: 'regression', method: 'a', sparsity: 0.5, seed, denseMse: 0.01, mse: seed === 0 ? 0.02 : 0.04 }));
+    const records = [0, 1].map((seed) =>
+      makeRecord({ kind: 'regression', method: 'a', sparsity: 0.5, seed, denseMse: 0.01, mse: seed === 0 ? 0.02 : 0.04 }),
+    );
     const t = aggregateTask(records);
     expect(t.kind).toBe('regression');
     expect(t.cells[0].accuracy).toBeNull();
@@ -294,7 +313,10 @@ describe('grouping', () => {
   });
 
   it('records the method versions of a cell so mixed implementations are visible', () => {
-    const t = aggregateTask([makeRecord({ method: 'a', seed: 0, methodVersion: '1.0.0' }), makeRecord({ method: 'a', seed: 1, methodVersion: '1.1.0' })]);
+    const t = aggregateTask([
+      makeRecord({ method: 'a', seed: 0, methodVersion: '1.0.0' }),
+      makeRecord({ method: 'a', seed: 1, methodVersion: '1.1.0' }),
+    ]);
     expect(t.cells[0].methodVersions).toEqual(['1.0.0', '1.1.0']);
   });
 });
@@ -342,7 +364,32 @@ describe('ranks within a sparsity', () => {
       ...[0.99, 0.991, 0.992].map((accuracy, seed) => makeRecord({ method: 'c', sparsity: 0.5, seed, accuracy })),
       makeRecord({ method: 'a', control: 'inverted', sparsity: 0.9, accuracy: 0.99 }),
     ];
-    const labels = Object.fromEntries(aggregateTask(records).cells.map((c) => [`${c.method}${c.control ? '+' + c.control : ''}@${c.sparsity}`, c.sparsityRank?.label ?? null]));
+    const labels = Object.fromEntries(
+      aggregateTask(records).cells.map((c) => [
+        `${c.method}${c.control ? `+${c.control}` : ''}@${c.sparsity}`,
+        c.sparsityRank?.label ?? null,
+      ]),
+    );
     expect(labels).toEqual({ 'a@0.9': '=1', 'b@0.9': '=1', 'c@0.9': '3', 'c@0.5': '1', 'a+inverted@0.9': null });
+  });
+});
+
+describe('aggregate: structured records', () => {
+  it("ranks each structure of a task apart, every track with the task's dense references, an N:M track on its own sparsity", () => {
+    const withStructure = <T extends { job: object }>(r: T, structure: unknown): T => ({ ...r, job: { ...r.job, structure } });
+    const records = [
+      makeRecord({ method: null, seed: 0, accuracy: 1 }),
+      makeRecord({ method: 'u', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.9 }),
+      withStructure(makeRecord({ method: 'n', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.8 }), { kind: 'neuron' }),
+      withStructure(makeRecord({ method: 'n', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.7 }), { kind: 'filter' }),
+      withStructure(makeRecord({ method: 'm', sparsity: 0.75, seed: 0, denseAccuracy: 1, accuracy: 0.6 }), { kind: 'n:m', n: 1, m: 4 }),
+    ];
+    const tasks = aggregate(records, { gridFor: () => [0.5] }).tasks;
+    expect(tasks.map((t) => [t.task.key, t.task.structure ?? null, t.grid, t.dense?.n, t.cells.map((c) => `${c.method} ${c.n}`)])).toEqual([
+      ['mnist-lenet300@1', null, [0.5], 1, ['u 1']],
+      ['mnist-lenet300@1 [1:4]', '1:4', [0.75], 1, ['m 1']],
+      ['mnist-lenet300@1 [filter]', 'filter', [0.5], 1, ['n 1']],
+      ['mnist-lenet300@1 [neuron]', 'neuron', [0.5], 1, ['n 1']],
+    ]);
   });
 });

@@ -15,7 +15,9 @@ describe('compareRankings', () => {
     const before = aggregate([...recordsFor({ a: 0.9, b: 0.8, c: 0.7, gone: 0.6 }), ...recordsFor({ x: 0.9, y: 0.8 }, 'mnist-b')]);
     const after = aggregate([
       ...recordsFor({ a: 0.7, b: 0.9, c: 0.8, fresh: 0.5 }),
-      ...[0, 1, 2].map((seed) => makeRecord({ task: 'mnist-b', method: 'x', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: [0.85, 0.9, 0.95][seed] })),
+      ...[0, 1, 2].map((seed) =>
+        makeRecord({ task: 'mnist-b', method: 'x', sparsity: 0.9, seed, denseAccuracy: 1, accuracy: [0.85, 0.9, 0.95][seed] }),
+      ),
       ...recordsFor({ y: 0.89 }, 'mnist-b'),
     ]);
     const kinds = Object.fromEntries(compareRankings(before, after).map((c) => [`${c.task}/${c.method}`, [c.kind, c.places]]));

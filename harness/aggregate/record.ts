@@ -4,7 +4,9 @@
  * and not on the store or the engine; every schema-valid record satisfies it.
  */
 
-export type Control = 'shuffled' | 'reinit' | 'inverted';
+import type { Control } from '../../api/task-api.ts';
+
+export type { Control };
 export type TaskKind = 'classification' | 'regression';
 
 export interface CalibrationBin {
@@ -31,6 +33,7 @@ export interface AggregatableRecord {
     control: Control | null;
     sparsity: number;
     seed: number;
+    structure?: { kind: 'neuron' | 'filter' } | { kind: 'n:m'; n: number; m: number };
   };
   status: 'ok' | 'failed';
   failure: { stage: string; reason: string } | null;

@@ -94,7 +94,7 @@ describe('interval', () => {
     const e = estimate([0.5, null, 0.7, undefined, Number.NaN])!;
     expect(e.n).toBe(2);
     expect(e.mean).toBeCloseTo(0.6, 14);
-    expect(halfWidth(e)).toBeCloseTo(12.7062047 * (Math.SQRT2 * 0.1) / Math.SQRT2, 5);
+    expect(halfWidth(e)).toBeCloseTo((12.7062047 * (Math.SQRT2 * 0.1)) / Math.SQRT2, 5);
     expect(estimate([null])).toBeNull();
   });
   it('overlap is closed at the ends', () => {

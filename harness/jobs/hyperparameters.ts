@@ -1,4 +1,4 @@
-import type { HyperparameterDeclaration, HyperparameterValue, MethodManifest } from '../method-api.ts';
+import type { HyperparameterDeclaration, HyperparameterValue, MethodManifest } from '../../api/method-api.ts';
 
 /** A hyperparameter value a job cannot run with; names the method, the field and the value. */
 export class HyperparameterError extends Error {}
@@ -18,11 +18,14 @@ export function hyperparameterProblem(declaration: HyperparameterDeclaration, va
     case 'boolean':
       return typeof value === 'boolean' ? null : 'must be true or false';
     case 'string':
-      if (typeof value !== 'string' || !declaration.choices.includes(value)) return `must be one of ${declaration.choices.map(show).join(', ')}`;
+      if (typeof value !== 'string' || !declaration.choices.includes(value))
+        return `must be one of ${declaration.choices.map(show).join(', ')}`;
       return null;
     case 'epochs':
       if (typeof value === 'string' && RECIPE_EPOCHS.includes(value)) return null;
-      return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? null : `must be a positive integer or one of ${RECIPE_EPOCHS.map(show).join(', ')}`;
+      return typeof value === 'number' && Number.isInteger(value) && value >= 1
+        ? null
+        : `must be a positive integer or one of ${RECIPE_EPOCHS.map(show).join(', ')}`;
     case 'integer':
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a finite number`;
@@ -31,8 +34,10 @@ export function hyperparameterProblem(declaration: HyperparameterDeclaration, va
       if (bounds.minimum !== undefined && value < bounds.minimum) return `must be ≥ ${bounds.minimum}`;
       if (bounds.maximum !== undefined && value > bounds.maximum) return `must be ≤ ${bounds.maximum}`;
       if (declaration.type === 'number') {
-        if (declaration.exclusiveMinimum !== undefined && value <= declaration.exclusiveMinimum) return `must be > ${declaration.exclusiveMinimum}`;
-        if (declaration.exclusiveMaximum !== undefined && value >= declaration.exclusiveMaximum) return `must be < ${declaration.exclusiveMaximum}`;
+        if (declaration.exclusiveMinimum !== undefined && value <= declaration.exclusiveMinimum)
+          return `must be > ${declaration.exclusiveMinimum}`;
+        if (declaration.exclusiveMaximum !== undefined && value >= declaration.exclusiveMaximum)
+          return `must be < ${declaration.exclusiveMaximum}`;
       }
       return null;
     }
@@ -63,17 +68,23 @@ export function hyperparameterDefaults(manifest: Pick<MethodManifest, 'hyperpara
  * value checked against its declaration. Throws a HyperparameterError naming the method, the
  * field and the value for an unknown name or a value the declaration does not allow.
  */
-export function resolveHyperparameters(manifest: Pick<MethodManifest, 'id' | 'hyperparameters'>, overrides: Record<string, HyperparameterValue> = {}): Record<string, HyperparameterValue> {
+export function resolveHyperparameters(
+  manifest: Pick<MethodManifest, 'id' | 'hyperparameters'>,
+  overrides: Record<string, HyperparameterValue> = {},
+): Record<string, HyperparameterValue> {
   const declared = Object.keys(manifest.hyperparameters);
   for (const name of Object.keys(overrides)) {
     if (!Object.hasOwn(manifest.hyperparameters, name)) {
-      throw new HyperparameterError(`method '${manifest.id}' has no hyperparameter '${name}' (it has: ${declared.length ? declared.join(', ') : 'none'})`);
+      throw new HyperparameterError(
+        `method '${manifest.id}' has no hyperparameter '${name}' (it has: ${declared.length ? declared.join(', ') : 'none'})`,
+      );
     }
   }
   const values: Record<string, HyperparameterValue> = {};
   for (const [name, declaration] of Object.entries(manifest.hyperparameters)) {
     const given = overrides[name];
-    const value = given === undefined ? declaration.default : typeof given === 'string' ? parseHyperparameterText(declaration, given) : given;
+    const value =
+      given === undefined ? declaration.default : typeof given === 'string' ? parseHyperparameterText(declaration, given) : given;
     const problem = hyperparameterProblem(declaration, value);
     if (problem) throw new HyperparameterError(`method '${manifest.id}': hyperparameter '${name}' = ${show(given ?? value)} ${problem}`);
     values[name] = value;
@@ -82,9 +93,13 @@ export function resolveHyperparameters(manifest: Pick<MethodManifest, 'id' | 'hy
 }
 
 /** Checks a job's recorded hyperparameters: exactly the declared names, each value allowed. */
-export function checkJobHyperparameters(manifest: Pick<MethodManifest, 'id' | 'hyperparameters'>, values: Record<string, HyperparameterValue>): void {
+export function checkJobHyperparameters(
+  manifest: Pick<MethodManifest, 'id' | 'hyperparameters'>,
+  values: Record<string, HyperparameterValue>,
+): void {
   const missing = Object.keys(manifest.hyperparameters).filter((name) => !Object.hasOwn(values, name));
-  if (missing.length) throw new HyperparameterError(`method '${manifest.id}': the job gives no value for hyperparameter(s) ${missing.join(', ')}`);
+  if (missing.length)
+    throw new HyperparameterError(`method '${manifest.id}': the job gives no value for hyperparameter(s) ${missing.join(', ')}`);
   resolveHyperparameters(manifest, values);
 }
 
@@ -103,7 +118,10 @@ export function parseSetOptions(options: readonly string[]): HyperparameterOverr
 }
 
 /** Overrides of `later` replace those of `earlier`, name by name. */
-export function mergeOverrides(earlier: HyperparameterOverrides | undefined, later: HyperparameterOverrides | undefined): HyperparameterOverrides {
+export function mergeOverrides(
+  earlier: HyperparameterOverrides | undefined,
+  later: HyperparameterOverrides | undefined,
+): HyperparameterOverrides {
   const merged: HyperparameterOverrides = {};
   for (const source of [earlier ?? {}, later ?? {}]) {
     for (const [method, values] of Object.entries(source)) merged[method] = { ...merged[method], ...values };

@@ -1,6 +1,8 @@
-import type { Control, SuiteDefinition, TaskDefinition } from '../task-api.ts';
-import type { MethodManifest } from '../method-api.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import type { Control, SuiteDefinition, TaskDefinition } from '../../api/task-api.ts';
+import type { MethodManifest, Structure } from '../../api/method-api.ts';
+import { parseStructure, removableLayerCount, structureLabel } from './structures.ts';
+import { denseSpecFor, jobId, type JobSpec } from './spec.ts';
+import { currentVersions } from './versions.ts';
 import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
 import { allSparsities, sparsitiesFor, suiteMethodIds } from './suite-grid.ts';
 
@@ -8,6 +10,8 @@ export interface PlanFilters {
   tasks?: string[];
   methods?: string[];
   sparsities?: number[];
+  /** Structures to run, by label ('neuron', '2:4', …): a subset of the suite's. */
+  structures?: string[];
   seeds?: number[];
   /** Override the suite's controls (empty list: none). */
   controls?: Control[];
@@ -37,9 +41,41 @@ function restrict<T>(values: T[], filter: T[] | undefined, what: string, suiteId
   return values.filter((v) => filter.includes(v));
 }
 
+/** The structures a manifest declares (unstructured when it declares none). */
+export function declaredStructures(manifest: MethodManifest): Structure['kind'][] {
+  return manifest.structures ?? ['unstructured'];
+}
+
+/** Each task's structures in the suite (`taskStructures`, else `structures`, else unstructured), parsed, restricted by the filter. */
+function structuresByTask(suite: SuiteDefinition, taskIds: string[], filter: string[] | undefined): Map<string, Structure[]> {
+  const byTask = new Map<string, Structure[]>();
+  const all = new Set<string>();
+  for (const taskId of taskIds) {
+    const labels = suite.taskStructures?.[taskId] ?? suite.structures ?? ['unstructured'];
+    const parsed = labels.map((label) => {
+      try {
+        return parseStructure(label);
+      } catch (e) {
+        throw new Error(`suite '${suite.id}': ${(e as Error).message}`);
+      }
+    });
+    parsed.forEach((s) => all.add(structureLabel(s)));
+    byTask.set(taskId, filter ? parsed.filter((s) => filter.includes(structureLabel(s))) : parsed);
+  }
+  const unknown = (filter ?? []).filter((f) => !all.has(f));
+  if (unknown.length) throw new Error(`structure(s) ${unknown.join(', ')} not in suite '${suite.id}' (it has: ${[...all].join(', ')})`);
+  return byTask;
+}
+
+/** An N:M job's sparsity, 1 − N/M, rounded to 12 digits so that 1:4 gives 0.75, not 0.7500000000000001. */
+function nmSparsity(n: number, m: number): number {
+  return Number((1 - n / m).toFixed(12));
+}
+
 /**
- * Expands a suite into jobs: task × method × control × sparsity × seed, plus dense references, in a
- * fixed order. A task's sparsities are the suite's grid and the task's own additions (`taskSparsities`).
+ * Expands a suite into jobs: task × structure × method × control × sparsity × seed, plus dense
+ * references, in a fixed order. A task's sparsities are the suite's grid and the task's own
+ * additions (`taskSparsities`).
  */
 export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters: PlanFilters = {}): JobPlan {
   const manifests = sources.listMethodManifests();
@@ -61,13 +97,36 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   // A suite's overrides may name methods a --methods filter leaves out; they must be registered.
   // A --set naming a method this plan does not run is a mistake.
   for (const id of Object.keys(suite.hyperparameters ?? {})) {
-    if (!registered.includes(id)) throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
+    if (!registered.includes(id))
+      throw new HyperparameterError(`suite '${suite.id}' sets hyperparameters of method '${id}', which is not registered`);
   }
   for (const id of Object.keys(filters.hyperparameters ?? {})) {
-    if (!methodIds.includes(id)) throw new HyperparameterError(`hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`);
+    if (!methodIds.includes(id))
+      throw new HyperparameterError(
+        `hyperparameter overrides name method '${id}', which this plan does not run (it runs: ${methodIds.join(', ') || 'none'})`,
+      );
   }
   const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
   const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
+
+  const taskStructures = structuresByTask(suite, taskIds, filters.structures);
+  // A method runs on the structures it declares. One the suite lists must declare one of the suite's
+  // structures; one named by --methods must declare one of this plan's. Any other is refused.
+  const refuseUndeclared = (ids: string[], structures: Structure[], what: string) => {
+    const kinds = new Set(structures.map((s) => s.kind));
+    for (const id of ids) {
+      const declared = declaredStructures(manifests.find((m) => m.id === id)!);
+      if (!declared.some((kind) => kinds.has(kind))) {
+        throw new Error(
+          `method '${id}' prunes to ${declared.join(', ')} only, and ${what} runs ${[...new Set(structures.map(structureLabel))].join(', ')} jobs: its manifest's "structures" does not declare any of them`,
+        );
+      }
+    }
+  };
+  // A selection ('all', 'score-returning') takes each method on the structures it declares.
+  if (Array.isArray(suite.methods))
+    refuseUndeclared(suite.methods, [...structuresByTask(suite, suite.tasks, undefined).values()].flat(), `suite '${suite.id}'`);
+  if (filters.methods) refuseUndeclared(filters.methods, [...taskStructures.values()].flat(), `this plan of suite '${suite.id}'`);
 
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
   for (const taskId of taskIds) {
@@ -78,27 +137,49 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
       continue;
     }
     const sparsities = sparsitiesFor(suite, taskId).filter((s) => sparsityFilter.includes(s));
+    const structures = taskStructures.get(taskId)!;
+    for (const structure of structures) {
+      if ((structure.kind === 'neuron' || structure.kind === 'filter') && removableLayerCount(task.architecture, structure.kind) === 0) {
+        throw new Error(
+          `suite '${suite.id}': task '${taskId}' has no ${structure.kind === 'neuron' ? 'dense hidden layer' : 'convolution before its output layer'}, so ${structure.kind} structure removes nothing from it (set its structures in the suite's taskStructures)`,
+        );
+      }
+    }
     for (const seed of seeds) {
       let needsDense = false;
-      for (const methodId of methodIds) {
-        const manifest = manifests.find((m) => m.id === methodId)!;
-        const applicable: Array<Control | null> = [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
-        for (const control of applicable) {
-          for (const sparsity of sparsities) {
-            plan.sparse.push({
-              ...currentVersions(),
-              task: { id: task.id, version: task.version },
-              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...effective.get(methodId)! } },
-              control,
-              sparsity,
-              seed,
-            });
-            needsDense = true;
+      for (const structure of structures) {
+        const structureSparsities = structure.kind === 'n:m' ? [nmSparsity(structure.n, structure.m)] : sparsities;
+        for (const methodId of methodIds) {
+          const manifest = manifests.find((m) => m.id === methodId)!;
+          if (!declaredStructures(manifest).includes(structure.kind)) continue;
+          const applicable: Array<Control | null> = manifest.reinit
+            ? [null]
+            : [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
+          for (const control of applicable) {
+            for (const sparsity of structureSparsities) {
+              plan.sparse.push({
+                ...currentVersions(),
+                task: { id: task.id, version: task.version },
+                method: { id: manifest.id, version: manifest.version, hyperparameters: { ...effective.get(methodId)! } },
+                control,
+                sparsity,
+                seed,
+                ...(structure.kind === 'unstructured' ? {} : { structure }),
+              });
+              needsDense = true;
+            }
           }
         }
       }
       if (needsDense || methodIds.length === 0) {
-        plan.dense.push({ ...currentVersions(), task: { id: task.id, version: task.version }, method: null, control: null, sparsity: 0, seed });
+        plan.dense.push({
+          ...currentVersions(),
+          task: { id: task.id, version: task.version },
+          method: null,
+          control: null,
+          sparsity: 0,
+          seed,
+        });
       }
     }
   }
@@ -120,7 +201,10 @@ export function parseShard(text: string): { index: number; count: number } {
  * (SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT), Kubernetes Indexed Jobs
  * (JOB_COMPLETION_INDEX with PRUNEBENCH_SHARD_COUNT), or a CI matrix (PRUNEBENCH_SHARD=k/n).
  */
-export function shardFromEnvironment(cli: string | undefined, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } | null {
+export function shardFromEnvironment(
+  cli: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { index: number; count: number } | null {
   if (cli) return parseShard(cli);
   if (env.PRUNEBENCH_SHARD) return parseShard(env.PRUNEBENCH_SHARD);
   if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
@@ -128,7 +212,8 @@ export function shardFromEnvironment(cli: string | undefined, env: NodeJS.Proces
     return parseShard(`${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`);
   }
   if (env.JOB_COMPLETION_INDEX !== undefined) {
-    if (!env.PRUNEBENCH_SHARD_COUNT) throw new Error('JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job\'s completions');
+    if (!env.PRUNEBENCH_SHARD_COUNT)
+      throw new Error("JOB_COMPLETION_INDEX is set but PRUNEBENCH_SHARD_COUNT is not: set it to the Indexed Job's completions");
     return parseShard(`${env.JOB_COMPLETION_INDEX}/${env.PRUNEBENCH_SHARD_COUNT}`);
   }
   return null;

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { planRows, renderRunPlan, shardCommands, taskEstimates } from './run-plan.ts';
-import { currentVersions, type JobSpec } from './spec.ts';
+import type { JobSpec } from './spec.ts';
+import { currentVersions } from './versions.ts';
 
-const job = (task: string, method: string | null, seed: number): JobSpec => ({ ...currentVersions(), task: { id: task, version: '1' }, method: method ? { id: method, version: '1.0.0', hyperparameters: {} } : null, control: null, sparsity: method ? 0.9 : 0, seed });
+const job = (task: string, method: string | null, seed: number): JobSpec => ({
+  ...currentVersions(),
+  task: { id: task, version: '1' },
+  method: method ? { id: method, version: '1.0.0', hyperparameters: {} } : null,
+  control: null,
+  sparsity: method ? 0.9 : 0,
+  seed,
+});
 
 describe('run --plan', () => {
   const jobs = [job('a', null, 0), job('a', 'imp', 0), job('a', 'imp', 1), job('a', 'snip', 0), job('b', 'snip', 0)];
@@ -61,7 +69,9 @@ describe('run --plan', () => {
 
   it('prints shard commands for Slurm, a Kubernetes Indexed Job and a CI matrix of the given size', () => {
     const text = shardCommands({ suite: 'standard', shards: 3, workers: 2 }).join('\n');
-    expect(text).toContain('sbatch --array=0-2 --cpus-per-task=2 --wrap "npx prunebench run --suite standard --workers 2 --results results --no-progress"');
+    expect(text).toContain(
+      'sbatch --array=0-2 --cpus-per-task=2 --wrap "npx prunebench run --suite standard --workers 2 --results results --no-progress"',
+    );
     expect(text).toMatch(/completionMode: Indexed, completions: 3, parallelism: 3.*PRUNEBENCH_SHARD_COUNT, value: "3"/);
     expect(text).toContain('strategy: { matrix: { shard: [0, 1, 2] } }');
     expect(text).toContain('--shard ${{ matrix.shard }}/3');

@@ -3,7 +3,8 @@
  * many are done, the compute left (estimated from the measured wall times of existing records),
  * and the commands that split the run into shards on a cluster or a CI matrix.
  */
-import { staleVersionReason, type JobSpec } from './spec.ts';
+import type { JobSpec } from './spec.ts';
+import { staleVersionReason } from './versions.ts';
 
 /** A finished job's measured cost: what an estimate is made from. */
 export interface MeasuredJob {
@@ -51,7 +52,9 @@ function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null):
     (staleVersionReason(m.job) ? entry.older : entry.current).push(m.totalSeconds);
     byKey.set(k, entry);
   }
-  return new Map([...byKey].map(([k, e]) => [k, e.current.length ? { seconds: e.current, current: true } : { seconds: e.older, current: false }]));
+  return new Map(
+    [...byKey].map(([k, e]) => [k, e.current.length ? { seconds: e.current, current: true } : { seconds: e.older, current: false }]),
+  );
 }
 
 /** Rows per (task, method) in plan order, with done counts and per-job estimates. */
@@ -139,7 +142,9 @@ function describeTask(t: TaskEstimate): string {
   const head = `${t.task}: ${jobsText(t.jobs)}, ${t.left} left`;
   if (t.left === 0) return `${head}.`;
   if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task yet.`;
-  const parts = (['measured', 'older version', 'task median'] as const).filter((b) => t.seconds[b] !== undefined).map((b) => `${formatSeconds(t.seconds[b]!)} ${b}`);
+  const parts = (['measured', 'older version', 'task median'] as const)
+    .filter((b) => t.seconds[b] !== undefined)
+    .map((b) => `${formatSeconds(t.seconds[b]!)} ${b}`);
   return `${head}: about ${formatSeconds(sum(Object.values(t.seconds)))} (${parts.join(', ')})${t.unestimated ? `, and ${jobsText(t.unestimated)} not estimated` : ''}.`;
 }
 
@@ -149,7 +154,16 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   const header = ['task', 'method', 'jobs', 'done', 'left', 'per job', 'left (job-time)', 'basis'];
   const body = rows.map((r) => {
     const left = r.jobs - r.done;
-    return [r.task, r.method, String(r.jobs), String(r.done), String(left), r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob), r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob), r.basis];
+    return [
+      r.task,
+      r.method,
+      String(r.jobs),
+      String(r.done),
+      String(left),
+      r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob),
+      r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob),
+      r.basis,
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -161,11 +175,16 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   const leftSeconds = sum(tasks.map((t) => sum(Object.values(t.seconds))));
   const unestimated = tasks.filter((t) => t.unestimated > 0);
   const unestimatedJobs = sum(unestimated.map((t) => t.unestimated));
-  lines.push('', `${jobs} jobs, ${jobs - left} done, ${left} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unestimatedJobs ? `, WITHOUT ${jobsText(unestimatedJobs)} with no estimate (${unestimated.map((t) => t.task).join(', ')})` : ''}.`);
+  lines.push(
+    '',
+    `${jobs} jobs, ${jobs - left} done, ${left} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unestimatedJobs ? `, WITHOUT ${jobsText(unestimatedJobs)} with no estimate (${unestimated.map((t) => t.task).join(', ')})` : ''}.`,
+  );
   for (const w of opts.workerCounts) {
     // One machine's workers share its cores: measured 2-worker speed-up on 2 cores, not 2×.
     const speedup = w === 1 ? 1 : w === 2 ? opts.twoWorkerSpeedup : w * (opts.twoWorkerSpeedup / 2);
-    lines.push(`  ${w} worker${w === 1 ? '' : 's'}${w > 2 ? ` (${w} cores)` : ''}: about ${formatSeconds(leftSeconds / speedup)} wall time${unestimatedJobs ? ' plus the jobs not estimated' : ''}`);
+    lines.push(
+      `  ${w} worker${w === 1 ? '' : 's'}${w > 2 ? ` (${w} cores)` : ''}: about ${formatSeconds(leftSeconds / speedup)} wall time${unestimatedJobs ? ' plus the jobs not estimated' : ''}`,
+    );
   }
   lines.push(
     '',

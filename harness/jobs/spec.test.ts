@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, currentVersions, denseSpecFor, ENGINE_VERSION, jobId, PROTOCOL_VERSION, recordRelativePath, staleVersionReason, type JobSpec } from './spec.ts';
+import { canonicalJson, denseSpecFor, jobId, recordRelativePath, type JobSpec } from './spec.ts';
+import { currentVersions, ENGINE_VERSION, PROTOCOL_VERSION, staleVersionReason } from './versions.ts';
 
 const spec: JobSpec = {
   protocol: '2',
@@ -13,7 +14,9 @@ const spec: JobSpec = {
 
 describe('job identity', () => {
   it('is the same for the same spec, whatever the key order', () => {
-    const reordered = JSON.parse('{"seed":0,"sparsity":0.9,"control":null,"method":{"hyperparameters":{"batchSize":100,"batches":1},"version":"1.0.0","id":"snip"},"task":{"version":"1","id":"mnist-lenet300"},"engine":"1","protocol":"2"}');
+    const reordered = JSON.parse(
+      '{"seed":0,"sparsity":0.9,"control":null,"method":{"hyperparameters":{"batchSize":100,"batches":1},"version":"1.0.0","id":"snip"},"task":{"version":"1","id":"mnist-lenet300"},"engine":"1","protocol":"2"}',
+    );
     expect(jobId(reordered)).toBe(jobId(spec));
     expect(jobId(spec)).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -50,7 +53,22 @@ describe('job identity', () => {
   it('calls a job stale when it was made under another protocol or engine version', () => {
     const current: JobSpec = { ...spec, ...currentVersions() };
     expect(staleVersionReason(current)).toBeNull();
-    expect(staleVersionReason({ ...current, protocol: '1', engine: undefined })).toBe(`made under protocol 1 (current ${PROTOCOL_VERSION}) and no engine version (current ${ENGINE_VERSION})`);
-    expect(staleVersionReason({ ...current, engine: `${ENGINE_VERSION}-old` })).toBe(`made under engine ${ENGINE_VERSION}-old (current ${ENGINE_VERSION})`);
+    expect(staleVersionReason({ ...current, protocol: '1', engine: undefined })).toBe(
+      `made under protocol 1 (current ${PROTOCOL_VERSION}) and no engine version (current ${ENGINE_VERSION})`,
+    );
+    expect(staleVersionReason({ ...current, engine: `${ENGINE_VERSION}-old` })).toBe(
+      `made under engine ${ENGINE_VERSION}-old (current ${ENGINE_VERSION})`,
+    );
+  });
+});
+
+describe('structure in the job identity', () => {
+  it("leaves an unstructured job's identity as it was before structures existed, and makes structured ones distinct", () => {
+    // The id this spec had before structures existed (computed with the code of main at 2a623a6).
+    expect(jobId(spec)).toBe('3ea22f89219cf2dd');
+    expect(canonicalJson({ ...spec, structure: undefined })).toBe(canonicalJson(spec));
+    const neuron = jobId({ ...spec, structure: { kind: 'neuron' } });
+    const twoFour = jobId({ ...spec, structure: { kind: 'n:m', n: 2, m: 4 } });
+    expect(new Set([jobId(spec), neuron, twoFour, jobId({ ...spec, structure: { kind: 'filter' } })]).size).toBe(4);
   });
 });

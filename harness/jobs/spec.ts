@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Control } from '../task-api.ts';
-import type { HyperparameterValue } from '../method-api.ts';
-import { ENGINE_VERSION } from '../engine/version.ts';
-
-export { ENGINE_VERSION };
-
-/**
- * Version of the protocol: the rules of docs/protocol.md (splits, counting, tie-breaking,
- * metrics' definitions, how a method is run). Part of every job's identity.
- */
-export const PROTOCOL_VERSION = '2';
+import type { Control } from '../../api/task-api.ts';
+import type { HyperparameterValue, Structure } from '../../api/method-api.ts';
+import { structureLabel } from './structures.ts';
 
 export interface JobSpec {
   protocol: string;
@@ -19,8 +11,22 @@ export interface JobSpec {
   /** Null for a dense reference run. */
   method: { id: string; version: string; hyperparameters: Record<string, HyperparameterValue> } | null;
   control: Control | null;
+  /**
+   * Fraction of prunable weights removed; for `neuron`/`filter` jobs the fraction of units removed
+   * in every layer whose units may go; for `n:m` jobs 1 − N/M.
+   */
   sparsity: number;
   seed: number;
+  /**
+   * The sparsity structure; absent for unstructured jobs (so their identities are what they were
+   * before structures existed) and for dense references.
+   */
+  structure?: Exclude<Structure, { kind: 'unstructured' }>;
+}
+
+/** A job's structure (unstructured when the spec has none). */
+export function structureOf(spec: Pick<JobSpec, 'structure'>): Structure {
+  return spec.structure ?? { kind: 'unstructured' };
 }
 
 /** JSON with object keys sorted at every level, so equal specs serialise identically. */
@@ -45,22 +51,6 @@ export function denseSpecFor(spec: JobSpec): JobSpec {
   return { protocol: spec.protocol, engine: spec.engine, task: spec.task, method: null, control: null, sparsity: 0, seed: spec.seed };
 }
 
-/** The protocol and engine versions a job planned now runs under. */
-export function currentVersions(): { protocol: string; engine: string } {
-  return { protocol: PROTOCOL_VERSION, engine: ENGINE_VERSION };
-}
-
-/**
- * Why a job's numbers may no longer be what the current code gives, or null: it was made under
- * another protocol or engine version.
- */
-export function staleVersionReason(spec: Pick<JobSpec, 'protocol' | 'engine'>): string | null {
-  const reasons: string[] = [];
-  if (spec.protocol !== PROTOCOL_VERSION) reasons.push(`protocol ${spec.protocol} (current ${PROTOCOL_VERSION})`);
-  if (spec.engine !== ENGINE_VERSION) reasons.push(spec.engine === undefined ? `no engine version (current ${ENGINE_VERSION})` : `engine ${spec.engine} (current ${ENGINE_VERSION})`);
-  return reasons.length ? `made under ${reasons.join(' and ')}` : null;
-}
-
 /** Where a job's record lives, relative to the results directory: it follows from the spec alone. */
 export function recordRelativePath(spec: JobSpec): string {
   const methodPart = spec.method ? `${spec.method.id}${spec.control ? `+${spec.control}` : ''}` : 'dense';
@@ -69,5 +59,6 @@ export function recordRelativePath(spec: JobSpec): string {
 
 export function describeJob(spec: JobSpec): string {
   if (!spec.method) return `${spec.task.id} dense seed ${spec.seed}`;
-  return `${spec.task.id} ${spec.method.id}${spec.control ? `+${spec.control}` : ''} s=${spec.sparsity} seed ${spec.seed}`;
+  const structure = spec.structure ? ` ${structureLabel(spec.structure)}` : '';
+  return `${spec.task.id} ${spec.method.id}${spec.control ? `+${spec.control}` : ''}${structure} s=${spec.sparsity} seed ${spec.seed}`;
 }

@@ -2,8 +2,8 @@
  * What a suite's grid is, read the same way by the planner, the ranking, the site and releases:
  * which methods a suite selects, and which sparsities each of its tasks runs at.
  */
-import type { MethodManifest } from '../method-api.ts';
-import type { SuiteDefinition } from '../task-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
+import type { SuiteDefinition } from '../../api/task-api.ts';
 
 /** A suite's sparsities for one task: the shared grid, then the task's own additions (e.g. a planted ticket's density). */
 export function sparsitiesFor(suite: Pick<SuiteDefinition, 'sparsities' | 'taskSparsities'>, taskId: string): number[] {

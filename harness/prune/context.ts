@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { MaskedNetwork } from '../engine/network.ts';
-import type { Dataset, MaskMap, TaskKind, WeightMap } from '../engine/types.ts';
-import type { Rng } from '../engine/rng.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
-import { sampleBatches, type Batch } from '../engine/batches.ts';
-import { taskLoss } from '../engine/loss.ts';
-import { runTrainingLoop, tapeStepper, trainNetwork } from '../engine/train.ts';
-import type { HyperparameterValue, PruneContext, PruneTarget } from '../method-api.ts';
+import type { MaskedNetwork } from '../../engine/network.ts';
+import type { Dataset, MaskMap, TaskKind, WeightMap } from '../../engine/types.ts';
+import type { Rng } from '../../engine/rng.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import { sampleBatches, type Batch } from '../../engine/batches.ts';
+import { taskLoss } from '../../engine/loss.ts';
+import { runTrainingLoop, tapeStepper, trainNetwork } from '../../engine/train.ts';
+import type { HyperparameterValue, PruneContext, PruneTarget, Structure } from '../../api/method-api.ts';
 import { checkMasks } from './select.ts';
 import { copiedArrays, type TrunkHost } from './trunk-level.ts';
 
@@ -17,6 +17,8 @@ export interface PruneContextOptions {
   validation: Dataset;
   recipe: TrainingRecipe;
   target: PruneTarget;
+  /** The job's structure (unstructured unless the job says otherwise). */
+  structure?: Structure;
   hyperparameters: Record<string, HyperparameterValue>;
   rng: Rng;
   taskKind: TaskKind;
@@ -52,7 +54,11 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
             level,
             weights: network.getWeights(),
             masks: network.getMasks(),
-            checkpoints: Object.fromEntries([...checkpoints].filter(([name]) => name !== 'init').map(([name, w]) => [name, Object.fromEntries(Object.entries(w).map(([p, a]) => [p, a.slice()]))])),
+            checkpoints: Object.fromEntries(
+              [...checkpoints]
+                .filter(([name]) => name !== 'init')
+                .map(([name, w]) => [name, Object.fromEntries(Object.entries(w).map(([p, a]) => [p, a.slice()]))]),
+            ),
             counters: { trainCalls, batchStreams },
             arrays: copiedArrays(arrays),
           });
@@ -86,14 +92,17 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
   return {
     network: view,
     target: opts.target,
+    structure: Object.freeze({ ...(opts.structure ?? { kind: 'unstructured' }) }),
     hyperparameters: Object.freeze({ ...opts.hyperparameters }),
     rng: rng.fork('method'),
     taskKind: opts.taskKind,
     recipe: Object.freeze({ ...recipe }),
     tf,
     trunk,
-    trainBatches: (count, batchSize = recipe.batchSize) => sampleBatches(opts.train, batchSize, count, dataRng.fork(`train:${batchStreams++}`)),
-    validationBatches: (count, batchSize = recipe.batchSize) => sampleBatches(opts.validation, batchSize, count, dataRng.fork(`validation:${batchStreams++}`)),
+    trainBatches: (count, batchSize = recipe.batchSize) =>
+      sampleBatches(opts.train, batchSize, count, dataRng.fork(`train:${batchStreams++}`)),
+    validationBatches: (count, batchSize = recipe.batchSize) =>
+      sampleBatches(opts.validation, batchSize, count, dataRng.fork(`validation:${batchStreams++}`)),
     forward: (x, override) => network.forward(x, override),
     loss: (outputs, targets) => taskLoss(opts.taskKind, outputs, targets),
     gradients,
@@ -122,12 +131,19 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
         rng: trainRng.fork(`call:${trainCalls++}`),
         afterStep: options.afterStep,
         loss: options.loss,
+        forwardWeights: options.forwardWeights,
       });
     },
     optimize: (options) => {
       const merged: TrainingRecipe = { ...recipe, selectBestEpoch: false, patience: undefined, ...options.recipe };
       return runTrainingLoop({
-        stepper: tapeStepper({ variables: options.variables, loss: options.loss, train: opts.train, recipe: merged, afterStep: options.afterStep }),
+        stepper: tapeStepper({
+          variables: options.variables,
+          loss: options.loss,
+          train: opts.train,
+          recipe: merged,
+          afterStep: options.afterStep,
+        }),
         train: opts.train,
         recipe: merged,
         epochs: options.epochs ?? merged.epochs,

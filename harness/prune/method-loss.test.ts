@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import type { WeightMap } from '../engine/types.ts';
+import type { WeightMap } from '../../engine/types.ts';
 import { tinyClassificationData, tinyMlp, tinyPruneContext, tinyRecipe } from '../testing/tiny-context.ts';
-import { trainingEngineFor } from '../engine/train.ts';
-import { MaskedNetwork } from '../engine/network.ts';
+import { trainingEngineFor } from '../../engine/train.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
 
 const weights: WeightMap = {
   'fc1/kernel': Float32Array.from([0.5, -0.3, 0.8, -0.6, 0.9, 0.2]),
@@ -56,15 +56,25 @@ describe('ctx.train with a method loss', () => {
 
   it('refuses a loss that is not a finite scalar, naming what it got', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5 });
-    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.div(tf.sum(outputs), 0) as tf.Scalar })).toThrow(/the method's training loss is not finite \((Infinity|-Infinity|NaN)\)/);
-    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.sum(outputs, 1) as unknown as tf.Scalar })).toThrow(/must be a scalar tensor, got a tensor of shape \[4\]/);
+    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.div(tf.sum(outputs), 0) as tf.Scalar })).toThrow(
+      /the method's training loss is not finite \((Infinity|-Infinity|NaN)\)/,
+    );
+    expect(() => ctx.train({ steps: 1, loss: (outputs) => tf.sum(outputs, 1) as unknown as tf.Scalar })).toThrow(
+      /must be a scalar tensor, got a tensor of shape \[4\]/,
+    );
     expect(() => ctx.train({ steps: 1, loss: () => 0 as unknown as tf.Scalar })).toThrow(/must be a scalar tensor, got number/);
     network.dispose();
   });
 
   it('takes the tape path (the whole-step trainer knows only the task loss)', () => {
     const network = MaskedNetwork.fromWeights(tinyMlp, weights);
-    const base = { network, train: tinyClassificationData(), recipe: { ...tinyRecipe, optimizer: 'adam' as const }, epochs: 1, rng: null as never };
+    const base = {
+      network,
+      train: tinyClassificationData(),
+      recipe: { ...tinyRecipe, optimizer: 'adam' as const },
+      epochs: 1,
+      rng: null as never,
+    };
     expect(trainingEngineFor(base)).toBe('whole-step');
     expect(trainingEngineFor({ ...base, loss: (o) => tf.sum(o) as tf.Scalar })).toBe('fused-ops');
     network.dispose();

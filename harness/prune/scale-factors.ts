@@ -1,4 +1,4 @@
-import type { ShapeMap, WeightMap } from '../engine/types.ts';
+import type { ShapeMap, WeightMap } from '../../engine/types.ts';
 import { MethodResultError } from './select.ts';
 
 /**
@@ -21,8 +21,14 @@ export interface RescalingSummary {
  * MAX_SCALE_FACTOR]; weight i of a kernel belongs to unit i mod units. Layers not returned keep
  * their initial values exactly.
  */
-export function applyScaleFactors(returnedFactors: unknown, initial: WeightMap, names: readonly string[], shapes: ShapeMap): { weights: WeightMap; summary: RescalingSummary } {
-  if (typeof returnedFactors !== 'object' || returnedFactors === null) throw new MethodResultError('scaleFactors must map prunable parameter names to Float32Arrays');
+export function applyScaleFactors(
+  returnedFactors: unknown,
+  initial: WeightMap,
+  names: readonly string[],
+  shapes: ShapeMap,
+): { weights: WeightMap; summary: RescalingSummary } {
+  if (typeof returnedFactors !== 'object' || returnedFactors === null)
+    throw new MethodResultError('scaleFactors must map prunable parameter names to Float32Arrays');
   const returned = returnedFactors as Record<string, unknown>;
   const weights: WeightMap = { ...initial };
   const summary: RescalingSummary = { layers: [] };
@@ -32,11 +38,16 @@ export function applyScaleFactors(returnedFactors: unknown, initial: WeightMap, 
     if (!(factors instanceof Float32Array)) throw new MethodResultError(`scaleFactors for '${name}' must be a Float32Array`);
     const shape = shapes[name];
     const units = shape[shape.length - 1];
-    if (factors.length !== units) throw new MethodResultError(`scaleFactors for '${name}' have ${factors.length} values, the layer has ${units} output units (shape [${shape}])`);
+    if (factors.length !== units)
+      throw new MethodResultError(
+        `scaleFactors for '${name}' have ${factors.length} values, the layer has ${units} output units (shape [${shape}])`,
+      );
     for (let unit = 0; unit < units; unit++) {
       const f = factors[unit];
       if (!Number.isFinite(f) || !(f >= MIN_SCALE_FACTOR && f <= MAX_SCALE_FACTOR)) {
-        throw new MethodResultError(`scaleFactors for '${name}' hold ${f} at unit ${unit}: a factor must be finite and in [${MIN_SCALE_FACTOR}, ${MAX_SCALE_FACTOR}]`);
+        throw new MethodResultError(
+          `scaleFactors for '${name}' hold ${f} at unit ${unit}: a factor must be finite and in [${MIN_SCALE_FACTOR}, ${MAX_SCALE_FACTOR}]`,
+        );
       }
     }
     const own = initial[name];

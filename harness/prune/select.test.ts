@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../../engine/backend/select.ts';
 import { checkMasks, keepCountFor, masksFromScores } from './select.ts';
 
 const shapes = { a: [2, 2], b: [3] };
@@ -35,9 +35,9 @@ describe('masksFromScores', () => {
     const zeros = { a: Float32Array.from([0, 0, 3, 0, 0, 0, 1, 0]), b: Float32Array.from([0, 2, 0, 0]) };
     const zeroShapes = { a: [8], b: [4] };
     const global = masksFromScores(zeros, names, zeroShapes, 0.5, 'global', 7);
-    expect([...global.a].join('') + '|' + [...global.b].join('')).toBe('00110010|0111');
+    expect(`${[...global.a].join('')}|${[...global.b].join('')}`).toBe('00110010|0111');
     const layerwise = masksFromScores(zeros, names, zeroShapes, 0.5, 'layerwise', 7);
-    expect([...layerwise.a].join('') + '|' + [...layerwise.b].join('')).toBe('00101011|0101');
+    expect(`${[...layerwise.a].join('')}|${[...layerwise.b].join('')}`).toBe('00101011|0101');
     expect([...masksFromScores(zeros, names, zeroShapes, 0.5, 'global', 0).a].join('')).toBe('10100110');
   });
 
@@ -58,7 +58,14 @@ describe('masksFromScores', () => {
   });
 
   it('keeps n − round(s·n) per layer in layerwise scope', () => {
-    const masks = masksFromScores({ a: Float32Array.from([4, 3, 2, 1]), b: Float32Array.from([1, 3, 2]) }, names, shapes, 0.5, 'layerwise', 0);
+    const masks = masksFromScores(
+      { a: Float32Array.from([4, 3, 2, 1]), b: Float32Array.from([1, 3, 2]) },
+      names,
+      shapes,
+      0.5,
+      'layerwise',
+      0,
+    );
     expect([...masks.a]).toEqual([1, 1, 0, 0]);
     expect([...masks.b]).toEqual([0, 1, 0]); // 3 − round(1.5) = 3 − 2 = 1 kept
   });
@@ -77,14 +84,23 @@ describe('masksFromScores', () => {
   });
 
   it('rejects NaN, wrong sizes, missing and unknown names', () => {
-    expect(() => masksFromScores({ a: Float32Array.from([1, NaN, 0, 0]), b: new Float32Array(3) }, names, shapes, 0.5, 'global', 0)).toThrow(/NaN at index 1/);
-    expect(() => masksFromScores({ a: new Float32Array(3), b: new Float32Array(3) }, names, shapes, 0.5, 'global', 0)).toThrow(/'a' have 3 values, the parameter has 4/);
+    expect(() =>
+      masksFromScores({ a: Float32Array.from([1, NaN, 0, 0]), b: new Float32Array(3) }, names, shapes, 0.5, 'global', 0),
+    ).toThrow(/NaN at index 1/);
+    expect(() => masksFromScores({ a: new Float32Array(3), b: new Float32Array(3) }, names, shapes, 0.5, 'global', 0)).toThrow(
+      /'a' have 3 values, the parameter has 4/,
+    );
     expect(() => masksFromScores({ a: new Float32Array(4) }, names, shapes, 0.5, 'global', 0)).toThrow(/missing parameter 'b'/);
-    expect(() => masksFromScores({ a: new Float32Array(4), b: new Float32Array(3), c: new Float32Array(1) }, names, shapes, 0.5, 'global', 0)).toThrow(/'c'/);
+    expect(() =>
+      masksFromScores({ a: new Float32Array(4), b: new Float32Array(3), c: new Float32Array(1) }, names, shapes, 0.5, 'global', 0),
+    ).toThrow(/'c'/);
   });
 
   it('keeps everything above the cut, nothing below, and the exact count, on many ties across layers, both scopes', () => {
-    const big = { a: Float32Array.from({ length: 600 }, (_, i) => (i * 37) % 11), b: Float32Array.from({ length: 400 }, (_, i) => (i * 13) % 7) };
+    const big = {
+      a: Float32Array.from({ length: 600 }, (_, i) => (i * 37) % 11),
+      b: Float32Array.from({ length: 400 }, (_, i) => (i * 13) % 7),
+    };
     const bigShapes = { a: [600], b: [400] };
     const check = (values: number[], mask: number[], keep: number) => {
       expect(mask.reduce((x, y) => x + y, 0)).toBe(keep);
@@ -113,7 +129,11 @@ describe('masksFromScores', () => {
 describe('checkMasks', () => {
   it('accepts binary masks and rejects anything else', () => {
     expect(() => checkMasks({ a: Float32Array.from([1, 0, 1, 0]), b: Float32Array.from([0, 0, 1]) }, names, shapes)).not.toThrow();
-    expect(() => checkMasks({ a: Float32Array.from([1, 0.5, 1, 0]), b: Float32Array.from([0, 0, 1]) }, names, shapes)).toThrow(/not binary: value 0.5 at index 1/);
-    expect(() => checkMasks({ a: Float32Array.from([1, 0, 1]), b: Float32Array.from([0, 0, 1]) }, names, shapes)).toThrow(/mask for 'a' has 3 values/);
+    expect(() => checkMasks({ a: Float32Array.from([1, 0.5, 1, 0]), b: Float32Array.from([0, 0, 1]) }, names, shapes)).toThrow(
+      /not binary: value 0.5 at index 1/,
+    );
+    expect(() => checkMasks({ a: Float32Array.from([1, 0, 1]), b: Float32Array.from([0, 0, 1]) }, names, shapes)).toThrow(
+      /mask for 'a' has 3 values/,
+    );
   });
 });

@@ -1,7 +1,7 @@
-import type { MaskMap, ShapeMap, WeightMap } from '../engine/types.ts';
-import type { PruningScope } from '../method-api.ts';
-import { largestMask } from '../method-kit/largest-mask.ts';
-import { Rng } from '../engine/rng.ts';
+import type { MaskMap, ShapeMap, WeightMap } from '../../engine/types.ts';
+import type { PruningScope } from '../../api/method-api.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { Rng } from '../../engine/rng.ts';
 
 export class MethodResultError extends Error {}
 
@@ -45,12 +45,13 @@ export function seededTopMask(scores: ArrayLike<number>, count: number, rng: Rng
   return mask;
 }
 
-function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap): void {
+export function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap): void {
   for (const name of names) {
     const s = scores[name];
     if (!s) throw new MethodResultError(`scores are missing parameter '${name}'`);
     const size = shapes[name].reduce((a, b) => a * b, 1);
-    if (s.length !== size) throw new MethodResultError(`scores for '${name}' have ${s.length} values, the parameter has ${size} (shape [${shapes[name]}])`);
+    if (s.length !== size)
+      throw new MethodResultError(`scores for '${name}' have ${s.length} values, the parameter has ${size} (shape [${shapes[name]}])`);
     for (let i = 0; i < s.length; i++) {
       if (Number.isNaN(s[i])) throw new MethodResultError(`scores for '${name}' contain NaN at index ${i}`);
     }
@@ -66,11 +67,20 @@ function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeM
  * network order); layerwise scope cuts every layer to its own count. Ties at the cut are broken by
  * a draw seeded by `tieSeed` (the job seed), one stream per layer when layerwise: see seededTopMask.
  */
-export function masksFromScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap, sparsity: number, scope: PruningScope, tieSeed: number): MaskMap {
+export function masksFromScores(
+  scores: WeightMap,
+  names: readonly string[],
+  shapes: ShapeMap,
+  sparsity: number,
+  scope: PruningScope,
+  tieSeed: number,
+): MaskMap {
   checkScores(scores, names, shapes);
   const ties = new Rng(tieSeed).fork('select:ties');
   if (scope === 'layerwise') {
-    return Object.fromEntries(names.map((name) => [name, seededTopMask(scores[name], keepCountFor(scores[name].length, sparsity), ties.fork(name))]));
+    return Object.fromEntries(
+      names.map((name) => [name, seededTopMask(scores[name], keepCountFor(scores[name].length, sparsity), ties.fork(name))]),
+    );
   }
   const total = names.reduce((sum, n) => sum + scores[n].length, 0);
   const flat = new Float64Array(total);
@@ -96,7 +106,8 @@ export function checkMasks(masks: MaskMap, names: readonly string[], shapes: Sha
     const m = masks[name];
     if (!m) throw new MethodResultError(`masks are missing parameter '${name}'`);
     const size = shapes[name].reduce((a, b) => a * b, 1);
-    if (m.length !== size) throw new MethodResultError(`mask for '${name}' has ${m.length} values, the parameter has ${size} (shape [${shapes[name]}])`);
+    if (m.length !== size)
+      throw new MethodResultError(`mask for '${name}' has ${m.length} values, the parameter has ${size} (shape [${shapes[name]}])`);
     for (let i = 0; i < m.length; i++) {
       if (m[i] !== 0 && m[i] !== 1) throw new MethodResultError(`mask for '${name}' is not binary: value ${m[i]} at index ${i}`);
     }

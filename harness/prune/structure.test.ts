@@ -16,13 +16,17 @@ describe('N:M structure', () => {
   it('refuses a 2:4 mask with one group of 3, naming the kernel, output and group', () => {
     const three = Float32Array.from(twoOfFour);
     three[2 * 3 + 0] = 1; // input 3 into output 0: the group 0–3 of output 0 now keeps 3
-    expect(structureProblems(parseStructure('2:4'), layouts, { 'fc1/kernel': three })).toEqual(['fc1/kernel: the group of input positions 0–3 into output 0 keeps 3, not 2 (2:4)']);
+    expect(structureProblems(parseStructure('2:4'), layouts, { 'fc1/kernel': three })).toEqual([
+      'fc1/kernel: the group of input positions 0–3 into output 0 keeps 3, not 2 (2:4)',
+    ]);
   });
 
   it('lets a trailing partial group keep at most N', () => {
     const short: KernelLayout[] = [{ name: 'k', shape: [6, 1], input: { kind: 'none' } }];
     expect(structureProblems(parseStructure('2:4'), short, { k: f([1, 1, 0, 0, 1, 0]) })).toEqual([]);
-    expect(structureProblems(parseStructure('1:4'), short, { k: f([1, 0, 0, 0, 1, 1]) })).toEqual(['k: the group of input positions 4–5 into output 0 keeps 2, more than 1 (1:4)']);
+    expect(structureProblems(parseStructure('1:4'), short, { k: f([1, 0, 0, 0, 1, 1]) })).toEqual([
+      'k: the group of input positions 4–5 into output 0 keeps 2, more than 1 (1:4)',
+    ]);
   });
 
   it('parses structures and refuses malformed ones', () => {
@@ -53,8 +57,12 @@ describe('neuron structure (a 2-3-2 MLP)', () => {
   });
 
   it('refuses a unit kept with one incoming weight pruned, and an output unit removed', () => {
-    expect(structureProblems({ kind: 'neuron' }, layouts, { ...removed, 'fc1/kernel': f([1, 0, 0, 1, 0, 1]) })[0]).toMatch(/^fc1\/kernel: weight 2 \(input 0, unit 2\) is pruned although its input and its unit are kept/);
-    expect(structureProblems({ kind: 'neuron' }, layouts, { ...removed, 'fc2/kernel': f([1, 0, 0, 0, 1, 0]) })[0]).toMatch(/^fc2\/kernel: output layers keep all their units, but unit 1 has no weight left/);
+    expect(structureProblems({ kind: 'neuron' }, layouts, { ...removed, 'fc1/kernel': f([1, 0, 0, 1, 0, 1]) })[0]).toMatch(
+      /^fc1\/kernel: weight 2 \(input 0, unit 2\) is pruned although its input and its unit are kept/,
+    );
+    expect(structureProblems({ kind: 'neuron' }, layouts, { ...removed, 'fc2/kernel': f([1, 0, 0, 0, 1, 0]) })[0]).toMatch(
+      /^fc2\/kernel: output layers keep all their units, but unit 1 has no weight left/,
+    );
   });
 });
 
@@ -68,7 +76,9 @@ describe('filter structure (conv → flatten → dense)', () => {
   it('accepts a filter removed with the dense inputs that read its channel, and refuses one left half read', () => {
     const masks = { 'conv/kernel': f([1, 0]), 'fc/kernel': f([1, 0, 1, 0, 1, 0, 1, 0]) };
     expect(structureProblems({ kind: 'filter' }, layouts, masks)).toEqual([]);
-    expect(structureProblems({ kind: 'filter' }, layouts, { ...masks, 'fc/kernel': f([1, 0, 1, 1, 1, 0, 1, 0]) })[0]).toMatch(/^fc\/kernel: weight 3 \(input 3, unit 0\) is kept although its input or its unit is removed/);
+    expect(structureProblems({ kind: 'filter' }, layouts, { ...masks, 'fc/kernel': f([1, 0, 1, 1, 1, 0, 1, 0]) })[0]).toMatch(
+      /^fc\/kernel: weight 3 \(input 3, unit 0\) is kept although its input or its unit is removed/,
+    );
   });
 
   it('refuses a dense unit removed under filter structure', () => {
@@ -76,16 +86,27 @@ describe('filter structure (conv → flatten → dense)', () => {
       { name: 'a', shape: [1, 2], input: { kind: 'none' } },
       { name: 'b', shape: [2, 1], input: { kind: 'direct' } },
     ];
-    expect(structureProblems({ kind: 'filter' }, mlp, { a: f([1, 0]), b: f([1, 0]) })[0]).toMatch(/^a: filter structure removes output channels of convolutions only/);
+    expect(structureProblems({ kind: 'filter' }, mlp, { a: f([1, 0]), b: f([1, 0]) })[0]).toMatch(
+      /^a: filter structure removes output channels of convolutions only/,
+    );
   });
 });
 
-describe('kernel layouts of the suites\' architectures', () => {
-  it('maps LeNet-5\'s flatten to the dense layer\'s channel-interleaved inputs', async () => {
+describe("kernel layouts of the suites' architectures", () => {
+  it("maps LeNet-5's flatten to the dense layer's channel-interleaved inputs", async () => {
     const { kernelLayouts } = await import('./structure.ts');
     const { lenet5, lenet300100 } = await import('../../suites/models/architectures.ts');
-    expect(kernelLayouts(lenet300100).map((l) => [l.name, l.input.kind])).toEqual([['fc1/kernel', 'none'], ['fc2/kernel', 'direct'], ['fc3/kernel', 'direct']]);
+    expect(kernelLayouts(lenet300100).map((l) => [l.name, l.input.kind])).toEqual([
+      ['fc1/kernel', 'none'],
+      ['fc2/kernel', 'direct'],
+      ['fc3/kernel', 'direct'],
+    ]);
     const conv = kernelLayouts(lenet5);
-    expect(conv.map((l) => l.input)).toEqual([{ kind: 'none' }, { kind: 'direct' }, { kind: 'flattened', channels: 50 }, { kind: 'direct' }]);
+    expect(conv.map((l) => l.input)).toEqual([
+      { kind: 'none' },
+      { kind: 'direct' },
+      { kind: 'flattened', channels: 50 },
+      { kind: 'direct' },
+    ]);
   });
 });

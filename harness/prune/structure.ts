@@ -5,10 +5,11 @@
  * convolutions are removed together with the weights that read them, so every kernel's mask is the
  * outer product of a kept-input and a kept-output vector. Output layers keep all their units.
  */
-import type { MaskMap } from '../engine/types.ts';
-import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
+import type { MaskMap } from '../../engine/types.ts';
+import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
+import type { Structure } from '../../api/method-api.ts';
 
-export type Structure = { kind: 'unstructured' } | { kind: 'n:m'; n: number; m: number } | { kind: 'neuron' } | { kind: 'filter' };
+export type { Structure };
 
 /** One prunable kernel in forward order, with what its input units are in terms of the previous kernel's outputs. */
 export interface KernelLayout {
@@ -24,19 +25,7 @@ export interface KernelLayout {
   input: { kind: 'none' } | { kind: 'direct' } | { kind: 'flattened'; channels: number };
 }
 
-export function parseStructure(text: string): Structure {
-  if (text === 'unstructured' || text === 'neuron' || text === 'filter') return { kind: text };
-  const nm = /^(\d+):(\d+)$/.exec(text);
-  if (nm) {
-    const [n, m] = [Number(nm[1]), Number(nm[2])];
-    if (n >= 1 && m >= 2 && n < m) return { kind: 'n:m', n, m };
-  }
-  throw new Error(`structure '${text}': expected unstructured, neuron, filter or N:M with 1 ≤ N < M (e.g. 2:4)`);
-}
-
-export function describeStructure(s: Structure): string {
-  return s.kind === 'n:m' ? `${s.n}:${s.m}` : s.kind;
-}
+export { parseStructure, structureLabel } from '../jobs/structures.ts';
 
 const outputsOf = (shape: number[]) => shape[shape.length - 1];
 const reductionOf = (shape: number[]) => shape.slice(0, -1).reduce((a, b) => a * b, 1);
@@ -61,7 +50,9 @@ function nmProblems(name: string, mask: Float32Array, shape: number[], n: number
       for (let r = start; r < start + size; r++) kept += mask[r * outs + j] !== 0 ? 1 : 0;
       const expected = size === m ? n : Math.min(n, size);
       if (size === m ? kept !== n : kept > expected) {
-        problems.push(`${name}: the group of input positions ${start}–${start + size - 1} into output ${j} keeps ${kept}, ${size === m ? `not ${n}` : `more than ${expected}`} (${n}:${m})`);
+        problems.push(
+          `${name}: the group of input positions ${start}–${start + size - 1} into output ${j} keeps ${kept}, ${size === m ? `not ${n}` : `more than ${expected}`} (${n}:${m})`,
+        );
       }
     }
   }
@@ -88,7 +79,11 @@ function unitProblems(layouts: KernelLayout[], masks: MaskMap, unit: 'neuron' | 
     const last = l === layouts.length - 1;
     const removable = !last && (unit === 'neuron' ? !conv : conv);
     if (!removable && kept.some((k) => k === 0)) {
-      const why = last ? 'output layers keep all their units' : unit === 'neuron' ? 'neuron structure removes units of dense layers only; a convolution keeps all its filters' : 'filter structure removes output channels of convolutions only; a dense layer keeps all its units';
+      const why = last
+        ? 'output layers keep all their units'
+        : unit === 'neuron'
+          ? 'neuron structure removes units of dense layers only; a convolution keeps all its filters'
+          : 'filter structure removes output channels of convolutions only; a dense layer keeps all its units';
       problems.push(`${layout.name}: ${why}, but ${conv ? 'filter' : 'unit'} ${kept.indexOf(0)} has no weight left`);
     }
     const inputKept = keptInputs(layout, previous);
@@ -98,7 +93,9 @@ function unitProblems(layouts: KernelLayout[], masks: MaskMap, unit: 'neuron' | 
       const expected = kept[i % outs] === 1 && inputKept(perInput(r)) ? 1 : 0;
       if ((mask[i] !== 0 ? 1 : 0) !== expected) {
         const what = conv ? 'filter' : 'unit';
-        problems.push(`${layout.name}: weight ${i} (input ${perInput(r)}, ${what} ${i % outs}) is ${expected ? 'pruned although its input and its ' + what + ' are kept' : 'kept although its input or its ' + what + ' is removed'}: a ${what} is removed whole, with the weights that read it`);
+        problems.push(
+          `${layout.name}: weight ${i} (input ${perInput(r)}, ${what} ${i % outs}) is ${expected ? `pruned although its input and its ${what} are kept` : `kept although its input or its ${what} is removed`}: a ${what} is removed whole, with the weights that read it`,
+        );
         break;
       }
     }
@@ -142,7 +139,12 @@ export function kernelLayouts(spec: ArchitectureSpec): KernelLayout[] {
     if (layer.kind === 'flatten') flattened = channelsBeforeFlatten !== null;
     if (layer.kind !== 'dense' && layer.kind !== 'conv2d') continue;
     const name = `${layer.name}/kernel`;
-    const input: KernelLayout['input'] = layouts.length === 0 ? { kind: 'none' } : flattened && channelsBeforeFlatten !== null ? { kind: 'flattened', channels: channelsBeforeFlatten } : { kind: 'direct' };
+    const input: KernelLayout['input'] =
+      layouts.length === 0
+        ? { kind: 'none' }
+        : flattened && channelsBeforeFlatten !== null
+          ? { kind: 'flattened', channels: channelsBeforeFlatten }
+          : { kind: 'direct' };
     layouts.push({ name, shape: shapes.get(name)!, input });
     channelsBeforeFlatten = layer.kind === 'conv2d' ? layer.filters : null;
     flattened = false;

@@ -1,4 +1,4 @@
-import type { MaskMap, WeightMap } from '../engine/types.ts';
+import type { MaskMap, WeightMap } from '../../engine/types.ts';
 
 /**
  * One trunk level as the harness keeps it: the state of a trunk method's prune context after a
@@ -41,7 +41,7 @@ interface TrunkLevelMeta {
   checkpoints: string[];
 }
 
-/** A level as named arrays and a JSON header, for an array file (harness/engine/array-file.ts). */
+/** A level as named arrays and a JSON header, for an array file (engine/array-file.ts). */
 export function trunkLevelToFile(level: TrunkLevel): { arrays: Record<string, Float32Array | Uint8Array>; meta: TrunkLevelMeta } {
   const arrays: Record<string, Float32Array | Uint8Array> = {};
   const put = (prefix: string, map: WeightMap) => {
@@ -62,10 +62,24 @@ export function trunkLevelToFile(level: TrunkLevel): { arrays: Record<string, Fl
 /** The inverse of trunkLevelToFile; throws on a header or arrays that do not make a level. */
 export function trunkLevelFromFile(arrays: Record<string, unknown>, meta: unknown): TrunkLevel {
   const m = meta as Partial<TrunkLevelMeta> | null;
-  if (!m || !Number.isInteger(m.level) || !m.counters || !Number.isInteger(m.counters.trainCalls) || !Number.isInteger(m.counters.batchStreams) || !Array.isArray(m.checkpoints)) {
+  if (
+    !m ||
+    !Number.isInteger(m.level) ||
+    !m.counters ||
+    !Number.isInteger(m.counters.trainCalls) ||
+    !Number.isInteger(m.counters.batchStreams) ||
+    !Array.isArray(m.checkpoints)
+  ) {
     throw new Error('not a trunk level (its header lacks level, counters or checkpoints)');
   }
-  const level: TrunkLevel = { level: m.level!, weights: {}, masks: {}, checkpoints: Object.fromEntries(m.checkpoints.map((name) => [String(name), {}])), counters: { trainCalls: m.counters.trainCalls, batchStreams: m.counters.batchStreams }, arrays: {} };
+  const level: TrunkLevel = {
+    level: m.level!,
+    weights: {},
+    masks: {},
+    checkpoints: Object.fromEntries(m.checkpoints.map((name) => [String(name), {}])),
+    counters: { trainCalls: m.counters.trainCalls, batchStreams: m.counters.batchStreams },
+    arrays: {},
+  };
   for (const [key, array] of Object.entries(arrays)) {
     const slash = key.indexOf('/');
     const kind = key.slice(0, slash);

@@ -9,20 +9,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cutRelease, releaseFilePath } from './release.ts';
-import { leaderboardGrids } from '../cli/release-command.ts';
-import { citeCommand } from '../cli/cite-command.ts';
-import { validateCommand } from '../cli/validate-command.ts';
+import { leaderboardGrids } from '../../cli/release-command.ts';
+import { citeCommand } from '../../cli/cite-command.ts';
+import { validateCommand } from '../../cli/validate-command.ts';
 import { ResultStore } from '../store/store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
 import { describeJob, jobId, type JobSpec } from '../jobs/spec.ts';
-import { methodsDir } from '../../methods/registry.ts';
+import { methodsDir } from '../registry/methods.ts';
 
 const grids = leaderboardGrids();
 const uniqueJobs = [...new Map(grids.flatMap((g) => g.jobs).map((j) => [jobId(j), j] as const)).values()];
 const find = (grid: string, test: (job: JobSpec) => boolean): JobSpec => grids.find((g) => g.id === grid)!.jobs.find(test)!;
 // Held back at first: a planted-density job of standard and a control job of controls.
-const plantedDensityJob = find('standard', (j) => j.task.id === 'planted-relu-d5-w100' && j.sparsity === 0.99983 && j.method?.id === 'imp' && j.seed === 2);
+const plantedDensityJob = find(
+  'standard',
+  (j) => j.task.id === 'planted-relu-d5-w100' && j.sparsity === 0.99983 && j.method?.id === 'imp' && j.seed === 2,
+);
 const controlJob = find('controls', (j) => j.method?.id === 'snip' && j.control === 'inverted' && j.sparsity === 0.98 && j.seed === 1);
 
 let repo: string;
@@ -40,9 +43,15 @@ beforeAll(() => {
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 't@example.org');
   git('config', 'user.name', 'T');
-  writeFileSync(citation, 'cff-version: 1.2.0\nmessage: Cite it.\ntitle: "PruneBench: test"\nauthors:\n  - name: PruneBench contributors\nversion: 0.0.9\ndate-released: "2026-01-01"\n');
+  writeFileSync(
+    citation,
+    'cff-version: 1.2.0\nmessage: Cite it.\ntitle: "PruneBench: test"\nauthors:\n  - name: PruneBench contributors\nversion: 0.0.9\ndate-released: "2026-01-01"\n',
+  );
   const held = new Set([jobId(plantedDensityJob), jobId(controlJob)]);
-  write(new ResultStore(results), uniqueJobs.filter((j) => !held.has(jobId(j))));
+  write(
+    new ResultStore(results),
+    uniqueJobs.filter((j) => !held.has(jobId(j))),
+  );
   git('add', '-A');
   git('commit', '-q', '-m', 'records');
 }, 120_000);
@@ -51,7 +60,12 @@ afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
 describe('a release of the registered leaderboard suites', () => {
   it('requires the suites that select the registered methods, with their planted-density and control jobs', () => {
-    expect(grids.map((g) => `${g.id} v${g.version}: ${g.jobs.length}`)).toEqual(['lenet300-methods v1: 219', 'standard v2: 3840', 'controls v1: 387', 'planted-variants v1: 2028']);
+    expect(grids.map((g) => `${g.id} v${g.version}: ${g.jobs.length}`)).toEqual([
+      'lenet300-methods v1: 219',
+      'standard v2: 3840',
+      'controls v1: 387',
+      'planted-variants v1: 2028',
+    ]);
     expect(describeJob(plantedDensityJob)).toBe('planted-relu-d5-w100 imp s=0.99983 seed 2');
     expect(describeJob(controlJob)).toBe('mnist-lenet300 snip+inverted s=0.98 seed 1');
     // controls' uncontrolled runs and dense references are standard's own jobs.
@@ -77,7 +91,9 @@ describe('a release of the registered leaderboard suites', () => {
 
     git('tag', '-d', 'v0.1.0');
     let bibtex = '';
-    expect(await citeCommand({ format: 'bibtex', release: 'v0.1.0', results, methodsDir, citationFile: citation }, (t) => (bibtex += t))).toBe(0);
+    expect(
+      await citeCommand({ format: 'bibtex', release: 'v0.1.0', results, methodsDir, citationFile: citation }, (t) => (bibtex += t)),
+    ).toBe(0);
     expect(bibtex).toMatch(/@misc\{prunebench_v0_1_0,[\s\S]*version = \{v0\.1\.0\}/);
     // The papers of the methods its records name, e.g. the lottery ticket paper for imp.
     expect(bibtex).toContain('The Lottery Ticket Hypothesis');
@@ -86,6 +102,8 @@ describe('a release of the registered leaderboard suites', () => {
     writeFileSync(changed, readFileSync(changed, 'utf8').replace('not run: release test', 'changed'));
     out = '';
     expect(await validateCommand([file], { results }, (line) => (out += `${line}\n`))).toBe(1);
-    expect(out).toContain(`record ${jobId(controlJob)} (runs/mnist-lenet300/snip+inverted/${jobId(controlJob)}.json) changed since v0.1.0 (SHA-256 differs)`);
+    expect(out).toContain(
+      `record ${jobId(controlJob)} (runs/mnist-lenet300/snip+inverted/${jobId(controlJob)}.json) changed since v0.1.0 (SHA-256 differs)`,
+    );
   }, 180_000);
 });

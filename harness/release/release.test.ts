@@ -8,13 +8,21 @@ import { cutRelease, readReleaseFile, releaseFilePath, releaseProblems, type Lea
 import { ResultStore } from '../store/store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
-import { jobId, currentVersions, type JobSpec } from '../jobs/spec.ts';
-import { citeCommand } from '../cli/cite-command.ts';
+import { jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import { citeCommand } from '../../cli/cite-command.ts';
 
 let repo: string;
 let results: string;
 let citation: string;
-const job = (seed: number): JobSpec => ({ ...currentVersions(), task: { id: 'blobs', version: '1' }, method: { id: 'alpha', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.9, seed });
+const job = (seed: number): JobSpec => ({
+  ...currentVersions(),
+  task: { id: 'blobs', version: '1' },
+  method: { id: 'alpha', version: '1.0.0', hyperparameters: {} },
+  control: null,
+  sparsity: 0.9,
+  seed,
+});
 const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 const grid = (seeds: number[]): LeaderboardGrid[] => [{ id: 'board', version: '3', jobs: seeds.map(job) }];
 
@@ -27,9 +35,24 @@ beforeEach(() => {
   git('config', 'user.name', 'T');
   const store = new ResultStore(results);
   for (const seed of [0, 1]) store.write(failedRecord(job(seed), testRecordContext, 'prune', 'boom', null));
-  writeFileSync(citation, 'cff-version: 1.2.0\nmessage: Cite it.\ntitle: "PruneBench: test"\nauthors:\n  - name: PruneBench contributors\nversion: 0.0.9\ndate-released: "2026-01-01"\n');
+  writeFileSync(
+    citation,
+    'cff-version: 1.2.0\nmessage: Cite it.\ntitle: "PruneBench: test"\nauthors:\n  - name: PruneBench contributors\nversion: 0.0.9\ndate-released: "2026-01-01"\n',
+  );
   mkdirSync(join(repo, 'methods', 'alpha'), { recursive: true });
-  writeFileSync(join(repo, 'methods', 'alpha', 'manifest.json'), JSON.stringify({ id: 'alpha', name: 'Alpha', version: '1.0.0', description: 't', when: 'init', scope: 'global', needs: [], hyperparameters: {} }));
+  writeFileSync(
+    join(repo, 'methods', 'alpha', 'manifest.json'),
+    JSON.stringify({
+      id: 'alpha',
+      name: 'Alpha',
+      version: '1.0.0',
+      description: 't',
+      when: 'init',
+      scope: 'global',
+      needs: [],
+      hyperparameters: {},
+    }),
+  );
   git('add', '-A');
   git('commit', '-q', '-m', 'records');
 });
@@ -37,10 +60,21 @@ beforeEach(() => {
 describe('prunebench release', () => {
   it('freezes every record with its SHA-256, sets CITATION.cff, commits and tags', async () => {
     const head = git('rev-parse', 'HEAD');
-    const { file, release } = await cutRelease({ release: 'v0.1.0', resultsDir: results, citationFile: citation, grids: grid([0, 1]), date: '2026-12-03' });
+    const { file, release } = await cutRelease({
+      release: 'v0.1.0',
+      resultsDir: results,
+      citationFile: citation,
+      grids: grid([0, 1]),
+      date: '2026-12-03',
+    });
     expect(file).toBe(releaseFilePath(results, 'v0.1.0'));
     expect(readReleaseFile(file)).toEqual(release);
-    expect(release).toMatchObject({ release: 'v0.1.0', date: '2026-12-03', commit: head, suites: [{ id: 'board', version: '3', jobs: 2 }] });
+    expect(release).toMatchObject({
+      release: 'v0.1.0',
+      date: '2026-12-03',
+      commit: head,
+      suites: [{ id: 'board', version: '3', jobs: 2 }],
+    });
     expect(release.records.map((r) => r.id).sort()).toEqual([jobId(job(0)), jobId(job(1))].sort());
     expect(parseYaml(readFileSync(citation, 'utf8'))).toMatchObject({ version: '0.1.0', 'date-released': '2026-12-03' });
     expect(git('status', '--porcelain')).toBe('');
@@ -52,7 +86,9 @@ describe('prunebench release', () => {
   it('refuses a bad name, an existing release, a dirty worktree and an incomplete grid (listing the jobs)', async () => {
     const opts = { resultsDir: results, citationFile: citation, grids: grid([0, 1]) };
     await expect(cutRelease({ ...opts, release: '0.1' })).rejects.toThrow(/not of the form vX\.Y\.Z/);
-    await expect(cutRelease({ ...opts, release: 'v0.1.0', grids: grid([0, 1, 2]) })).rejects.toThrow(/grids are incomplete: 1 job has no record:\n {2}board v3: blobs alpha s=0\.9 seed 2/);
+    await expect(cutRelease({ ...opts, release: 'v0.1.0', grids: grid([0, 1, 2]) })).rejects.toThrow(
+      /grids are incomplete: 1 job has no record:\n {2}board v3: blobs alpha s=0\.9 seed 2/,
+    );
     writeFileSync(join(repo, 'stray.txt'), 'x');
     await expect(cutRelease({ ...opts, release: 'v0.1.0' })).rejects.toThrow(/worktree is dirty \(stray\.txt\)/);
     rmSync(join(repo, 'stray.txt'));
@@ -75,9 +111,16 @@ describe('prunebench release', () => {
     const { release } = await cutRelease({ release: 'v0.1.0', resultsDir: results, citationFile: citation, grids: grid([0, 1]) });
     git('tag', '-d', 'v0.1.0');
     let out = '';
-    const code = await citeCommand({ format: 'bibtex', release: 'v0.1.0', results, methodsDir: join(repo, 'methods'), citationFile: citation }, (t) => (out += t));
+    const code = await citeCommand(
+      { format: 'bibtex', release: 'v0.1.0', results, methodsDir: join(repo, 'methods'), citationFile: citation },
+      (t) => (out += t),
+    );
     expect(code).toBe(0);
-    expect(out).toMatch(new RegExp(`@misc\\{prunebench_v0_1_0,[\\s\\S]*version = \\{v0\\.1\\.0\\}[\\s\\S]*note = \\{release file results/releases/v0\\.1\\.0\\.json, records of commit ${release.commit}\\}`));
+    expect(out).toMatch(
+      new RegExp(
+        `@misc\\{prunebench_v0_1_0,[\\s\\S]*version = \\{v0\\.1\\.0\\}[\\s\\S]*note = \\{release file results/releases/v0\\.1\\.0\\.json, records of commit ${release.commit}\\}`,
+      ),
+    );
     expect(out).toContain('alpha');
   });
 });

@@ -50,7 +50,9 @@ function sha256Of(file: string): string {
 
 /** The jobs of the grids without a record, as readable lines. */
 export function missingJobs(store: ResultStore, grids: LeaderboardGrid[]): string[] {
-  return grids.flatMap((grid) => grid.jobs.filter((job) => !store.has(job)).map((job) => `${grid.id} v${grid.version}: ${describeJob(job)}`));
+  return grids.flatMap((grid) =>
+    grid.jobs.filter((job) => !store.has(job)).map((job) => `${grid.id} v${grid.version}: ${describeJob(job)}`),
+  );
 }
 
 /** Every release file of a results directory, validated, oldest version first. */
@@ -71,7 +73,8 @@ export function readReleaseFile(file: string): ReleaseFile {
   const data = parseJsonFile(file, readFileSync(file, 'utf8'));
   assertValid('release', data, file);
   const release = data as ReleaseFile;
-  if (`${release.release}.json` !== file.split(sep).pop()) throw new ReleaseError(`${file}: /release: '${release.release}' does not match the file name`);
+  if (`${release.release}.json` !== file.split(sep).pop())
+    throw new ReleaseError(`${file}: /release: '${release.release}' does not match the file name`);
   return release;
 }
 
@@ -105,17 +108,35 @@ export async function cutRelease(opts: CutOptions): Promise<{ file: string; rele
   const file = releaseFilePath(opts.resultsDir, opts.release);
   if (existsSync(file)) throw new ReleaseError(`${file} exists: a release is never overwritten (cut a new version)`);
   const git = simpleGit(opts.resultsDir);
-  if (!(await git.checkIsRepo())) throw new ReleaseError(`${opts.resultsDir} is not in a git repository: a release freezes committed records`);
+  if (!(await git.checkIsRepo()))
+    throw new ReleaseError(`${opts.resultsDir} is not in a git repository: a release freezes committed records`);
   const root = (await git.revparse(['--show-toplevel'])).trim();
   const status = await git.status();
-  if (!status.isClean()) throw new ReleaseError(`the worktree is dirty (${status.files.slice(0, 5).map((f) => f.path).join(', ')}${status.files.length > 5 ? ', …' : ''}): commit or remove the changes first, so the release freezes committed records only`);
+  if (!status.isClean())
+    throw new ReleaseError(
+      `the worktree is dirty (${status.files
+        .slice(0, 5)
+        .map((f) => f.path)
+        .join(
+          ', ',
+        )}${status.files.length > 5 ? ', …' : ''}): commit or remove the changes first, so the release freezes committed records only`,
+    );
   if ((await git.tags()).all.includes(opts.release)) throw new ReleaseError(`git tag ${opts.release} exists already`);
 
   const store = new ResultStore(opts.resultsDir);
   const missing = missingJobs(store, opts.grids);
-  if (missing.length) throw new ReleaseError(`the leaderboard grids are incomplete: ${missing.length} job${missing.length === 1 ? ' has' : 's have'} no record:\n${missing.slice(0, 50).map((m) => `  ${m}`).join('\n')}${missing.length > 50 ? `\n  … and ${missing.length - 50} more` : ''}`);
+  if (missing.length)
+    throw new ReleaseError(
+      `the leaderboard grids are incomplete: ${missing.length} job${missing.length === 1 ? ' has' : 's have'} no record:\n${missing
+        .slice(0, 50)
+        .map((m) => `  ${m}`)
+        .join('\n')}${missing.length > 50 ? `\n  … and ${missing.length - 50} more` : ''}`,
+    );
   const { records, errors } = store.readAll();
-  if (errors.length) throw new ReleaseError(`the results hold invalid records (run \`prunebench validate\`):\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+  if (errors.length)
+    throw new ReleaseError(
+      `the results hold invalid records (run \`prunebench validate\`):\n${errors.map((e) => `  ${e.message}`).join('\n')}`,
+    );
 
   const commit = (await git.revparse(['HEAD'])).trim();
   const release: ReleaseFile = {
@@ -142,7 +163,9 @@ export async function cutRelease(opts: CutOptions): Promise<{ file: string; rele
 
   const repoGit = simpleGit(root);
   await repoGit.add([relative(root, file), relative(root, opts.citationFile)]);
-  await repoGit.commit(`Release ${opts.release}: ${release.records.length} records of ${release.suites.map((s) => `${s.id} v${s.version}`).join(', ')} at ${commit.slice(0, 12)}`);
+  await repoGit.commit(
+    `Release ${opts.release}: ${release.records.length} records of ${release.suites.map((s) => `${s.id} v${s.version}`).join(', ')} at ${commit.slice(0, 12)}`,
+  );
   await repoGit.addAnnotatedTag(opts.release, `PruneBench leaderboard ${opts.release}`);
   return { file, release };
 }

@@ -35,7 +35,7 @@ describe('report table', () => {
     expect(line('—')).toMatch(/^—\s+imp\s+0\s+incomplete, not ranked: partial 98\.95 over 1 of 2 sparsities; missing 50%$/);
   });
 
-  it('uses the site\'s units: % for accuracy, sparsities as percentages, significant digits for MSE', () => {
+  it("uses the site's units: % for accuracy, sparsities as percentages, significant digits for MSE", () => {
     expect(text).toMatch(/^mnist-x v1 — dense accuracy 95\.00% ± n\/a \(1 seed\); grid 50%, 90%$/m);
     expect(text).toMatch(/^planted-y v1 — dense MSE 1\.05e−4 ± n\/a \(1 seed\)/m);
     expect(text).toMatch(/planted-y\s+snip\s+50%\s+1\s+0\s+mse\s+2\.42e−4\s+n\/a/);
@@ -43,8 +43,11 @@ describe('report table', () => {
     expect(text).not.toMatch(/98%/);
   });
 
-  it('says when a method\'s records come from more than one method version', () => {
-    const mixed = [...records(), makeRecord({ task: 'mnist-x', method: 'imp', methodVersion: '2.0.0', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, accuracy: 0.94 })];
+  it("says when a method's records come from more than one method version", () => {
+    const mixed = [
+      ...records(),
+      makeRecord({ task: 'mnist-x', method: 'imp', methodVersion: '2.0.0', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, accuracy: 0.94 }),
+    ];
     const out = renderReport(aggregateSuite(suite, mixed), 'table');
     expect(out).toMatch(/imp .*records of 2 method versions \(1\.0\.0, 2\.0\.0\)$/m);
     expect(text).not.toMatch(/method versions/);

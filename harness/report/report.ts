@@ -1,6 +1,6 @@
 import type { Aggregate, Cell, MethodScore, TaskAggregate } from '../aggregate/aggregate.ts';
 import { halfWidth, type Estimate } from '../aggregate/stats.ts';
-import { formatNumber, formatSignificant, formatSparsity } from '../../site/format.ts';
+import { formatNumber, formatSignificant, formatSparsity } from './format.ts';
 
 export type ReportFormat = 'table' | 'markdown' | 'csv' | 'json';
 
@@ -137,23 +137,41 @@ function scoreText(s: MethodScore): { score: string; half: string; note: string 
       note: s.incompleteSeeds.length ? `+${plural(s.incompleteSeeds.length, 'partial seed')} left out` : '',
     };
   }
-  const partial = s.partialScore === null ? '' : `partial ${formatNumber(s.partialScore, 2, 100)} over ${s.coveredSparsities.length} of ${s.grid.length} sparsities; `;
+  const partial =
+    s.partialScore === null
+      ? ''
+      : `partial ${formatNumber(s.partialScore, 2, 100)} over ${s.coveredSparsities.length} of ${s.grid.length} sparsities; `;
   return { score: '', half: '', note: `incomplete, not ranked: ${partial}missing ${s.missingSparsities.map(formatSparsity).join(', ')}` };
 }
 
 function rankingLines(task: TaskAggregate): string[][] {
-  const versions = (s: MethodScore) => new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
+  const versions = (s: MethodScore) =>
+    new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
   const row = (s: MethodScore) => {
     const { score, half, note } = scoreText(s);
     const mixed = versions(s).size > 1 ? `records of ${versions(s).size} method versions (${[...versions(s)].sort().join(', ')})` : '';
-    return [s.rankLabel, s.control ? `${s.method} + ${s.control}` : s.method, score, half, String(s.seedScores.length), [note, mixed].filter(Boolean).join('; ')];
+    return [
+      s.rankLabel,
+      s.control ? `${s.method} + ${s.control}` : s.method,
+      score,
+      half,
+      String(s.seedScores.length),
+      [note, mixed].filter(Boolean).join('; '),
+    ];
   };
   return [...task.ranking.map(row), ...task.controls.map(row)];
 }
 
 function pad(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function markdownTable(rows: string[][]): string {
@@ -167,16 +185,24 @@ function csvCell(v: string): string {
 
 /** What the columns and marks mean, printed under the tables. */
 export const REPORT_LEGEND = [
-  'score: mean accuracy retention over the suite\'s sparsity grid (sparse / dense accuracy; regression: dense / sparse MSE), in %, per seed, then mean ± half-width of the 95% Student-t interval over seeds (n/a: one seed, no interval).',
+  "score: mean accuracy retention over the suite's sparsity grid (sparse / dense accuracy; regression: dense / sparse MSE), in %, per seed, then mean ± half-width of the 95% Student-t interval over seeds (n/a: one seed, no interval).",
   'rank: =1 means tied with the leader (95% intervals overlap); with one seed no interval exists, no tie is claimed and ranks are the order of point estimates; — means incomplete (not ranked).',
   'accuracy, retention, worst group (lowest per-class accuracy), recovery P/R (precision / recall of the kept weights against the planted ticket) in %; ECE: expected calibration error, 15 bins; max ψ: the largest excess accuracy drop of one class versus the whole test set, in percentage points; strong ticket: the mask on the untrained initial weights (planted tasks).',
 ];
 
 export function renderReport(agg: Aggregate, format: ReportFormat): string {
   const rows = reportRows(agg);
-  if (format === 'json') return JSON.stringify({ rows, ranking: agg.tasks.map((t) => ({ task: t.task.id, version: t.task.version, ranking: t.ranking, controls: t.controls })) }, null, 2);
+  if (format === 'json')
+    return JSON.stringify(
+      { rows, ranking: agg.tasks.map((t) => ({ task: t.task.id, version: t.task.version, ranking: t.ranking, controls: t.controls })) },
+      null,
+      2,
+    );
   if (format === 'csv') {
-    return [columns.map((c) => c.key).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c.key] === null ? '' : String(r[c.key]))).join(','))].join('\n');
+    return [
+      columns.map((c) => c.key).join(','),
+      ...rows.map((r) => columns.map((c) => csvCell(r[c.key] === null ? '' : String(r[c.key]))).join(',')),
+    ].join('\n');
   }
   const out: string[] = [];
   for (const task of agg.tasks) {
@@ -184,13 +210,28 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
     const denseValue = task.kind === 'regression' ? dense?.mse : dense?.accuracy;
     const unit = metricUnit(task);
     const denseHalf = halfWidth(denseValue ?? null);
-    const denseText = denseValue ? `${formatValue(denseValue.mean, unit)}${unit === 'percent' ? '%' : ''} ± ${denseHalf === null ? 'n/a' : formatValue(denseHalf, unit)}` : 'none';
+    const denseText = denseValue
+      ? `${formatValue(denseValue.mean, unit)}${unit === 'percent' ? '%' : ''} ± ${denseHalf === null ? 'n/a' : formatValue(denseHalf, unit)}`
+      : 'none';
     const planted = task.planted
       ? `; planted ticket density ${formatNumber(task.planted.density?.mean, 2, 100)}%, its ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${formatValue(task.planted.plantedScore?.mean, unit)}`
       : '';
-    const header = `${task.task.id} v${task.task.version} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
+    const structure = task.task.structure
+      ? ` [${task.task.structure}${task.task.structure === 'neuron' || task.task.structure === 'filter' ? ': sparsity = fraction of units removed' : ''}]`
+      : '';
+    const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
     const ranking = [['rank', 'method', 'score (%)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
-    const titles = columns.map((c) => (c.key === 'value' ? (task.kind === 'regression' ? 'MSE' : 'accuracy (%)') : c.key === 'maxPsi' ? 'max ψ (pp)' : units[c.key] === 'percent' ? `${c.title} (%)` : c.title));
+    const titles = columns.map((c) =>
+      c.key === 'value'
+        ? task.kind === 'regression'
+          ? 'MSE'
+          : 'accuracy (%)'
+        : c.key === 'maxPsi'
+          ? 'max ψ (pp)'
+          : units[c.key] === 'percent'
+            ? `${c.title} (%)`
+            : c.title,
+    );
     const cellRows = [titles, ...task.cells.map((c) => rowOf(task, c)).map((r) => columns.map((c) => cellText(task, r, c.key)))];
     if (format === 'markdown') out.push(`## ${header}`, '', markdownTable(ranking), '', markdownTable(cellRows), '');
     else out.push(header, '', pad(ranking), '', pad(cellRows), '');

@@ -7,16 +7,10 @@
  */
 import { methodLabel, sparsityKey, type Aggregate, type Cell, type TaskAggregate } from '../aggregate/aggregate.ts';
 import type { Control } from '../aggregate/record.ts';
+import type { CellMetric, CellRef, ResultLookup } from '../../api/paper-api.ts';
+
+export type { CellMetric, CellRef, ResultLookup };
 import type { Estimate, Interval } from '../aggregate/stats.ts';
-
-export interface CellRef {
-  task: string;
-  method: string;
-  sparsity: number;
-  control?: Control | null;
-}
-
-export type CellMetric = 'accuracy' | 'recall' | 'precision' | 'jaccard' | 'strongTicketScore' | 'weakTicketScore';
 
 /** One aggregated number a claim used, with where it comes from. */
 export interface UsedQuantity {
@@ -43,7 +37,8 @@ const cellMetrics: Record<CellMetric, (cell: Cell) => Estimate | null> = {
   weakTicketScore: (c) => c.weakTicketScore,
 };
 
-export class ResultLookup {
+/** The paper API's ResultLookup answered from one aggregate. */
+export class AggregateResultLookup implements ResultLookup {
   /** Each number once, in the order first asked for. */
   readonly used: UsedQuantity[] = [];
   readonly missing: string[] = [];
@@ -86,12 +81,22 @@ export class ResultLookup {
 
   private taskAggregate(taskId: string): TaskAggregate | undefined {
     const matches = this.aggregate.tasks.filter((t) => t.task.id === taskId);
-    if (matches.length > 1) throw new Error(`results hold several versions of task '${taskId}' (${matches.map((t) => t.task.key).join(', ')}); aggregate one version`);
+    if (matches.length > 1)
+      throw new Error(
+        `results hold several versions of task '${taskId}' (${matches.map((t) => t.task.key).join(', ')}); aggregate one version`,
+      );
     return matches[0];
   }
 
   private use(where: Omit<UsedQuantity, 'mean' | 'n' | 'interval'>, estimate: Estimate): number {
-    const seen = this.used.some((u) => u.task === where.task && u.method === where.method && u.control === where.control && u.sparsity === where.sparsity && u.metric === where.metric);
+    const seen = this.used.some(
+      (u) =>
+        u.task === where.task &&
+        u.method === where.method &&
+        u.control === where.control &&
+        u.sparsity === where.sparsity &&
+        u.metric === where.metric,
+    );
     if (!seen) this.used.push({ ...where, mean: estimate.mean, n: estimate.n, interval: estimate.interval });
     return estimate.mean;
   }

@@ -6,7 +6,7 @@ import { planSuite } from '../jobs/plan.ts';
 import { schemaProblems, SchemaError } from '../schema/validator.ts';
 import { ResultStore } from '../store/store.ts';
 import { getTask } from '../../suites/registry.ts';
-import { listMethods } from '../../methods/registry.ts';
+import { listMethods } from '../registry/methods.ts';
 import { han2015 } from '../../suites/papers/han2015.ts';
 import { checkReproductionFiles } from './check.ts';
 import { buildReproduction, reproductionPath, writeReproduction, type ReproductionRecord } from './record.ts';
@@ -51,7 +51,8 @@ describe('building the reproduction record', () => {
     expect(pruned.n).toBe(3);
     expect(pruned.jobIds).toHaveLength(3);
     const jobs = new Map(record.jobs.map((j) => [j.id, j]));
-    for (const id of pruned.jobIds) expect(jobs.get(id)).toMatchObject({ task: 'mnist-lenet300-small', method: 'magnitude-global', status: 'ok' });
+    for (const id of pruned.jobIds)
+      expect(jobs.get(id)).toMatchObject({ task: 'mnist-lenet300-small', method: 'magnitude-global', status: 'ok' });
     expect(record.jobs).toHaveLength(plan.dense.length + plan.sparse.length);
   });
 
@@ -66,7 +67,13 @@ describe('building the reproduction record', () => {
   });
 
   it('ignores records outside the suite', () => {
-    const outside = recordsForPlan(planSuite({ ...han2015.suite, id: 'other', sparsities: [0.5] }, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) }), () => ({ accuracy: 0.1, denseAccuracy: 0.98 }));
+    const outside = recordsForPlan(
+      planSuite(
+        { ...han2015.suite, id: 'other', sparsities: [0.5] },
+        { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) },
+      ),
+      () => ({ accuracy: 0.1, denseAccuracy: 0.98 }),
+    );
     const record = reproduction([...recordsForPlan(plan, numbers), ...outside.filter((r) => r.job.method !== null)]);
     expect(record.claims[0].verdict).toBe('reproduced');
     expect(record.claims[0].used.find((u) => u.method)!.mean).toBeCloseTo(0.979, 9);

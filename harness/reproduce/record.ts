@@ -13,7 +13,7 @@ import { canonicalJson, describeJob, jobId, recordRelativePath, type JobSpec } f
 import type { JobPlan } from '../jobs/plan.ts';
 import { assertValid } from '../schema/validator.ts';
 import type { RunRecord } from '../store/record.ts';
-import type { PaperSuite } from '../../suites/papers/types.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 import { gapText, measuredText, toleranceText } from './format.ts';
 import type { UsedQuantity } from './lookup.ts';
 import { evaluateClaim, type ClaimOutcome, type JudgedClaim, type Measured, type Verdict } from './verdict.ts';
@@ -25,7 +25,7 @@ export const ABOUT =
   'verdict: "reproduced", "not reproduced" (the gap is outside the tolerance) or "not run" (a result the claim needs is missing; `missing` says which). ' +
   'value claims: gap = measured − reported, reproduced when |gap| ≤ tolerance. threshold claims: gap = measured − bound, reproduced when gap ≤ tolerance (at-most) or gap ≥ −tolerance (at-least). ' +
   'ordering claims: tiers from best to worst, higher is better; gap = the smallest margin between an entry and an entry of a later tier, reproduced when gap ≥ −tolerance. ' +
-  'reported and measured values are in the claim\'s unit, gap and tolerance too except that differences of % values are in pp (percentage points); `used` lists the means over seeds the measurement rests on and their job ids.';
+  "reported and measured values are in the claim's unit, gap and tolerance too except that differences of % values are in pp (percentage points); `used` lists the means over seeds the measurement rests on and their job ids.";
 
 export type JobStatus = 'ok' | 'failed' | 'missing';
 
@@ -60,7 +60,16 @@ export interface ReproductionRecord {
   paper: PaperSuite['paper'];
   setting: string;
   scaledDown: string;
-  suite: { id: string; version: string; description: string; tasks: string[]; methods: string[]; sparsities: number[]; seeds: number[]; controls: Control[] };
+  suite: {
+    id: string;
+    version: string;
+    description: string;
+    tasks: string[];
+    methods: string[];
+    sparsities: number[];
+    seeds: number[];
+    controls: Control[];
+  };
   claims: ReproducedClaim[];
   summary: { claims: number; reproduced: number; notReproduced: number; notRun: number };
   jobs: ReproductionJob[];
@@ -139,7 +148,10 @@ export function buildReproduction({ paper, plan, records, provenance }: Reproduc
     claims,
     summary: summarize(claims.map((c) => c.verdict)),
     jobs: jobs.map((spec) => jobEntry(spec, byId.get(jobId(spec)))),
-    environment: { reproducer: { node: process.version, platform: platform(), arch: arch(), cpu: cpus()[0]?.model ?? 'unknown' }, runs: [...environments.values()] },
+    environment: {
+      reproducer: { node: process.version, platform: platform(), arch: arch(), cpu: cpus()[0]?.model ?? 'unknown' },
+      runs: [...environments.values()],
+    },
     provenance,
   };
   return { outcomes, record };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../aggregate/aggregate.ts';
 import { makeRecord } from '../testing/record-factory.ts';
-import type { OrderingClaim, ThresholdClaim, ValueClaim } from '../../suites/papers/types.ts';
+import type { OrderingClaim, ThresholdClaim, ValueClaim } from '../../api/paper-api.ts';
 import { evaluateClaim, judge } from './verdict.ts';
 import { gapText, measuredText } from './format.ts';
 
@@ -54,7 +54,10 @@ describe('value claims', () => {
   });
 
   it('lists a number used twice once', () => {
-    const claim = { ...errorIncreaseClaim(0, 1), measure: (r: Parameters<ValueClaim['measure']>[0]) => r.denseAccuracy(TASK) - r.denseAccuracy(TASK) };
+    const claim = {
+      ...errorIncreaseClaim(0, 1),
+      measure: (r: Parameters<ValueClaim['measure']>[0]) => r.denseAccuracy(TASK) - r.denseAccuracy(TASK),
+    };
     expect(evaluateClaim(claim, aggregate(records())).used).toHaveLength(1);
   });
 
@@ -79,7 +82,11 @@ describe('missing results', () => {
   });
 
   it('a cell with only failed records is not run and says why the runs failed', () => {
-    const failedSnip = records().map((r) => (r.job.method?.id === 'snip' ? makeRecord({ task: TASK, method: 'snip', sparsity: 0.95, seed: r.job.seed, status: 'failed', failureReason: 'loss became NaN' }) : r));
+    const failedSnip = records().map((r) =>
+      r.job.method?.id === 'snip'
+        ? makeRecord({ task: TASK, method: 'snip', sparsity: 0.95, seed: r.job.seed, status: 'failed', failureReason: 'loss became NaN' })
+        : r,
+    );
     const outcome = evaluateClaim(errorIncreaseClaim(0.7, 0.5), aggregate(failedSnip));
     expect(outcome.verdict).toBe('not run');
     expect(outcome.missing[0]).toContain('no ok result');
@@ -106,7 +113,10 @@ describe('threshold claims', () => {
     unit: 'pp',
     tolerance,
     reported: { bound, direction, text: 'bound' },
-    measure: (r) => Math.max(...['snip', 'grasp', 'synflow'].map((method) => 100 * (r.denseAccuracy(TASK) - r.accuracy({ task: TASK, method, sparsity: 0.95 })))),
+    measure: (r) =>
+      Math.max(
+        ...['snip', 'grasp', 'synflow'].map((method) => 100 * (r.denseAccuracy(TASK) - r.accuracy({ task: TASK, method, sparsity: 0.95 }))),
+      ),
   });
 
   it('at-most: a measured value above bound + tolerance is not reproduced', () => {

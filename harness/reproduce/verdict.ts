@@ -10,8 +10,8 @@
  * - not run: some number the claim needs has no ok result; no gap is computed.
  */
 import type { Aggregate } from '../aggregate/aggregate.ts';
-import type { Claim, OrderingClaim } from '../../suites/papers/types.ts';
-import { ResultLookup, type UsedQuantity } from './lookup.ts';
+import type { Claim, OrderingClaim } from '../../api/paper-api.ts';
+import { AggregateResultLookup, type UsedQuantity } from './lookup.ts';
 import { differenceUnit, formatNumber, formatSigned, withUnit } from './format.ts';
 
 export type Verdict = 'reproduced' | 'not reproduced' | 'not run';
@@ -92,7 +92,10 @@ export function judge(claim: JudgedClaim, measured: Measured): Judgement {
   }
 }
 
-function smallestMargin(claim: WithoutMeasure<OrderingClaim>, values: Record<string, number>): { better: string; worse: string; margin: number } {
+function smallestMargin(
+  claim: WithoutMeasure<OrderingClaim>,
+  values: Record<string, number>,
+): { better: string; worse: string; margin: number } {
   const tiers = claim.reported.order;
   let worst: { better: string; worse: string; margin: number } | null = null;
   for (let i = 0; i < tiers.length; i++) {
@@ -110,21 +113,24 @@ function smallestMargin(claim: WithoutMeasure<OrderingClaim>, values: Record<str
 }
 
 function expectNumber(claim: JudgedClaim, measured: Measured): number {
-  if (typeof measured !== 'number' || Number.isNaN(measured)) throw new Error(`claim '${claim.id}': measure must give a number, got ${JSON.stringify(measured)}`);
+  if (typeof measured !== 'number' || Number.isNaN(measured))
+    throw new Error(`claim '${claim.id}': measure must give a number, got ${JSON.stringify(measured)}`);
   return measured;
 }
 
 function expectValues(claim: WithoutMeasure<OrderingClaim>, measured: Measured): Record<string, number> {
-  if (typeof measured !== 'object') throw new Error(`ordering claim '${claim.id}': measure must give a value per entry, got ${JSON.stringify(measured)}`);
+  if (typeof measured !== 'object')
+    throw new Error(`ordering claim '${claim.id}': measure must give a value per entry, got ${JSON.stringify(measured)}`);
   for (const entry of claim.reported.order.flat()) {
-    if (typeof measured[entry] !== 'number' || Number.isNaN(measured[entry])) throw new Error(`ordering claim '${claim.id}': no measured value for '${entry}'`);
+    if (typeof measured[entry] !== 'number' || Number.isNaN(measured[entry]))
+      throw new Error(`ordering claim '${claim.id}': no measured value for '${entry}'`);
   }
   return measured;
 }
 
 /** Measures a claim on aggregated results and judges it; 'not run' when a number it needs is missing. */
 export function evaluateClaim(claim: Claim, aggregate: Aggregate): ClaimOutcome {
-  const lookup = new ResultLookup(aggregate);
+  const lookup = new AggregateResultLookup(aggregate);
   const measured: Measured = claim.measure(lookup);
   const missing = [...new Set(lookup.missing)];
   if (missing.length) {
@@ -139,5 +145,13 @@ export function evaluateClaim(claim: Claim, aggregate: Aggregate): ClaimOutcome 
     };
   }
   const judgement = judge(claim, measured);
-  return { claim, measured, gap: judgement.gap, verdict: judgement.verdict, explanation: judgement.explanation, used: lookup.used, missing };
+  return {
+    claim,
+    measured,
+    gap: judgement.gap,
+    verdict: judgement.verdict,
+    explanation: judgement.explanation,
+    used: lookup.used,
+    missing,
+  };
 }

@@ -22,7 +22,10 @@ describe('dense checkpoint cache', () => {
     writeFileSync(file, bytes);
     const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     expect(cache.load('0123456789abcdef')).toBeNull();
-    expect(warnings).toHaveBeenCalledWith(expect.stringMatching(/dense checkpoint .* is unusable \(its content does not match its hash\)/), 'PruneBenchCacheWarning');
+    expect(warnings).toHaveBeenCalledWith(
+      expect.stringMatching(/dense checkpoint .* is unusable \(its content does not match its hash\)/),
+      'PruneBenchCacheWarning',
+    );
     expect(existsSync(file)).toBe(false);
     warnings.mockRestore();
   });

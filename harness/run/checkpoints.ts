@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WeightMap } from '../engine/types.ts';
-import { arraysDigest, readArrayFile, writeArrayFile } from '../engine/array-file.ts';
+import type { WeightMap } from '../../engine/types.ts';
+import { arraysDigest, readArrayFile, writeArrayFile } from '../../engine/array-file.ts';
 
 interface CheckpointMeta {
   denseJobId: string;
@@ -44,7 +44,10 @@ export class CheckpointCache {
     } catch (e) {
       problem = (e as Error).message;
     }
-    process.emitWarning(`dense checkpoint ${file} is unusable (${problem}); discarding it and retraining the dense model`, 'PruneBenchCacheWarning');
+    process.emitWarning(
+      `dense checkpoint ${file} is unusable (${problem}); discarding it and retraining the dense model`,
+      'PruneBenchCacheWarning',
+    );
     rmSync(file, { force: true });
     return null;
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { simpleGit } from 'simple-git';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RecordContext } from './execute.ts';
-import type { BackendInfo } from '../engine/backend/select.ts';
+import type { BackendInfo } from '../../engine/backend/select.ts';
 import { isolationLevel } from '../sandbox/isolation.ts';
 
 const projectRoot = new URL('../../', import.meta.url);
@@ -13,7 +13,9 @@ export function prunebenchVersion(): string {
 }
 
 /** Git commit and dirty flag of the project checkout; nulls outside a git checkout. */
-export async function gitProvenance(dir = new URL('.', projectRoot).pathname): Promise<{ gitCommit: string | null; gitDirty: boolean | null }> {
+export async function gitProvenance(
+  dir = new URL('.', projectRoot).pathname,
+): Promise<{ gitCommit: string | null; gitDirty: boolean | null }> {
   try {
     const git = simpleGit(dir);
     if (!(await git.checkIsRepo())) return { gitCommit: null, gitDirty: null };

@@ -1,6 +1,6 @@
-import type { MaskedNetwork } from '../engine/network.ts';
-import { predict } from '../engine/predict.ts';
-import type { Dataset, MaskMap } from '../engine/types.ts';
+import type { MaskedNetwork } from '../../engine/network.ts';
+import { predict } from '../../engine/predict.ts';
+import type { Dataset, MaskMap } from '../../engine/types.ts';
 import {
   accuracy,
   calibration,
@@ -13,10 +13,10 @@ import {
   parameterCounts,
   predictedClasses,
   rescaleOutputs,
-} from '../engine/metrics/index.ts';
-import type { TaskDefinition } from '../task-api.ts';
+} from '../../engine/metrics/index.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 import type { GroupCount, PlantedMetrics, RunMetrics } from '../store/record.ts';
-import type { TrainingResult } from '../engine/train.ts';
+import type { TrainingResult } from '../../engine/train.ts';
 
 export interface DenseSummary {
   accuracy: number | null;
@@ -106,7 +106,12 @@ export function plantedMetrics(opts: {
   return {
     metric: opts.task.kind === 'classification' ? 'accuracy' : 'mse',
     recovery: { precision: rec.precision, recall: rec.recall, jaccard: rec.jaccard },
-    layers: rec.layers.map((l: { name: string; precision: number; recall: number; jaccard: number }) => ({ name: l.name, precision: l.precision, recall: l.recall, jaccard: l.jaccard })),
+    layers: rec.layers.map((l: { name: string; precision: number; recall: number; jaccard: number }) => ({
+      name: l.name,
+      precision: l.precision,
+      recall: l.recall,
+      jaccard: l.jaccard,
+    })),
     strongTicketScore: opts.strongTicketScore,
     weakTicketScore: opts.weakTicketScore,
     plantedScore: opts.plantedScore,

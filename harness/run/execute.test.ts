@@ -6,25 +6,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { ResultStore } from '../store/store.ts';
-import type { PruneFunction, MethodManifest } from '../method-api.ts';
+import type { PruneFunction, MethodManifest } from '../../api/method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
-import type { TaskData } from '../task-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const task = blobTask();
 let data: TaskData;
 let dense: DenseReference;
 
 function spec(sparsity: number, control: JobSpec['control'] = null, manifest = testManifest()): JobSpec {
-  return { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: manifest.id, version: manifest.version, hyperparameters: {} }, control, sparsity, seed: 0 };
+  return {
+    ...currentVersions(),
+    task: { id: task.id, version: task.version },
+    method: { id: manifest.id, version: manifest.version, hyperparameters: {} },
+    control,
+    sparsity,
+    seed: 0,
+  };
 }
 
 function method(prune: PruneFunction, manifest: MethodManifest = testManifest()): LoadedMethod {
   return { manifest, sourceHash: 'a'.repeat(64), pruner: inProcessPruner(prune) };
 }
 
-const magnitude: PruneFunction = (ctx) => ({ scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) });
+const magnitude: PruneFunction = (ctx) => ({
+  scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])),
+});
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -50,12 +60,22 @@ describe('runSparseJob', () => {
   });
 
   it('refuses a job whose hyperparameters its manifest does not allow, before prune() runs', async () => {
-    const declared: MethodManifest = { ...testManifest(), hyperparameters: { rounds: { type: 'integer', default: 2, minimum: 1, help: 'rounds' } } };
+    const declared: MethodManifest = {
+      ...testManifest(),
+      hyperparameters: { rounds: { type: 'integer', default: 2, minimum: 1, help: 'rounds' } },
+    };
     let pruned = false;
-    const job = (hyperparameters: Record<string, number>): JobSpec => ({ ...spec(0.5, null, declared), method: { id: declared.id, version: declared.version, hyperparameters } });
+    const job = (hyperparameters: Record<string, number>): JobSpec => ({
+      ...spec(0.5, null, declared),
+      method: { id: declared.id, version: declared.version, hyperparameters },
+    });
     const counting: PruneFunction = (ctx) => ((pruned = true), magnitude(ctx));
     const refused = await runSparseJob(job({ rounds: 0 }), task, data, dense, method(counting, declared), testRecordContext);
-    expect([refused.status, refused.failure?.stage, refused.failure?.reason]).toEqual(['failed', 'setup', "method 'fake': hyperparameter 'rounds' = 0 must be ≥ 1"]);
+    expect([refused.status, refused.failure?.stage, refused.failure?.reason]).toEqual([
+      'failed',
+      'setup',
+      "method 'fake': hyperparameter 'rounds' = 0 must be ≥ 1",
+    ]);
     const missing = await runSparseJob(job({}), task, data, dense, method(counting, declared), testRecordContext);
     expect(missing.failure?.reason).toBe("method 'fake': the job gives no value for hyperparameter(s) rounds");
     expect(pruned).toBe(false);
@@ -70,12 +90,51 @@ describe('runSparseJob', () => {
   });
 
   const faults: Array<[string, PruneFunction, RegExp, string]> = [
-    ['throws', () => { throw new Error('boom'); }, /fake: boom/, 'prune'],
-    ['returns NaN', (ctx) => ({ scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, new Float32Array(ctx.network.getWeights([n])[n].length).fill(NaN)])) }), /NaN/, 'check'],
-    ['returns the wrong shape', (ctx) => ({ scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, new Float32Array(3)])) }), /have 3 values/, 'check'],
-    ['returns the wrong count', (ctx) => ({ masks: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, new Float32Array(ctx.network.getWeights([n])[n].length).fill(1)])) }), /keeps 720 of 720 weights/, 'check'],
+    [
+      'throws',
+      () => {
+        throw new Error('boom');
+      },
+      /fake: boom/,
+      'prune',
+    ],
+    [
+      'returns NaN',
+      (ctx) => ({
+        scores: Object.fromEntries(
+          ctx.network.prunableNames.map((n) => [n, new Float32Array(ctx.network.getWeights([n])[n].length).fill(NaN)]),
+        ),
+      }),
+      /NaN/,
+      'check',
+    ],
+    [
+      'returns the wrong shape',
+      (ctx) => ({ scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, new Float32Array(3)])) }),
+      /have 3 values/,
+      'check',
+    ],
+    [
+      'returns the wrong count',
+      (ctx) => ({
+        masks: Object.fromEntries(
+          ctx.network.prunableNames.map((n) => [n, new Float32Array(ctx.network.getWeights([n])[n].length).fill(1)]),
+        ),
+      }),
+      /keeps 720 of 720 weights/,
+      'check',
+    ],
     ['returns nothing', () => undefined as never, /must return \{ scores \} or \{ masks \}/, 'check'],
-    ['returns non-binary masks', (ctx) => ({ masks: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, new Float32Array(ctx.network.getWeights([n])[n].length).fill(0.5)])) }), /not binary/, 'check'],
+    [
+      'returns non-binary masks',
+      (ctx) => ({
+        masks: Object.fromEntries(
+          ctx.network.prunableNames.map((n) => [n, new Float32Array(ctx.network.getWeights([n])[n].length).fill(0.5)]),
+        ),
+      }),
+      /not binary/,
+      'check',
+    ],
   ];
   for (const [what, prune, reason, stage] of faults) {
     it(`records a failure when the method ${what}`, async () => {
@@ -91,7 +150,17 @@ describe('runSparseJob', () => {
 
   it('stops a strong-ticket method from training the weights', async () => {
     const manifest = testManifest({ when: 'strong-ticket' });
-    const record = await runSparseJob(spec(0.5, null, manifest), task, data, dense, method((ctx) => { ctx.train({ steps: 1 }); return magnitude(ctx); }, manifest), testRecordContext);
+    const record = await runSparseJob(
+      spec(0.5, null, manifest),
+      task,
+      data,
+      dense,
+      method((ctx) => {
+        ctx.train({ steps: 1 });
+        return magnitude(ctx);
+      }, manifest),
+      testRecordContext,
+    );
     expect(record.status).toBe('failed');
     expect(record.failure!.reason).toMatch(/strong-ticket method may not train/);
   });
@@ -112,7 +181,14 @@ describe('runSparseJob', () => {
     inverted.metrics!.sparsity.layers.forEach((l, i) => expect(l.zeros).toBe(l.total - layers[i].zeros));
     expect(layers[0].zeros).not.toBe(layers[0].total / 2);
     const masksOnly = testManifest({ output: 'masks' });
-    const refused = await runSparseJob(spec(0.9, 'inverted', masksOnly), task, data, dense, method(() => ({ masks: {} }), masksOnly), testRecordContext);
+    const refused = await runSparseJob(
+      spec(0.9, 'inverted', masksOnly),
+      task,
+      data,
+      dense,
+      method(() => ({ masks: {} }), masksOnly),
+      testRecordContext,
+    );
     expect(refused.failure).toMatchObject({ stage: 'setup' });
   });
 
@@ -130,7 +206,11 @@ describe('runSparseJob', () => {
   it('hands the method train and validation data only', async () => {
     let seenRows = 0;
     const counting: PruneFunction = (ctx) => {
-      for (const batch of ctx.trainBatches(6, 20)) { seenRows += batch.size; batch.x.dispose(); batch.y.dispose(); }
+      for (const batch of ctx.trainBatches(6, 20)) {
+        seenRows += batch.size;
+        batch.x.dispose();
+        batch.y.dispose();
+      }
       expect(Object.keys(ctx)).not.toContain('test');
       return magnitude(ctx);
     };

@@ -8,7 +8,13 @@ interface Job {
 
 const dense = (id: string): Job => ({ id });
 const sparse = (id: string, needs: string): Job => ({ id, needs });
-const queueOf = (d: Job[], s: Job[]) => new JobQueue(d, s, (j) => j.id, (j) => j.needs!);
+const queueOf = (d: Job[], s: Job[]) =>
+  new JobQueue(
+    d,
+    s,
+    (j) => j.id,
+    (j) => j.needs!,
+  );
 
 describe('JobQueue', () => {
   it('hands out dense jobs first, then sparse jobs in plan order once their dense job is done', async () => {
@@ -60,7 +66,13 @@ describe('JobQueue with trunks', () => {
   }
   const job = (id: string, sparsity: number, trunk?: string): TrunkJob => ({ id, needs: 'D', sparsity, trunk });
   const trunkQueue = (jobs: TrunkJob[]) =>
-    new JobQueue<TrunkJob>([], jobs, (j) => j.id, (j) => j.needs!, (j) => (j.trunk ? { trunk: j.trunk, sparsity: j.sparsity } : null));
+    new JobQueue<TrunkJob>(
+      [],
+      jobs,
+      (j) => j.id,
+      (j) => j.needs!,
+      (j) => (j.trunk ? { trunk: j.trunk, sparsity: j.sparsity } : null),
+    );
 
   it("hands out a trunk's jobs by ascending sparsity, one at a time, and other jobs meanwhile", async () => {
     const q = trunkQueue([job('t99', 0.99, 'T'), job('x', 0.5), job('t50', 0.5, 'T'), job('u90', 0.9, 'U'), job('t90', 0.9, 'T')]);

@@ -37,7 +37,9 @@ export class JobQueue<T> {
     for (;;) {
       if (this.closed) return null;
       if (this.dense.length > 0) return this.dense.shift()!;
-      const ready = this.sparse.findIndex((t) => !this.unfinishedDense.has(this.dependencyOf(t)) && !this.trunksInFlight.has(this.trunkOf(t)?.trunk ?? ''));
+      const ready = this.sparse.findIndex(
+        (t) => !this.unfinishedDense.has(this.dependencyOf(t)) && !this.trunksInFlight.has(this.trunkOf(t)?.trunk ?? ''),
+      );
       if (ready >= 0) {
         const task = this.sparse.splice(ready, 1)[0];
         const place = this.trunkOf(task);

@@ -10,7 +10,7 @@ import { CheckpointCache } from './checkpoints.ts';
 import { JobQueue, type TrunkPlace } from './job-queue.ts';
 import { trunkKey } from './trunk-plan.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getMethod } from '../registry/methods.ts';
 import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
@@ -103,7 +103,10 @@ function trunkPlaces(tasks: Task[]): (task: Task) => TrunkPlace | null {
     } catch {
       // an unknown method fails in its worker
     }
-    places.set(task, method?.manifest.trunk ? { trunk: trunkKey(spec, method.manifest, method.sourceHash), sparsity: spec.sparsity } : null);
+    places.set(
+      task,
+      method?.manifest.trunk ? { trunk: trunkKey(spec, method.manifest, method.sourceHash), sparsity: spec.sparsity } : null,
+    );
   }
   return (task) => places.get(task) ?? null;
 }
@@ -155,7 +158,10 @@ export class Runner {
         bad.push(e);
       }
     }
-    if (bad.length) throw new Error(`refusing to run: ${bad.length} record file${bad.length === 1 ? ' is' : 's are'} not the record of the job whose path ${bad.length === 1 ? 'it is' : 'they are'} at (fix or remove ${bad.length === 1 ? 'it' : 'them'}; \`prunebench validate\` lists every problem):\n${bad.map((e) => `  ${e.message}`).join('\n')}`);
+    if (bad.length)
+      throw new Error(
+        `refusing to run: ${bad.length} record file${bad.length === 1 ? ' is' : 's are'} not the record of the job whose path ${bad.length === 1 ? 'it is' : 'they are'} at (fix or remove ${bad.length === 1 ? 'it' : 'them'}; \`prunebench validate\` lists every problem):\n${bad.map((e) => `  ${e.message}`).join('\n')}`,
+      );
   }
 
   async run(): Promise<RunSummary> {
@@ -174,9 +180,25 @@ export class Runner {
     const sparseTasks: Task[] = pendingSparse.map((s) => ({ request: { type: 'sparse', spec: s }, label: describeJob(s) }));
 
     const total = plan.dense.filter((d) => plan.ownedDense.has(jobId(d))).length + plan.sparse.length;
-    const progress: Progress = { total, done: 0, failed: 0, skipped: 0, remaining: denseTasks.length + sparseTasks.length, etaSeconds: null, current: null };
+    const progress: Progress = {
+      total,
+      done: 0,
+      failed: 0,
+      skipped: 0,
+      remaining: denseTasks.length + sparseTasks.length,
+      etaSeconds: null,
+      current: null,
+    };
     progress.skipped = total - denseTasks.filter((t) => (t.request as { writeRecord?: boolean }).writeRecord).length - sparseTasks.length;
-    const summary: RunSummary = { ran: 0, failed: 0, skipped: progress.skipped, backend: null, interrupted: false, interruptedJobs: 0, failures: [] };
+    const summary: RunSummary = {
+      ran: 0,
+      failed: 0,
+      skipped: progress.skipped,
+      backend: null,
+      interrupted: false,
+      interruptedJobs: 0,
+      failures: [],
+    };
     if (denseTasks.length + sparseTasks.length === 0) return summary;
 
     const started = performance.now();
@@ -189,7 +211,13 @@ export class Runner {
     };
     report();
 
-    const queue = new JobQueue(denseTasks, sparseTasks, (t) => jobId(t.request.spec), (t) => jobId(denseSpecFor(t.request.spec)), trunkPlaces(sparseTasks));
+    const queue = new JobQueue(
+      denseTasks,
+      sparseTasks,
+      (t) => jobId(t.request.spec),
+      (t) => jobId(denseSpecFor(t.request.spec)),
+      trunkPlaces(sparseTasks),
+    );
     this.queue = queue;
     if (this.stopped) queue.close();
 
@@ -235,7 +263,13 @@ export class Runner {
   }
 
   private config(): WorkerConfig {
-    return { resultsDir: this.opts.resultsDir, cacheDir: this.opts.cacheDir, backend: this.opts.backend, provenance: this.opts.provenance, scratchDir: this.scratchDir! };
+    return {
+      resultsDir: this.opts.resultsDir,
+      cacheDir: this.opts.cacheDir,
+      backend: this.opts.backend,
+      provenance: this.opts.provenance,
+      scratchDir: this.scratchDir!,
+    };
   }
 
   private async slot(i: number): Promise<WorkerSlot> {
@@ -280,7 +314,11 @@ export class Runner {
       };
       const onExit = (code: number | null, signal: string | null) => {
         cleanup();
-        resolve({ type: 'lost', message: this.stopped ? 'interrupted' : `worker process exited (${signal ?? `code ${code}`}) during the job`, timedOut: false });
+        resolve({
+          type: 'lost',
+          message: this.stopped ? 'interrupted' : `worker process exited (${signal ?? `code ${code}`}) during the job`,
+          timedOut: false,
+        });
       };
       slot.child.on('message', onMessage);
       slot.child.on('exit', onExit);

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { wasmBinaryDir } from '../engine/backend/select.ts';
+import { wasmBinaryDir } from '../../engine/backend/select.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { sandboxedPruner } from '../sandbox/sandboxed-pruner.ts';
-import { getTask } from '../../suites/registry.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getTask } from '../registry/suites.ts';
+import { getMethod } from '../registry/methods.ts';
 import type { LoadedMethod } from './execute.ts';
 
 /** Resident-memory budget of a method's sandboxed prune process. */
@@ -13,9 +13,14 @@ const PRUNE_MEMORY_MB = Number(process.env.PRUNEBENCH_PRUNE_MEMORY_MB ?? 6144);
  * A registered method whose prune() runs in the sandbox, as every run executes it. `bundle`: the
  * method already bundled (the runner bundles once per run); absent, it is bundled into `sandboxDir`.
  */
-export async function sandboxedMethod(id: string, options: { sandboxDir: string; backend: 'wasm' | 'cpu'; bundle?: string }): Promise<LoadedMethod> {
+export async function sandboxedMethod(
+  id: string,
+  options: { sandboxDir: string; backend: 'wasm' | 'cpu'; bundle?: string },
+): Promise<LoadedMethod> {
   const registered = getMethod(id);
-  const bundle = options.bundle ?? (await bundleMethod(join(registered.dir, 'index.ts'), options.sandboxDir, methodBundleName(id, registered.sourceHash)));
+  const bundle =
+    options.bundle ??
+    (await bundleMethod(join(registered.dir, 'index.ts'), options.sandboxDir, methodBundleName(id, registered.sourceHash)));
   return {
     manifest: registered.manifest,
     sourceHash: registered.sourceHash,

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { arraysDigest, readArrayFile, writeArrayFile } from '../engine/array-file.ts';
+import { arraysDigest, readArrayFile, writeArrayFile } from '../../engine/array-file.ts';
 import { trunkLevelFromFile, trunkLevelToFile, type TrunkLevel } from '../prune/trunk-level.ts';
 
 interface TrunkFileMeta {
@@ -25,7 +25,11 @@ export class TrunkCache {
 
   save(trunkKey: string, level: TrunkLevel): void {
     const { arrays, meta } = trunkLevelToFile(level);
-    writeArrayFile(this.pathFor(trunkKey, level.level), arrays, { trunkKey, sha256: arraysDigest(arrays), level: meta } satisfies TrunkFileMeta);
+    writeArrayFile(this.pathFor(trunkKey, level.level), arrays, {
+      trunkKey,
+      sha256: arraysDigest(arrays),
+      level: meta,
+    } satisfies TrunkFileMeta);
   }
 
   /** The level, or null when absent or unusable. `check` throws for a level the job cannot use. */
@@ -47,7 +51,10 @@ export class TrunkCache {
     } catch (e) {
       problem = (e as Error).message;
     }
-    process.emitWarning(`trunk level ${file} is unusable (${problem}); discarding it and training its rounds again`, 'PruneBenchCacheWarning');
+    process.emitWarning(
+      `trunk level ${file} is unusable (${problem}); discarding it and training its rounds again`,
+      'PruneBenchCacheWarning',
+    );
     rmSync(file, { force: true });
     return null;
   }

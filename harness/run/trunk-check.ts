@@ -1,14 +1,16 @@
-import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
-import type { MaskMap, WeightMap } from '../engine/types.ts';
+import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MaskMap, WeightMap } from '../../engine/types.ts';
 import type { TrunkLevel } from '../prune/trunk-level.ts';
 import type { JobTrunkPlan } from './trunk-plan.ts';
 
 function checkWeightMap(what: string, map: WeightMap, sizes: Map<string, number>): void {
   if (!map || typeof map !== 'object') throw new Error(`${what} is missing`);
   const names = Object.keys(map);
-  if (names.length !== sizes.size || names.some((n) => !sizes.has(n))) throw new Error(`${what} must hold exactly the parameters ${[...sizes.keys()].join(', ')}`);
+  if (names.length !== sizes.size || names.some((n) => !sizes.has(n)))
+    throw new Error(`${what} must hold exactly the parameters ${[...sizes.keys()].join(', ')}`);
   for (const [name, array] of Object.entries(map)) {
-    if (!(array instanceof Float32Array) || array.length !== sizes.get(name)) throw new Error(`${what}: '${name}' must be ${sizes.get(name)} float32 values`);
+    if (!(array instanceof Float32Array) || array.length !== sizes.get(name))
+      throw new Error(`${what}: '${name}' must be ${sizes.get(name)} float32 values`);
     if (!array.every(Number.isFinite)) throw new Error(`${what}: '${name}' holds a value that is not finite`);
   }
 }
@@ -18,7 +20,12 @@ function checkWeightMap(what: string, map: WeightMap, sizes: Map<string, number>
  * masks are binary with exactly the schedule's counts and lie within the previous level's masks,
  * pruned weights are 0, and every array is finite and of the network's shapes. Throws, saying why.
  */
-export function checkTrunkLevel(level: TrunkLevel, plan: JobTrunkPlan, architecture: ArchitectureSpec, previous: { level: number; masks: MaskMap | null }): void {
+export function checkTrunkLevel(
+  level: TrunkLevel,
+  plan: JobTrunkPlan,
+  architecture: ArchitectureSpec,
+  previous: { level: number; masks: MaskMap | null },
+): void {
   if (level.level !== previous.level + 1) throw new Error(`level ${level.level} does not follow level ${previous.level}`);
   const kept = plan.levels[level.level - 1];
   if (!kept) throw new Error(`level ${level.level} is past this job's ${plan.levels.length} full rounds`);
@@ -41,11 +48,14 @@ export function checkTrunkLevel(level: TrunkLevel, plan: JobTrunkPlan, architect
     return ones;
   });
   const got = plan.scope === 'global' ? [counts.reduce((a, b) => a + b, 0)] : counts;
-  if (got.join() !== kept.join()) throw new Error(`level ${level.level} keeps ${got.join(', ')} weights where the schedule keeps ${kept.join(', ')}`);
+  if (got.join() !== kept.join())
+    throw new Error(`level ${level.level} keeps ${got.join(', ')} weights where the schedule keeps ${kept.join(', ')}`);
   for (const [name, checkpoint] of Object.entries(level.checkpoints)) checkWeightMap(`its checkpoint '${name}'`, checkpoint, sizes);
   for (const [name, array] of Object.entries(level.arrays)) {
-    if (!(array instanceof Float32Array) || !array.every(Number.isFinite)) throw new Error(`its array '${name}' must be finite float32 values`);
+    if (!(array instanceof Float32Array) || !array.every(Number.isFinite))
+      throw new Error(`its array '${name}' must be finite float32 values`);
   }
   const { trainCalls, batchStreams } = level.counters;
-  if (![trainCalls, batchStreams].every((c) => Number.isInteger(c) && c >= 0)) throw new Error('its counters must be non-negative integers');
+  if (![trainCalls, batchStreams].every((c) => Number.isInteger(c) && c >= 0))
+    throw new Error('its counters must be non-negative integers');
 }

@@ -1,8 +1,8 @@
-import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
+import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
 import { canonicalJson, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
-import type { HyperparameterValue, MethodManifest, TrunkSchedule } from '../method-api.ts';
-import { fullRoundsFor, readIterativeMagnitudeSettings, roundPlanFor } from '../method-kit/iterative-magnitude.ts';
+import type { HyperparameterValue, MethodManifest, TrunkSchedule } from '../../api/method-api.ts';
+import { fullRoundsFor, readIterativeMagnitudeSettings, roundPlanFor } from '../../api/method-kit/iterative-magnitude.ts';
 import { keepCountFor } from '../prune/select.ts';
 import { createHash } from 'node:crypto';
 
@@ -19,13 +19,26 @@ export interface JobTrunkPlan {
 }
 
 /** The full-round levels a job of a trunk method goes through, by the manifest's schedule. */
-export function jobTrunkPlan(schedule: TrunkSchedule, architecture: ArchitectureSpec, recipe: TrainingRecipe, hyperparameters: Readonly<Record<string, HyperparameterValue>>, sparsity: number): JobTrunkPlan {
+export function jobTrunkPlan(
+  schedule: TrunkSchedule,
+  architecture: ArchitectureSpec,
+  recipe: TrainingRecipe,
+  hyperparameters: Readonly<Record<string, HyperparameterValue>>,
+  sparsity: number,
+): JobTrunkPlan {
   if (schedule !== 'iterative-magnitude') throw new Error(`unknown trunk schedule '${schedule as string}'`);
   const sizes = describeParameters(architecture)
     .filter((p) => p.prunable)
     .map((p) => p.shape.reduce((a, b) => a * b, 1));
   const settings = readIterativeMagnitudeSettings({ hyperparameters, recipe });
-  const plan = roundPlanFor(sizes, settings, keepCountFor(sizes.reduce((a, b) => a + b, 0), sparsity));
+  const plan = roundPlanFor(
+    sizes,
+    settings,
+    keepCountFor(
+      sizes.reduce((a, b) => a + b, 0),
+      sparsity,
+    ),
+  );
   return { levels: fullRoundsFor(sizes, settings).slice(0, plan.length), scope: settings.scope, branchLevel: Math.max(plan.length - 1, 0) };
 }
 

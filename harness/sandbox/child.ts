@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernelPatches } from '../engine/backend/wasm-kernels.ts';
-import type { Dataset, WeightMap } from '../engine/types.ts';
-import type { PruneFunction } from '../method-api.ts';
+import { registerWasmKernelPatches } from '../../engine/backend/wasm-kernels.ts';
+import type { Dataset, WeightMap } from '../../engine/types.ts';
+import type { PruneFunction } from '../../api/method-api.ts';
 import { runPrune } from '../prune/run-prune.ts';
-import { ArrayFileReader, readArrayFile } from '../engine/array-file.ts';
+import { ArrayFileReader, readArrayFile } from '../../engine/array-file.ts';
 import type { SandboxLevelMessage, SandboxReply, SandboxRequest } from './protocol.ts';
 import { trunkLevelFromFile, type TrunkHost } from '../prune/trunk-level.ts';
 
@@ -21,14 +21,26 @@ import { trunkLevelFromFile, type TrunkHost } from '../prune/trunk-level.ts';
  */
 function lazyDataset(file: ArrayFileReader, prefix: string, meta: { inputShape: number[]; outputSize: number }): Dataset {
   const y = file.entry(`${prefix}.y`);
-  const fields: Record<string, unknown> = { n: y.length / (y.type === 'int32' ? 1 : meta.outputSize), inputShape: meta.inputShape, x: null, y: null, outputSize: meta.outputSize };
+  const fields: Record<string, unknown> = {
+    n: y.length / (y.type === 'int32' ? 1 : meta.outputSize),
+    inputShape: meta.inputShape,
+    x: null,
+    y: null,
+    outputSize: meta.outputSize,
+  };
   if (file.has(`${prefix}.groups`)) fields.groups = null;
   for (const field of ['x', 'y', 'groups'].filter((f) => f in fields)) {
     Object.defineProperty(fields, field, {
       enumerable: true,
       configurable: true,
       // The first read replaces the getter with the array itself.
-      get: () => Object.defineProperty(fields, field, { value: file.read(`${prefix}.${field}`), enumerable: true, configurable: true, writable: true })[field],
+      get: () =>
+        Object.defineProperty(fields, field, {
+          value: file.read(`${prefix}.${field}`),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        })[field],
     });
   }
   return fields as unknown as Dataset;
@@ -84,12 +96,9 @@ export function serve(prune: PruneFunction): void {
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
   process.once('message', (request: SandboxRequest) => {
-    handle(prune, request).then(
-      async (message) => {
-        await reply(message);
-        process.exit(0);
-      },
-      fail,
-    );
+    handle(prune, request).then(async (message) => {
+      await reply(message);
+      process.exit(0);
+    }, fail);
   });
 }

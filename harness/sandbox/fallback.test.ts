@@ -30,7 +30,11 @@ describe('sandbox without namespaces or cgroups', () => {
   });
 
   it('still takes the network away from method code and limits memory', async () => {
-    await expect(pruneWith('fetch', "await fetch('http://127.0.0.1:9/'); return { scores: {} };")).rejects.toThrow(/permission violation \(Sandbox of fetch\)/);
-    await expect(pruneWith('burst', 'new Uint8Array(512 * 1024 * 1024).fill(1); return { scores: {} };', 256)).rejects.toThrow(/exceeded its memory budget of 256 MB/);
+    await expect(pruneWith('fetch', "await fetch('http://127.0.0.1:9/'); return { scores: {} };")).rejects.toThrow(
+      /permission violation \(Sandbox of fetch\)/,
+    );
+    await expect(pruneWith('burst', 'new Uint8Array(512 * 1024 * 1024).fill(1); return { scores: {} };', 256)).rejects.toThrow(
+      /exceeded its memory budget of 256 MB/,
+    );
   });
 });

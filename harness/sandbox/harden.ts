@@ -7,8 +7,23 @@
 import Module from 'node:module';
 
 const deniedBuiltins = new Set([
-  'net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns', 'dns/promises', 'inspector', 'inspector/promises',
-  'child_process', 'cluster', 'worker_threads', 'v8', 'repl', 'trace_events', 'module',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'tls',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'inspector',
+  'inspector/promises',
+  'child_process',
+  'cluster',
+  'worker_threads',
+  'v8',
+  'repl',
+  'trace_events',
+  'module',
 ]);
 
 function refuse(what: string): never {
@@ -31,7 +46,17 @@ moduleInternals._load = function guardedLoad(request: string, ...rest: unknown[]
 };
 
 const processInternals = process as unknown as Record<string, unknown>;
-for (const name of ['kill', '_kill', '_debugProcess', '_debugEnd', '_startProfilerIdleNotifier', 'binding', '_linkedBinding', 'dlopen', 'getBuiltinModule']) {
+for (const name of [
+  'kill',
+  '_kill',
+  '_debugProcess',
+  '_debugEnd',
+  '_startProfilerIdleNotifier',
+  'binding',
+  '_linkedBinding',
+  'dlopen',
+  'getBuiltinModule',
+]) {
   if (name in processInternals) {
     Object.defineProperty(process, name, { value: () => refuse(`process.${name}`), writable: false, configurable: false });
   }

@@ -8,7 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import { memoryCgroupsAvailable, type MemoryCgroup } from './memory-limit.ts';
 
-export type IsolationMechanism = 'permission-model' | 'network-namespace' | 'pid-namespace' | 'parent-death-signal' | 'memory-cgroup' | 'memory-rlimit' | 'memory-polling';
+export type IsolationMechanism =
+  | 'permission-model'
+  | 'network-namespace'
+  | 'pid-namespace'
+  | 'parent-death-signal'
+  | 'memory-cgroup'
+  | 'memory-rlimit'
+  | 'memory-polling';
 
 export interface IsolationLevel {
   level: 'full' | 'reduced';
@@ -51,14 +58,19 @@ export function isolationLevel(): IsolationLevel {
   const mechanisms: IsolationMechanism[] = ['permission-model'];
   const missing: string[] = [];
   if (p.namespaces) mechanisms.push('network-namespace', 'pid-namespace');
-  else missing.push("no user/network/PID namespaces (util-linux 'unshare --user --map-root-user --net --pid' failed): the method process can reach the network and signal other processes of this user");
+  else
+    missing.push(
+      "no user/network/PID namespaces (util-linux 'unshare --user --map-root-user --net --pid' failed): the method process can reach the network and signal other processes of this user",
+    );
   if (p.parentDeath) mechanisms.push('parent-death-signal');
   else missing.push("no parent-death signal (util-linux 'setpriv --pdeathsig' missing): a method process can outlive a killed worker");
   if (p.cgroups) mechanisms.push('memory-cgroup');
   else if (p.rlimit) mechanisms.push('memory-rlimit');
   else {
     mechanisms.push('memory-polling');
-    missing.push("no kernel memory limit (no writable memory cgroup, no util-linux 'prlimit'): memory is only polled, and a short burst is not seen");
+    missing.push(
+      "no kernel memory limit (no writable memory cgroup, no util-linux 'prlimit'): memory is only polled, and a short burst is not seen",
+    );
   }
   const level = p.namespaces && p.parentDeath && (p.cgroups || p.rlimit) ? 'full' : 'reduced';
   return { level, mechanisms, missing };
@@ -108,6 +120,8 @@ export function announceIsolation(log: (line: string) => void): boolean {
   log(`WARNING: method code will run with REDUCED isolation (${level.mechanisms.join(', ')}); records say so in environment.isolation:`);
   for (const line of level.missing) log(`  - ${line}`);
   if (!fullIsolationRequired()) return true;
-  log('refusing to run: full isolation is required here (CI=true or PRUNEBENCH_REQUIRE_ISOLATION=1; set PRUNEBENCH_REQUIRE_ISOLATION=0 to allow the reduced level). See README "Isolation".');
+  log(
+    'refusing to run: full isolation is required here (CI=true or PRUNEBENCH_REQUIRE_ISOLATION=1; set PRUNEBENCH_REQUIRE_ISOLATION=0 to allow the reduced level). See README "Isolation".',
+  );
   return false;
 }

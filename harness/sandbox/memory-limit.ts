@@ -26,12 +26,15 @@ function ownMemoryCgroup(): { dir: string; version: 'v1' | 'v2' } | null {
   }
   for (const line of lines) {
     const [, controllers, path] = line.split(':');
-    if (controllers.split(',').includes('memory') && existsSync('/sys/fs/cgroup/memory')) return { dir: join('/sys/fs/cgroup/memory', path), version: 'v1' };
+    if (controllers.split(',').includes('memory') && existsSync('/sys/fs/cgroup/memory'))
+      return { dir: join('/sys/fs/cgroup/memory', path), version: 'v1' };
   }
   const unified = lines.find((l) => l.startsWith('0::'));
   if (unified && existsSync('/sys/fs/cgroup/cgroup.controllers')) {
     const dir = join('/sys/fs/cgroup', unified.slice(3));
-    const delegated = existsSync(join(dir, 'cgroup.subtree_control')) && readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('memory');
+    const delegated =
+      existsSync(join(dir, 'cgroup.subtree_control')) &&
+      readFileSync(join(dir, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('memory');
     if (delegated) return { dir, version: 'v2' };
   }
   return null;
@@ -75,7 +78,10 @@ export function createMemoryCgroup(limitMb: number): MemoryCgroup | null {
     dir,
     version: own.version,
     procsFile: join(dir, 'cgroup.procs'),
-    oomKilled: () => (own.version === 'v1' ? counterValue(join(dir, 'memory.oom_control'), 'oom_kill') > 0 || counterValue(join(dir, 'memory.oom_control'), 'under_oom') > 0 : counterValue(join(dir, 'memory.events'), 'oom_kill') > 0),
+    oomKilled: () =>
+      own.version === 'v1'
+        ? counterValue(join(dir, 'memory.oom_control'), 'oom_kill') > 0 || counterValue(join(dir, 'memory.oom_control'), 'under_oom') > 0
+        : counterValue(join(dir, 'memory.events'), 'oom_kill') > 0,
     remove: () => {
       // The kernel removes a cgroup only once its last process is gone; a killed process can take a moment.
       for (let attempt = 0; attempt < 50; attempt++) {

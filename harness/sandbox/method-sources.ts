@@ -12,8 +12,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const methodApi = 'harness/method-api.ts';
-const methodKitFolder = 'harness/method-kit/';
+const methodApi = 'api/method-api.ts';
+const methodKitFolder = 'api/method-kit/';
 /** The npm packages the method API hands out (ctx.tf is tfjs-core; '@tensorflow/tfjs' is aliased to it). */
 const allowedPackages = new Set(['@tensorflow/tfjs-core', '@tensorflow/tfjs']);
 const codeFile = /\.(ts|mts|js|mjs)$/;
@@ -41,7 +41,9 @@ export class MethodImportError extends Error {
     readonly entry: string,
     readonly violations: ImportViolation[],
   ) {
-    super(`${entry}: forbidden imports in method code (a method may import its own folder, ${methodApi}, ${methodKitFolder} and @tensorflow/tfjs-core only): ${violations.map((v) => `${v.file} imports '${v.specifier}' (${v.reason})`).join('; ')}`);
+    super(
+      `${entry}: forbidden imports in method code (a method may import its own folder, ${methodApi}, ${methodKitFolder} and @tensorflow/tfjs-core only): ${violations.map((v) => `${v.file} imports '${v.specifier}' (${v.reason})`).join('; ')}`,
+    );
   }
 }
 
@@ -77,7 +79,8 @@ function importProblem(imported: Metafile['inputs'][string]['imports'][number], 
   const target = imported.path;
   const inOwnFolder = target.startsWith(methodDir);
   if (type && !(type === 'json' && inOwnFolder)) return `only the method's own JSON may be imported with attributes (type '${type}')`;
-  if (inOwnFolder) return codeFile.test(target) || target.endsWith('.json') ? null : 'only code and JSON files of the method folder may be imported';
+  if (inOwnFolder)
+    return codeFile.test(target) || target.endsWith('.json') ? null : 'only code and JSON files of the method folder may be imported';
   if (target === methodApi || (target.startsWith(methodKitFolder) && codeFile.test(target))) return null;
   if (target.startsWith('node_modules/')) return 'files of npm packages may not be imported by path';
   return `'${target}' is outside the method folder, the method API and the method kit`;
@@ -104,7 +107,10 @@ function buildMetafile(entry: string): Metafile {
  */
 export function analyseMethodSources(entry: string): MethodSources {
   const absoluteEntry = resolve(entry);
-  const toProject = (p: string) => relative(projectRoot, isAbsolute(p) ? p : join(projectRoot, p)).split(sep).join('/');
+  const toProject = (p: string) =>
+    relative(projectRoot, isAbsolute(p) ? p : join(projectRoot, p))
+      .split(sep)
+      .join('/');
   const methodDir = `${toProject(dirname(absoluteEntry))}/`;
   let metafile: Metafile;
   try {
@@ -112,7 +118,12 @@ export function analyseMethodSources(entry: string): MethodSources {
   } catch (e) {
     const message = ((e as { errors?: Array<{ text: string }> }).errors ?? []).map((x) => x.text).join('; ') || (e as Error).message;
     const file = toProject(absoluteEntry);
-    return { files: [file], packages: [], violations: [{ file, specifier: '(bundle)', reason: `esbuild cannot bundle the method: ${message}` }], hash: createHash('sha256').update(readFileSync(absoluteEntry)).digest('hex') };
+    return {
+      files: [file],
+      packages: [],
+      violations: [{ file, specifier: '(bundle)', reason: `esbuild cannot bundle the method: ${message}` }],
+      hash: createHash('sha256').update(readFileSync(absoluteEntry)).digest('hex'),
+    };
   }
 
   const files = Object.keys(metafile.inputs).map(toProject).sort();
@@ -130,7 +141,11 @@ export function analyseMethodSources(entry: string): MethodSources {
   const hash = createHash('sha256');
   for (const file of files) {
     const label = file.startsWith(methodDir) ? `method/${file.slice(methodDir.length)}` : file;
-    hash.update(label).update('\0').update(readFileSync(join(projectRoot, file))).update('\0');
+    hash
+      .update(label)
+      .update('\0')
+      .update(readFileSync(join(projectRoot, file)))
+      .update('\0');
   }
   for (const version of versions) hash.update(version).update('\0');
   return { files, packages: versions, violations, hash: hash.digest('hex') };

@@ -1,8 +1,8 @@
-import type { ArchitectureSpec } from '../engine/architecture.ts';
-import type { TrainingRecipe } from '../engine/recipe.ts';
-import type { TaskKind, WeightMap } from '../engine/types.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import type { TaskKind, WeightMap } from '../../engine/types.ts';
 import type { JobSpec } from '../jobs/spec.ts';
-import type { MethodManifest, PruneResult } from '../method-api.ts';
+import type { MethodManifest, PruneResult } from '../../api/method-api.ts';
 import type { TrunkLevel } from '../prune/trunk-level.ts';
 
 /** The only message the sandbox receives: small fields inline, data and weights as files it may read. */

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeArrayFile, type NamedArrays } from '../engine/array-file.ts';
-import type { Dataset } from '../engine/types.ts';
+import { writeArrayFile, type NamedArrays } from '../../engine/array-file.ts';
+import type { Dataset } from '../../engine/types.ts';
 import type { PruneOutcome, PruneRequest, Pruner } from '../prune/run-prune.ts';
 import type { SandboxLevelMessage, SandboxReply, SandboxRequest } from './protocol.ts';
 import { trunkLevelToFile } from '../prune/trunk-level.ts';
@@ -78,7 +78,11 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
     const key = `${request.spec.task.id}@${request.spec.task.version}#${request.spec.seed}`;
     if (!dataFileFor || dataFileFor.key !== key) {
       const file = join(options.workDir, `data-${process.pid}.bin`);
-      writeArrayFile(file, { ...splitArrays('train', request.train), ...splitArrays('validation', request.validation) }, { inputShape: request.train.inputShape, outputSize: request.train.outputSize });
+      writeArrayFile(
+        file,
+        { ...splitArrays('train', request.train), ...splitArrays('validation', request.validation) },
+        { inputShape: request.train.inputShape, outputSize: request.train.outputSize },
+      );
       dataFileFor = { key, file };
     }
     const weightsFile = join(options.workDir, `weights-${process.pid}.bin`);
@@ -101,18 +105,39 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
       weightsFile,
       trunk: request.trunk ? { startFile: trunkFile } : null,
     };
-    const readable = [options.bundle, dataFileFor.file, weightsFile, ...(trunkFile ? [trunkFile] : []), ...(options.wasmDir ? [options.wasmDir] : [])];
-    const nodeArgs = ['--experimental-permission', ...readable.map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${budgetMb}`, '--no-warnings', options.bundle];
+    const readable = [
+      options.bundle,
+      dataFileFor.file,
+      weightsFile,
+      ...(trunkFile ? [trunkFile] : []),
+      ...(options.wasmDir ? [options.wasmDir] : []),
+    ];
+    const nodeArgs = [
+      '--experimental-permission',
+      ...readable.map((p) => `--allow-fs-read=${p}`),
+      `--max-old-space-size=${budgetMb}`,
+      '--no-warnings',
+      options.bundle,
+    ];
     const cgroup = isolation.mechanisms.includes('memory-cgroup') ? createMemoryCgroup(budgetMb) : null;
     const launch = launchCommand(nodeArgs, budgetMb, cgroup);
     // Its own session and process group: a signal to "its group" reaches only the sandbox itself.
-    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced', env: {}, detached: true });
+    const child = spawn(launch.command, launch.args, {
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: {},
+      detached: true,
+    });
     let stderrTail = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
     });
-    const overBudget = (detail: string): SandboxReply => ({ type: 'error', message: `exceeded its memory budget of ${budgetMb} MB (${detail}) and was stopped`, violation: null });
+    const overBudget = (detail: string): SandboxReply => ({
+      type: 'error',
+      message: `exceeded its memory budget of ${budgetMb} MB (${detail}) and was stopped`,
+      violation: null,
+    });
     try {
       const reply = await new Promise<SandboxReply>((resolve) => {
         let settled = false;
@@ -148,18 +173,30 @@ export function sandboxedPruner(options: SandboxOptions): Pruner {
             }
             return;
           }
-          finish(r.type === 'error' && !r.violation && memoryFailure.test(r.message) ? overBudget(`an allocation was refused: ${r.message}`) : r);
+          finish(
+            r.type === 'error' && !r.violation && memoryFailure.test(r.message) ? overBudget(`an allocation was refused: ${r.message}`) : r,
+          );
         });
-        child.once('error', (e) => finish({ type: 'error', message: `the method's process could not start: ${e.message}`, violation: null }));
+        child.once('error', (e) =>
+          finish({ type: 'error', message: `the method's process could not start: ${e.message}`, violation: null }),
+        );
         child.once('exit', (code, signal) => {
           if (cgroup?.oomKilled()) finish(overBudget('stopped by the kernel memory limit'));
-          else if (memoryFailure.test(stderrTail)) finish(overBudget(`the process ran out of memory: ${stderrTail.trim().split('\n').slice(-3).join(' ').slice(0, 300)}`));
-          else finish({ type: 'error', message: `the method's process exited (${signal ?? `code ${code}`}) without a result${stderrTail.trim() ? `: ${stderrTail.trim().slice(-500)}` : ''}`, violation: null });
+          else if (memoryFailure.test(stderrTail))
+            finish(overBudget(`the process ran out of memory: ${stderrTail.trim().split('\n').slice(-3).join(' ').slice(0, 300)}`));
+          else
+            finish({
+              type: 'error',
+              message: `the method's process exited (${signal ?? `code ${code}`}) without a result${stderrTail.trim() ? `: ${stderrTail.trim().slice(-500)}` : ''}`,
+              violation: null,
+            });
         });
         child.send(message);
       });
       if (reply.type === 'error') {
-        throw reply.violation ? new SandboxViolation(`permission violation (${reply.violation}): ${reply.message}`) : new Error(reply.message);
+        throw reply.violation
+          ? new SandboxViolation(`permission violation (${reply.violation}): ${reply.message}`)
+          : new Error(reply.message);
       }
       return { result: reply.result, weights: reply.weights, trainings: reply.trainings };
     } finally {

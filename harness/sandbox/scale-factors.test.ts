@@ -7,14 +7,22 @@ import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, type JobSpec } from '../jobs/spec.ts';
-import type { PruneFunction } from '../method-api.ts';
-import type { TaskData } from '../task-api.ts';
+import type { JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import type { PruneFunction } from '../../api/method-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pb-sandbox-scale-'));
 const task = blobTask();
 const manifest = testManifest({ id: 'rescaler', when: 'init' });
-const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'rescaler', version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 };
+const spec: JobSpec = {
+  ...currentVersions(),
+  task: { id: task.id, version: task.version },
+  method: { id: 'rescaler', version: '1.0.0', hyperparameters: {} },
+  control: null,
+  sparsity: 0.5,
+  seed: 0,
+};
 // Magnitude scores, and factors 1 + unit/10 for every unit of every kernel (the kernel's last dimension).
 const rescalerBody = `const names = ctx.network.prunableNames;
   const w = ctx.network.getWeights([...names]);
@@ -33,11 +41,28 @@ beforeAll(async () => {
 describe('scale factors through the sandbox', () => {
   it('arrive from the child process as Float32Arrays and give the same record as in process', async () => {
     const bundle = await bundledMethod(work, 'rescaler', rescalerBody);
-    const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => 60, memoryBudgetMb: 2048 });
+    const pruner = sandboxedPruner({
+      bundle,
+      workDir: work,
+      backend: 'cpu',
+      wasmDir: null,
+      timeBudgetSeconds: () => 60,
+      memoryBudgetMb: 2048,
+    });
     const sandboxed = await runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'b'.repeat(64), pruner }, testRecordContext);
-    const inProcess = await runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'b'.repeat(64), pruner: inProcessPruner(new Function('ctx', rescalerBody) as PruneFunction) }, testRecordContext);
+    const inProcess = await runSparseJob(
+      spec,
+      task,
+      data,
+      dense,
+      { manifest, sourceHash: 'b'.repeat(64), pruner: inProcessPruner(new Function('ctx', rescalerBody) as PruneFunction) },
+      testRecordContext,
+    );
     expect(sandboxed.failure).toBeNull();
-    expect(sandboxed.rescaling!.layers.map((l) => [l.name, l.factors.length])).toEqual([['fc1/kernel', 80], ['fc2/kernel', 3]]);
+    expect(sandboxed.rescaling!.layers.map((l) => [l.name, l.factors.length])).toEqual([
+      ['fc1/kernel', 80],
+      ['fc2/kernel', 3],
+    ]);
     expect(sandboxed.rescaling).toEqual(inProcess.rescaling);
     expect(sandboxed.metrics).toEqual(inProcess.metrics);
   });

@@ -6,27 +6,49 @@ import { bundleMethod } from './bundle.ts';
 import { sandboxedPruner } from './sandboxed-pruner.ts';
 import { runSparseJob, type DenseReference } from '../run/execute.ts';
 import { blobTask, testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, type JobSpec } from '../jobs/spec.ts';
+import type { JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
-import { getMethod } from '../../methods/registry.ts';
+import { getMethod } from '../registry/methods.ts';
 import { TrunkCache } from '../run/trunk-cache.ts';
 import { trunkPruner } from '../run/trunk-pruner.ts';
 import { filesUnder } from '../../tests/cli-helpers.ts';
 import { blobDenseReference, bundledMethod } from '../testing/sandbox-fixtures.ts';
-import type { TaskData } from '../task-api.ts';
+import type { TaskData } from '../../api/task-api.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'pb-sandbox-trunk-'));
 const task = blobTask();
 const manifest = getMethod('imp').manifest;
-const spec: JobSpec = { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: 'imp', version: manifest.version, hyperparameters: resolveHyperparameters(manifest, { epochs: 1 }) }, control: null, sparsity: 0.5, seed: 0 };
+const spec: JobSpec = {
+  ...currentVersions(),
+  task: { id: task.id, version: task.version },
+  method: { id: 'imp', version: manifest.version, hyperparameters: resolveHyperparameters(manifest, { epochs: 1 }) },
+  control: null,
+  sparsity: 0.5,
+  seed: 0,
+};
 let data: TaskData;
 let dense: DenseReference;
 
 /** A job of a method claiming imp's trunk schedule, sandboxed, its levels kept in `cacheDir`. */
 async function runClaiming(name: string, body: string, cacheDir: string) {
   const bundle = await bundledMethod(work, name, body);
-  const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => 60, memoryBudgetMb: 2048 });
-  return runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'c'.repeat(64), pruner: trunkPruner(pruner, new TrunkCache(cacheDir), 'c'.repeat(64)) }, testRecordContext);
+  const pruner = sandboxedPruner({
+    bundle,
+    workDir: work,
+    backend: 'cpu',
+    wasmDir: null,
+    timeBudgetSeconds: () => 60,
+    memoryBudgetMb: 2048,
+  });
+  return runSparseJob(
+    spec,
+    task,
+    data,
+    dense,
+    { manifest, sourceHash: 'c'.repeat(64), pruner: trunkPruner(pruner, new TrunkCache(cacheDir), 'c'.repeat(64)) },
+    testRecordContext,
+  );
 }
 
 beforeAll(async () => {
@@ -36,7 +58,14 @@ beforeAll(async () => {
 describe('trunk levels from the sandbox', () => {
   it('runs imp where no trunk is kept (a pruner without the trunk cache): its levels go nowhere', async () => {
     const bundle = await bundleMethod(join(getMethod('imp').dir, 'index.ts'), join(work, 'bundles'), 'imp-plain');
-    const pruner = sandboxedPruner({ bundle, workDir: work, backend: 'cpu', wasmDir: null, timeBudgetSeconds: () => 60, memoryBudgetMb: 2048 });
+    const pruner = sandboxedPruner({
+      bundle,
+      workDir: work,
+      backend: 'cpu',
+      wasmDir: null,
+      timeBudgetSeconds: () => 60,
+      memoryBudgetMb: 2048,
+    });
     const record = await runSparseJob(spec, task, data, dense, { manifest, sourceHash: 'd'.repeat(64), pruner }, testRecordContext);
     expect(record.failure).toBeNull();
     expect(record.trunk).toBeUndefined();

@@ -38,7 +38,8 @@ function validatorFor(name: SchemaName): ValidateFunction {
 export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((e) => {
     const path = e.instancePath === '' ? '(root)' : e.instancePath;
-    if (e.keyword === 'additionalProperties') return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+    if (e.keyword === 'additionalProperties')
+      return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
     if (e.keyword === 'required') return `${path}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
     return `${path}: ${e.message}`;
   });

@@ -13,7 +13,9 @@ export function recordIdentityProblems(record: { id: string; job: JobSpec }, rel
   if (record.id !== expectedId) problems.push(`/id: '${record.id}' is not the identity of the job spec (expected ${expectedId})`);
   const expectedPath = recordRelativePath(record.job);
   if (relativePath !== expectedPath) {
-    const outside = relativePath.startsWith('..') ? ' (the file is outside the results directory: pass --results with the folder that holds runs/)' : '';
+    const outside = relativePath.startsWith('..')
+      ? ' (the file is outside the results directory: pass --results with the folder that holds runs/)'
+      : '';
     problems.push(`(root): record is at '${relativePath}', its job identity puts it at '${expectedPath}'${outside}`);
   }
   return problems;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { canonicalJson, recordRelativePath, staleVersionReason, type JobSpec } from '../jobs/spec.ts';
+import { canonicalJson, recordRelativePath, type JobSpec } from '../jobs/spec.ts';
+import { staleVersionReason } from '../jobs/versions.ts';
 import { readRecordFile, walkJson } from './store.ts';
 
 /** A job's grid point: everything in its identity except the protocol and engine versions. */

@@ -5,10 +5,18 @@ import { dirname, join } from 'node:path';
 import { ResultStore, readRecordFile } from './store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
-import { currentVersions, jobId, type JobSpec } from '../jobs/spec.ts';
+import { jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
 import { SchemaError } from '../schema/validator.ts';
 
-const spec: JobSpec = { ...currentVersions(), task: { id: 'blobs', version: '1' }, method: { id: 'fake', version: '1.0.0', hyperparameters: { k: 2 } }, control: null, sparsity: 0.9, seed: 3 };
+const spec: JobSpec = {
+  ...currentVersions(),
+  task: { id: 'blobs', version: '1' },
+  method: { id: 'fake', version: '1.0.0', hyperparameters: { k: 2 } },
+  control: null,
+  sparsity: 0.9,
+  seed: 3,
+};
 
 function store(): ResultStore {
   return new ResultStore(mkdtempSync(join(tmpdir(), 'pb-store-')));
@@ -76,7 +84,9 @@ describe('ResultStore', () => {
     const { records, errors } = s.readAll();
     expect(records).toEqual([record]);
     expect(errors.map((e) => e.file).sort()).toEqual([renamed, misplaced].sort());
-    expect(errors.map((e) => e.message).join('\n')).toMatch(/other\/.*record is at 'runs\/blobs\/other\/.*', its job identity puts it at 'runs\/blobs\/fake\//);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(
+      /other\/.*record is at 'runs\/blobs\/other\/.*', its job identity puts it at 'runs\/blobs\/fake\//,
+    );
 
     const other: JobSpec = { ...spec, seed: 4 };
     writeFileSync(s.pathFor(other), readFileSync(file));

@@ -20,7 +20,8 @@ export class ResultStore {
   /** Validates, then writes atomically (temp file in the same directory, then rename). */
   write(record: RunRecord): string {
     const file = this.pathFor(record.job);
-    if (record.id !== jobId(record.job)) throw new SchemaError(file, [`/id: '${record.id}' is not the identity of the job spec (${jobId(record.job)})`]);
+    if (record.id !== jobId(record.job))
+      throw new SchemaError(file, [`/id: '${record.id}' is not the identity of the job spec (${jobId(record.job)})`]);
     assertValid('record', record, file);
     mkdirSync(dirname(file), { recursive: true });
     const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
@@ -40,7 +41,8 @@ export class ResultStore {
     if (!existsSync(file)) return null;
     const record = readRecordFile(file);
     const problems = recordIdentityProblems(record, recordRelativePath(spec));
-    if (canonicalJson(record.job) !== canonicalJson(spec)) problems.push(`/job: the record's job spec is not the job whose path it is at (${describeJob(spec)})`);
+    if (canonicalJson(record.job) !== canonicalJson(spec))
+      problems.push(`/job: the record's job spec is not the job whose path it is at (${describeJob(spec)})`);
     if (problems.length) throw new SchemaError(file, problems);
     return record;
   }

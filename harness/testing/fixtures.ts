@@ -1,10 +1,10 @@
 /** Small in-memory tasks and record contexts for harness tests. */
-import { Rng } from '../engine/rng.ts';
-import type { Dataset } from '../engine/types.ts';
-import type { TaskDefinition } from '../task-api.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Dataset } from '../../engine/types.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 import type { RecordContext } from '../run/execute.ts';
-import type { MethodManifest } from '../method-api.ts';
-import type { ArchitectureSpec } from '../engine/architecture.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
 
 /** Three Gaussian blobs in 6 dimensions: learnable in a few epochs by a small MLP. */
 export function blobData(n: number, seed: number): Dataset {
@@ -34,7 +34,15 @@ export function blobTask(overrides: Partial<TaskDefinition> = {}): TaskDefinitio
         { kind: 'dense', name: 'fc2', units: 3, activation: 'linear' },
       ],
     },
-    recipe: { optimizer: 'adam', learningRate: 0.01, batchSize: 20, epochs: 8, fineTuneEpochs: 3, schedule: { kind: 'constant' }, selectBestEpoch: true },
+    recipe: {
+      optimizer: 'adam',
+      learningRate: 0.01,
+      batchSize: 20,
+      epochs: 8,
+      fineTuneEpochs: 3,
+      schedule: { kind: 'constant' },
+      selectBestEpoch: true,
+    },
     prunableStatement: 'kernels',
     groupBy: 'class',
     jobBudgetSeconds: 60,
@@ -45,12 +53,32 @@ export function blobTask(overrides: Partial<TaskDefinition> = {}): TaskDefinitio
 }
 
 export const testRecordContext: RecordContext = {
-  environment: { node: process.version, tfjs: '4.22.0', backend: 'cpu', threads: 1, platform: 'linux', arch: 'x64', cpu: 'test', gpu: null },
+  environment: {
+    node: process.version,
+    tfjs: '4.22.0',
+    backend: 'cpu',
+    threads: 1,
+    platform: 'linux',
+    arch: 'x64',
+    cpu: 'test',
+    gpu: null,
+  },
   provenance: { prunebenchVersion: '0.0.0-test', gitCommit: null, gitDirty: null },
 };
 
 export function testManifest(overrides: Partial<MethodManifest> = {}): MethodManifest {
-  return { id: 'fake', name: 'Fake', version: '1.0.0', description: 'test method', when: 'after-training', scope: 'global', needs: [], output: 'scores', hyperparameters: {}, ...overrides };
+  return {
+    id: 'fake',
+    name: 'Fake',
+    version: '1.0.0',
+    description: 'test method',
+    when: 'after-training',
+    scope: 'global',
+    needs: [],
+    output: 'scores',
+    hyperparameters: {},
+    ...overrides,
+  };
 }
 
 /** A 7 → 9 → 5 → 3 ReLU MLP for engine tests. */

@@ -68,7 +68,13 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
     loss: classification ? (o.nll ?? 0.1) : mse,
     retention: dense ? null : classification ? accuracy / denseAccuracy : denseMse / mse,
     calibration: classification
-      ? { ece: o.ece ?? 0.02, mce: Math.min(1, (o.ece ?? 0.02) * 3), nll: o.nll ?? 0.1, brier: o.brier ?? 0.05, bins: calibrationBins(accuracy) }
+      ? {
+          ece: o.ece ?? 0.02,
+          mce: Math.min(1, (o.ece ?? 0.02) * 3),
+          nll: o.nll ?? 0.1,
+          brier: o.brier ?? 0.05,
+          bins: calibrationBins(accuracy),
+        }
       : null,
     disparateImpact: classification
       ? {
@@ -115,8 +121,23 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
             plantedDensity: o.planted.density,
           }
         : null,
-    environment: { node: 'v20.0.0', tfjs: '4.22.0', backend: 'wasm', threads: 1, platform: 'linux', arch: 'x64', cpu: 'test cpu', gpu: null },
-    provenance: { prunebenchVersion: '0.1.0', gitCommit: null, gitDirty: null, date: o.date ?? '2025-01-01T00:00:00.000Z', methodSourceHash: null },
+    environment: {
+      node: 'v20.0.0',
+      tfjs: '4.22.0',
+      backend: 'wasm',
+      threads: 1,
+      platform: 'linux',
+      arch: 'x64',
+      cpu: 'test cpu',
+      gpu: null,
+    },
+    provenance: {
+      prunebenchVersion: '0.1.0',
+      gitCommit: null,
+      gitDirty: null,
+      date: o.date ?? '2025-01-01T00:00:00.000Z',
+      methodSourceHash: null,
+    },
     timings: { pruneSeconds: 1, trainSeconds: 2, evaluateSeconds: 0.5, totalSeconds: 3.5 },
   };
   return record as FactoryRecord;

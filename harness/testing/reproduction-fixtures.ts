@@ -27,7 +27,16 @@ export function recordForJob(spec: JobSpec, numbers: JobNumbers): RunRecord {
     accuracy: numbers.accuracy,
     denseAccuracy: numbers.denseAccuracy,
     status: numbers.failed ? 'failed' : 'ok',
-    planted: numbers.planted && !dense ? { precision: numbers.planted.recall, recall: numbers.planted.recall, jaccard: numbers.planted.recall / 2, density: 0.0039, plantedScore: numbers.planted.plantedScore } : undefined,
+    planted:
+      numbers.planted && !dense
+        ? {
+            precision: numbers.planted.recall,
+            recall: numbers.planted.recall,
+            jaccard: numbers.planted.recall / 2,
+            density: 0.0039,
+            plantedScore: numbers.planted.plantedScore,
+          }
+        : undefined,
   }) as unknown as RunRecord;
   record.job = spec;
   record.id = jobId(spec);

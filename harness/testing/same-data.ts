@@ -1,4 +1,4 @@
-import type { Splits } from '../engine/types.ts';
+import type { Splits } from '../../engine/types.ts';
 
 const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
@@ -13,6 +13,13 @@ export function sameSplits(a: Splits, b: Splits): boolean {
     const p = a[name];
     const q = b[name];
     const sameGroups = p.groups === undefined ? q.groups === undefined : q.groups !== undefined && sameBytes(p.groups, q.groups);
-    return p.n === q.n && p.outputSize === q.outputSize && p.inputShape.join() === q.inputShape.join() && sameBytes(p.x, q.x) && sameBytes(p.y, q.y) && sameGroups;
+    return (
+      p.n === q.n &&
+      p.outputSize === q.outputSize &&
+      p.inputShape.join() === q.inputShape.join() &&
+      sameBytes(p.x, q.x) &&
+      sameBytes(p.y, q.y) &&
+      sameGroups
+    );
   });
 }

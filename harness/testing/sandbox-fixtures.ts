@@ -5,13 +5,15 @@ import { bundleMethod } from '../sandbox/bundle.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { denseSummaryOf, initialWeightsFor, runDenseJob, type DenseReference } from '../run/execute.ts';
-import { currentVersions, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
-import type { TaskData } from '../task-api.ts';
+import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
+import { currentVersions } from '../jobs/versions.ts';
+import type { TaskData } from '../../api/task-api.ts';
 import type { PruneRequest } from '../prune/run-prune.ts';
 import { blobTask, testManifest, testRecordContext } from './fixtures.ts';
 
 /** Scores every weight by |θ|: what an honest method returns, for the sandbox's same-record checks. */
-export const magnitudeBody = 'return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };';
+export const magnitudeBody =
+  'return { scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])) };';
 
 /** Writes `<root>/methods/<name>/index.ts` (a prune(ctx) with `body`, after `prelude`) and bundles it into `<root>/bundles`. */
 export async function bundledMethod(root: string, name: string, body: string, prelude = ''): Promise<string> {
@@ -26,7 +28,14 @@ export async function blobPruneRequest(methodId: string): Promise<PruneRequest> 
   const task = blobTask();
   const data = await task.load(0);
   return {
-    spec: { ...currentVersions(), task: { id: task.id, version: task.version }, method: { id: methodId, version: '1.0.0', hyperparameters: {} }, control: null, sparsity: 0.5, seed: 0 },
+    spec: {
+      ...currentVersions(),
+      task: { id: task.id, version: task.version },
+      method: { id: methodId, version: '1.0.0', hyperparameters: {} },
+      control: null,
+      sparsity: 0.5,
+      seed: 0,
+    },
     manifest: testManifest(),
     architecture: task.architecture,
     recipe: task.recipe,

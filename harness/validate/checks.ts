@@ -1,16 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { recordIdentityProblems } from '../store/record-identity.ts';
-import { staleVersionReason } from '../jobs/spec.ts';
+import { staleVersionReason } from '../jobs/versions.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
 import type { RunRecord } from '../store/record.ts';
-import type { SuiteDefinition } from '../task-api.ts';
-import type { MethodManifest } from '../method-api.ts';
+import type { SuiteDefinition } from '../../api/task-api.ts';
+import type { MethodManifest } from '../../api/method-api.ts';
 import { bibtexProblems } from './bibtex.ts';
 import { readReleaseFile, releaseProblems } from '../release/release.ts';
 import { analyseMethodSources, projectRoot } from '../sandbox/method-sources.ts';
-import { expandVariants } from '../method-variants.ts';
+import { expandVariants } from '../../api/method-variants.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 
 export interface Problem {
@@ -42,9 +42,16 @@ function readJson(file: string): { data: unknown } | { problem: Problem } {
 export function checkReleaseFiles(files: string[]): Problem[] {
   return files.flatMap((file) => {
     try {
-      return releaseProblems(dirname(dirname(file)), readReleaseFile(file)).map((message) => ({ file, path: '/records', message, severity: 'error' as const }));
+      return releaseProblems(dirname(dirname(file)), readReleaseFile(file)).map((message) => ({
+        file,
+        path: '/records',
+        message,
+        severity: 'error' as const,
+      }));
     } catch (e) {
-      return e instanceof SchemaError ? e.problems.map((m) => fromSchema(file, [m])[0]) : [{ file, path: '(root)', message: (e as Error).message, severity: 'error' as const }];
+      return e instanceof SchemaError
+        ? e.problems.map((m) => fromSchema(file, [m])[0])
+        : [{ file, path: '(root)', message: (e as Error).message, severity: 'error' as const }];
     }
   });
 }
@@ -53,7 +60,12 @@ export function checkReleaseFiles(files: string[]): Problem[] {
 export function checkMethodImports(methodDir: string): Problem[] {
   const entry = join(methodDir, 'index.ts');
   if (!existsSync(entry)) return [];
-  return analyseMethodSources(entry).violations.map((v) => ({ file: join(projectRoot, v.file), path: `import '${v.specifier}'`, message: v.reason, severity: 'error' as const }));
+  return analyseMethodSources(entry).violations.map((v) => ({
+    file: join(projectRoot, v.file),
+    path: `import '${v.specifier}'`,
+    message: v.reason,
+    severity: 'error' as const,
+  }));
 }
 
 export function checkManifest(file: string, folderName: string): Problem[] {
@@ -62,10 +74,14 @@ export function checkManifest(file: string, folderName: string): Problem[] {
   const problems = fromSchema(file, schemaProblems('manifest', read.data));
   if (problems.length) return problems;
   const manifest = read.data as MethodManifest;
-  if (manifest.id !== folderName) problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
-  if (manifest.paper) for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
+  if (manifest.id !== folderName)
+    problems.push({ file, path: '/id', message: `'${manifest.id}' does not match the folder name '${folderName}'`, severity: 'error' });
+  if (manifest.paper)
+    for (const m of bibtexProblems(manifest.paper.bibtex)) problems.push({ file, path: '/paper/bibtex', message: m, severity: 'error' });
   (manifest.variants ?? []).forEach((variant, i) => {
-    if (variant.paper) for (const m of bibtexProblems(variant.paper.bibtex)) problems.push({ file, path: `/variants/${i}/paper/bibtex`, message: m, severity: 'error' });
+    if (variant.paper)
+      for (const m of bibtexProblems(variant.paper.bibtex))
+        problems.push({ file, path: `/variants/${i}/paper/bibtex`, message: m, severity: 'error' });
   });
   for (const m of expandVariants(manifest)) {
     try {
@@ -74,8 +90,15 @@ export function checkManifest(file: string, folderName: string): Problem[] {
       problems.push({ file, path: m.variantOf ? '/variants' : '/hyperparameters', message: (e as Error).message, severity: 'error' });
     }
   }
-  if (!existsSync(join(file, '..', 'index.ts'))) problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
-  for (const path of placeholderPaths(manifest)) problems.push({ file, path, message: 'still holds the scaffold\'s TODO placeholder: write it (or delete the field where the scaffold says so)', severity: 'error' });
+  if (!existsSync(join(file, '..', 'index.ts')))
+    problems.push({ file, path: '(root)', message: 'the method folder has no index.ts', severity: 'error' });
+  for (const path of placeholderPaths(manifest))
+    problems.push({
+      file,
+      path,
+      message: "still holds the scaffold's TODO placeholder: write it (or delete the field where the scaffold says so)",
+      severity: 'error',
+    });
   return problems;
 }
 
@@ -88,7 +111,12 @@ function placeholderPaths(value: unknown, path = ''): string[] {
 }
 
 /** `manifests`: the registered methods by id, against whose declarations the suite's hyperparameter values are checked. */
-export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, knownMethods: Set<string>, manifests: ReadonlyMap<string, MethodManifest> = new Map()): Problem[] {
+export function checkSuite(
+  suite: SuiteDefinition,
+  knownTasks: Set<string>,
+  knownMethods: Set<string>,
+  manifests: ReadonlyMap<string, MethodManifest> = new Map(),
+): Problem[] {
   const file = `suite:${suite.id}`;
   const problems = fromSchema(file, schemaProblems('suite', suite));
   for (const [id, values] of Object.entries(suite.hyperparameters ?? {})) {
@@ -112,9 +140,21 @@ export function checkSuite(suite: SuiteDefinition, knownTasks: Set<string>, know
     });
   }
   for (const [task, sparsities] of Object.entries(suite.taskSparsities ?? {})) {
-    if (!suite.tasks.includes(task)) problems.push({ file, path: `/taskSparsities/${task}`, message: `task '${task}' is not one of the suite's tasks`, severity: 'error' });
+    if (!suite.tasks.includes(task))
+      problems.push({
+        file,
+        path: `/taskSparsities/${task}`,
+        message: `task '${task}' is not one of the suite's tasks`,
+        severity: 'error',
+      });
     sparsities.forEach((s, i) => {
-      if (suite.sparsities.includes(s)) problems.push({ file, path: `/taskSparsities/${task}/${i}`, message: `sparsity ${s} is in the suite's shared sparsities already`, severity: 'error' });
+      if (suite.sparsities.includes(s))
+        problems.push({
+          file,
+          path: `/taskSparsities/${task}/${i}`,
+          message: `sparsity ${s} is in the suite's shared sparsities already`,
+          severity: 'error',
+        });
     });
   }
   return problems;
@@ -148,27 +188,63 @@ export function checkRecords(files: string[], ctx: RecordCheckContext): { proble
     const relativePath = relative(ctx.resultsDir, resolve(file)).split('\\').join('/');
     problems.push(...fromSchema(file, recordIdentityProblems(record, relativePath)));
     const previous = seen.get(record.id);
-    if (previous) problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
+    if (previous)
+      problems.push({ file, path: '/id', message: `duplicate record id ${record.id} (also in ${previous})`, severity: 'error' });
     seen.set(record.id, file);
     records.set(record.id, record);
     const staleVersion = staleVersionReason(record.job);
-    if (staleVersion) problems.push({ file, path: '/job/protocol', message: `stale: ${staleVersion}; its numbers may differ from what the current code gives (a run of its grid makes a current record)`, severity: 'warning' });
+    if (staleVersion)
+      problems.push({
+        file,
+        path: '/job/protocol',
+        message: `stale: ${staleVersion}; its numbers may differ from what the current code gives (a run of its grid makes a current record)`,
+        severity: 'warning',
+      });
     if (record.job.method) {
       const current = ctx.methodHashes.get(record.job.method.id);
-      if (current === undefined) problems.push({ file, path: '/job/method/id', message: `method '${record.job.method.id}' is not registered`, severity: 'warning' });
+      if (current === undefined)
+        problems.push({ file, path: '/job/method/id', message: `method '${record.job.method.id}' is not registered`, severity: 'warning' });
       else if (record.provenance.methodSourceHash && record.provenance.methodSourceHash !== current) {
-        problems.push({ file, path: '/provenance/methodSourceHash', message: `stale: the method's code changed since this record was made (rerun it)`, severity: 'warning' });
+        problems.push({
+          file,
+          path: '/provenance/methodSourceHash',
+          message: `stale: the method's code changed since this record was made (rerun it)`,
+          severity: 'warning',
+        });
       }
     }
-    if (record.status === 'ok' && record.metrics === null) problems.push({ file, path: '/metrics', message: 'an ok record must have metrics', severity: 'error' });
-    if (record.status === 'failed' && record.failure === null) problems.push({ file, path: '/failure', message: 'a failed record must say why', severity: 'error' });
-    if (record.status === 'ok' && record.metrics && Math.abs(record.metrics.sparsity.global - record.job.sparsity) > 0.001) {
-      problems.push({ file, path: '/metrics/sparsity/global', message: `measured sparsity ${record.metrics.sparsity.global} misses the job's target ${record.job.sparsity} by more than 0.1 pp`, severity: 'error' });
+    if (record.status === 'ok' && record.metrics === null)
+      problems.push({ file, path: '/metrics', message: 'an ok record must have metrics', severity: 'error' });
+    if (record.status === 'failed' && record.failure === null)
+      problems.push({ file, path: '/failure', message: 'a failed record must say why', severity: 'error' });
+    // A structured job's weight target is what its checked structure leaves (docs/protocol.md, Structures).
+    const target = record.job.structure && record.metrics ? record.metrics.sparsity.target : record.job.sparsity;
+    if (record.status === 'ok' && record.metrics && Math.abs(record.metrics.sparsity.global - target) > 0.001) {
+      problems.push({
+        file,
+        path: '/metrics/sparsity/global',
+        message: `measured sparsity ${record.metrics.sparsity.global} misses the job's target ${target} by more than 0.1 pp`,
+        severity: 'error',
+      });
+    }
+    const unitStructure = record.job.structure?.kind === 'neuron' || record.job.structure?.kind === 'filter';
+    if (record.status === 'ok' && record.metrics && unitStructure && !record.metrics.units) {
+      problems.push({
+        file,
+        path: '/metrics/units',
+        message: `a ${record.job.structure!.kind} record must say how many units it removed`,
+        severity: 'error',
+      });
     }
   }
   for (const [id, record] of records) {
     if (record.dense && !records.has(record.dense.recordId)) {
-      problems.push({ file: seen.get(id)!, path: '/dense/recordId', message: `dense reference ${record.dense.recordId} is not among the records`, severity: 'warning' });
+      problems.push({
+        file: seen.get(id)!,
+        path: '/dense/recordId',
+        message: `dense reference ${record.dense.recordId} is not among the records`,
+        severity: 'warning',
+      });
     }
   }
   return { problems, records };

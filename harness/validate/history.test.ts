@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkHistory } from './history.ts';
-import { validateCommand } from '../cli/validate-command.ts';
+import { validateCommand } from '../../cli/validate-command.ts';
 import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
 import { jobId, recordRelativePath, type JobSpec } from '../jobs/spec.ts';
 

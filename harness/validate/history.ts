@@ -76,7 +76,8 @@ function differingPaths(a: unknown, b: unknown, path = '', limit = 3, out: strin
     return out;
   }
   const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
-  for (const key of keys) differingPaths((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}/${key}`, limit, out);
+  for (const key of keys)
+    differingPaths((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}/${key}`, limit, out);
   return out;
 }
 
@@ -95,7 +96,9 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
   const root = realpathSync((await probe.revparse(['--show-toplevel'])).trim());
   const git = simpleGit(root);
   const existing = nearestExistingDir(resultsDir);
-  const resultsRel = relative(root, join(realpathSync(existing), relative(existing, resultsDir))).split(sep).join('/');
+  const resultsRel = relative(root, join(realpathSync(existing), relative(existing, resultsDir)))
+    .split(sep)
+    .join('/');
   if (resultsRel.startsWith('..')) return skip(`${resultsDir} is outside the repository at ${root}`);
 
   let base = opts.base;
@@ -106,7 +109,8 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
     return fail(`--base ${base}: no such commit or ref (fetch it first, e.g. git fetch origin main)`);
   }
   const mergeBase = (await git.raw(['merge-base', base, 'HEAD']).catch(() => '')).trim();
-  if (!mergeBase) return fail(`HEAD and ${base} have no merge base (a shallow clone? fetch the full history, e.g. actions/checkout with fetch-depth: 0)`);
+  if (!mergeBase)
+    return fail(`HEAD and ${base} have no merge base (a shallow clone? fetch the full history, e.g. actions/checkout with fetch-depth: 0)`);
 
   const scope = resultsRel === '' ? '.' : resultsRel;
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;

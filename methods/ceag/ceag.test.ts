@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import type { MethodManifest, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, WeightMap } from '../../api/method-api.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { accuracies, dualStep, measuredGaps, surrogateGaps, type DenseAccuracies } from './excess-gaps.ts';
 import { prune } from './index.ts';
@@ -9,12 +9,31 @@ import { prune } from './index.ts';
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 
 // Dense accuracies: 0.9 overall, 0.95 on group 0, 0.85 on group 1; group 2 has no row in the batches below.
-const dense: DenseAccuracies = { overall: 0.9, byGroup: new Map([[0, 0.95], [1, 0.85], [2, 0.9]]) };
+const dense: DenseAccuracies = {
+  overall: 0.9,
+  byGroup: new Map([
+    [0, 0.95],
+    [1, 0.85],
+    [2, 0.9],
+  ]),
+};
 
 describe('ceag excess accuracy gaps', () => {
   // Four rows, groups [0, 0, 1, 1]; true-class probabilities 0.5, 0.75, 0.25, 0.5 from these logits.
-  const logits = () => tf.tensor2d([[0, 0], [Math.log(3), 0], [0, Math.log(3)], [0, 0]]);
-  const targets = () => tf.tensor2d([[1, 0], [1, 0], [1, 0], [0, 1]]);
+  const logits = () =>
+    tf.tensor2d([
+      [0, 0],
+      [Math.log(3), 0],
+      [0, Math.log(3)],
+      [0, 0],
+    ]);
+  const targets = () =>
+    tf.tensor2d([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ]);
   const groups = [0, 0, 1, 1];
 
   it('surrogate with true-class probabilities: S = 0.5, S(0) = 0.625, S(1) = 0.375', () => {
@@ -36,7 +55,10 @@ describe('ceag excess accuracy gaps', () => {
     // Predictions [0, 0, 0, 1] against labels [0, 1, 0, 1]: group 0 at 0.5, group 1 at 1.0, overall 0.75.
     const sparse = accuracies([0, 0, 0, 1], [0, 1, 0, 1], groups);
     expect(sparse.overall).toBe(0.75);
-    expect([...sparse.byGroup]).toEqual([[0, 0.5], [1, 1]]);
+    expect([...sparse.byGroup]).toEqual([
+      [0, 0.5],
+      [1, 1],
+    ]);
     const gaps = measuredGaps(sparse, dense);
     // (0.95 − 0.5) − (0.9 − 0.75) and (0.85 − 1) − (0.9 − 0.75); group 2 has no row, so no gap.
     expect([...gaps.keys()]).toEqual([0, 1]);
@@ -45,8 +67,15 @@ describe('ceag excess accuracy gaps', () => {
   });
 
   it('the dual step raises the violated group’s multiplier, keeps the satisfied one at 0 and leaves an absent group alone', () => {
-    const multipliers = new Map([[0, 0], [1, 0], [2, 0.4]]);
-    const gaps = new Map([[0, 0.3], [1, -0.3]]);
+    const multipliers = new Map([
+      [0, 0],
+      [1, 0],
+      [2, 0.4],
+    ]);
+    const gaps = new Map([
+      [0, 0.3],
+      [1, -0.3],
+    ]);
     const seen: number[][] = [];
     for (let step = 0; step < 3; step++) {
       dualStep(multipliers, gaps, 0.02, 0.1);
@@ -73,7 +102,12 @@ describe('ceag prune', () => {
   };
 
   it('cuts |θ| globally (keep 6 of 12: 0.95, 0.9, 0.8, 0.7, 0.6, 0.6), fine-tunes under that mask and says so', async () => {
-    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest, hyperparameters: { referenceBatches: 1, referenceBatchSize: 4 } });
+    const { ctx, network } = await tinyPruneContext({
+      weights,
+      sparsity: 0.5,
+      manifest,
+      hyperparameters: { referenceBatches: 1, referenceBatchSize: 4 },
+    });
     const result = await prune(ctx);
     const after = network.getWeights();
     network.dispose();
@@ -88,7 +122,12 @@ describe('ceag prune', () => {
 
   it('with constraints that never bind (ε = 1) fine-tunes on cross-entropy alone; binding ones change the weights', async () => {
     const fineTuned = async (hyperparameters: Record<string, number>) => {
-      const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest, hyperparameters: { referenceBatches: 1, referenceBatchSize: 4, ...hyperparameters } });
+      const { ctx, network } = await tinyPruneContext({
+        weights,
+        sparsity: 0.5,
+        manifest,
+        hyperparameters: { referenceBatches: 1, referenceBatchSize: 4, ...hyperparameters },
+      });
       await prune(ctx);
       const w = network.getWeights();
       network.dispose();

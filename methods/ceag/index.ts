@@ -1,7 +1,7 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { Batch, MaskMap, PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import type { Batch, MaskMap, PruneContext, PruneResult } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
 import { accuracies, dualStep, measuredGaps, surrogateGaps, surrogates, type DenseAccuracies } from './excess-gaps.ts';
 
 /** One global cut of |θ| over every prunable weight, ties at the cut by lowest index in parameter order. */
@@ -20,7 +20,11 @@ export function globalMagnitudeMask(ctx: PruneContext): MaskMap {
 }
 
 /** Predicted classes, true classes and groups (the batch's protected groups, else its classes) of one batch. */
-function batchLabels(ctx: PruneContext, outputs: tfcore.Tensor, batch: Batch): { predicted: Int32Array; labels: Int32Array; groups: Int32Array } {
+function batchLabels(
+  ctx: PruneContext,
+  outputs: tfcore.Tensor,
+  batch: Batch,
+): { predicted: Int32Array; labels: Int32Array; groups: Int32Array } {
   const predicted = ctx.tf.argMax(outputs, 1).dataSync() as Int32Array;
   const labels = ctx.tf.argMax(batch.y, 1).dataSync() as Int32Array;
   return { predicted, labels, groups: batch.groups ?? labels };

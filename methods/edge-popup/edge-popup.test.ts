@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { kaimingUniformScores, prune, trainScores } from './index.ts';
@@ -36,13 +36,20 @@ describe('edge-popup', () => {
     network.dispose();
     expect(asLists(scores)).toEqual(asLists(initialScores));
     const magnitudes = Object.fromEntries(names.map((n) => [n, scores[n].map(Math.abs)]));
-    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise', 0))).toEqual([[1, 1, 1, 0, 0, 0], [1, 0, 1, 0, 1, 0]]);
+    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise', 0))).toEqual([
+      [1, 1, 1, 0, 0, 0],
+      [1, 0, 1, 0, 1, 0],
+    ]);
   });
 
   it('takes one SGD step on the scores with the straight-through gradient sign(s)·(∂L/∂W′ ⊙ W)', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
     // One full-batch step (batch 4 = the four tiny points) at learning rate 1.
-    const scores = trainScores(ctx, initialScores, { recipe: { optimizer: 'sgd', learningRate: 1, batchSize: 4, schedule: { kind: 'constant' } }, steps: 1, weightDecay: 0 });
+    const scores = trainScores(ctx, initialScores, {
+      recipe: { optimizer: 'sgd', learningRate: 1, batchSize: 4, schedule: { kind: 'constant' } },
+      steps: 1,
+      weightDecay: 0,
+    });
     network.dispose();
 
     const mask0 = { 'fc1/kernel': [1, 1, 1, 0, 0, 0], 'fc2/kernel': [1, 0, 1, 0, 1, 0] };
@@ -53,7 +60,10 @@ describe('edge-popup', () => {
     for (const n of names) scores[n].forEach((s, i) => expect(s).toBeCloseTo(expected[n][i], 6));
     // The pruned fc1[4] and fc2[1] pop up over fc1[1] and fc2[2]: |s| 0.331 > 0.327 and 0.318 > 0.306.
     const magnitudes = Object.fromEntries(names.map((n) => [n, scores[n].map(Math.abs)]));
-    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise', 0))).toEqual([[1, 0, 1, 0, 1, 0], [1, 1, 0, 0, 1, 0]]);
+    expect(asLists(masksFromScores(magnitudes, names, shapes, 0.5, 'layerwise', 0))).toEqual([
+      [1, 0, 1, 0, 1, 0],
+      [1, 1, 0, 0, 1, 0],
+    ]);
   });
 
   it('never trains the weights and keeps n − round(s·n) of every layer', async () => {
@@ -102,10 +112,33 @@ describe('edge-popup', () => {
         { kind: 'dense', name: 'fc1', units: 3, activation: 'linear' },
       ],
     };
-    const convShapes: Record<string, number[]> = { 'conv1/kernel': [3, 3, 2, 3], 'conv1/bias': [3], 'fc1/kernel': [27, 3], 'fc1/bias': [3] };
-    const convWeights: WeightMap = Object.fromEntries(Object.entries(convShapes).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(3.1 * i + n.length))]));
-    const train = { n: 4, inputShape: [6, 6, 2], x: Float32Array.from({ length: 288 }, (_, i) => Math.cos(0.7 * i)), y: Int32Array.from([0, 1, 2, 1]), outputSize: 3 };
-    const { ctx, network } = await tinyPruneContext({ spec, weights: convWeights, train, sparsity: 0.7, manifest, hyperparameters: { epochs: 2 } });
+    const convShapes: Record<string, number[]> = {
+      'conv1/kernel': [3, 3, 2, 3],
+      'conv1/bias': [3],
+      'fc1/kernel': [27, 3],
+      'fc1/bias': [3],
+    };
+    const convWeights: WeightMap = Object.fromEntries(
+      Object.entries(convShapes).map(([n, s]) => [
+        n,
+        Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(3.1 * i + n.length)),
+      ]),
+    );
+    const train = {
+      n: 4,
+      inputShape: [6, 6, 2],
+      x: Float32Array.from({ length: 288 }, (_, i) => Math.cos(0.7 * i)),
+      y: Int32Array.from([0, 1, 2, 1]),
+      outputSize: 3,
+    };
+    const { ctx, network } = await tinyPruneContext({
+      spec,
+      weights: convWeights,
+      train,
+      sparsity: 0.7,
+      manifest,
+      hyperparameters: { epochs: 2 },
+    });
     const result = (await prune(ctx)) as PruneResult;
     const after = network.getWeights();
     network.dispose();

@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { kaimingUniformScores, searchScores, type ScoreSearch } from '../../harness/method-kit/score-search.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { kaimingUniformScores, searchScores, type ScoreSearch } from '../../api/method-kit/score-search.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 export { kaimingUniformScores };
 
@@ -21,5 +21,9 @@ export function trainScores(ctx: PruneContext, initialScores: WeightMap, trainin
 function readSettings(ctx: PruneContext): ScoreSearch {
   const h = hyperparameters(ctx);
   const optimizer = h.choice('optimizer', ['sgd', 'momentum', 'adam'] as const);
-  return { recipe: { optimizer, learningRate: h.number('learningRate'), momentum: h.number('momentum'), schedule: { kind: 'cosine' } }, epochs: h.epochs('epochs'), weightDecay: h.number('weightDecay') };
+  return {
+    recipe: { optimizer, learningRate: h.number('learningRate'), momentum: h.number('momentum'), schedule: { kind: 'cosine' } },
+    epochs: h.epochs('epochs'),
+    weightDecay: h.number('weightDecay'),
+  };
 }

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe, TrainingResult, WeightMap } from '../../harness/method-api.ts';
+import type {
+  MaskMap,
+  MethodManifest,
+  PruneContext,
+  PruneResult,
+  TrainingRecipe,
+  TrainingResult,
+  WeightMap,
+} from '../../api/method-api.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune, pruningSchedule } from './index.ts';
@@ -22,7 +30,13 @@ const recipe: TrainingRecipe = { ...tinyRecipe, batchSize: 1, epochs: 5 };
 const schedule = { initialSparsity: 0, startFraction: 0.25, endFraction: 0.75, intervalEpochs: 0.5, epochs: 'recipe.epochs' };
 
 async function runGmp(sparsity: number, options: { learningRate?: number; recipe?: Partial<TrainingRecipe> } = {}) {
-  const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters: schedule, recipe: { ...recipe, learningRate: options.learningRate ?? 0.1, ...options.recipe } });
+  const { ctx, network } = await tinyPruneContext({
+    weights,
+    sparsity,
+    manifest,
+    hyperparameters: schedule,
+    recipe: { ...recipe, learningRate: options.learningRate ?? 0.1, ...options.recipe },
+  });
   const log = { events: [] as Array<{ step: number; masks: MaskMap }>, training: null as TrainingResult | null };
   let step = 0;
   const spy: PruneContext = {
@@ -71,10 +85,22 @@ describe('gmp-gradual', () => {
     // n = 5: s_k = 0.5·(1 − (1 − k/5)³) = 0, 0.244, 0.392, 0.468, 0.496, 0.5, so round(6·s_k) = 0, 1, 2, 3, 3, 3
     // weights pruned per layer: kept 6, 5, 4, 3, 3, 3 of the largest |θ|.
     expect(log.events.map((e) => e.step)).toEqual([5, 7, 9, 11, 13, 15]);
-    const dense = [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]];
-    const keep5 = [[1, 1, 1, 1, 1, 0], [1, 1, 0, 1, 1, 1]];
-    const keep4 = [[1, 0, 1, 1, 1, 0], [1, 1, 0, 1, 1, 0]];
-    const keep3 = [[1, 0, 1, 1, 0, 0], [1, 0, 0, 1, 1, 0]];
+    const dense = [
+      [1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 1, 1],
+    ];
+    const keep5 = [
+      [1, 1, 1, 1, 1, 0],
+      [1, 1, 0, 1, 1, 1],
+    ];
+    const keep4 = [
+      [1, 0, 1, 1, 1, 0],
+      [1, 1, 0, 1, 1, 0],
+    ];
+    const keep3 = [
+      [1, 0, 1, 1, 0, 0],
+      [1, 0, 0, 1, 1, 0],
+    ];
     expect(log.events.map((e) => asLists(e.masks))).toEqual([dense, keep5, keep4, keep3, keep3, keep3]);
     expect(asLists(masks)).toEqual(keep3);
   });

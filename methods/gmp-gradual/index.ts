@@ -1,7 +1,13 @@
-import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../harness/method-kit/gradual.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import {
+  cubicEventSteps,
+  cubicSparsity,
+  readCubicSchedule,
+  trainKeepingLastWeights,
+  type CubicSchedule,
+} from '../../api/method-kit/gradual.ts';
 
 const LAST_WEIGHTS = 'gmp-last-weights';
 
@@ -23,7 +29,8 @@ export function prune(ctx: PruneContext): PruneResult {
   const names = [...ctx.network.prunableNames];
   let events = null as PruningEvent[] | null;
   let next = 0;
-  const pruneTo = (sparsity: number) => ctx.setMasks(layerwiseMagnitudeMasks(ctx.network.getWeights(names), ctx.network.getMasks(), names, sparsity));
+  const pruneTo = (sparsity: number) =>
+    ctx.setMasks(layerwiseMagnitudeMasks(ctx.network.getWeights(names), ctx.network.getMasks(), names, sparsity));
 
   trainKeepingLastWeights(ctx, epochs, LAST_WEIGHTS, (info, stepsPerEpoch) => {
     events ??= pruningSchedule(info.totalSteps, stepsPerEpoch, schedule);

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe, TrainingResult, WeightMap } from '../../harness/method-api.ts';
+import type {
+  MaskMap,
+  MethodManifest,
+  PruneContext,
+  PruneResult,
+  TrainingRecipe,
+  TrainingResult,
+  WeightMap,
+} from '../../api/method-api.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { deathRateAt, granetSchedule, prune, pruneAndRegrow } from './index.ts';
@@ -49,7 +57,14 @@ describe('granet', () => {
 
   it('schedules cubic global pruning and cosine-decayed regrowth', () => {
     // 100 steps of 20 per epoch, Δt = 5 steps, pruning over steps 0..30 (n = 6), regrowth to step 40.
-    const settings = { initialSparsity: 0, finalSparsity: 0.9, startFraction: 0, endFraction: 0.3, intervalEpochs: 0.25, regrowthEndFraction: 0.4 };
+    const settings = {
+      initialSparsity: 0,
+      finalSparsity: 0.9,
+      startFraction: 0,
+      endFraction: 0.3,
+      intervalEpochs: 0.25,
+      regrowthEndFraction: 0.4,
+    };
     const events = granetSchedule(100, 20, settings);
     expect(events.map((e) => e.step)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40]);
     events.slice(0, 7).forEach((e, k) => expect(e.sparsity).toBeCloseTo(0.9 * (1 - (1 - k / 6) ** 3), 12));
@@ -85,7 +100,10 @@ describe('granet', () => {
       { startFraction: 0.5, endFraction: 0.5, intervalEpochs: 1, regrowthEndFraction: 1 },
       { ...tinyRecipe, learningRate: 0, epochs: 2 },
     );
-    expect(asLists(masks)).toEqual([[0, 0, 1, 1, 0, 0], [1, 1, 1, 0, 1, 0]]);
+    expect(asLists(masks)).toEqual([
+      [0, 0, 1, 1, 0, 0],
+      [1, 1, 1, 0, 1, 0],
+    ]);
     expect([...after['fc1/kernel']]).toEqual([0, 0, 0, Math.fround(0.87), 0, 0]);
     expect([...after['fc2/kernel']]).toEqual([Math.fround(-0.79), 0, Math.fround(-0.93), 0, Math.fround(-0.85), 0]);
   });

@@ -1,8 +1,14 @@
-import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { magnitudeMasks } from '../../harness/method-kit/iterative-magnitude.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { cubicEventSteps, cubicSparsity, readCubicSchedule, trainKeepingLastWeights, type CubicSchedule } from '../../harness/method-kit/gradual.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { magnitudeMasks } from '../../api/method-kit/iterative-magnitude.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import {
+  cubicEventSteps,
+  cubicSparsity,
+  readCubicSchedule,
+  trainKeepingLastWeights,
+  type CubicSchedule,
+} from '../../api/method-kit/gradual.ts';
 
 const LAST_WEIGHTS = 'granet-last-weights';
 /** The reference code anneals the regeneration rate with PyTorch's CosineAnnealingLR down to this floor. */
@@ -132,7 +138,11 @@ function randomLayerwiseMasks(ctx: PruneContext, names: string[], sparsity: numb
   for (const name of names) {
     const size = ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1);
     const mask = new Float32Array(size);
-    for (const i of ctx.rng.fork(`initial-mask:${name}`).permutation(size).subarray(0, size - Math.round(sparsity * size))) mask[i] = 1;
+    for (const i of ctx.rng
+      .fork(`initial-mask:${name}`)
+      .permutation(size)
+      .subarray(0, size - Math.round(sparsity * size)))
+      mask[i] = 1;
     masks[name] = mask;
   }
   return masks;
@@ -140,5 +150,10 @@ function randomLayerwiseMasks(ctx: PruneContext, names: string[], sparsity: numb
 
 function readSettings(ctx: PruneContext): ScheduleSettings & { epochs: number; deathRate: number } {
   const h = hyperparameters(ctx);
-  return { ...readCubicSchedule(ctx, 'granet'), regrowthEndFraction: h.number('regrowthEndFraction'), deathRate: h.number('deathRate'), epochs: h.epochs('epochs') };
+  return {
+    ...readCubicSchedule(ctx, 'granet'),
+    regrowthEndFraction: h.number('regrowthEndFraction'),
+    deathRate: h.number('deathRate'),
+    epochs: h.epochs('epochs'),
+  };
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { Dataset } from '../../harness/engine/types.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { Dataset } from '../../engine/types.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
@@ -35,7 +35,9 @@ function referenceGrasp(w: WeightMap, xs: number[][], labels: number[], temperat
       const h = z.map((v, j) => v * active[j]);
       const dh = [0, 1, 2].map((j) => (V1 ? (x[0] * V1[j] + x[1] * V1[3 + j]) * active[j] : 0));
       const s = [0, 1].map((k) => h.reduce((acc, hj, j) => acc + hj * K2[2 * j + k], w['fc2/bias'][k]) / temperature);
-      const ds = [0, 1].map((k) => [0, 1, 2].reduce((acc, j) => acc + dh[j] * K2[2 * j + k] + (V2 ? h[j] * V2[2 * j + k] : 0), 0) / temperature);
+      const ds = [0, 1].map(
+        (k) => [0, 1, 2].reduce((acc, j) => acc + dh[j] * K2[2 * j + k] + (V2 ? h[j] * V2[2 * j + k] : 0), 0) / temperature,
+      );
       const p = [Math.exp(s[0]), Math.exp(s[1])].map((e, _, all) => e / (all[0] + all[1]));
       const pds = p[0] * ds[0] + p[1] * ds[1];
       // e = ∂L/∂outputs and, under a tangent, its directional derivative de.
@@ -43,7 +45,11 @@ function referenceGrasp(w: WeightMap, xs: number[][], labels: number[], temperat
       const de = [0, 1].map((k) => (p[k] * ds[k] - p[k] * pds) / (temperature * xs.length));
       for (let j = 0; j < 3; j++) {
         for (let k = 0; k < 2; k++) g2[2 * j + k] += V1 || V2 ? dh[j] * e[k] + h[j] * de[k] : h[j] * e[k];
-        const back = active[j] * (V1 || V2 ? de[0] * K2[2 * j] + de[1] * K2[2 * j + 1] + (V2 ? e[0] * V2[2 * j] + e[1] * V2[2 * j + 1] : 0) : e[0] * K2[2 * j] + e[1] * K2[2 * j + 1]);
+        const back =
+          active[j] *
+          (V1 || V2
+            ? de[0] * K2[2 * j] + de[1] * K2[2 * j + 1] + (V2 ? e[0] * V2[2 * j] + e[1] * V2[2 * j + 1] : 0)
+            : e[0] * K2[2 * j] + e[1] * K2[2 * j + 1]);
         for (let i = 0; i < 2; i++) g1[3 * i + j] += x[i] * back;
       }
     });
@@ -54,8 +60,21 @@ function referenceGrasp(w: WeightMap, xs: number[][], labels: number[], temperat
   return { fc1: hg.g1.map((v, i) => -K1[i] * v), fc2: hg.g2.map((v, i) => -K2[i] * v) };
 }
 
-async function graspScores(opts: { sparsity?: number; hyperparameters?: Record<string, number>; weights?: WeightMap; spec?: ArchitectureSpec; train?: Dataset }): Promise<WeightMap> {
-  const { ctx, network } = await tinyPruneContext({ weights: opts.weights ?? weights, spec: opts.spec, train: opts.train, sparsity: opts.sparsity ?? 0.5, manifest, hyperparameters: { samplesPerClass: 2, ...opts.hyperparameters } });
+async function graspScores(opts: {
+  sparsity?: number;
+  hyperparameters?: Record<string, number>;
+  weights?: WeightMap;
+  spec?: ArchitectureSpec;
+  train?: Dataset;
+}): Promise<WeightMap> {
+  const { ctx, network } = await tinyPruneContext({
+    weights: opts.weights ?? weights,
+    spec: opts.spec,
+    train: opts.train,
+    sparsity: opts.sparsity ?? 0.5,
+    manifest,
+    hyperparameters: { samplesPerClass: 2, ...opts.hyperparameters },
+  });
   const result = (await prune(ctx)) as PruneResult;
   network.dispose();
   if (!('scores' in result)) throw new Error('grasp must return scores');
@@ -81,8 +100,18 @@ describe('grasp', () => {
     for (const temperature of [200, 1]) {
       const S = referenceGrasp(weights, xs, labels, temperature);
       const scores = await graspScores({ hyperparameters: { temperature } });
-      expect(relativeError(scores['fc1/kernel'], S.fc1.map((v) => -v))).toBeLessThan(1e-5);
-      expect(relativeError(scores['fc2/kernel'], S.fc2.map((v) => -v))).toBeLessThan(1e-5);
+      expect(
+        relativeError(
+          scores['fc1/kernel'],
+          S.fc1.map((v) => -v),
+        ),
+      ).toBeLessThan(1e-5);
+      expect(
+        relativeError(
+          scores['fc2/kernel'],
+          S.fc2.map((v) => -v),
+        ),
+      ).toBeLessThan(1e-5);
     }
   });
 
@@ -91,9 +120,16 @@ describe('grasp', () => {
     // S (flat, ×1e-6): fc1 −.539 −.393 −2.077 .323 −.300 −.002 | fc2 −1.505 −.860 −.913 −1.096 .286 −.859.
     // s = 0.5 removes the 6 largest (flats 3, 10, 5, 4, 1, 0); s = 0.75 removes 9 (also 11, 7, 8).
     const flatS = [...S.fc1, ...S.fc2];
-    for (const [sparsity, mask] of [[0.5, [0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1]], [0.75, [0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0]]] as const) {
+    for (const [sparsity, mask] of [
+      [0.5, [0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1]],
+      [0.75, [0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0]],
+    ] as const) {
       const removeCount = 12 - keepCountFor(12, sparsity);
-      const largestS = flatS.map((s, i) => ({ s, i })).sort((a, b) => b.s - a.s).slice(0, removeCount).map((e) => e.i);
+      const largestS = flatS
+        .map((s, i) => ({ s, i }))
+        .sort((a, b) => b.s - a.s)
+        .slice(0, removeCount)
+        .map((e) => e.i);
       expect(mask.flatMap((m, i) => (m === 0 ? [i] : []))).toEqual([...largestS].sort((a, b) => a - b));
       const masks = masksFromScores(await graspScores({ sparsity }), names, shapes, sparsity, manifest.scope, 0);
       expect([...masks['fc1/kernel'], ...masks['fc2/kernel']]).toEqual(mask);
@@ -109,13 +145,49 @@ describe('grasp', () => {
 
   it('scores on a class-balanced sample of samplesPerClass examples per class', async () => {
     // Six copies of one class-0 point and two of one class-1 point: only a 2 + 2 sample reproduces the balanced reference.
-    const imbalanced: Dataset = { n: 8, inputShape: [2], x: Float32Array.from([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, -1, 0.5, -1, 0.5]), y: Int32Array.from([0, 0, 0, 0, 0, 0, 1, 1]), outputSize: 2 };
-    const S = referenceGrasp(weights, [[1, 0], [1, 0], [-1, 0.5], [-1, 0.5]], [0, 0, 1, 1], 200);
-    const unbalanced = referenceGrasp(weights, [[1, 0], [1, 0], [1, 0], [-1, 0.5]], [0, 0, 0, 1], 200);
+    const imbalanced: Dataset = {
+      n: 8,
+      inputShape: [2],
+      x: Float32Array.from([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, -1, 0.5, -1, 0.5]),
+      y: Int32Array.from([0, 0, 0, 0, 0, 0, 1, 1]),
+      outputSize: 2,
+    };
+    const S = referenceGrasp(
+      weights,
+      [
+        [1, 0],
+        [1, 0],
+        [-1, 0.5],
+        [-1, 0.5],
+      ],
+      [0, 0, 1, 1],
+      200,
+    );
+    const unbalanced = referenceGrasp(
+      weights,
+      [
+        [1, 0],
+        [1, 0],
+        [1, 0],
+        [-1, 0.5],
+      ],
+      [0, 0, 0, 1],
+      200,
+    );
     expect(relativeError(unbalanced.fc1, S.fc1)).toBeGreaterThan(0.1);
     const scores = await graspScores({ train: imbalanced });
-    expect(relativeError(scores['fc1/kernel'], S.fc1.map((v) => -v))).toBeLessThan(1e-5);
-    expect(relativeError(scores['fc2/kernel'], S.fc2.map((v) => -v))).toBeLessThan(1e-5);
+    expect(
+      relativeError(
+        scores['fc1/kernel'],
+        S.fc1.map((v) => -v),
+      ),
+    ).toBeLessThan(1e-5);
+    expect(
+      relativeError(
+        scores['fc2/kernel'],
+        S.fc2.map((v) => -v),
+      ),
+    ).toBeLessThan(1e-5);
   });
 
   it('differentiates twice through conv2d and maxPool, agreeing with a finite difference of gradients', async () => {
@@ -130,11 +202,36 @@ describe('grasp', () => {
         { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' },
       ],
     };
-    const paramShapes: Record<string, number[]> = { 'conv1/kernel': [3, 3, 1, 2], 'conv1/bias': [2], 'conv2/kernel': [2, 2, 2, 3], 'conv2/bias': [3], 'fc1/kernel': [12, 2], 'fc1/bias': [2] };
-    const convWeights: WeightMap = Object.fromEntries(Object.entries(paramShapes).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => 0.6 * Math.sin(5.3 * i + n.length))]));
-    const images: Dataset = { n: 4, inputShape: [6, 6, 1], x: Float32Array.from({ length: 144 }, (_, i) => Math.cos(1.7 * i)), y: Int32Array.from([0, 1, 0, 1]), outputSize: 2 };
+    const paramShapes: Record<string, number[]> = {
+      'conv1/kernel': [3, 3, 1, 2],
+      'conv1/bias': [2],
+      'conv2/kernel': [2, 2, 2, 3],
+      'conv2/bias': [3],
+      'fc1/kernel': [12, 2],
+      'fc1/bias': [2],
+    };
+    const convWeights: WeightMap = Object.fromEntries(
+      Object.entries(paramShapes).map(([n, s]) => [
+        n,
+        Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => 0.6 * Math.sin(5.3 * i + n.length)),
+      ]),
+    );
+    const images: Dataset = {
+      n: 4,
+      inputShape: [6, 6, 1],
+      x: Float32Array.from({ length: 144 }, (_, i) => Math.cos(1.7 * i)),
+      y: Int32Array.from([0, 1, 0, 1]),
+      outputSize: 2,
+    };
     const kernels = ['conv1/kernel', 'conv2/kernel', 'fc1/kernel'];
-    const { ctx, network } = await tinyPruneContext({ spec, weights: convWeights, train: images, sparsity: 0.5, manifest, hyperparameters: { samplesPerClass: 2, temperature: 200 } });
+    const { ctx, network } = await tinyPruneContext({
+      spec,
+      weights: convWeights,
+      train: images,
+      sparsity: 0.5,
+      manifest,
+      hyperparameters: { samplesPerClass: 2, temperature: 200 },
+    });
     const hadGradient = ctx.tf.getGradient('Conv2DBackpropFilter') != null;
     const result = (await prune(ctx)) as { scores: WeightMap };
     expect(ctx.tf.getGradient('Conv2DBackpropFilter') != null).toBe(hadGradient);
@@ -145,7 +242,9 @@ describe('grasp', () => {
     const x = tf.tensor(images.x, [4, 6, 6, 1]);
     const y = tf.tensor2d([1, 0, 0, 1, 1, 0, 0, 1], [4, 2]);
     const gradientAt = (point: ReturnType<typeof tf.tensor>[]) =>
-      tf.grads((...w: ReturnType<typeof tf.tensor>[]) => ctx.loss(tf.div(ctx.forward(x, Object.fromEntries(kernels.map((n, i) => [n, w[i]]))), 200), y))(point);
+      tf.grads((...w: ReturnType<typeof tf.tensor>[]) =>
+        ctx.loss(tf.div(ctx.forward(x, Object.fromEntries(kernels.map((n, i) => [n, w[i]]))), 200), y),
+      )(point);
     const theta = kernels.map((n) => tf.tensor(convWeights[n], paramShapes[n]));
     const g = gradientAt(theta);
     const finiteDifference = (epsilon: number) => {
@@ -162,14 +261,22 @@ describe('grasp', () => {
   });
 
   it('uses the task loss without temperature on regression tasks, agreeing with a finite difference', async () => {
-    const regression: Dataset = { n: 4, inputShape: [2], x: data.x, y: Float32Array.from([0.5, -0.2, 1, 0.3, -0.4, 0.8, 0.1, 0.1]), outputSize: 2 };
+    const regression: Dataset = {
+      n: 4,
+      inputShape: [2],
+      x: data.x,
+      y: Float32Array.from([0.5, -0.2, 1, 0.3, -0.4, 0.8, 0.1, 0.1]),
+      outputSize: 2,
+    };
     const { ctx, network } = await tinyPruneContext({ weights, train: regression, sparsity: 0.5, manifest });
     const result = (await prune(ctx)) as { scores: WeightMap };
     const tf = ctx.tf;
     const x = tf.tensor(regression.x, [4, 2]);
     const y = tf.tensor2d(regression.y as Float32Array, [4, 2]);
     const gradientAt = (point: ReturnType<typeof tf.tensor>[]) =>
-      tf.grads((...w: ReturnType<typeof tf.tensor>[]) => ctx.loss(ctx.forward(x, Object.fromEntries(names.map((n, i) => [n, w[i]]))), y))(point);
+      tf.grads((...w: ReturnType<typeof tf.tensor>[]) => ctx.loss(ctx.forward(x, Object.fromEntries(names.map((n, i) => [n, w[i]]))), y))(
+        point,
+      );
     const theta = names.map((n) => tf.tensor(weights[n], shapes[n as keyof typeof shapes]));
     const g = gradientAt(theta);
     const epsilon = 1e-2;

@@ -1,6 +1,6 @@
-import type { Batch, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { Batch, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { withSecondOrderGradients } from './second-order.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 
@@ -145,5 +145,3 @@ function meanOver(batches: Batch[], compute: (batch: Batch) => WeightMap): Weigh
   }
   return sum;
 }
-
-

@@ -1,4 +1,4 @@
-import type { PruneContext } from '../../harness/method-api.ts';
+import type { PruneContext } from '../../api/method-api.ts';
 
 type Tf = PruneContext['tf'];
 type GradConfig = Parameters<Tf['registerGradient']>[0];

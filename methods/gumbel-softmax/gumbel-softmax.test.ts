@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { gatedLoss, initialLogits, prune, searchGates, type GateState } from './index.ts';
@@ -16,9 +16,15 @@ const weights: WeightMap = {
   'fc2/kernel': Float32Array.from([0.7, -0.4, -0.5, 0.6, 0.3, 0.9]),
   'fc2/bias': Float32Array.from([0, 0.1]),
 };
-const logits: Record<string, number[]> = { 'fc1/kernel': [1.2, -0.4, 0.3, 0.9, -1.1, 0.05], 'fc2/kernel': [0.6, -0.2, 1.5, -0.7, 0.1, 0.4] };
+const logits: Record<string, number[]> = {
+  'fc1/kernel': [1.2, -0.4, 0.3, 0.9, -1.1, 0.05],
+  'fc2/kernel': [0.6, -0.2, 1.5, -0.7, 0.1, 0.4],
+};
 // A fixed logistic noise draw l per weight.
-const noise: Record<string, number[]> = { 'fc1/kernel': [0.3, -1.2, 0.8, -0.1, 0.5, -0.6], 'fc2/kernel': [-0.4, 0.9, -0.3, 1.1, 0.2, -0.8] };
+const noise: Record<string, number[]> = {
+  'fc1/kernel': [0.3, -1.2, 0.8, -0.1, 0.5, -0.6],
+  'fc2/kernel': [-0.4, 0.9, -0.3, 1.1, 0.2, -0.8],
+};
 
 const kernelGradients = (k1: number[], k2: number[]) => tinyMlpKernelGradients(weights, k1, k2);
 
@@ -53,7 +59,10 @@ describe('gumbel-softmax gates', () => {
     const state = stateFor(ctx, logits, null);
     const fixedNoise = Object.fromEntries(names.map((n) => [n, tf.tensor(noise[n], shapes[n as keyof typeof shapes])]));
     const [batch] = [...ctx.trainBatches(1, 4)];
-    const { grads } = tf.variableGrads(() => gatedLoss(ctx, state, batch, fixedNoise, 0.5), names.map((n) => state.logits[n]));
+    const { grads } = tf.variableGrads(
+      () => gatedLoss(ctx, state, batch, fixedNoise, 0.5),
+      names.map((n) => state.logits[n]),
+    );
     const expected = handGradients(logits, noise, 0.5, { 'fc1/kernel': 1, 'fc2/kernel': 1 });
     for (const n of names) [...grads[state.logits[n].name].dataSync()].forEach((g, i) => expect(g).toBeCloseTo(expected.logits[n][i], 6));
     // The gradient is not trivially zero anywhere it matters.
@@ -86,7 +95,10 @@ describe('gumbel-softmax gates', () => {
     expect(keepLogit(0.5)).toBe(0);
     expect(keepLogit(0.25)).toBeCloseTo(Math.log(1 / 3), 12);
     // u = 0.5 is no noise; u = 0.75 gives log 3.
-    expect([...logisticNoise(Float32Array.from([0.5, 0.75]))].map((v) => Number(v.toFixed(6)))).toEqual([0, Number(Math.log(3).toFixed(6))]);
+    expect([...logisticNoise(Float32Array.from([0.5, 0.75]))].map((v) => Number(v.toFixed(6)))).toEqual([
+      0,
+      Number(Math.log(3).toFixed(6)),
+    ]);
   });
 
   it('takes each SGD step with its seeded noise draw and the annealed temperature (two steps, τ 1 then √0.1)', async () => {
@@ -95,7 +107,10 @@ describe('gumbel-softmax gates', () => {
     const result = searchGates(ctx, { recipe: sgd(1), epochs: 2, initialTemperature: 1, finalTemperature: 0.1, rescale: false }, start);
     network.dispose();
     // The noise the search draws: fork 'gumbel-noise', then 'step:t', then the layer name.
-    const drawn = (step: number) => Object.fromEntries(names.map((n) => [n, [...logisticNoise(ctx.rng.fork('gumbel-noise').fork(`step:${step}`).fork(n).uniformArray(6))]]));
+    const drawn = (step: number) =>
+      Object.fromEntries(
+        names.map((n) => [n, [...logisticNoise(ctx.rng.fork('gumbel-noise').fork(`step:${step}`).fork(n).uniformArray(6))]]),
+      );
     const one = { 'fc1/kernel': 1, 'fc2/kernel': 1 };
     const g0 = handGradients(logits, drawn(0), 1, one).logits;
     const theta1 = Object.fromEntries(names.map((n) => [n, logits[n].map((t, i) => t - g0[n][i])]));
@@ -108,7 +123,12 @@ describe('gumbel-softmax prune', () => {
   it('keeps exactly n − round(s·n) per layer, never trains the weights, and is seeded', async () => {
     const run = async (sparsity: number, seed: number) => {
       const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, seed, hyperparameters: { epochs: 3 } });
-      const spy: PruneContext = { ...ctx, train: () => { throw new Error('gumbel-softmax must not train the weights'); } };
+      const spy: PruneContext = {
+        ...ctx,
+        train: () => {
+          throw new Error('gumbel-softmax must not train the weights');
+        },
+      };
       const start = initialLogits(ctx);
       const result = (await prune(spy)) as PruneResult;
       const after = network.getWeights();

@@ -1,5 +1,5 @@
-import type { Batch, OptimizeOptions, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { Batch, OptimizeOptions, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 import { keepLogit, logisticNoise, temperatureAt } from './schedule.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
@@ -81,7 +81,9 @@ export function searchGates(ctx: PruneContext, search: GateSearch, start: Weight
       steps: search.steps,
       loss: (batch) => {
         const draw = noiseRng.fork(`step:${step++}`);
-        const noise = Object.fromEntries(names.map((name) => [name, tf.tensor(logisticNoise(draw.fork(name).uniformArray(initial[name].length)), shapes[name])]));
+        const noise = Object.fromEntries(
+          names.map((name) => [name, tf.tensor(logisticNoise(draw.fork(name).uniformArray(initial[name].length)), shapes[name])]),
+        );
         return gatedLoss(ctx, state, batch, noise, temperatureAt(progress, search.initialTemperature, search.finalTemperature));
       },
       afterStep: (info) => {
@@ -102,7 +104,8 @@ function readSettings(ctx: PruneContext): GateSearch {
   const h = hyperparameters(ctx);
   const initialTemperature = h.number('initialTemperature');
   const finalTemperature = h.number('finalTemperature');
-  if (finalTemperature > initialTemperature) throw new Error(`gumbel-softmax: finalTemperature ${finalTemperature} exceeds initialTemperature ${initialTemperature}`);
+  if (finalTemperature > initialTemperature)
+    throw new Error(`gumbel-softmax: finalTemperature ${finalTemperature} exceeds initialTemperature ${initialTemperature}`);
   const optimizer = h.choice('optimizer', ['sgd', 'momentum', 'adam'] as const);
   return {
     recipe: { optimizer, learningRate: h.number('learningRate'), momentum: h.number('momentum'), schedule: { kind: 'constant' } },

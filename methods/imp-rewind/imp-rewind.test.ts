@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
-import { layerwiseRoundPlan } from '../../harness/method-kit/iterative-magnitude.ts';
+import { layerwiseRoundPlan } from '../../api/method-kit/iterative-magnitude.ts';
 import { prune } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
@@ -58,7 +58,12 @@ const asLists = (masks: MaskMap) => names.map((n) => [...masks[n]]);
 
 describe('imp-rewind', () => {
   it('plans the rounds as IMP: full rounds of 20 % (output layer 10 %) then one partial round', () => {
-    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 6)).toEqual([[5, 5], [4, 5], [3, 4], [2, 4]]);
+    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 6)).toEqual([
+      [5, 5],
+      [4, 5],
+      [3, 4],
+      [2, 4],
+    ]);
   });
 
   it('rewinds the survivors to their values after a fraction of the first epoch', async () => {
@@ -90,13 +95,31 @@ describe('imp-rewind', () => {
     const { masks, log } = await runImpRewind(0.5, {}, 0);
     expect(log.trainings).toBe(4);
     expect(log.masks.map(asLists)).toEqual([
-      [[1, 1, 1, 1, 1, 0], [1, 1, 0, 1, 1, 1]],
-      [[1, 0, 1, 1, 1, 0], [1, 1, 0, 1, 1, 1]],
-      [[1, 0, 1, 1, 0, 0], [1, 1, 0, 1, 1, 0]],
-      [[1, 0, 0, 1, 0, 0], [1, 1, 0, 1, 1, 0]],
-      [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]],
+      [
+        [1, 1, 1, 1, 1, 0],
+        [1, 1, 0, 1, 1, 1],
+      ],
+      [
+        [1, 0, 1, 1, 1, 0],
+        [1, 1, 0, 1, 1, 1],
+      ],
+      [
+        [1, 0, 1, 1, 0, 0],
+        [1, 1, 0, 1, 1, 0],
+      ],
+      [
+        [1, 0, 0, 1, 0, 0],
+        [1, 1, 0, 1, 1, 0],
+      ],
+      [
+        [1, 1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 1, 1],
+      ],
     ]);
-    expect(asLists(masks)).toEqual([[1, 0, 0, 1, 0, 0], [1, 1, 0, 1, 1, 0]]);
+    expect(asLists(masks)).toEqual([
+      [1, 0, 0, 1, 0, 0],
+      [1, 1, 0, 1, 1, 0],
+    ]);
   });
 
   it("hits the target count exactly with the last round's mask", async () => {

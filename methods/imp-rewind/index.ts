@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, StepInfo } from '../../harness/method-api.ts';
-import { pruneIteratively, readIterativeMagnitudeSettings } from '../../harness/method-kit/iterative-magnitude.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, StepInfo } from '../../api/method-api.ts';
+import { pruneIteratively, readIterativeMagnitudeSettings } from '../../api/method-kit/iterative-magnitude.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 const REWIND_POINT = 'rewind';
 
@@ -28,14 +28,18 @@ export function prune(ctx: PruneContext): Promise<PruneResult> {
       ctx.train({
         epochs: settings.epochs,
         afterStep: (info: StepInfo) => {
-          rewindStep ??= settings.rewindSteps > 0 ? settings.rewindSteps : Math.round(settings.rewindEpochFraction * (info.totalSteps / settings.epochs));
+          rewindStep ??=
+            settings.rewindSteps > 0
+              ? settings.rewindSteps
+              : Math.round(settings.rewindEpochFraction * (info.totalSteps / settings.epochs));
           if (info.step === rewindStep) {
             ctx.checkpoint(REWIND_POINT);
             saved = true;
           }
         },
       });
-      if (rewindStep !== 0 && !saved) throw new Error(`imp-rewind: the first training ran fewer than the ${rewindStep} steps of the rewind point`);
+      if (rewindStep !== 0 && !saved)
+        throw new Error(`imp-rewind: the first training ran fewer than the ${rewindStep} steps of the rewind point`);
     },
     rewind: () => ctx.rewind(REWIND_POINT),
   });

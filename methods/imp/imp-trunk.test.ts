@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { pruneTrunk, readIterativeMagnitudeSettings } from '../../harness/method-kit/iterative-magnitude.ts';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { pruneTrunk, readIterativeMagnitudeSettings } from '../../api/method-kit/iterative-magnitude.ts';
 import { keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
@@ -43,7 +43,12 @@ describe('imp trunk', () => {
       const { spy, trainings } = counting(ctx);
       const settings = readIterativeMagnitudeSettings(spy);
       const keepCounts = grid.map((s) => keepCountFor(12, s));
-      const branches = await pruneTrunk(spy, settings, { train: () => spy.train({ epochs: settings.epochs }), rewind: () => spy.rewind('init') }, keepCounts);
+      const branches = await pruneTrunk(
+        spy,
+        settings,
+        { train: () => spy.train({ epochs: settings.epochs }), rewind: () => spy.rewind('init') },
+        keepCounts,
+      );
       network.dispose();
 
       let straightTrainings = 0;
@@ -54,7 +59,9 @@ describe('imp trunk', () => {
         const branch = branches.get(keepCounts[i])!;
         // Bit-identical scores, hence the same mask.
         for (const name of names) expect([...branch.scores[name]]).toEqual([...reference.scores[name]]);
-        expect(masksFromScores(branch.scores, names, shapes, sparsity, manifest.scope, 0)).toEqual(masksFromScores(reference.scores, names, shapes, sparsity, manifest.scope, 0));
+        expect(masksFromScores(branch.scores, names, shapes, sparsity, manifest.scope, 0)).toEqual(
+          masksFromScores(reference.scores, names, shapes, sparsity, manifest.scope, 0),
+        );
         // A straight run trains once per round: the shared levels before its branch, then its final round.
         expect(reference.trainings).toBe(branch.level + 1);
         levels.push(branch.level);
@@ -73,7 +80,12 @@ describe('imp trunk', () => {
     // by a partial round after (0,2) (level 8). 12 needs no round at all (level 0, no training).
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.9, manifest, recipe });
     const settings = readIterativeMagnitudeSettings(ctx);
-    const branches = await pruneTrunk(ctx, settings, { train: () => ctx.train({ epochs: settings.epochs }), rewind: () => ctx.rewind('init') }, [9, 6, 3, 1, 12]);
+    const branches = await pruneTrunk(
+      ctx,
+      settings,
+      { train: () => ctx.train({ epochs: settings.epochs }), rewind: () => ctx.rewind('init') },
+      [9, 6, 3, 1, 12],
+    );
     network.dispose();
     expect([9, 6, 3, 1, 12].map((k) => branches.get(k)!.level)).toEqual([1, 3, 6, 8, 0]);
   });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
-import { globalRoundPlan, layerwiseRoundPlan } from '../../harness/method-kit/iterative-magnitude.ts';
+import { globalRoundPlan, layerwiseRoundPlan } from '../../api/method-kit/iterative-magnitude.ts';
 import { prune } from './index.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
@@ -37,7 +37,13 @@ function recorded(ctx: PruneContext) {
 }
 
 async function runImp(sparsity: number, hyperparameters: Record<string, string | number> = {}, learningRate = 0) {
-  const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters, recipe: { ...tinyRecipe, learningRate } });
+  const { ctx, network } = await tinyPruneContext({
+    weights,
+    sparsity,
+    manifest,
+    hyperparameters,
+    recipe: { ...tinyRecipe, learningRate },
+  });
   const { spy, log } = recorded(ctx);
   const result = (await prune(spy)) as PruneResult;
   const after = network.getWeights();
@@ -54,11 +60,27 @@ describe('imp', () => {
     // round(6·0.8^r) and round(6·0.9^r) = (5,5) 10, (4,5) 9, (3,4) 7, (2,4) 6, (2,4) 6, (2,3) 5, (1,3) 4, (1,3) 4, (1,2) 3.
     // Target 6 (s = 0.5): round 4 reaches it, so it is partial: the excess 7 − 6 = 1 falls on fc1,
     // the only layer round 4 would shrink.
-    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 6)).toEqual([[5, 5], [4, 5], [3, 4], [2, 4]]);
+    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 6)).toEqual([
+      [5, 5],
+      [4, 5],
+      [3, 4],
+      [2, 4],
+    ]);
     // Target 9 (s = 0.25): round 2 reaches 9 exactly and is the last.
-    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 9)).toEqual([[5, 5], [4, 5]]);
+    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 9)).toEqual([
+      [5, 5],
+      [4, 5],
+    ]);
     // Target 3 (s = 0.75): rounds 5 and 8 remove nothing and are skipped; round 9 (1,2) reaches 3.
-    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 3)).toEqual([[5, 5], [4, 5], [3, 4], [2, 4], [2, 3], [1, 3], [1, 2]]);
+    expect(layerwiseRoundPlan([6, 6], [0.2, 0.1], 3)).toEqual([
+      [5, 5],
+      [4, 5],
+      [3, 4],
+      [2, 4],
+      [2, 3],
+      [1, 3],
+      [1, 2],
+    ]);
     // The excess is shared in proportion to a full round's removals: (10, 10) → full (8, 8) → target 18.
     expect(layerwiseRoundPlan([10, 10], [0.2, 0.2], 18)).toEqual([[9, 9]]);
     // Global at 20 %: 0.8^r ≥ 0.5 for r ≤ 3 (0.512), so 4 rounds to 50 %; 0.8^10 = 0.107 > 0.1, so 11 to 90 %.
@@ -74,13 +96,31 @@ describe('imp', () => {
     // Kept per round (fc1, fc2): (5,5) (4,5) (3,4) (2,4), dropping the smallest |θ| still alive; then
     // the masks are lifted for the harness to apply.
     expect(log.masks.map(asLists)).toEqual([
-      [[1, 1, 1, 1, 1, 0], [1, 1, 0, 1, 1, 1]],
-      [[1, 0, 1, 1, 1, 0], [1, 1, 0, 1, 1, 1]],
-      [[1, 0, 1, 1, 0, 0], [1, 1, 0, 1, 1, 0]],
-      [[1, 0, 0, 1, 0, 0], [1, 1, 0, 1, 1, 0]],
-      [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]],
+      [
+        [1, 1, 1, 1, 1, 0],
+        [1, 1, 0, 1, 1, 1],
+      ],
+      [
+        [1, 0, 1, 1, 1, 0],
+        [1, 1, 0, 1, 1, 1],
+      ],
+      [
+        [1, 0, 1, 1, 0, 0],
+        [1, 1, 0, 1, 1, 0],
+      ],
+      [
+        [1, 0, 0, 1, 0, 0],
+        [1, 1, 0, 1, 1, 0],
+      ],
+      [
+        [1, 1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 1, 1],
+      ],
     ]);
-    expect(asLists(masks)).toEqual([[1, 0, 0, 1, 0, 0], [1, 1, 0, 1, 1, 0]]);
+    expect(asLists(masks)).toEqual([
+      [1, 0, 0, 1, 0, 0],
+      [1, 1, 0, 1, 1, 0],
+    ]);
   });
 
   it('scores weights by the rounds they survived, then |θ|, so the inverted control keeps the first removed', async () => {
@@ -94,7 +134,10 @@ describe('imp', () => {
     names.forEach((n, l) => scores[n].forEach((s, i) => expect(s).toBeCloseTo(expected[l][i], 6)));
     // Inverted: the six lowest scores, 0.038 (fc2 2), 0.048 (fc1 5), 1.09 (fc1 1), 2.13 (fc2 5), 2.23 (fc1 4), 3.33 (fc1 2).
     const negated = Object.fromEntries(names.map((n) => [n, scores[n].map((s) => -s)]));
-    expect(asLists(masksFromScores(negated, names, shapes, 0.5, manifest.scope, 0))).toEqual([[0, 1, 1, 0, 1, 1], [0, 0, 1, 0, 0, 1]]);
+    expect(asLists(masksFromScores(negated, names, shapes, 0.5, manifest.scope, 0))).toEqual([
+      [0, 1, 1, 0, 1, 1],
+      [0, 0, 1, 0, 0, 1],
+    ]);
   });
 
   it('with a learning rate of 0 and global scope ranks both layers together (s = 0.5)', async () => {
@@ -102,12 +145,27 @@ describe('imp', () => {
     expect(log.trainings).toBe(3);
     // Kept 10, 8, 6 of the twelve |θ| 0.9 0.8 0.7 0.6 0.5 0.45 | 0.3 0.25 | 0.15 0.1 | 0.05 0.04.
     expect(log.masks.map(asLists)).toEqual([
-      [[1, 1, 1, 1, 1, 0], [1, 1, 0, 1, 1, 1]],
-      [[1, 0, 1, 1, 1, 0], [1, 1, 0, 1, 1, 0]],
-      [[1, 0, 1, 1, 0, 0], [1, 0, 0, 1, 1, 0]],
-      [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]],
+      [
+        [1, 1, 1, 1, 1, 0],
+        [1, 1, 0, 1, 1, 1],
+      ],
+      [
+        [1, 0, 1, 1, 1, 0],
+        [1, 1, 0, 1, 1, 0],
+      ],
+      [
+        [1, 0, 1, 1, 0, 0],
+        [1, 0, 0, 1, 1, 0],
+      ],
+      [
+        [1, 1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 1, 1],
+      ],
     ]);
-    expect(asLists(masks)).toEqual([[1, 0, 1, 1, 0, 0], [1, 0, 0, 1, 1, 0]]);
+    expect(asLists(masks)).toEqual([
+      [1, 0, 1, 1, 0, 0],
+      [1, 0, 0, 1, 1, 0],
+    ]);
   });
 
   it("hits the target count exactly with the last round's mask and leaves every weight rewound to its initial value", async () => {

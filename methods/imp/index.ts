@@ -1,5 +1,5 @@
-import type { PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { pruneIteratively, readIterativeMagnitudeSettings } from '../../harness/method-kit/iterative-magnitude.ts';
+import type { PruneContext, PruneResult } from '../../api/method-api.ts';
+import { pruneIteratively, readIterativeMagnitudeSettings } from '../../api/method-kit/iterative-magnitude.ts';
 
 /**
  * Iterative magnitude pruning with rewinding to initialisation (Frankle & Carbin 2019): train,

@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, StepInfo, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { kaimingUniformScores, searchScores } from '../../harness/method-kit/score-search.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, StepInfo, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import { kaimingUniformScores, searchScores } from '../../api/method-kit/score-search.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 import { recycleCount, recycleLayer, recyclesAfter } from './recycle.ts';
 
 export interface RecyclingSearch {
@@ -36,7 +36,10 @@ export { kaimingUniformScores };
  */
 export function prune(ctx: PruneContext): PruneResult {
   const result = searchWithRecycling(ctx, kaimingUniformScores(ctx), readSettings(ctx));
-  return { scores: Object.fromEntries(Object.entries(result.scores).map(([name, s]) => [name, s.map(Math.abs)])), recycledWeights: result.weights };
+  return {
+    scores: Object.fromEntries(Object.entries(result.scores).map(([name, s]) => [name, s.map(Math.abs)])),
+    recycledWeights: result.weights,
+  };
 }
 
 /** Edge-popup's score search with the harness's loop; the weights change only by recycling, between steps. */
@@ -48,7 +51,12 @@ export function searchWithRecycling(ctx: PruneContext, initialScores: WeightMap,
       if (!search.recycleAfter(info)) return;
       recyclings++;
       const magnitudes = scores();
-      return Object.fromEntries(Object.entries(weights).map(([name, values]) => [name, recycleLayer(values, magnitudes[name].map(Math.abs), recycleCount(values.length, search.rate))]));
+      return Object.fromEntries(
+        Object.entries(weights).map(([name, values]) => [
+          name,
+          recycleLayer(values, magnitudes[name].map(Math.abs), recycleCount(values.length, search.rate)),
+        ]),
+      );
     },
   });
   return { ...result, recyclings };

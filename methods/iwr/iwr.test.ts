@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune, searchWithRecycling } from './index.ts';
@@ -43,7 +43,8 @@ const sgd = (learningRate: number) => ({ optimizer: 'sgd' as const, learningRate
 
 describe('iwr recycling step', () => {
   it('gives the lowest-scored weights the values of the highest-scored, paired in sort order', () => {
-    for (const name of names) expect([...recycleLayer(weights[name], initialScores[name].map(Math.abs), 2)]).toEqual([...Float32Array.from(recycledByHand[name])]);
+    for (const name of names)
+      expect([...recycleLayer(weights[name], initialScores[name].map(Math.abs), 2)]).toEqual([...Float32Array.from(recycledByHand[name])]);
     // Ties in the score go by index: scores all equal, so 0 and 1 take the values of 4 and 5.
     expect([...recycleLayer(Float32Array.from([1, 2, 3, 4, 5, 6]), [1, 1, 1, 1, 1, 1], 2)]).toEqual([5, 6, 3, 4, 5, 6]);
     expect(() => recycleLayer(weights['fc1/kernel'], [1, 2, 3, 4, 5, 6], 4)).toThrow(/at most half/);
@@ -64,7 +65,14 @@ describe('iwr recycling step', () => {
 describe('iwr search', () => {
   it('after one recycling step at learning rate 0 holds exactly the hand-recycled weights', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
-    const result = searchWithRecycling(ctx, initialScores, { recipe: sgd(0), epochs: 1, steps: 1, weightDecay: 0, rate: 1 / 3, recycleAfter: () => true });
+    const result = searchWithRecycling(ctx, initialScores, {
+      recipe: sgd(0),
+      epochs: 1,
+      steps: 1,
+      weightDecay: 0,
+      rate: 1 / 3,
+      recycleAfter: () => true,
+    });
     network.dispose();
     expect(result.recyclings).toBe(1);
     for (const name of names) expect([...result.weights[name]]).toEqual([...Float32Array.from(recycledByHand[name])]);
@@ -72,7 +80,13 @@ describe('iwr search', () => {
 
   it('scores the next step on the recycled weights (two SGD steps at learning rate 1, recycling after the first)', async () => {
     const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
-    const result = searchWithRecycling(ctx, initialScores, { recipe: sgd(1), epochs: 2, weightDecay: 0, rate: 1 / 3, recycleAfter: (info) => info.step === 1 });
+    const result = searchWithRecycling(ctx, initialScores, {
+      recipe: sgd(1),
+      epochs: 2,
+      weightDecay: 0,
+      rate: 1 / 3,
+      recycleAfter: (info) => info.step === 1,
+    });
     network.dispose();
     // Reference in float64: s1 = s0 − sign(s0)·g(W0 ⊙ m(s0)) ⊙ W0; W1 = recycle(W0, |s1|); s2 = s1 − sign(s1)·g(W1 ⊙ m(s1)) ⊙ W1.
     const step = (s: Record<string, number[]>, w: Record<string, number[]>) => {
@@ -98,7 +112,12 @@ describe('iwr prune', () => {
     for (const sparsity of [0.3, 0.5, 0.8]) {
       // 4 epochs of one batch: recycling after steps 1 and 2 (recycleUntil 0.5).
       const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters: { epochs: 4, recycleRate: 1 / 3 } });
-      const spy: PruneContext = { ...ctx, train: () => { throw new Error('iwr must not train the weights'); } };
+      const spy: PruneContext = {
+        ...ctx,
+        train: () => {
+          throw new Error('iwr must not train the weights');
+        },
+      };
       const result = (await prune(spy)) as PruneResult;
       const after = network.getWeights();
       network.dispose();
@@ -116,7 +135,13 @@ describe('iwr prune', () => {
 
   it('with recycleUntil 0 leaves the weights as they are, and the same seed gives the same result', async () => {
     const run = async (seed: number, recycleUntil: number) => {
-      const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest, seed, hyperparameters: { epochs: 3, recycleUntil } });
+      const { ctx, network } = await tinyPruneContext({
+        weights,
+        sparsity: 0.5,
+        manifest,
+        seed,
+        hyperparameters: { epochs: 3, recycleUntil },
+      });
       const result = (await prune(ctx)) as { scores: WeightMap; recycledWeights: WeightMap };
       network.dispose();
       return result;

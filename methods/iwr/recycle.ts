@@ -8,7 +8,8 @@
 export function recycleLayer(weights: Float32Array, scores: ArrayLike<number>, count: number): Float32Array {
   const n = weights.length;
   if (scores.length !== n) throw new Error(`recycleLayer: ${scores.length} scores for ${n} weights`);
-  if (!Number.isInteger(count) || count < 0 || 2 * count > n) throw new Error(`recycleLayer: cannot recycle ${count} of ${n} weights (at most half)`);
+  if (!Number.isInteger(count) || count < 0 || 2 * count > n)
+    throw new Error(`recycleLayer: cannot recycle ${count} of ${n} weights (at most half)`);
   const ascending = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
   const out = Float32Array.from(weights);
   for (let i = 0; i < count; i++) out[ascending[i]] = weights[ascending[n - count + i]];

@@ -1,4 +1,4 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 
 /**
  * LAMP score of one layer (Lee et al. 2021): with the layer's weights sorted by w² ascending,

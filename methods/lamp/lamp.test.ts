@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { lampScores, prune } from './index.ts';
@@ -56,7 +56,7 @@ describe('lamp', () => {
     for (const sparsity of [0.25, 0.5, 0.9]) expect(countKept((await prunedAt(sparsity)).masks, names)).toBe(keepCountFor(12, sparsity));
   });
 
-  it('keeps, within each layer, exactly that layer\'s largest magnitudes, and at least one weight per layer', () => {
+  it("keeps, within each layer, exactly that layer's largest magnitudes, and at least one weight per layer", () => {
     const layers = [0, 1, 2].map((l) => Float32Array.from({ length: 40 + 25 * l }, (_, i) => Math.sin(13.7 * i + l) * (l + 1) ** 2));
     const scores = layers.map(lampScores);
     const flat = scores.flatMap((s, l) => [...s].map((v, i) => ({ v, l, i })));

@@ -1,6 +1,6 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { Batch, PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { Batch, PruneContext, PruneResult } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 type Tf = typeof tfcore;
 
@@ -55,7 +55,13 @@ export function prune(ctx: PruneContext): PruneResult {
  *   z-plus:  v = max(w, 0), d_j = Σ_i a_i v_ij + 1e-9 (no bias): relevance is conserved;
  *   epsilon: v = w, d_j = z_j + ε·sign z_j (z_j with the bias): biases and ε absorb some.
  */
-export function propagateRelevance(tf: Tf, layers: DenseLayer[], batch: Batch, settings: { rule: LrpRule; epsilon: number }, taskKind: 'classification' | 'regression'): Relevances {
+export function propagateRelevance(
+  tf: Tf,
+  layers: DenseLayer[],
+  batch: Batch,
+  settings: { rule: LrpRule; epsilon: number },
+  taskKind: 'classification' | 'regression',
+): Relevances {
   const result: Relevances = { weights: new Array<Float32Array>(layers.length), inputs: new Float32Array(layers[0].inputs), output: 0 };
   // Read out inside the tidy, which then frees every intermediate tensor.
   tf.tidy(() => {
@@ -99,8 +105,10 @@ export function denseChain(ctx: Pick<PruneContext, 'network'>): DenseLayer[] {
   return names.map((name, l) => {
     const shape = ctx.network.parameters.find((p) => p.name === name)!.shape;
     const biasName = name.replace(/kernel$/, 'bias');
-    if (shape.length !== 2 || !name.endsWith('/kernel') || !weights[biasName]) throw new Error(`lrp: supports chains of dense layers only; '${name}' has shape [${shape.join(', ')}]`);
-    if (l > 0 && shape[0] !== ctx.network.parameters.find((p) => p.name === names[l - 1])!.shape[1]) throw new Error(`lrp: '${name}' does not follow '${names[l - 1]}' in a dense chain`);
+    if (shape.length !== 2 || !name.endsWith('/kernel') || !weights[biasName])
+      throw new Error(`lrp: supports chains of dense layers only; '${name}' has shape [${shape.join(', ')}]`);
+    if (l > 0 && shape[0] !== ctx.network.parameters.find((p) => p.name === names[l - 1])!.shape[1])
+      throw new Error(`lrp: '${name}' does not follow '${names[l - 1]}' in a dense chain`);
     return { kernel: weights[name], bias: weights[biasName], inputs: shape[0], outputs: shape[1] };
   });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { denseChain, propagateRelevance, prune } from './index.ts';
@@ -28,7 +28,14 @@ const weights221: WeightMap = {
 const oneSample = { n: 1, inputShape: [2], x: Float32Array.from([1, 2]), y: Float32Array.from([0]), outputSize: 1 };
 
 async function context221(hyperparameters: Record<string, number | string>, samples = oneSample) {
-  return tinyPruneContext({ spec: mlp221, weights: weights221, sparsity: 0.5, manifest, hyperparameters: { samples: samples.n, ...hyperparameters }, train: samples });
+  return tinyPruneContext({
+    spec: mlp221,
+    weights: weights221,
+    sparsity: 0.5,
+    manifest,
+    hyperparameters: { samples: samples.n, ...hyperparameters },
+    train: samples,
+  });
 }
 
 // By hand at x = (1, 2): z1 = (0.5 + 0.5 + 0.1, −1 + 1 − 0.2) = (1.1, −0.2), a = (1.1, 0); output 2·1.1 + 0.3 = 2.5.
@@ -107,7 +114,14 @@ describe('lrp', () => {
       const result = (await prune(ctx)) as PruneResult;
       if (!('scores' in result)) throw new Error('lrp must return scores');
       for (const sparsity of [0.25, 0.5, 0.9]) {
-        const masks = masksFromScores(result.scores, ['fc1/kernel', 'fc2/kernel'], { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] }, sparsity, 'global', 0);
+        const masks = masksFromScores(
+          result.scores,
+          ['fc1/kernel', 'fc2/kernel'],
+          { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] },
+          sparsity,
+          'global',
+          0,
+        );
         expect(countKept(masks, ['fc1/kernel', 'fc2/kernel'])).toBe(keepCountFor(12, sparsity));
       }
     } finally {
@@ -119,11 +133,27 @@ describe('lrp', () => {
     const conv: ArchitectureSpec = {
       id: 'lrp-conv',
       inputShape: [3, 3, 1],
-      layers: [{ kind: 'conv2d', name: 'conv1', filters: 1, kernelSize: 2, padding: 'valid', activation: 'relu' }, { kind: 'flatten' }, { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' }],
+      layers: [
+        { kind: 'conv2d', name: 'conv1', filters: 1, kernelSize: 2, padding: 'valid', activation: 'relu' },
+        { kind: 'flatten' },
+        { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' },
+      ],
     };
-    const weights: WeightMap = { 'conv1/kernel': new Float32Array(4).fill(0.1), 'conv1/bias': new Float32Array(1), 'fc1/kernel': new Float32Array(8).fill(0.1), 'fc1/bias': new Float32Array(2) };
+    const weights: WeightMap = {
+      'conv1/kernel': new Float32Array(4).fill(0.1),
+      'conv1/bias': new Float32Array(1),
+      'fc1/kernel': new Float32Array(8).fill(0.1),
+      'fc1/bias': new Float32Array(2),
+    };
     const train = { n: 2, inputShape: [3, 3, 1], x: new Float32Array(18).fill(0.5), y: Int32Array.from([0, 1]), outputSize: 2 };
-    const { ctx, network } = await tinyPruneContext({ spec: conv, weights, sparsity: 0.5, manifest, hyperparameters: { samples: 2 }, train });
+    const { ctx, network } = await tinyPruneContext({
+      spec: conv,
+      weights,
+      sparsity: 0.5,
+      manifest,
+      hyperparameters: { samples: 2 },
+      train,
+    });
     try {
       expect(() => prune(ctx)).toThrow(/lrp: supports chains of dense layers only; 'conv1\/kernel'/);
     } finally {

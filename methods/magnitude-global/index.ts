@@ -1,4 +1,4 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 
 /** Scores are the weights' magnitudes |θ|; the manifest's scope decides global or per-layer ranking. */
 export function prune(ctx: PruneContext): PruneResult {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
-import { getMethod } from '../registry.ts';
+import { getMethod } from '../../harness/registry/methods.ts';
 import { prune } from './index.ts';
 
 // A variant declared in magnitude-global's manifest: the same code, run with layerwise scope.

@@ -1,6 +1,7 @@
-import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../harness/method-api.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../api/method-api.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { cubicRamp } from '../../api/method-kit/gradual.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
  * Movement pruning (Sanh et al. 2020), hard top-k variant. From the trained dense network, trains
@@ -20,7 +21,13 @@ export function prune(ctx: PruneContext): PruneResult {
     epochs: settings.epochs,
     afterStep: (info: StepInfo) => {
       for (const name of names) accumulateMovement(scores[name], info.gradients[name].dataSync(), weightsBeforeStep[name]);
-      const sparsity = movementSparsity(info.step, info.totalSteps, ctx.target.sparsity, Math.round(settings.initialWarmupFraction * info.totalSteps), Math.round(settings.finalWarmupFraction * info.totalSteps));
+      const sparsity = movementSparsity(
+        info.step,
+        info.totalSteps,
+        ctx.target.sparsity,
+        Math.round(settings.initialWarmupFraction * info.totalSteps),
+        Math.round(settings.finalWarmupFraction * info.totalSteps),
+      );
       if (sparsity > 0) ctx.setMasks(topScoreMasks(scores, names, sparsity));
       weightsBeforeStep = ctx.network.getWeights(names);
     },
@@ -37,16 +44,24 @@ export function accumulateMovement(scores: Float32Array, gradient: ArrayLike<num
  * Sparsity at a step (1-based) of Sanh et al.'s schedule: 0 for the first `initialWarmup` steps,
  * s_f for the last `finalWarmup`, and s_f·(1 − (1 − p)³) in between, p the fraction of that span done.
  */
-export function movementSparsity(step: number, totalSteps: number, finalSparsity: number, initialWarmup: number, finalWarmup: number): number {
+export function movementSparsity(
+  step: number,
+  totalSteps: number,
+  finalSparsity: number,
+  initialWarmup: number,
+  finalWarmup: number,
+): number {
   if (step <= initialWarmup) return 0;
   if (step > totalSteps - finalWarmup) return finalSparsity;
   const progress = (step - initialWarmup) / (totalSteps - initialWarmup - finalWarmup);
-  return finalSparsity * (1 - (1 - progress) ** 3);
+  return cubicRamp(progress, 0, finalSparsity);
 }
 
 /** Each layer keeps its n − round(s·n) highest scores, pruned weights included (the paper's Top_v(S)). */
 export function topScoreMasks(scores: WeightMap, names: string[], sparsity: number): MaskMap {
-  return Object.fromEntries(names.map((name) => [name, largestMask(scores[name], scores[name].length - Math.round(sparsity * scores[name].length))]));
+  return Object.fromEntries(
+    names.map((name) => [name, largestMask(scores[name], scores[name].length - Math.round(sparsity * scores[name].length))]),
+  );
 }
 
 interface Settings {
@@ -61,7 +76,9 @@ function readSettings(ctx: PruneContext): Settings {
   const finalWarmupFraction = h.number('finalWarmupFraction');
   // The manifest bounds each fraction; their sum is a relation between two values.
   if (initialWarmupFraction + finalWarmupFraction >= 1) {
-    throw new Error(`movement: hyperparameters initialWarmupFraction and finalWarmupFraction must sum below 1, got ${initialWarmupFraction} and ${finalWarmupFraction}`);
+    throw new Error(
+      `movement: hyperparameters initialWarmupFraction and finalWarmupFraction must sum below 1, got ${initialWarmupFraction} and ${finalWarmupFraction}`,
+    );
   }
   return { epochs: h.epochs('epochs'), initialWarmupFraction, finalWarmupFraction };
 }

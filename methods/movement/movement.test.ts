@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
+import type { MaskMap, MethodManifest, PruneContext, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { movementSparsity, prune } from './index.ts';
@@ -81,7 +81,11 @@ describe('movement', () => {
   it('accumulates S = −Σ (∂L/∂W)·W and masks each layer to its top scores, matching the hand computation', async () => {
     // 3 full-batch steps, no warm-up: s_t = 0.5·(1 − (1 − t/3)³) = 0.352, 0.481, 0.5, so each layer keeps 6 − round(6·s_t) = 4, 3, 3.
     const reference = referenceMovement([4, 3, 3]);
-    const { scores, installed } = await runMovement(0.5, { ...tinyRecipe, learningRate: 0, epochs: 3 }, { epochs: 'recipe.epochs', initialWarmupFraction: 0, finalWarmupFraction: 0 });
+    const { scores, installed } = await runMovement(
+      0.5,
+      { ...tinyRecipe, learningRate: 0, epochs: 3 },
+      { epochs: 'recipe.epochs', initialWarmupFraction: 0, finalWarmupFraction: 0 },
+    );
     for (const n of names) scores[n].forEach((s, i) => expect(s).toBeCloseTo(reference.scores[n][i], 6));
     // The reference's kept and dropped scores are far apart, so float32 cannot reorder them.
     for (const n of names) {
@@ -95,7 +99,11 @@ describe('movement', () => {
 
   it("masks the cool-down to the harness's top-k of the returned scores, at the exact count per layer", async () => {
     for (const sparsity of [0.3, 0.5, 0.8]) {
-      const { scores, installed } = await runMovement(sparsity, { ...tinyRecipe, batchSize: 1, epochs: 3 }, { epochs: 'recipe.epochs', initialWarmupFraction: 0.1, finalWarmupFraction: 0.2 });
+      const { scores, installed } = await runMovement(
+        sparsity,
+        { ...tinyRecipe, batchSize: 1, epochs: 3 },
+        { epochs: 'recipe.epochs', initialWarmupFraction: 0.1, finalWarmupFraction: 0.2 },
+      );
       const final = masksFromScores(scores, names, shapes, sparsity, manifest.scope, 0);
       for (const n of names) expect(countKept(final, [n])).toBe(keepCountFor(6, sparsity));
       const last = installed[installed.length - 1];

@@ -1,6 +1,6 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
-import type { Batch, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { Batch, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 type Tensor = tfcore.Tensor;
 
@@ -39,7 +39,11 @@ export function prune(ctx: PruneContext): PruneResult {
  * ∂L_k(θ_k)/∂m at m = 1 for every prunable parameter, with batch(t) the batch of inner step t
  * (t < k) and of the final loss (t = k).
  */
-export function metaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forward' | 'loss' | 'taskKind'>, settings: MetaGradientSettings, batch: (t: number) => Batch): WeightMap {
+export function metaGradients(
+  ctx: Pick<PruneContext, 'tf' | 'network' | 'forward' | 'loss' | 'taskKind'>,
+  settings: MetaGradientSettings,
+  batch: (t: number) => Batch,
+): WeightMap {
   const { tf } = ctx;
   const prunable = [...ctx.network.prunableNames];
   const all = ctx.network.parameters.map((p) => p.name);
@@ -57,7 +61,9 @@ export function metaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forwar
     );
     for (let t = 0; t < settings.steps; t++) {
       const b = batch(t);
-      const gradients = tf.grads((...ps: Tensor[]) => lossAt(Object.fromEntries(all.map((name, i) => [name, ps[i]])), b))(all.map((name) => params[name]));
+      const gradients = tf.grads((...ps: Tensor[]) => lossAt(Object.fromEntries(all.map((name, i) => [name, ps[i]])), b))(
+        all.map((name) => params[name]),
+      );
       params = Object.fromEntries(all.map((name, i) => [name, tf.sub(params[name], tf.mul(gradients[i], settings.learningRate))]));
     }
     return lossAt(params, batch(settings.steps));
@@ -73,7 +79,10 @@ export function metaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forwar
   } catch (e) {
     const message = (e as Error).message;
     // Convolution and pooling gradients have no gradients of their own in tfjs.
-    if (/gradient function not found/.test(message)) throw new Error(`prospr: the full meta-gradient needs second derivatives tfjs does not have for this network (${message}); use metaGradient = first-order`);
+    if (/gradient function not found/.test(message))
+      throw new Error(
+        `prospr: the full meta-gradient needs second derivatives tfjs does not have for this network (${message}); use metaGradient = first-order`,
+      );
     throw e;
   }
   return result;
@@ -83,13 +92,18 @@ export function metaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forwar
  * The reference's first-order approximation: the inner gradients are constants, so ∂θ_k/∂θ_0 = I
  * and ∂L(θ_k)/∂m = θ ⊙ ∇L(θ_k). Only first derivatives, so any network works.
  */
-export function firstOrderMetaGradients(ctx: Pick<PruneContext, 'tf' | 'network' | 'forward' | 'loss'>, settings: MetaGradientSettings, batch: (t: number) => Batch): WeightMap {
+export function firstOrderMetaGradients(
+  ctx: Pick<PruneContext, 'tf' | 'network' | 'forward' | 'loss'>,
+  settings: MetaGradientSettings,
+  batch: (t: number) => Batch,
+): WeightMap {
   const { tf } = ctx;
   const prunable = [...ctx.network.prunableNames];
   const all = ctx.network.parameters.map((p) => p.name);
   const initial = ctx.network.getWeights(all);
   const shapes = new Map(ctx.network.parameters.map((p) => [p.name, [...p.shape]]));
-  const gradientAt = (params: Tensor[], b: Batch) => tf.grads((...ps: Tensor[]) => ctx.loss(ctx.forward(b.x, Object.fromEntries(all.map((name, i) => [name, ps[i]]))), b.y))(params);
+  const gradientAt = (params: Tensor[], b: Batch) =>
+    tf.grads((...ps: Tensor[]) => ctx.loss(ctx.forward(b.x, Object.fromEntries(all.map((name, i) => [name, ps[i]]))), b.y))(params);
   const result: WeightMap = {};
   tf.tidy(() => {
     let params = all.map((name) => tf.tensor(initial[name], shapes.get(name)!));
@@ -115,7 +129,11 @@ export function firstOrderMetaGradients(ctx: Pick<PruneContext, 'tf' | 'network'
  * read as a constant (the value does not depend on c, so no derivative does). The MSE of
  * regression tasks is already made of such ops.
  */
-export function twiceDifferentiableLoss(ctx: Pick<PruneContext, 'tf' | 'loss' | 'taskKind'>, outputs: Tensor, targets: tfcore.Tensor2D): tfcore.Scalar {
+export function twiceDifferentiableLoss(
+  ctx: Pick<PruneContext, 'tf' | 'loss' | 'taskKind'>,
+  outputs: Tensor,
+  targets: tfcore.Tensor2D,
+): tfcore.Scalar {
   if (ctx.taskKind !== 'classification') return ctx.loss(outputs, targets);
   const { tf } = ctx;
   const rowMax = tf.max(outputs, 1, true);

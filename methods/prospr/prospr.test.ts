@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune, twiceDifferentiableLoss } from './index.ts';
@@ -61,7 +61,12 @@ function unrolledLoss(m1: number[], m2: number[], k: number, lr: number): number
   };
   for (let t = 0; t < k; t++) {
     const { grad } = lossAndGradient(p);
-    p = { w1: p.w1.map((v, i) => v - lr * grad.w1[i]), b1: p.b1.map((v, i) => v - lr * grad.b1[i]), w2: p.w2.map((v, i) => v - lr * grad.w2[i]), b2: p.b2.map((v, i) => v - lr * grad.b2[i]) };
+    p = {
+      w1: p.w1.map((v, i) => v - lr * grad.w1[i]),
+      b1: p.b1.map((v, i) => v - lr * grad.b1[i]),
+      w2: p.w2.map((v, i) => v - lr * grad.w2[i]),
+      b2: p.b2.map((v, i) => v - lr * grad.b2[i]),
+    };
   }
   return lossAndGradient(p).loss;
 }
@@ -95,15 +100,27 @@ describe('prospr', () => {
   it('scores |∂L(θ_k)/∂m| through k unrolled SGD steps, as finite differences give (k = 2, η = 0.5)', async () => {
     const reference = finiteDifferenceMetaGradient(2, 0.5);
     // The meta-gradient is not the one-step |θ ⊙ g| ranking: the unrolled steps change it.
-    const snip = lossAndGradient({ w1: [...weights['fc1/kernel']], b1: [...weights['fc1/bias']], w2: [...weights['fc2/kernel']], b2: [...weights['fc2/bias']] }).grad;
-    expect(reference.fc1.map((g, i) => Math.abs(Math.abs(g) - Math.abs(snip.w1[i] * weights['fc1/kernel'][i]))).some((d) => d > 1e-3)).toBe(true);
+    const snip = lossAndGradient({
+      w1: [...weights['fc1/kernel']],
+      b1: [...weights['fc1/bias']],
+      w2: [...weights['fc2/kernel']],
+      b2: [...weights['fc2/bias']],
+    }).grad;
+    expect(reference.fc1.map((g, i) => Math.abs(Math.abs(g) - Math.abs(snip.w1[i] * weights['fc1/kernel'][i]))).some((d) => d > 1e-3)).toBe(
+      true,
+    );
     const scores = await prosprScores({ steps: 2, innerLearningRate: 0.5, batchSize: 4 });
     [...scores['fc1/kernel']].forEach((s, i) => expect(s).toBeCloseTo(Math.abs(reference.fc1[i]), 5));
     [...scores['fc2/kernel']].forEach((s, i) => expect(s).toBeCloseTo(Math.abs(reference.fc2[i]), 5));
   });
 
   it('with k = 0 is SNIP: |θ ⊙ g| at initialisation', async () => {
-    const { grad } = lossAndGradient({ w1: [...weights['fc1/kernel']], b1: [...weights['fc1/bias']], w2: [...weights['fc2/kernel']], b2: [...weights['fc2/bias']] });
+    const { grad } = lossAndGradient({
+      w1: [...weights['fc1/kernel']],
+      b1: [...weights['fc1/bias']],
+      w2: [...weights['fc2/kernel']],
+      b2: [...weights['fc2/bias']],
+    });
     const scores = await prosprScores({ steps: 0, batchSize: 4 });
     [...scores['fc1/kernel']].forEach((s, i) => expect(s).toBeCloseTo(Math.abs(grad.w1[i] * weights['fc1/kernel'][i]), 6));
     [...scores['fc2/kernel']].forEach((s, i) => expect(s).toBeCloseTo(Math.abs(grad.w2[i] * weights['fc2/kernel'][i]), 6));
@@ -123,10 +140,20 @@ describe('prospr', () => {
   });
 
   it('first-order: θ ⊙ ∇L(θ_k), the inner gradients taken as constants (k = 2, η = 0.5)', async () => {
-    let p: Params = { w1: [...weights['fc1/kernel']], b1: [...weights['fc1/bias']], w2: [...weights['fc2/kernel']], b2: [...weights['fc2/bias']] };
+    let p: Params = {
+      w1: [...weights['fc1/kernel']],
+      b1: [...weights['fc1/bias']],
+      w2: [...weights['fc2/kernel']],
+      b2: [...weights['fc2/bias']],
+    };
     for (let t = 0; t < 2; t++) {
       const { grad } = lossAndGradient(p);
-      p = { w1: p.w1.map((v, i) => v - 0.5 * grad.w1[i]), b1: p.b1.map((v, i) => v - 0.5 * grad.b1[i]), w2: p.w2.map((v, i) => v - 0.5 * grad.w2[i]), b2: p.b2.map((v, i) => v - 0.5 * grad.b2[i]) };
+      p = {
+        w1: p.w1.map((v, i) => v - 0.5 * grad.w1[i]),
+        b1: p.b1.map((v, i) => v - 0.5 * grad.b1[i]),
+        w2: p.w2.map((v, i) => v - 0.5 * grad.w2[i]),
+        b2: p.b2.map((v, i) => v - 0.5 * grad.b2[i]),
+      };
     }
     const atK = lossAndGradient(p).grad;
     const scores = await prosprScores({ steps: 2, innerLearningRate: 0.5, batchSize: 4, metaGradient: 'first-order' });
@@ -141,7 +168,11 @@ describe('prospr', () => {
     const spec: ArchitectureSpec = {
       id: 'prospr-conv',
       inputShape: [4, 4, 1],
-      layers: [{ kind: 'conv2d', name: 'conv1', filters: 2, kernelSize: 3, padding: 'valid', activation: 'relu' }, { kind: 'flatten' }, { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' }],
+      layers: [
+        { kind: 'conv2d', name: 'conv1', filters: 2, kernelSize: 3, padding: 'valid', activation: 'relu' },
+        { kind: 'flatten' },
+        { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' },
+      ],
     };
     const convWeights: WeightMap = {
       'conv1/kernel': Float32Array.from({ length: 18 }, (_, i) => 0.1 * ((i % 5) - 2)),
@@ -149,11 +180,25 @@ describe('prospr', () => {
       'fc1/kernel': Float32Array.from({ length: 16 }, (_, i) => 0.05 * ((i % 7) - 3)),
       'fc1/bias': new Float32Array(2),
     };
-    const train = { n: 2, inputShape: [4, 4, 1], x: Float32Array.from({ length: 32 }, (_, i) => (i % 7) / 7), y: Int32Array.from([0, 1]), outputSize: 2 };
+    const train = {
+      n: 2,
+      inputShape: [4, 4, 1],
+      x: Float32Array.from({ length: 32 }, (_, i) => (i % 7) / 7),
+      y: Int32Array.from([0, 1]),
+      outputSize: 2,
+    };
     for (const metaGradient of ['full', 'first-order']) {
-      const { ctx, network } = await tinyPruneContext({ spec, weights: convWeights, sparsity: 0.5, manifest, hyperparameters: { batchSize: 2, metaGradient }, train });
+      const { ctx, network } = await tinyPruneContext({
+        spec,
+        weights: convWeights,
+        sparsity: 0.5,
+        manifest,
+        hyperparameters: { batchSize: 2, metaGradient },
+        train,
+      });
       try {
-        if (metaGradient === 'full') expect(() => prune(ctx)).toThrow(/prospr: the full meta-gradient needs second derivatives .* use metaGradient = first-order/);
+        if (metaGradient === 'full')
+          expect(() => prune(ctx)).toThrow(/prospr: the full meta-gradient needs second derivatives .* use metaGradient = first-order/);
         else {
           const result = (await prune(ctx)) as PruneResult;
           if (!('scores' in result)) throw new Error('prospr must return scores');
@@ -171,8 +216,18 @@ describe('prospr', () => {
     try {
       const { tf } = ctx;
       // Large logits too: the per-row shift keeps e^(o − c) finite.
-      const outputs = tf.tensor2d([[0.3, -1.2], [2.5, 0.4], [90, 100], [-3, -3]]);
-      const targets = tf.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]);
+      const outputs = tf.tensor2d([
+        [0.3, -1.2],
+        [2.5, 0.4],
+        [90, 100],
+        [-3, -3],
+      ]);
+      const targets = tf.tensor2d([
+        [1, 0],
+        [0, 1],
+        [1, 0],
+        [0, 1],
+      ]);
       // By hand: mean of log(1 + e^(o_other − o_y)): log(1 + e^−1.5), log(1 + e^2.1), log(1 + e^10), log 2.
       const byHand = (Math.log1p(Math.exp(-1.5)) + Math.log1p(Math.exp(2.1)) + Math.log1p(Math.exp(10)) + Math.log(2)) / 4;
       expect(twiceDifferentiableLoss(ctx, outputs, targets).dataSync()[0]).toBeCloseTo(byHand, 5);

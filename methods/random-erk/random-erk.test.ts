@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MaskMap, MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MaskMap, MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { checkMasks, countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { erkKeepCounts, prune } from './index.ts';
@@ -19,9 +19,18 @@ const tinyConv: ArchitectureSpec = {
     { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
   ],
 };
-const shapes: Record<string, number[]> = { 'conv1/kernel': [3, 3, 1, 2], 'conv1/bias': [2], 'fc1/kernel': [8, 3], 'fc1/bias': [3], 'fc2/kernel': [3, 2], 'fc2/bias': [2] };
+const shapes: Record<string, number[]> = {
+  'conv1/kernel': [3, 3, 1, 2],
+  'conv1/bias': [2],
+  'fc1/kernel': [8, 3],
+  'fc1/bias': [3],
+  'fc2/kernel': [3, 2],
+  'fc2/bias': [2],
+};
 const names = ['conv1/kernel', 'fc1/kernel', 'fc2/kernel'];
-const weights: WeightMap = Object.fromEntries(Object.entries(shapes).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => 0.1 * (i + 1))]));
+const weights: WeightMap = Object.fromEntries(
+  Object.entries(shapes).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => 0.1 * (i + 1))]),
+);
 
 async function masksFor(sparsity: number, seed = 0): Promise<MaskMap> {
   const { ctx, network } = await tinyPruneContext({ spec: tinyConv, weights, sparsity, manifest, seed });
@@ -53,12 +62,20 @@ describe('random-erk', () => {
   });
 
   it('follows the ERK formula on LeNet-300-100 shapes, within one weight per layer', () => {
-    const lenet = [[784, 300], [300, 100], [100, 10]];
-    const close = (counts: number[], expected: number[]) => counts.forEach((c, l) => expect(Math.abs(c - expected[l])).toBeLessThanOrEqual(1));
+    const lenet = [
+      [784, 300],
+      [300, 100],
+      [100, 10],
+    ];
+    const close = (counts: number[], expected: number[]) =>
+      counts.forEach((c, l) => expect(Math.abs(c - expected[l])).toBeLessThanOrEqual(1));
     // s = 0.98: keep 5324, ε = 5324/(1084 + 400 + 110); fc3's density 110ε/1000 ≈ 0.37 stays below 1.
     const sparse = erkKeepCounts(lenet, keepCountFor(266200, 0.98));
     expect(sparse.reduce((a, b) => a + b, 0)).toBe(5324);
-    close(sparse, [1084, 400, 110].map((d) => (5324 * d) / 1594));
+    close(
+      sparse,
+      [1084, 400, 110].map((d) => (5324 * d) / 1594),
+    );
     // s = 0.9: keep 26620 would give fc3 110·26620/1594 ≈ 1837 > 1000 weights: it is dense and
     // ε = 25620/1484 is re-solved over fc1 and fc2.
     const dense = erkKeepCounts(lenet, keepCountFor(266200, 0.9));
@@ -68,7 +85,11 @@ describe('random-erk', () => {
   });
 
   it('returns binary masks with the ERK count in every layer and keepCount in total', async () => {
-    for (const [sparsity, expected] of [[0.5, [9, 10, 5]], [0.25, [14, 16, 6]], [0.9, [2, 2, 1]]] as const) {
+    for (const [sparsity, expected] of [
+      [0.5, [9, 10, 5]],
+      [0.25, [14, 16, 6]],
+      [0.9, [2, 2, 1]],
+    ] as const) {
       const masks = await masksFor(sparsity);
       expect(names.map((n) => countKept(masks, [n]))).toEqual(expected);
       expect(countKept(masks, names)).toBe(keepCountFor(48, sparsity));

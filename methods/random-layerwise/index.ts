@@ -1,4 +1,4 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 
 /** Float32 holds every integer up to 2^24 exactly, so ranks below it stay distinct scores. */
 const LARGEST_EXACT_RANK = 2 ** 24;
@@ -12,7 +12,10 @@ export function prune(ctx: PruneContext): PruneResult {
   const scores: WeightMap = {};
   for (const name of ctx.network.prunableNames) {
     const size = ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1);
-    if (size > LARGEST_EXACT_RANK) throw new Error(`random-layerwise: '${name}' has ${size} weights, more than the ${LARGEST_EXACT_RANK} distinct ranks float32 scores can hold`);
+    if (size > LARGEST_EXACT_RANK)
+      throw new Error(
+        `random-layerwise: '${name}' has ${size} weights, more than the ${LARGEST_EXACT_RANK} distinct ranks float32 scores can hold`,
+      );
     scores[name] = Float32Array.from(ctx.rng.fork(`ranks:${name}`).permutation(size));
   }
   return { scores };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
@@ -17,10 +17,20 @@ const mlp: ArchitectureSpec = {
     { kind: 'dense', name: 'fc3', units: 3, activation: 'linear' },
   ],
 };
-const shapes: Record<string, number[]> = { 'fc1/kernel': [6, 10], 'fc1/bias': [10], 'fc2/kernel': [10, 7], 'fc2/bias': [7], 'fc3/kernel': [7, 3], 'fc3/bias': [3] };
+const shapes: Record<string, number[]> = {
+  'fc1/kernel': [6, 10],
+  'fc1/bias': [10],
+  'fc2/kernel': [10, 7],
+  'fc2/bias': [7],
+  'fc3/kernel': [7, 3],
+  'fc3/bias': [3],
+};
 const names = ['fc1/kernel', 'fc2/kernel', 'fc3/kernel'];
 const weights: WeightMap = Object.fromEntries(
-  Object.entries(shapes).map(([name, shape]) => [name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(3 * i + name.length))]),
+  Object.entries(shapes).map(([name, shape]) => [
+    name,
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.cos(3 * i + name.length)),
+  ]),
 );
 
 async function scoresFor(seed: number, sparsity = 0.5): Promise<WeightMap> {
@@ -59,8 +69,20 @@ describe('random (layerwise)', () => {
   });
 
   it('draws the layers independently: equal-sized layers get different orders', async () => {
-    const square: ArchitectureSpec = { id: 'square', inputShape: [5], layers: [{ kind: 'dense', name: 'a', units: 5, activation: 'relu' }, { kind: 'dense', name: 'b', units: 5, activation: 'linear' }] };
-    const squareWeights: WeightMap = { 'a/kernel': new Float32Array(25).fill(1), 'a/bias': new Float32Array(5), 'b/kernel': new Float32Array(25).fill(1), 'b/bias': new Float32Array(5) };
+    const square: ArchitectureSpec = {
+      id: 'square',
+      inputShape: [5],
+      layers: [
+        { kind: 'dense', name: 'a', units: 5, activation: 'relu' },
+        { kind: 'dense', name: 'b', units: 5, activation: 'linear' },
+      ],
+    };
+    const squareWeights: WeightMap = {
+      'a/kernel': new Float32Array(25).fill(1),
+      'a/bias': new Float32Array(5),
+      'b/kernel': new Float32Array(25).fill(1),
+      'b/bias': new Float32Array(5),
+    };
     const { ctx, network } = await tinyPruneContext({ spec: square, weights: squareWeights, sparsity: 0.5, manifest, seed: 9 });
     const result = (await prune(ctx)) as { scores: WeightMap };
     network.dispose();

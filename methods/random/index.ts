@@ -1,4 +1,4 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 
 /** Float32 holds every integer up to 2^24 exactly, so ranks below it stay distinct scores. */
 const LARGEST_EXACT_RANK = 2 ** 24;
@@ -13,7 +13,8 @@ export function prune(ctx: PruneContext): PruneResult {
   const names = ctx.network.prunableNames;
   const sizes = names.map((name) => ctx.network.parameters.find((p) => p.name === name)!.shape.reduce((a, b) => a * b, 1));
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (total > LARGEST_EXACT_RANK) throw new Error(`random: ${total} prunable weights exceed the ${LARGEST_EXACT_RANK} distinct ranks float32 scores can hold`);
+  if (total > LARGEST_EXACT_RANK)
+    throw new Error(`random: ${total} prunable weights exceed the ${LARGEST_EXACT_RANK} distinct ranks float32 scores can hold`);
   const ranks = ctx.rng.fork('ranks').permutation(total);
   const scores: WeightMap = {};
   let offset = 0;

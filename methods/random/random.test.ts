@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
@@ -19,7 +19,10 @@ const mlp: ArchitectureSpec = {
 const shapes: Record<string, number[]> = { 'fc1/kernel': [6, 10], 'fc1/bias': [10], 'fc2/kernel': [10, 4], 'fc2/bias': [4] };
 const names = ['fc1/kernel', 'fc2/kernel'];
 const weights: WeightMap = Object.fromEntries(
-  Object.entries(shapes).map(([name, shape]) => [name, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(7 * i + name.length))]),
+  Object.entries(shapes).map(([name, shape]) => [
+    name,
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(7 * i + name.length)),
+  ]),
 );
 
 async function scoresFor(seed: number, sparsity = 0.5): Promise<WeightMap> {

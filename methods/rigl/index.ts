@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { denseGradientsAt, trainWithDropGrow, withGradient, type GrowthRanking } from '../../harness/method-kit/drop-grow.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { denseGradientsAt, trainWithDropGrow, withGradient, type GrowthRanking } from '../../api/method-kit/drop-grow.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
  * RigL (Evci et al. 2020): sparse training from an ERK random mask; every ΔT steps until 75% of
@@ -11,7 +11,12 @@ import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
  */
 export function prune(ctx: PruneContext): PruneResult {
   const h = hyperparameters(ctx);
-  const settings = { epochs: h.epochs('epochs'), intervalEpochs: h.number('intervalEpochs'), endFraction: h.number('endFraction'), dropFraction: h.number('dropFraction') };
+  const settings = {
+    epochs: h.epochs('epochs'),
+    intervalEpochs: h.number('intervalEpochs'),
+    endFraction: h.number('endFraction'),
+    dropFraction: h.number('dropFraction'),
+  };
   const growScores = (_step: number, names: readonly string[], weightsAfterDrop: WeightMap): GrowthRanking => {
     const gradients = denseGradientsAt(ctx, names, weightsAfterDrop);
     return { scores: gradientMagnitudes(gradients), eligible: withGradient(gradients) };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { denseGradientsAt, trainWithDropGrow } from '../../harness/method-kit/drop-grow.ts';
+import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import { denseGradientsAt, trainWithDropGrow } from '../../api/method-kit/drop-grow.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyClassificationData, tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { gradientMagnitudes, prune } from './index.ts';
@@ -88,10 +88,14 @@ describe('rigl', () => {
     // fc1 candidates 1, 2, 4, 5 have |g| 0, 0.4047, 0, 0.0087: grow 2 (a masked gradient would tie at 0 and
     // grow 1). fc2 candidates 1, 2, 3, 5 have 0.3492, 0, 0, 0.0041: grow 1. Both start at 0.
     const reference = referenceGradient(masked(weights['fc1/kernel'], afterDrop.fc1), masked(weights['fc2/kernel'], afterDrop.fc2));
-    const largestAmong = (g: number[], candidates: number[]) => candidates.reduce((best, i) => (Math.abs(g[i]) > Math.abs(g[best]) ? i : best));
+    const largestAmong = (g: number[], candidates: number[]) =>
+      candidates.reduce((best, i) => (Math.abs(g[i]) > Math.abs(g[best]) ? i : best));
     expect([largestAmong(reference.fc1, [1, 2, 4, 5]), largestAmong(reference.fc2, [1, 2, 3, 5])]).toEqual([2, 1]);
     const { masks, after } = await runRigl(0.5, { dropFraction: 0.5, intervalEpochs: 1, endFraction: 0.375 }, fullBatch, 1);
-    expect(asLists(masks)).toEqual([[1, 0, 1, 1, 0, 0], [1, 1, 0, 0, 1, 0]]);
+    expect(asLists(masks)).toEqual([
+      [1, 0, 1, 1, 0, 0],
+      [1, 1, 0, 0, 1, 0],
+    ]);
     expect([...after['fc1/kernel']]).toEqual([Math.fround(0.77), 0, 0, Math.fround(0.87), 0, 0]);
     expect([...after['fc2/kernel']]).toEqual([Math.fround(-0.79), 0, 0, 0, Math.fround(-0.85), 0]);
   });
@@ -103,11 +107,17 @@ describe('rigl', () => {
     //   ∂L/∂fc2 = −0.1596, 0.1596, 0, 0, 0.0049, −0.0049 (h_1 = 0; h_2 = 0.05).
     // fc1 has no candidate with a gradient: both dropped weights stay, with their values. fc2 grows the two
     // largest of candidates 0, 1, 3, 4, 5: 0 and 1 (0.1596 each), at 0.
-    const reference = referenceGradient(masked(weights['fc1/kernel'], [1, 0, 0, 0, 0, 0]), masked(weights['fc2/kernel'], [0, 0, 1, 0, 0, 0]));
+    const reference = referenceGradient(
+      masked(weights['fc1/kernel'], [1, 0, 0, 0, 0, 0]),
+      masked(weights['fc2/kernel'], [0, 0, 1, 0, 0, 0]),
+    );
     expect(reference.fc1.every((g) => g === 0)).toBe(true);
     expect(reference.fc2.map((g) => Math.abs(g) > 0.1)).toEqual([true, true, false, false, false, false]);
     const { masks, after } = await runRigl(0.5, { dropFraction: 1, intervalEpochs: 1, endFraction: 0.375 }, fullBatch, 0);
-    expect(asLists(masks)).toEqual([[1, 1, 0, 0, 1, 0], [1, 1, 1, 0, 0, 0]]);
+    expect(asLists(masks)).toEqual([
+      [1, 1, 0, 0, 1, 0],
+      [1, 1, 1, 0, 0, 0],
+    ]);
     expect([...after['fc1/kernel']]).toEqual([Math.fround(0.77), Math.fround(-0.67), 0, 0, Math.fround(0.07), 0]);
     expect([...after['fc2/kernel']]).toEqual([0, 0, Math.fround(-0.93), 0, 0, 0]);
   });
@@ -117,12 +127,29 @@ describe('rigl', () => {
     // updates at 2, 4, 6, 8, 10 with α_t = 0.3·½(1 + cos(πt/12)) = 0.280, 0.225, 0.15, 0.075, 0.020 →
     // fc1 ⌊·5⌋ = 1, 1, 0, 0, 0 and fc2 ⌊·4⌋ = 1, 0, 0, 0, 0.
     const recipe = { ...tinyRecipe, batchSize: 1, epochs: 4 };
-    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.25, manifest, hyperparameters: { intervalEpochs: 0.5 }, recipe });
+    const { ctx, network } = await tinyPruneContext({
+      weights,
+      sparsity: 0.25,
+      manifest,
+      hyperparameters: { intervalEpochs: 0.5 },
+      recipe,
+    });
     try {
       const settings = { epochs: 4, intervalEpochs: 0.5, endFraction: 0.75, dropFraction: 0.3 };
-      const { masks, events } = trainWithDropGrow(ctx, settings, (_s, layers, w) => ({ scores: gradientMagnitudes(denseGradientsAt(ctx, layers, w)) }), 'rigl');
+      const { masks, events } = trainWithDropGrow(
+        ctx,
+        settings,
+        (_s, layers, w) => ({ scores: gradientMagnitudes(denseGradientsAt(ctx, layers, w)) }),
+        'rigl',
+      );
       expect(events.map((e) => e.step)).toEqual([2, 4, 6, 8, 10]);
-      expect(events.map((e) => e.counts)).toEqual([[1, 1], [1, 0], [0, 0], [0, 0], [0, 0]]);
+      expect(events.map((e) => e.counts)).toEqual([
+        [1, 1],
+        [1, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]);
       expect(events.every((e) => e.keptBack.every((k) => k === 0))).toBe(true);
       expect(names.map((n) => masks[n].reduce((a, b) => a + b, 0))).toEqual([5, 4]);
     } finally {

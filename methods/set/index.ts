@@ -1,6 +1,12 @@
-import type { PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { denseGradientsAt, trainWithDropGrow, withGradient, type DropGrowSettings, type GrowthRanking } from '../../harness/method-kit/drop-grow.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import {
+  denseGradientsAt,
+  trainWithDropGrow,
+  withGradient,
+  type DropGrowSettings,
+  type GrowthRanking,
+} from '../../api/method-kit/drop-grow.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
  * SET (Mocanu et al. 2018): sparse training from an ERK random mask; every ΔT steps each layer
@@ -38,5 +44,10 @@ export function randomGrowScores(ctx: Pick<PruneContext, 'rng' | 'network'>, ste
 
 export function readSettings(ctx: Pick<PruneContext, 'hyperparameters' | 'recipe'>): DropGrowSettings {
   const h = hyperparameters(ctx);
-  return { epochs: h.epochs('epochs'), intervalEpochs: h.number('intervalEpochs'), endFraction: h.number('endFraction'), dropFraction: h.number('dropFraction') };
+  return {
+    epochs: h.epochs('epochs'),
+    intervalEpochs: h.number('intervalEpochs'),
+    endFraction: h.number('endFraction'),
+    dropFraction: h.number('dropFraction'),
+  };
 }

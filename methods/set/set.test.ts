@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../harness/engine/rng.ts';
-import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../harness/method-api.ts';
-import { cosineDropFraction, dropAndGrow, dropCount, dropGrowSteps, dropSmallest, regrow, trainWithDropGrow } from '../../harness/method-kit/drop-grow.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
+import {
+  cosineDropFraction,
+  dropAndGrow,
+  dropCount,
+  dropGrowSteps,
+  dropSmallest,
+  regrow,
+  trainWithDropGrow,
+} from '../../api/method-kit/drop-grow.ts';
 import { countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune, randomGrowScores, readSettings } from './index.ts';
@@ -21,7 +29,13 @@ const weights: WeightMap = {
 // Batches of 1 on the four tiny points: 4 steps per epoch.
 const stepwise: TrainingRecipe = { ...tinyRecipe, batchSize: 1 };
 
-async function runSet(sparsity: number, hyperparameters: Record<string, number | boolean>, recipe: TrainingRecipe, seed = 0, start = weights) {
+async function runSet(
+  sparsity: number,
+  hyperparameters: Record<string, number | boolean>,
+  recipe: TrainingRecipe,
+  seed = 0,
+  start = weights,
+) {
   const { ctx, network } = await tinyPruneContext({ weights: start, sparsity, manifest, hyperparameters, recipe, seed });
   try {
     const result = (await prune(ctx)) as PruneResult;
@@ -65,13 +79,15 @@ describe('set', () => {
   });
 
   it('grows at uniformly random positions: the seeded permutation decides', () => {
-    const ctx = { rng: new Rng(0), network: { parameters: [{ name: 'fc1/kernel', shape: [2, 3] }] } } as unknown as Parameters<typeof randomGrowScores>[0];
+    const ctx = { rng: new Rng(0), network: { parameters: [{ name: 'fc1/kernel', shape: [2, 3] }] } } as unknown as Parameters<
+      typeof randomGrowScores
+    >[0];
     // Fork grow:1:fc1/kernel permutes 0..5 as 5, 4, 3, 0, 2, 1: position 5 scores 6, 4 scores 5, …, 1 scores 1.
     expect([...new Rng(0).fork('grow:1:fc1/kernel').permutation(6)]).toEqual([5, 4, 3, 0, 2, 1]);
     expect([...randomGrowScores(ctx, 1, ['fc1/kernel'])['fc1/kernel']]).toEqual([3, 1, 2, 4, 5, 6]);
   });
 
-  it('after one update on the tiny MLP (learning rate 0) leaves the hand-derived masks and weights (s = 0.5, the paper\'s growth)', async () => {
+  it("after one update on the tiny MLP (learning rate 0) leaves the hand-derived masks and weights (s = 0.5, the paper's growth)", async () => {
     // T = 8 steps, ΔT = 0.25 epoch = 1 step, end = round(0.375·8) = 3: updates at steps 1 and 2 with
     // ζ_1 = ½(1 + cos(π/3)) = 0.75 → ⌊0.75·3⌋ = 2 and ζ_2 = ½(1 + cos(2π/3)) = 0.25 → ⌊0.75⌋ = 0.
     // ERK on [2,3] and [3,2] (Σdims 5 each) keeps 3 + 3. The method's generator is the job's fork 'method'.
@@ -83,20 +99,38 @@ describe('set', () => {
     // fc1 active |θ| 0.77 (0), 0.67 (1), 0.07 (4): drop 4 and 1. Candidates 1..5 in grow:1:fc1/kernel's
     // order 5, 2, 1, …: grow 5 and 2, both new, at 0. fc2 active |θ| 0.93 (2), 0.83 (3), 0.85 (4): drop 3
     // and 4. Candidates 0, 1, 3, 4, 5 in grow:1:fc2/kernel's order 5, 2, 0, …: grow 5 and 0, at 0.
-    expect([draws(0, 'subset:fc1/kernel').slice(0, 3), draws(0, 'subset:fc2/kernel').slice(0, 3)]).toEqual([[1, 4, 0], [3, 4, 2]]);
-    expect([draws(0, 'grow:1:fc1/kernel').slice(0, 3), draws(0, 'grow:1:fc2/kernel').slice(0, 3)]).toEqual([[5, 2, 1], [5, 2, 0]]);
+    expect([draws(0, 'subset:fc1/kernel').slice(0, 3), draws(0, 'subset:fc2/kernel').slice(0, 3)]).toEqual([
+      [1, 4, 0],
+      [3, 4, 2],
+    ]);
+    expect([draws(0, 'grow:1:fc1/kernel').slice(0, 3), draws(0, 'grow:1:fc2/kernel').slice(0, 3)]).toEqual([
+      [5, 2, 1],
+      [5, 2, 0],
+    ]);
     const seed0 = await runSet(0.5, hyperparameters, recipe, 0);
-    expect(asLists(seed0.masks)).toEqual([[1, 0, 1, 0, 0, 1], [1, 0, 1, 0, 0, 1]]);
+    expect(asLists(seed0.masks)).toEqual([
+      [1, 0, 1, 0, 0, 1],
+      [1, 0, 1, 0, 0, 1],
+    ]);
     expect([...seed0.after['fc1/kernel']]).toEqual([Math.fround(0.77), 0, 0, 0, 0, 0]);
     expect([...seed0.after['fc2/kernel']]).toEqual([0, 0, Math.fround(-0.93), 0, 0, 0]);
 
     // Seed 1. fc1 starts {0, 3, 5}: |θ| 0.77, 0.87, 0.13, drop 5 and 0; grow:1:fc1/kernel's order 5, 0, …
     // grows both back, with their values. fc2 starts {0, 4, 5}: |θ| 0.79, 0.85, 0.44, drop 5 and 0;
     // grow:1:fc2/kernel's order 3, 0, … grows 3 (new, at 0) and 0 (back, keeps −0.79).
-    expect([draws(1, 'subset:fc1/kernel').slice(0, 3), draws(1, 'subset:fc2/kernel').slice(0, 3)]).toEqual([[5, 3, 0], [0, 4, 5]]);
-    expect([draws(1, 'grow:1:fc1/kernel').slice(0, 2), draws(1, 'grow:1:fc2/kernel').slice(0, 2)]).toEqual([[5, 0], [3, 0]]);
+    expect([draws(1, 'subset:fc1/kernel').slice(0, 3), draws(1, 'subset:fc2/kernel').slice(0, 3)]).toEqual([
+      [5, 3, 0],
+      [0, 4, 5],
+    ]);
+    expect([draws(1, 'grow:1:fc1/kernel').slice(0, 2), draws(1, 'grow:1:fc2/kernel').slice(0, 2)]).toEqual([
+      [5, 0],
+      [3, 0],
+    ]);
     const seed1 = await runSet(0.5, hyperparameters, recipe, 1);
-    expect(asLists(seed1.masks)).toEqual([[1, 0, 0, 1, 0, 1], [1, 0, 0, 1, 1, 0]]);
+    expect(asLists(seed1.masks)).toEqual([
+      [1, 0, 0, 1, 0, 1],
+      [1, 0, 0, 1, 1, 0],
+    ]);
     expect([...seed1.after['fc1/kernel']]).toEqual([Math.fround(0.77), 0, 0, Math.fround(0.87), 0, Math.fround(0.13)]);
     expect([...seed1.after['fc2/kernel']]).toEqual([Math.fround(-0.79), 0, 0, 0, Math.fround(-0.85), 0]);
   });
@@ -133,24 +167,47 @@ describe('set', () => {
     const recipe = { ...tinyRecipe, batchSize: 4, epochs: 8, learningRate: 0 };
     const hyperparameters = { dropFraction: 1, intervalEpochs: 1, endFraction: 0.375 };
     const trainable = await runSet(0.5, hyperparameters, recipe, 0, deadUnit);
-    expect(asLists(trainable.masks)).toEqual([[1, 1, 0, 0, 1, 0], [1, 1, 1, 0, 0, 0]]);
+    expect(asLists(trainable.masks)).toEqual([
+      [1, 1, 0, 0, 1, 0],
+      [1, 1, 1, 0, 0, 0],
+    ]);
     expect([...trainable.after['fc1/kernel']]).toEqual([Math.fround(0.77), Math.fround(-0.67), 0, 0, Math.fround(0.07), 0]);
     expect([...trainable.after['fc2/kernel']]).toEqual([0, 0, Math.fround(-0.93), 0, 0, 0]);
     // The paper's growth takes the random order alone: fc1 5, 2 and fc2 5, 0, as with seed 0 above.
     const plain = await runSet(0.5, { ...hyperparameters, growTrainableOnly: false }, recipe, 0, deadUnit);
-    expect(asLists(plain.masks)).toEqual([[1, 0, 1, 0, 0, 1], [1, 0, 1, 0, 0, 1]]);
+    expect(asLists(plain.masks)).toEqual([
+      [1, 0, 1, 0, 0, 1],
+      [1, 0, 1, 0, 0, 1],
+    ]);
   });
 
   it('drops and grows the hand-computed counts per update (s = 0.25)', async () => {
     // Keep 9: ERK gives 4.5 + 4.5, floors 4 + 4, the last to the earlier layer: 5 + 4.
     // T = 16 (4 epochs of 4 steps), ΔT = 2, end = 12: updates at 2, 4, 6, 8, 10 with ζ_t = ½(1 + cos(πt/12)):
     // 0.933, 0.75, 0.5, 0.25, 0.067 → fc1 ⌊·5⌋ = 4, 3, 2, 1, 0 and fc2 ⌊·4⌋ = 3, 3, 2, 1, 0.
-    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.25, manifest, hyperparameters: { dropFraction: 1, intervalEpochs: 0.5 }, recipe: { ...stepwise, epochs: 4 } });
+    const { ctx, network } = await tinyPruneContext({
+      weights,
+      sparsity: 0.25,
+      manifest,
+      hyperparameters: { dropFraction: 1, intervalEpochs: 0.5 },
+      recipe: { ...stepwise, epochs: 4 },
+    });
     try {
       const calls: number[] = [];
-      const { masks, events } = trainWithDropGrow(ctx, readSettings(ctx), (step, layers) => (calls.push(step), { scores: randomGrowScores(ctx, step, layers) }), 'set');
+      const { masks, events } = trainWithDropGrow(
+        ctx,
+        readSettings(ctx),
+        (step, layers) => (calls.push(step), { scores: randomGrowScores(ctx, step, layers) }),
+        'set',
+      );
       expect(events.map((e) => e.step)).toEqual([2, 4, 6, 8, 10]);
-      expect(events.map((e) => e.counts)).toEqual([[4, 3], [3, 3], [2, 2], [1, 1], [0, 0]]);
+      expect(events.map((e) => e.counts)).toEqual([
+        [4, 3],
+        [3, 3],
+        [2, 2],
+        [1, 1],
+        [0, 0],
+      ]);
       // No growth scores are drawn for an update that moves nothing.
       expect(calls).toEqual([2, 4, 6, 8]);
       expect(names.map((n) => masks[n].reduce((a, b) => a + b, 0))).toEqual([5, 4]);

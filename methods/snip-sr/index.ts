@@ -1,8 +1,8 @@
-import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
-import { largestMask } from '../../harness/method-kit/largest-mask.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { largestMask } from '../../api/method-kit/largest-mask.ts';
 import { varianceRestoringFactors } from './rescale.ts';
-import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
+import { connectionSensitivity } from '../../api/method-kit/connection-sensitivity.ts';
 
 /**
  * SNIP-SR (Hayou et al. 2021): SNIP's connection sensitivity on the edge-of-chaos initialisation

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { keepCountFor } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 import { varianceRestoringFactors } from './rescale.ts';
-import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
+import { connectionSensitivity } from '../../api/method-kit/connection-sensitivity.ts';
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'] as const;
@@ -18,7 +18,6 @@ const weights: WeightMap = {
   'fc2/kernel': Float32Array.from([0.7, -0.4, -0.5, 0.6, 0.3, 0.9]),
   'fc2/bias': Float32Array.from([0, 0.1]),
 };
-
 
 async function run(sparsity: number, hyperparameters: Record<string, number> = { batchSize: 4 }): Promise<PruneResult> {
   const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters });
@@ -42,7 +41,10 @@ describe('snip-sr', () => {
   it('keeps the highest sensitivities globally: the masks of snip', async () => {
     // Sensitivities (flat): fc1 .1687 .0894 .1472 .1243 .0799 .0146 | fc2 .0605 .0346 .0083 .0099 .0845 .2536
     // (methods/snip's golden test). s = 0.5 keeps 6: fc1 flats 0-3, fc2 flats 4, 5; s = 0.75 keeps 3: fc1 0, 2, fc2 5.
-    for (const [sparsity, fc1, fc2] of [[0.5, [1, 1, 1, 1, 0, 0], [0, 0, 0, 0, 1, 1]], [0.75, [1, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1]]] as const) {
+    for (const [sparsity, fc1, fc2] of [
+      [0.5, [1, 1, 1, 1, 0, 0], [0, 0, 0, 0, 1, 1]],
+      [0.75, [1, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1]],
+    ] as const) {
       const result = await run(sparsity);
       if (!('masks' in result)) throw new Error('snip-sr returns masks');
       expect([...result.masks['fc1/kernel']]).toEqual(fc1);
@@ -75,7 +77,10 @@ describe('snip-sr', () => {
   it("restores every unit's pre-pruning sum of squares over its kept weights", async () => {
     const result = await run(0.5);
     if (!('masks' in result)) throw new Error('snip-sr returns masks');
-    for (const [name, units] of [['fc1/kernel', 3], ['fc2/kernel', 2]] as const) {
+    for (const [name, units] of [
+      ['fc1/kernel', 3],
+      ['fc2/kernel', 2],
+    ] as const) {
       const w = weights[name];
       const mask = result.masks[name];
       const factors = result.scaleFactors![name];

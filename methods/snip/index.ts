@@ -1,6 +1,6 @@
-import type { PruneContext, PruneResult } from '../../harness/method-api.ts';
-import { connectionSensitivity } from '../../harness/method-kit/connection-sensitivity.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { PruneContext, PruneResult } from '../../api/method-api.ts';
+import { connectionSensitivity } from '../../api/method-kit/connection-sensitivity.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
  * SNIP (Lee et al. 2019): connection sensitivity |∂L/∂c| = |g ⊙ θ| at initialisation, where c is

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
@@ -15,7 +15,6 @@ const weights: WeightMap = {
   'fc2/kernel': Float32Array.from([0.7, -0.4, -0.5, 0.6, 0.3, 0.9]),
   'fc2/bias': Float32Array.from([0, 0.1]),
 };
-
 
 async function snipScores(sparsity: number, hyperparameters: Record<string, number>): Promise<WeightMap> {
   const { ctx, network } = await tinyPruneContext({ weights, sparsity, manifest, hyperparameters });
@@ -40,7 +39,10 @@ describe('snip', () => {
   it('produces the hand-derived masks', async () => {
     // Reference sensitivities (flat): fc1 .1687 .0894 .1472 .1243 .0799 .0146 | fc2 .0605 .0346 .0083 .0099 .0845 .2536.
     // s = 0.5 keeps 6: flats 11, 0, 2, 3, 1, 10 (the 7th, flat 4 at .0799, is clear of .0845); s = 0.75 keeps 11, 0, 2.
-    for (const [sparsity, mask] of [[0.5, [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1]], [0.75, [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]]] as const) {
+    for (const [sparsity, mask] of [
+      [0.5, [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1]],
+      [0.75, [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]],
+    ] as const) {
       const expected = masksFromScores(reference, names, shapes, sparsity, 'global', 0);
       expect([...expected['fc1/kernel'], ...expected['fc2/kernel']]).toEqual(mask);
       const masks = masksFromScores(await snipScores(sparsity, { batchSize: 4 }), names, shapes, sparsity, 'global', 0);

@@ -1,5 +1,5 @@
-import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../harness/method-api.ts';
-import { hyperparameters } from '../../harness/method-kit/hyperparameters.ts';
+import type { MaskMap, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
+import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 
@@ -27,7 +27,10 @@ export function prune(ctx: PruneContext): PruneResult {
   let masks: MaskMap = Object.fromEntries(names.map((n) => [n, new Float32Array(magnitudes[n].length).fill(1)]));
   for (let round = 1; round <= rounds; round++) {
     const scores = synapticFlowScores(ctx, magnitudes, masks, inputShape);
-    const keep = round === rounds ? ctx.target.keepCount : Math.max(ctx.target.keepCount, total - Math.round((1 - Math.pow(density, round / rounds)) * total));
+    const keep =
+      round === rounds
+        ? ctx.target.keepCount
+        : Math.max(ctx.target.keepCount, total - Math.round((1 - Math.pow(density, round / rounds)) * total));
     masks = keepTopScores(scores, masks, names, keep);
   }
   return { masks };
@@ -62,7 +65,9 @@ function synapticFlowScores(ctx: PruneContext, magnitudes: WeightMap, masks: Mas
   const scores: WeightMap = {};
   tf.tidy(() => {
     const shapes = Object.fromEntries(ctx.network.parameters.map((p) => [p.name, p.shape]));
-    const fixed = Object.fromEntries(ctx.network.parameters.filter((p) => !p.prunable).map((p) => [p.name, tf.tensor(scaled[p.name], p.shape, 'float32')]));
+    const fixed = Object.fromEntries(
+      ctx.network.parameters.filter((p) => !p.prunable).map((p) => [p.name, tf.tensor(scaled[p.name], p.shape, 'float32')]),
+    );
     const kernels = names.map((n) => tf.tensor(scaled[n], shapes[n], 'float32'));
     const ones = tf.ones(inputShape);
     const flow = (...w: Tensor[]) => tf.sum(ctx.forward(ones, { ...fixed, ...Object.fromEntries(names.map((n, i) => [n, w[i]])) }));

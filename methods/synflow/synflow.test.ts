@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
-import type { MaskMap, MethodManifest, PruneResult, WeightMap } from '../../harness/method-api.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
+import type { MaskMap, MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { checkMasks, countKept, keepCountFor } from '../../harness/prune/select.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
@@ -29,16 +29,26 @@ function referenceMasks(net: DenseNet, sparsity: number, rounds: number): number
   for (let round = 1; round <= rounds; round++) {
     const w = (l: number, i: number, j: number) => Math.abs(kernel(l)[i * net.sizes[l + 1] + j]) * masks[l][i * net.sizes[l + 1] + j];
     const h: number[][] = [new Array<number>(net.sizes[0]).fill(1)];
-    for (let l = 0; l < L; l++) h.push(Array.from({ length: net.sizes[l + 1] }, (_, j) => h[l].reduce((s, hi, i) => s + hi * w(l, i, j), Math.abs(bias(l)[j]))));
+    for (let l = 0; l < L; l++)
+      h.push(Array.from({ length: net.sizes[l + 1] }, (_, j) => h[l].reduce((s, hi, i) => s + hi * w(l, i, j), Math.abs(bias(l)[j]))));
     const r: number[][] = new Array(L + 1);
     r[L] = new Array<number>(net.sizes[L]).fill(1);
-    for (let l = L - 1; l >= 0; l--) r[l] = Array.from({ length: net.sizes[l] }, (_, i) => r[l + 1].reduce((s, rj, j) => s + w(l, i, j) * rj, 0));
+    for (let l = L - 1; l >= 0; l--)
+      r[l] = Array.from({ length: net.sizes[l] }, (_, i) => r[l + 1].reduce((s, rj, j) => s + w(l, i, j) * rj, 0));
     const flat: { score: number; wasKept: number; index: number }[] = [];
     for (let l = 0; l < L; l++) {
-      for (let i = 0; i < net.sizes[l]; i++) for (let j = 0; j < net.sizes[l + 1]; j++) flat.push({ score: w(l, i, j) * h[l][i] * r[l + 1][j], wasKept: masks[l][i * net.sizes[l + 1] + j], index: flat.length });
+      for (let i = 0; i < net.sizes[l]; i++)
+        for (let j = 0; j < net.sizes[l + 1]; j++)
+          flat.push({ score: w(l, i, j) * h[l][i] * r[l + 1][j], wasKept: masks[l][i * net.sizes[l + 1] + j], index: flat.length });
     }
-    const keep = round === rounds ? keepCount : Math.max(keepCount, total - Math.round((1 - Math.pow(1 - sparsity, round / rounds)) * total));
-    const kept = new Set(flat.sort((a, b) => b.score - a.score || b.wasKept - a.wasKept || a.index - b.index).slice(0, keep).map((e) => e.index));
+    const keep =
+      round === rounds ? keepCount : Math.max(keepCount, total - Math.round((1 - Math.pow(1 - sparsity, round / rounds)) * total));
+    const kept = new Set(
+      flat
+        .sort((a, b) => b.score - a.score || b.wasKept - a.wasKept || a.index - b.index)
+        .slice(0, keep)
+        .map((e) => e.index),
+    );
     let offset = 0;
     masks = masks.map((m) => {
       const next = m.map((_, i) => (kept.has(offset + i) ? 1 : 0));
@@ -53,14 +63,32 @@ function mlpSpec(sizes: number[]): ArchitectureSpec {
   return {
     id: `synflow-test-${sizes.length - 1}`,
     inputShape: [sizes[0]],
-    layers: sizes.slice(1).map((units, l) => ({ kind: 'dense' as const, name: `fc${l + 1}`, units, activation: l === sizes.length - 2 ? ('linear' as const) : ('relu' as const) })),
+    layers: sizes.slice(1).map((units, l) => ({
+      kind: 'dense' as const,
+      name: `fc${l + 1}`,
+      units,
+      activation: l === sizes.length - 2 ? ('linear' as const) : ('relu' as const),
+    })),
   };
 }
 
 async function synflowMasks(net: DenseNet, sparsity: number, rounds: number): Promise<MaskMap> {
   // SynFlow reads one sample only for its shape; the values are irrelevant.
-  const train = { n: 2, inputShape: [net.sizes[0]], x: new Float32Array(2 * net.sizes[0]), y: Int32Array.from([0, 1]), outputSize: net.sizes[net.sizes.length - 1] };
-  const { ctx, network } = await tinyPruneContext({ spec: mlpSpec(net.sizes), weights: net.weights, train, sparsity, manifest, hyperparameters: { rounds } });
+  const train = {
+    n: 2,
+    inputShape: [net.sizes[0]],
+    x: new Float32Array(2 * net.sizes[0]),
+    y: Int32Array.from([0, 1]),
+    outputSize: net.sizes[net.sizes.length - 1],
+  };
+  const { ctx, network } = await tinyPruneContext({
+    spec: mlpSpec(net.sizes),
+    weights: net.weights,
+    train,
+    sparsity,
+    manifest,
+    hyperparameters: { rounds },
+  });
   const result = (await prune(ctx)) as PruneResult;
   network.dispose();
   if (!('masks' in result)) throw new Error('synflow must return masks');
@@ -82,7 +110,10 @@ describe('synflow', () => {
   // Scores (flat) |W1[i,j]|·r_j then |W2[j,k]|·h_j: .6 .462 .13 .36 .168 1.3 | .9 .18 .155 .496 1.5 .125.
   it('scores |θ ⊙ ∂R/∂θ| in one round', async () => {
     // s = 0.5 keeps 6: flats 10, 5, 6, 0, 9, 1; s = 0.75 keeps 10, 5, 6.
-    for (const [sparsity, mask] of [[0.5, [1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0]], [0.75, [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0]]] as const) {
+    for (const [sparsity, mask] of [
+      [0.5, [1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0]],
+      [0.75, [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0]],
+    ] as const) {
       expect(referenceMasks(tiny, sparsity, 1).flat()).toEqual(mask);
       const masks = await synflowMasks(tiny, sparsity, 1);
       expect([...masks['fc1/kernel'], ...masks['fc2/kernel']]).toEqual(mask);
@@ -114,17 +145,25 @@ describe('synflow', () => {
       sizes,
       weights: Object.fromEntries(
         sizes.slice(1).flatMap((units, l) => [
-          [`fc${l + 1}/kernel`, Float32Array.from({ length: sizes[l] * units }, (_, i) => scale * (0.2 + Math.abs(Math.sin(12.9898 * (i + 1) + 78.233 * l))))],
+          [
+            `fc${l + 1}/kernel`,
+            Float32Array.from({ length: sizes[l] * units }, (_, i) => scale * (0.2 + Math.abs(Math.sin(12.9898 * (i + 1) + 78.233 * l)))),
+          ],
           [`fc${l + 1}/bias`, new Float32Array(units)],
         ]),
       ),
     });
 
-    for (const [label, scale, naiveR] of [['overflows', 30, Infinity], ['underflows', 1e-3, 0]] as const) {
+    for (const [label, scale, naiveR] of [
+      ['overflows', 30, Infinity],
+      ['underflows', 1e-3, 0],
+    ] as const) {
       it(`matches the float64 reference where R ${label}`, async () => {
         const net = deepNet(scale);
         const { ctx, network } = await tinyPruneContext({ spec: mlpSpec(sizes), weights: net.weights, sparsity: 0.9, manifest });
-        const magnitudes = Object.fromEntries(ctx.network.parameters.map((p) => [p.name, ctx.tf.tensor(net.weights[p.name].map(Math.abs), p.shape)]));
+        const magnitudes = Object.fromEntries(
+          ctx.network.parameters.map((p) => [p.name, ctx.tf.tensor(net.weights[p.name].map(Math.abs), p.shape)]),
+        );
         expect(ctx.tf.sum(ctx.forward(ctx.tf.ones([1, 4]), magnitudes)).dataSync()[0]).toBe(naiveR);
         network.dispose();
         for (const rounds of [1, 4]) {
@@ -148,8 +187,20 @@ describe('synflow', () => {
         { kind: 'dense', name: 'fc1', units: 3, activation: 'linear' },
       ],
     };
-    const shapes: Record<string, number[]> = { 'conv1/kernel': [3, 3, 2, 3], 'conv1/bias': [3], 'conv2/kernel': [2, 2, 3, 4], 'conv2/bias': [4], 'fc1/kernel': [16, 3], 'fc1/bias': [3] };
-    const weights: WeightMap = Object.fromEntries(Object.entries(shapes).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(3.1 * i + n.length))]));
+    const shapes: Record<string, number[]> = {
+      'conv1/kernel': [3, 3, 2, 3],
+      'conv1/bias': [3],
+      'conv2/kernel': [2, 2, 3, 4],
+      'conv2/bias': [4],
+      'fc1/kernel': [16, 3],
+      'fc1/bias': [3],
+    };
+    const weights: WeightMap = Object.fromEntries(
+      Object.entries(shapes).map(([n, s]) => [
+        n,
+        Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(3.1 * i + n.length)),
+      ]),
+    );
     const train = { n: 2, inputShape: [6, 6, 2], x: new Float32Array(144), y: Int32Array.from([0, 1]), outputSize: 3 };
     const names = ['conv1/kernel', 'conv2/kernel', 'fc1/kernel'];
     for (const sparsity of [0.8, 0.95]) {

@@ -1,9 +1,7 @@
 // PruneBench table sorting: progressive enhancement. Without this script every table is complete
 // and already sorted by its marked column; with it, each column header becomes a button that sorts
 // the rows by the cell's data-sort value and updates aria-sort.
-(function () {
-  'use strict';
-
+(() => {
   function compareKeys(a, b, numeric) {
     if (numeric) return Number(a) - Number(b);
     return a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
@@ -18,12 +16,12 @@
     var headers = labelRow(table).cells;
     var numeric = headers[columnIndex].classList.contains('num');
     var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows).map(function (row, position) {
+    var rows = Array.prototype.slice.call(body.rows).map((row, position) => {
       var cell = row.cells[columnIndex];
       var key = cell ? cell.getAttribute('data-sort') || '' : '';
       return { row: row, key: key, position: position };
     });
-    rows.sort(function (x, y) {
+    rows.sort((x, y) => {
       // Empty values (no result, unranked) stay at the bottom in both directions.
       var xEmpty = x.key === '';
       var yEmpty = y.key === '';
@@ -32,10 +30,10 @@
       if (direction === 'descending') order = -order;
       return order || x.position - y.position;
     });
-    rows.forEach(function (item) {
+    rows.forEach((item) => {
       body.appendChild(item.row);
     });
-    for (var i = 0; i < headers.length; i++) {
+    for (let i = 0; i < headers.length; i++) {
       if (i === columnIndex) headers[i].setAttribute('aria-sort', direction);
       else headers[i].removeAttribute('aria-sort');
     }
@@ -44,7 +42,7 @@
   function enhance(table) {
     if (!table.tHead || !table.tBodies.length) return;
     var headers = labelRow(table).cells;
-    Array.prototype.forEach.call(headers, function (th, index) {
+    Array.prototype.forEach.call(headers, (th, index) => {
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'sort-button';
@@ -54,7 +52,7 @@
       indicator.setAttribute('aria-hidden', 'true');
       button.appendChild(indicator);
       th.appendChild(button);
-      button.addEventListener('click', function () {
+      button.addEventListener('click', () => {
         var next = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
         sortTable(table, index, next);
       });

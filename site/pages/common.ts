@@ -1,13 +1,20 @@
 /** Shared pieces of the page models: the page builder, figures, and column kinds. */
 import Handlebars from 'handlebars';
 import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import type { TaskDefinition } from '../../harness/task-api.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 import type { SuiteView } from '../scope.ts';
 import type { ReproductionView } from '../reproductions.ts';
 import type { ReleaseView } from '../releases.ts';
 import type { RankChange } from '../../harness/aggregate/changes.ts';
 import type { Estimate } from '../../harness/aggregate/stats.ts';
-import { formatInteger, formatMeanInterval, formatNumber, formatSignificant, formatSignificantInterval, MISSING } from '../format.ts';
+import {
+  formatInteger,
+  formatMeanInterval,
+  formatNumber,
+  formatSignificant,
+  formatSignificantInterval,
+  MISSING,
+} from '../../harness/report/format.ts';
 import type { MethodManifest, Rejection } from '../load.ts';
 import { methodPath, rootPrefix } from '../paths.ts';
 import { renderSvg, type MethodStyles } from '../plots.ts';
@@ -126,7 +133,14 @@ export class PageBuilder {
   async figure(o: { id: string; title: string; short: string; caption: string; spec: object; table: TableSpec }): Promise<FigureView> {
     const svg = await renderSvg(o.spec, `${o.title}. ${o.caption}`);
     // The SVG comes from Vega, which escapes every text node and attribute it writes.
-    return { id: o.id, title: o.title, short: o.short, caption: o.caption, svg: new Handlebars.SafeString(svg), table: this.table(o.table) };
+    return {
+      id: o.id,
+      title: o.title,
+      short: o.short,
+      caption: o.caption,
+      svg: new Handlebars.SafeString(svg),
+      table: this.table(o.table),
+    };
   }
 
   page(template: string, title: string, description: string, section: PageView['section'], content: object): PageView {
@@ -138,7 +152,11 @@ export class PageBuilder {
 // Data-row helpers and column kinds.
 
 export function estimateFields(prefix: string, e: Estimate | null): Record<string, DataValue> {
-  return { [`${prefix}_mean`]: e?.mean ?? null, [`${prefix}_low`]: e?.interval?.low ?? null, [`${prefix}_high`]: e?.interval?.high ?? null };
+  return {
+    [`${prefix}_mean`]: e?.mean ?? null,
+    [`${prefix}_low`]: e?.interval?.low ?? null,
+    [`${prefix}_high`]: e?.interval?.high ?? null,
+  };
 }
 
 export function estimateFieldNames(prefix: string): string[] {
@@ -156,7 +174,11 @@ function half(row: DataRow, prefix: string): number | null {
 }
 
 /** "98.12 ± 0.21" from the `<prefix>_mean/_low/_high` fields; `significant`: "1.05e−4 ± 2.1e−6". */
-export function estimateColumn(prefix: string, label: string, o: { digits?: number; scale?: number; title?: string; significant?: boolean } = {}): Column {
+export function estimateColumn(
+  prefix: string,
+  label: string,
+  o: { digits?: number; scale?: number; title?: string; significant?: boolean } = {},
+): Column {
   const digits = o.digits ?? 2;
   const scale = o.scale ?? 1;
   return {
@@ -164,13 +186,22 @@ export function estimateColumn(prefix: string, label: string, o: { digits?: numb
     label,
     title: o.title,
     numeric: true,
-    text: (r) => (o.significant ? formatSignificantInterval(num(r[`${prefix}_mean`]), half(r, prefix)) : formatMeanInterval(num(r[`${prefix}_mean`]), half(r, prefix), digits, scale)),
+    text: (r) =>
+      o.significant
+        ? formatSignificantInterval(num(r[`${prefix}_mean`]), half(r, prefix))
+        : formatMeanInterval(num(r[`${prefix}_mean`]), half(r, prefix), digits, scale),
     sort: (r) => num(r[`${prefix}_mean`]),
   };
 }
 
-export function numberColumn(field: string, label: string, o: { digits?: number; scale?: number; title?: string; significant?: boolean; format?: (v: number | null) => string } = {}): Column {
-  const format = o.format ?? (o.significant ? (v: number | null) => formatSignificant(v) : (v: number | null) => formatNumber(v, o.digits ?? 3, o.scale ?? 1));
+export function numberColumn(
+  field: string,
+  label: string,
+  o: { digits?: number; scale?: number; title?: string; significant?: boolean; format?: (v: number | null) => string } = {},
+): Column {
+  const format =
+    o.format ??
+    (o.significant ? (v: number | null) => formatSignificant(v) : (v: number | null) => formatNumber(v, o.digits ?? 3, o.scale ?? 1));
   return { key: field, label, title: o.title, numeric: true, text: (r) => format(num(r[field])), sort: (r) => num(r[field]) };
 }
 
@@ -178,9 +209,20 @@ export function integerColumn(field: string, label: string, title?: string): Col
   return numberColumn(field, label, { title, format: formatInteger });
 }
 
-export function textColumn(field: string, label: string, o: { title?: string; rowHeader?: boolean; format?: (v: DataValue) => string } = {}): Column {
+export function textColumn(
+  field: string,
+  label: string,
+  o: { title?: string; rowHeader?: boolean; format?: (v: DataValue) => string } = {},
+): Column {
   const format = o.format ?? ((v: DataValue) => (v === null || v === '' ? MISSING : String(v)));
-  return { key: field, label, title: o.title, rowHeader: o.rowHeader, text: (r) => format(r[field] ?? null), sort: (r) => String(r[field] ?? '') };
+  return {
+    key: field,
+    label,
+    title: o.title,
+    rowHeader: o.rowHeader,
+    text: (r) => format(r[field] ?? null),
+    sort: (r) => String(r[field] ?? ''),
+  };
 }
 
 export function rankText(rank: number | null, tied: boolean): string {
@@ -199,8 +241,16 @@ export function rankColumn(rankField: string, tiedField: string, label = 'Rank')
   };
 }
 
-export const FRONTIER_MARK: Mark = { symbol: '★', label: 'on the Pareto front: no other entry of the task is at least as sparse and at least as accurate', kind: 'frontier' };
-export const INCOMPLETE_MARK: Mark = { symbol: '◌', label: 'incomplete: missing part of the sparsity grid, not ranked', kind: 'incomplete' };
+export const FRONTIER_MARK: Mark = {
+  symbol: '★',
+  label: 'on the Pareto front: no other entry of the task is at least as sparse and at least as accurate',
+  kind: 'frontier',
+};
+export const INCOMPLETE_MARK: Mark = {
+  symbol: '◌',
+  label: 'incomplete: missing part of the sparsity grid, not ranked',
+  kind: 'incomplete',
+};
 export const FAILED_MARK: Mark = { symbol: '!', label: 'some runs failed', kind: 'failed' };
 export const VERSIONS_MARK: Mark = { symbol: '≠', label: 'results from more than one method version', kind: 'versions' };
 

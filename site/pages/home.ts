@@ -1,6 +1,15 @@
 /** The home page: what is measured, the protocol in brief, one leaderboard per task family. */
 import { TASK_FAMILIES, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import { formatDate, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSignificantEstimate, formatSparsity, MISSING } from '../format.ts';
+import {
+  formatDate,
+  formatEstimate,
+  formatInteger,
+  formatMeanInterval,
+  formatNumber,
+  formatSignificantEstimate,
+  formatSparsity,
+  MISSING,
+} from '../../harness/report/format.ts';
 import { suitePath, taskPath, taskSlug } from '../paths.ts';
 import { taskScaleText } from './scale.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
@@ -141,21 +150,29 @@ export function homePage(input: SiteInput): PageView {
     id: v.suite.id,
     href: page.root + suitePath(v.suite.id),
     description: v.suite.description,
-    tasks: v.aggregate.tasks.map((t) => {
-      const leaders = t.ranking.filter((x) => x.rank === 1).map((x) => methodName(input.names, x.method));
-      return `${t.task.id}: ${leaders.length ? `leader ${leaders.join(', ')}` : 'no method covers the grid'}`;
-    }).join('; '),
+    tasks: v.aggregate.tasks
+      .map((t) => {
+        const leaders = t.ranking.filter((x) => x.rank === 1).map((x) => methodName(input.names, x.method));
+        return `${t.task.id}: ${leaders.length ? `leader ${leaders.join(', ')}` : 'no method covers the grid'}`;
+      })
+      .join('; '),
   }));
   const currentRelease = input.releases[0] ? releaseSummary(input.releases[0], page.root) : null;
-  return page.page('home', 'Leaderboard', 'PruneBench: a benchmark and leaderboard for neural-network pruning methods on TensorFlow.js.', 'home', {
-    stats,
-    currentRelease,
-    releasesHref: `${page.root}releases.html`,
-    families,
-    otherSuites,
-    noneRanked: agg.tasks.length > 0 && !agg.tasks.some((t) => t.ranking.some((x) => x.rank !== null)),
-    reproductions: input.reproductions.length,
-    empty: agg.tasks.length === 0,
-    rejected: input.rejectedRecords.length + input.rejectedManifests.length,
-  });
+  return page.page(
+    'home',
+    'Leaderboard',
+    'PruneBench: a benchmark and leaderboard for neural-network pruning methods on TensorFlow.js.',
+    'home',
+    {
+      stats,
+      currentRelease,
+      releasesHref: `${page.root}releases.html`,
+      families,
+      otherSuites,
+      noneRanked: agg.tasks.length > 0 && !agg.tasks.some((t) => t.ranking.some((x) => x.rank !== null)),
+      reproductions: input.reproductions.length,
+      empty: agg.tasks.length === 0,
+      rejected: input.rejectedRecords.length + input.rejectedManifests.length,
+    },
+  );
 }

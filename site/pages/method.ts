@@ -1,5 +1,5 @@
 /** The methods index and one page per method: manifest, paper, hyperparameters, results, controls. */
-import { formatNumber, MISSING } from '../format.ts';
+import { formatNumber, MISSING } from '../../harness/report/format.ts';
 import type { MethodManifest } from '../load.ts';
 import { methodPath, safeExternalUrl, taskPath } from '../paths.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
@@ -59,14 +59,29 @@ export function methodResultsTable(methodId: string, input: SiteInput): TableSpe
   return {
     id: 'results',
     caption: `Results of ${methodName(input.names, methodId)} on every task`,
-    fields: ['task_id', 'task_version', 'family', 'rank', 'tied', 'methods', ...estimateFieldNames('score'), 'partial_score', 'seeds', 'covered', 'grid'],
+    fields: [
+      'task_id',
+      'task_version',
+      'family',
+      'rank',
+      'tied',
+      'methods',
+      ...estimateFieldNames('score'),
+      'partial_score',
+      'seeds',
+      'covered',
+      'grid',
+    ],
     rows,
     columns: [
       taskColumn(),
       textColumn('family', 'Family'),
       { ...rankColumn('rank', 'tied'), text: (r) => (num(r.rank) === null ? MISSING : `${r.tied ? '=' : ''}${r.rank} of ${r.methods}`) },
       {
-        ...estimateColumn('score', 'Score', { ...PERCENT, title: 'Mean retention over the task\'s sparsity grid (%), ± 95% interval over seeds' }),
+        ...estimateColumn('score', 'Score', {
+          ...PERCENT,
+          title: "Mean retention over the task's sparsity grid (%), ± 95% interval over seeds",
+        }),
         text: (r) =>
           num(r.score_mean) !== null
             ? estimateColumn('score', '', PERCENT).text(r)
@@ -146,7 +161,14 @@ export function methodPage(methodId: string, input: SiteInput): PageView {
         { label: 'Versions in the results', value: versionsSeen.length ? versionsSeen.join(', ') : MISSING },
       ];
   const paper = manifest?.paper
-    ? { title: manifest.paper.title, authors: manifest.paper.authors, year: manifest.paper.year, url: safeExternalUrl(manifest.paper.url), rawUrl: manifest.paper.url, bibtex: manifest.paper.bibtex }
+    ? {
+        title: manifest.paper.title,
+        authors: manifest.paper.authors,
+        year: manifest.paper.year,
+        url: safeExternalUrl(manifest.paper.url),
+        rawUrl: manifest.paper.url,
+        bibtex: manifest.paper.bibtex,
+      }
     : null;
   const controls = methodControlsTable(methodId, input);
   const resultsTable = methodResultsTable(methodId, input);

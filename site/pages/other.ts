@@ -1,9 +1,20 @@
 /** Protocol, cite, changelog and rejected-records pages. */
 import type { RankChange } from '../../harness/aggregate/changes.ts';
-import { formatDate, formatSeeds, formatSparsity, MISSING } from '../format.ts';
+import { formatDate, formatSeeds, formatSparsity, MISSING } from '../../harness/report/format.ts';
 import { taskPath } from '../paths.ts';
 import type { DataRow, TableSpec } from '../tables.ts';
-import { methodColumn, methodName, num, numberColumn, PageBuilder, rankText, textColumn, type CitationInfo, type PageView, type SiteInput } from './common.ts';
+import {
+  methodColumn,
+  methodName,
+  num,
+  numberColumn,
+  PageBuilder,
+  rankText,
+  textColumn,
+  type CitationInfo,
+  type PageView,
+  type SiteInput,
+} from './common.ts';
 import { familyTitle } from './task.ts';
 
 export function protocolPage(input: SiteInput): PageView {
@@ -43,9 +54,15 @@ export function protocolPage(input: SiteInput): PageView {
     ],
     sortedBy: { key: 'task', direction: 'ascending' },
   };
-  return page.page('protocol', 'Protocol and metrics', 'How PruneBench runs, counts and scores: splits, sparsity, metrics and the ranking rule.', 'protocol', {
-    tasks: page.table(table),
-  });
+  return page.page(
+    'protocol',
+    'Protocol and metrics',
+    'How PruneBench runs, counts and scores: splits, sparsity, metrics and the ranking rule.',
+    'protocol',
+    {
+      tasks: page.table(table),
+    },
+  );
 }
 
 function bibtexValue(text: string): string {
@@ -68,7 +85,10 @@ export function releaseBibtex(label: string, commit: string | null, date: string
   const key = `prunebench_${label.replace(/[^A-Za-z0-9]+/g, '_')}`;
   const fields: Array<[string, string]> = [
     // Inner braces keep BibTeX styles from lower-casing the title.
-    ['title', `{${bibtexValue(citation.title ?? 'PruneBench: a benchmark and leaderboard for neural-network pruning')} (leaderboard release ${bibtexValue(label)})}`],
+    [
+      'title',
+      `{${bibtexValue(citation.title ?? 'PruneBench: a benchmark and leaderboard for neural-network pruning')} (leaderboard release ${bibtexValue(label)})}`,
+    ],
     ['author', citation.authors.length ? citation.authors.map(bibtexValue).join(' and ') : '{PruneBench contributors}'],
     ['year', String(Number.isFinite(year) ? year : new Date().getUTCFullYear())],
   ];
@@ -88,11 +108,16 @@ export function citePage(input: SiteInput, topRoot: string): PageView {
   const past = [...input.pastReleases]
     .reverse()
     .filter((r) => r.label !== input.release.label)
-    .map((r) => ({ label: r.label, date: formatDate(r.date), href: r.href ? topRoot + r.href : null, bibtex: releaseBibtex(r.label, r.commit, r.date, input.citation) }));
+    .map((r) => ({
+      label: r.label,
+      date: formatDate(r.date),
+      href: r.href ? topRoot + r.href : null,
+      bibtex: releaseBibtex(r.label, r.commit, r.date, input.citation),
+    }));
   return page.page('cite', 'Cite', 'How to cite a PruneBench leaderboard release.', 'cite', {
     current,
     past,
-    cff: input.citation.present ? topRoot + 'CITATION.cff' : null,
+    cff: input.citation.present ? `${topRoot}CITATION.cff` : null,
   });
 }
 
@@ -127,7 +152,20 @@ function changeTable(id: string, from: string, to: string, changes: RankChange[]
   return {
     id,
     caption: `Rank changes from ${from} to ${to}`,
-    fields: ['task_id', 'task_version', 'method', 'method_name', 'change', 'places', 'before_rank', 'before_tied', 'after_rank', 'after_tied', 'before_score', 'after_score'],
+    fields: [
+      'task_id',
+      'task_version',
+      'method',
+      'method_name',
+      'change',
+      'places',
+      'before_rank',
+      'before_tied',
+      'after_rank',
+      'after_tied',
+      'before_score',
+      'after_score',
+    ],
     rows,
     columns: [
       { key: 'task', label: 'Task', text: (r) => `${r.task_id} v${r.task_version}`, sort: (r) => String(r.task_id) },
@@ -185,9 +223,19 @@ export function rejectedPage(input: SiteInput): PageView {
     columns: [textColumn('file', 'File', { rowHeader: true }), textColumn('problems', 'Problems (JSON path: message)')],
     sortedBy: { key: 'file', direction: 'ascending' },
   });
-  return page.page('rejected', 'Rejected records', 'Result records and manifests that failed schema validation and are left out of the leaderboard.', 'rejected', {
-    records: input.rejectedRecords.length ? page.table(table('rejected-records', `Rejected result records (${input.rejectedRecords.length})`, input.rejectedRecords)) : null,
-    manifests: input.rejectedManifests.length ? page.table(table('rejected-manifests', `Rejected method manifests (${input.rejectedManifests.length})`, input.rejectedManifests)) : null,
-    duplicates: input.duplicates,
-  });
+  return page.page(
+    'rejected',
+    'Rejected records',
+    'Result records and manifests that failed schema validation and are left out of the leaderboard.',
+    'rejected',
+    {
+      records: input.rejectedRecords.length
+        ? page.table(table('rejected-records', `Rejected result records (${input.rejectedRecords.length})`, input.rejectedRecords))
+        : null,
+      manifests: input.rejectedManifests.length
+        ? page.table(table('rejected-manifests', `Rejected method manifests (${input.rejectedManifests.length})`, input.rejectedManifests))
+        : null,
+      duplicates: input.duplicates,
+    },
+  );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRecord, type RecordOptions } from '../../harness/testing/record-factory.ts';
 import { siteInputFromRecords } from '../build.ts';
 import type { MethodManifest } from '../load.ts';
-import { syntheticManifest } from '../synthetic.ts';
+import { syntheticManifest } from '../testing/synthetic.ts';
 import { renderTable, type TableSpec } from '../tables.ts';
 import { familyTable, homePage } from './home.ts';
 import { methodPage } from './method.ts';
@@ -23,7 +23,9 @@ function column(spec: TableSpec, label: string): string[] {
 /** One record per (sparsity, seed); retention = accuracy because dense accuracy is 1. */
 function runs(method: string, table: Record<number, number[]>, extra: RecordOptions = {}) {
   return Object.entries(table).flatMap(([sparsity, accs]) =>
-    accs.map((accuracy, seed) => makeRecord({ task: 'mnist-x', method, sparsity: Number(sparsity), seed, accuracy, denseAccuracy: 1, ...extra })),
+    accs.map((accuracy, seed) =>
+      makeRecord({ task: 'mnist-x', method, sparsity: Number(sparsity), seed, accuracy, denseAccuracy: 1, ...extra }),
+    ),
   );
 }
 
@@ -42,7 +44,12 @@ const records = [
 
 const manifests = new Map<string, MethodManifest>([
   ['alpha', syntheticManifest('alpha', { name: 'Alpha pruning' }) as unknown as MethodManifest],
-  ['beta', syntheticManifest('beta', { paper: { title: 'Beta', authors: 'X', year: 2021, url: 'javascript:alert(1)', bibtex: '@misc{beta, title={Beta}}' } }) as unknown as MethodManifest],
+  [
+    'beta',
+    syntheticManifest('beta', {
+      paper: { title: 'Beta', authors: 'X', year: 2021, url: 'javascript:alert(1)', bibtex: '@misc{beta, title={Beta}}' },
+    }) as unknown as MethodManifest,
+  ],
 ]);
 const input = siteInputFromRecords(records, manifests);
 const task = input.aggregate.tasks[0];
@@ -103,7 +110,10 @@ describe('controls table', () => {
 
 describe('home family table', () => {
   it('orders methods by tasks ranked, then mean rank', () => {
-    const two = siteInputFromRecords([...records, ...records.map((r) => ({ ...r, job: { ...r.job, task: { id: 'mnist-y', version: '1' } }, id: r.id.replace(/^./, 'f') }))]);
+    const two = siteInputFromRecords([
+      ...records,
+      ...records.map((r) => ({ ...r, job: { ...r.job, task: { id: 'mnist-y', version: '1' } }, id: r.id.replace(/^./, 'f') })),
+    ]);
     const spec = familyTable('mnist', two.aggregate.tasks, two);
     expect(column(spec, 'Method')).toEqual(['alpha', 'beta', 'gamma', 'delta']);
     expect(column(spec, 'Mean rank')).toEqual(['1.00', '1.00', '3.00', '—']);
@@ -117,7 +127,10 @@ describe('home family table', () => {
 describe('method page', () => {
   it('never links a non-http paper URL and keeps the BibTeX', () => {
     const page = methodPage('beta', input);
-    const content = page.content as { paper: { url: string | null; rawUrl: string; bibtex: string }; facts: Array<{ label: string; value: string }> };
+    const content = page.content as {
+      paper: { url: string | null; rawUrl: string; bibtex: string };
+      facts: Array<{ label: string; value: string }>;
+    };
     expect(content.paper.url).toBeNull();
     expect(content.paper.rawUrl).toBe('javascript:alert(1)');
     expect(content.paper.bibtex).toContain('@misc{beta');

@@ -1,5 +1,5 @@
 /** The releases index and one page per leaderboard release (results/releases/vX.Y.Z.json). */
-import { formatDate, formatInteger } from '../format.ts';
+import { formatDate, formatInteger } from '../../harness/report/format.ts';
 import { releasePath } from '../paths.ts';
 import type { ReleaseView } from '../releases.ts';
 import type { DataRow } from '../tables.ts';
@@ -37,7 +37,11 @@ export function releasePage(view: ReleaseView, input: SiteInput): PageView {
     caption: `Suites ${r.release} holds complete`,
     fields: ['suite', 'version', 'jobs'],
     rows: [...r.suites].sort((a, b) => (a.id < b.id ? -1 : 1)).map((s) => ({ suite: s.id, version: s.version, jobs: s.jobs })),
-    columns: [textColumn('suite', 'Suite', { rowHeader: true }), textColumn('version', 'Version'), integerColumn('jobs', 'Jobs', 'planned jobs of the suite, dense references included')],
+    columns: [
+      textColumn('suite', 'Suite', { rowHeader: true }),
+      textColumn('version', 'Version'),
+      integerColumn('jobs', 'Jobs', 'planned jobs of the suite, dense references included'),
+    ],
     sortedBy: { key: 'suite', direction: 'ascending' },
   });
   const rows: DataRow[] = r.records.map((rec) => ({ ...recordParts(rec.path), id: rec.id, path: rec.path, sha256: rec.sha256 }));
@@ -47,17 +51,28 @@ export function releasePage(view: ReleaseView, input: SiteInput): PageView {
     note: 'prunebench validate re-hashes each of them: a record that changed or disappeared since the release is an error.',
     fields: ['task', 'method', 'id', 'path', 'sha256'],
     rows,
-    columns: [textColumn('task', 'Task'), textColumn('method', 'Method (+ control)'), textColumn('id', 'Record id', { rowHeader: true }), textColumn('sha256', 'SHA-256')],
+    columns: [
+      textColumn('task', 'Task'),
+      textColumn('method', 'Method (+ control)'),
+      textColumn('id', 'Record id', { rowHeader: true }),
+      textColumn('sha256', 'SHA-256'),
+    ],
     sortedBy: { key: 'task', direction: 'ascending' },
   });
-  return page.page('release', `Release ${r.release}`, `PruneBench leaderboard release ${r.release} (${r.date}): its suites, commit and records.`, 'releases', {
-    summary: releaseSummary(view, page.root),
-    current: input.releases[0]?.release.release === r.release,
-    problems: view.problems,
-    bibtex: releaseBibtex(r.release, r.commit, r.date, input.citation),
-    suites,
-    records,
-  });
+  return page.page(
+    'release',
+    `Release ${r.release}`,
+    `PruneBench leaderboard release ${r.release} (${r.date}): its suites, commit and records.`,
+    'releases',
+    {
+      summary: releaseSummary(view, page.root),
+      current: input.releases[0]?.release.release === r.release,
+      problems: view.problems,
+      bibtex: releaseBibtex(r.release, r.commit, r.date, input.citation),
+      suites,
+      records,
+    },
+  );
 }
 
 export function releasesIndexPage(input: SiteInput): PageView {
@@ -83,7 +98,11 @@ export function releasesIndexPage(input: SiteInput): PageView {
             textColumn('commit', 'Commit', { format: (v) => String(v).slice(0, 12) }),
             textColumn('suites', 'Suites'),
             integerColumn('records', 'Records'),
-            integerColumn('problems', 'Records changed or missing', 'records the release lists that are no longer in the results unchanged'),
+            integerColumn(
+              'problems',
+              'Records changed or missing',
+              'records the release lists that are no longer in the results unchanged',
+            ),
           ],
           // Rows are newest first already; the column sort key is the text.
           sortedBy: { key: 'date', direction: 'descending' },

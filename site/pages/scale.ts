@@ -1,6 +1,6 @@
 /** How large a task is, in words: stated on every task page, suite page and on the home page. */
-import type { TaskDefinition } from '../../harness/task-api.ts';
-import { formatInteger, formatNumber, MISSING } from '../format.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
+import { formatInteger, formatNumber, MISSING } from '../../harness/report/format.ts';
 
 export interface TaskScaleText {
   /** "10,000 MNIST images" */
@@ -30,8 +30,14 @@ function learningRate(lr: number): string {
 export function taskScaleText(def: TaskDefinition | undefined): TaskScaleText | null {
   if (!def?.scale) return null;
   const { scale, recipe } = def;
-  const optimizer = recipe.optimizer === 'adam' ? 'Adam' : recipe.optimizer === 'momentum' ? `SGD with momentum ${recipe.momentum ?? 0.9}` : 'SGD';
-  const schedule = recipe.schedule.kind === 'constant' ? 'constant rate' : recipe.schedule.kind === 'cosine' ? 'cosine schedule' : `step schedule at epochs ${recipe.schedule.milestones.join(', ')}`;
+  const optimizer =
+    recipe.optimizer === 'adam' ? 'Adam' : recipe.optimizer === 'momentum' ? `SGD with momentum ${recipe.momentum ?? 0.9}` : 'SGD';
+  const schedule =
+    recipe.schedule.kind === 'constant'
+      ? 'constant rate'
+      : recipe.schedule.kind === 'cosine'
+        ? 'cosine schedule'
+        : `step schedule at epochs ${recipe.schedule.milestones.join(', ')}`;
   const recipeText = [
     `${optimizer}, lr ${learningRate(recipe.learningRate)}`,
     `batch ${recipe.batchSize}`,
@@ -43,7 +49,14 @@ export function taskScaleText(def: TaskDefinition | undefined): TaskScaleText | 
   const train = count(scale.train, scale.unit, scale.source);
   const validation = count(scale.validation, scale.unit);
   const test = count(scale.test, scale.unit);
-  return { train, validation, test, epochs, recipe: recipeText, summary: `${train} to train, ${validation} validation, ${test} test; ${plural(recipe.epochs, 'epoch')}` };
+  return {
+    train,
+    validation,
+    test,
+    epochs,
+    recipe: recipeText,
+    summary: `${train} to train, ${validation} validation, ${test} test; ${plural(recipe.epochs, 'epoch')}`,
+  };
 }
 
 export function scaleFacts(def: TaskDefinition | undefined): Array<{ label: string; value: string }> {

@@ -2,7 +2,7 @@
  * Pages outside the leaderboard: one per other suite (each task ranked over that suite's grid,
  * exactly as `prunebench report --suite` ranks it) and one per paper reproduction.
  */
-import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../format.ts';
+import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../../harness/report/format.ts';
 import { describeSuiteMethods } from '../../harness/jobs/suite-grid.ts';
 import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
 import { reproductionPath, type ReproductionView } from '../reproductions.ts';
@@ -15,7 +15,11 @@ export function suitePage(view: SuiteView, input: SiteInput): PageView {
   const page = new PageBuilder(suitePath(view.suite.id));
   const shown = new Set(input.aggregate.tasks.map((t) => t.task.key));
   const tasks = view.aggregate.tasks.map((t) => {
-    const table = page.table({ ...rankingTable(t, input), id: `ranking-${suiteTaskAnchor(t.task)}`, caption: `${taskTitle(t)} on suite ${view.suite.id}` });
+    const table = page.table({
+      ...rankingTable(t, input),
+      id: `ranking-${suiteTaskAnchor(t.task)}`,
+      caption: `${taskTitle(t)} on suite ${view.suite.id}`,
+    });
     const leader = t.ranking.filter((s) => s.rank === 1).map((s) => input.names.get(s.method) ?? s.method);
     return {
       id: t.task.id,
@@ -29,8 +33,14 @@ export function suitePage(view: SuiteView, input: SiteInput): PageView {
   });
   const s = view.suite;
   const facts = [
-    { label: 'Sparsities', value: `${s.sparsities.map(formatSparsity).join(', ')} (${formatCompression(Math.min(...s.sparsities))}–${formatCompression(Math.max(...s.sparsities))})` },
-    ...Object.entries(s.taskSparsities ?? {}).map(([task, values]) => ({ label: `Also on ${task}`, value: values.map(formatSparsity).join(', ') })),
+    {
+      label: 'Sparsities',
+      value: `${s.sparsities.map(formatSparsity).join(', ')} (${formatCompression(Math.min(...s.sparsities))}–${formatCompression(Math.max(...s.sparsities))})`,
+    },
+    ...Object.entries(s.taskSparsities ?? {}).map(([task, values]) => ({
+      label: `Also on ${task}`,
+      value: values.map(formatSparsity).join(', '),
+    })),
     { label: 'Seeds', value: formatSeeds(s.seeds) },
     { label: 'Controls', value: s.controls?.length ? s.controls.join(', ') : 'none' },
     { label: 'Methods listed', value: describeSuiteMethods(s) },
@@ -55,22 +65,44 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
     not_reproduced: record.summary.notReproduced,
     not_run: record.summary.notRun,
   }));
-  const table = rows.length === 0 ? null : page.table({
-    id: 'reproductions',
-    caption: 'Paper reproductions at CPU scale',
-    fields: ['paper', 'paper_title', 'tasks', 'claims', 'reproduced', 'not_reproduced', 'not_run'],
-    rows,
-    columns: [
-      { key: 'paper', label: 'Paper', rowHeader: true, text: (r) => String(r.paper_title), sort: (r) => String(r.paper), href: (r) => reproductionPath(String(r.paper)) },
-      textColumn('tasks', 'Tasks'),
-      { key: 'claims', label: 'Claims', numeric: true, text: (r) => String(r.claims), sort: (r) => Number(r.claims) },
-      { key: 'reproduced', label: 'Reproduced', numeric: true, text: (r) => String(r.reproduced), sort: (r) => Number(r.reproduced) },
-      { key: 'not_reproduced', label: 'Not reproduced', numeric: true, text: (r) => String(r.not_reproduced), sort: (r) => Number(r.not_reproduced) },
-      { key: 'not_run', label: 'Not run', numeric: true, text: (r) => String(r.not_run), sort: (r) => Number(r.not_run) },
-    ],
-    sortedBy: { key: 'paper', direction: 'ascending' },
-  });
-  return page.page('reproductions', 'Paper reproductions', 'Published claims about pruning methods checked against PruneBench runs at CPU scale.', 'reproductions', { table, empty: rows.length === 0 });
+  const table =
+    rows.length === 0
+      ? null
+      : page.table({
+          id: 'reproductions',
+          caption: 'Paper reproductions at CPU scale',
+          fields: ['paper', 'paper_title', 'tasks', 'claims', 'reproduced', 'not_reproduced', 'not_run'],
+          rows,
+          columns: [
+            {
+              key: 'paper',
+              label: 'Paper',
+              rowHeader: true,
+              text: (r) => String(r.paper_title),
+              sort: (r) => String(r.paper),
+              href: (r) => reproductionPath(String(r.paper)),
+            },
+            textColumn('tasks', 'Tasks'),
+            { key: 'claims', label: 'Claims', numeric: true, text: (r) => String(r.claims), sort: (r) => Number(r.claims) },
+            { key: 'reproduced', label: 'Reproduced', numeric: true, text: (r) => String(r.reproduced), sort: (r) => Number(r.reproduced) },
+            {
+              key: 'not_reproduced',
+              label: 'Not reproduced',
+              numeric: true,
+              text: (r) => String(r.not_reproduced),
+              sort: (r) => Number(r.not_reproduced),
+            },
+            { key: 'not_run', label: 'Not run', numeric: true, text: (r) => String(r.not_run), sort: (r) => Number(r.not_run) },
+          ],
+          sortedBy: { key: 'paper', direction: 'ascending' },
+        });
+  return page.page(
+    'reproductions',
+    'Paper reproductions',
+    'Published claims about pruning methods checked against PruneBench runs at CPU scale.',
+    'reproductions',
+    { table, empty: rows.length === 0 },
+  );
 }
 
 export function reproductionPage(view: ReproductionView, input: SiteInput): PageView {
@@ -112,16 +144,22 @@ export function reproductionPage(view: ReproductionView, input: SiteInput): Page
     facts: scaleFacts(input.taskDefinition(id)),
   }));
   const s = record.suite;
-  return page.page('reproduction', `${record.paper.title} (${record.paper.year})`, `Reproduction of ${record.paper.authors} ${record.paper.year} at CPU scale.`, 'reproductions', {
-    paper: record.paper,
-    setting: record.setting,
-    scaledDown: record.scaledDown,
-    suite: `${s.id} v${s.version}: ${s.tasks.join(', ')}; methods ${s.methods.join(', ')}; sparsities ${s.sparsities.map(formatSparsity).join(', ')}; seeds ${formatSeeds(s.seeds)}${s.controls.length ? `; controls ${s.controls.join(', ')}` : ''}`,
-    summary: record.summary,
-    claims,
-    tasks,
-    date: formatDate(record.provenance.date),
-    commit: record.provenance.gitCommit ? record.provenance.gitCommit.slice(0, 12) : 'unknown',
-    path: view.path,
-  });
+  return page.page(
+    'reproduction',
+    `${record.paper.title} (${record.paper.year})`,
+    `Reproduction of ${record.paper.authors} ${record.paper.year} at CPU scale.`,
+    'reproductions',
+    {
+      paper: record.paper,
+      setting: record.setting,
+      scaledDown: record.scaledDown,
+      suite: `${s.id} v${s.version}: ${s.tasks.join(', ')}; methods ${s.methods.join(', ')}; sparsities ${s.sparsities.map(formatSparsity).join(', ')}; seeds ${formatSeeds(s.seeds)}${s.controls.length ? `; controls ${s.controls.join(', ')}` : ''}`,
+      summary: record.summary,
+      claims,
+      tasks,
+      date: formatDate(record.provenance.date),
+      commit: record.provenance.gitCommit ? record.provenance.gitCommit.slice(0, 12) : 'unknown',
+      path: view.path,
+    },
+  );
 }

@@ -1,6 +1,18 @@
 /** A task's page: ranking, controls, plots with their data, one table per sparsity, failures. */
 import { methodLabel, TASK_FAMILIES, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import { formatCompact, formatCompression, formatEstimate, formatInteger, formatMeanInterval, formatNumber, formatSeeds, formatSignificantEstimate, formatSignificantInterval, formatSparsity, MISSING } from '../format.ts';
+import {
+  formatCompact,
+  formatCompression,
+  formatEstimate,
+  formatInteger,
+  formatMeanInterval,
+  formatNumber,
+  formatSeeds,
+  formatSignificantEstimate,
+  formatSignificantInterval,
+  formatSparsity,
+  MISSING,
+} from '../../harness/report/format.ts';
 import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
 import { accuracySpec, HIGHLIGHTED_METHODS, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
 import { reproductionPath } from '../reproductions.ts';
@@ -39,16 +51,25 @@ export function taskTitle(t: TaskAggregate): string {
 }
 
 function sparsityText(v: string): string {
-  return v === '' ? MISSING : v.split(' ').map((s) => formatSparsity(Number(s) / 100)).join(', ');
+  return v === ''
+    ? MISSING
+    : v
+        .split(' ')
+        .map((s) => formatSparsity(Number(s) / 100))
+        .join(', ');
 }
 
 /** The overall ranking table of a task: rank, method, score, per-sparsity retention, seeds, coverage. */
 export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
   const versionsByMethod = new Map<string, number>();
-  for (const c of t.cells) if (c.control === null) versionsByMethod.set(c.method, Math.max(versionsByMethod.get(c.method) ?? 0, c.methodVersions.length));
+  for (const c of t.cells)
+    if (c.control === null) versionsByMethod.set(c.method, Math.max(versionsByMethod.get(c.method) ?? 0, c.methodVersions.length));
   const perSparsity = (s: MethodScore) =>
     Object.fromEntries(
-      t.grid.map((sp) => [`retention_${sparsityField(sp)}`, t.cells.find((c) => c.method === s.method && c.control === null && c.sparsity === sp)?.retention?.mean ?? null]),
+      t.grid.map((sp) => [
+        `retention_${sparsityField(sp)}`,
+        t.cells.find((c) => c.method === s.method && c.control === null && c.sparsity === sp)?.retention?.mean ?? null,
+      ]),
     );
   const rows: DataRow[] = t.ranking.map((s) => ({
     rank: s.rank,
@@ -68,7 +89,8 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
   const scoreColumn: Column = {
     key: 'score',
     label: 'Score (%)',
-    title: 'Mean accuracy retention over the sparsity grid (% of dense), mean ± 95% interval over seeds; in parentheses: partial score of an incomplete method',
+    title:
+      'Mean accuracy retention over the sparsity grid (% of dense), mean ± 95% interval over seeds; in parentheses: partial score of an incomplete method',
     numeric: true,
     text: (r) =>
       num(r.score_mean) !== null
@@ -78,7 +100,10 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
           : MISSING,
     sort: (r) => num(r.score_mean) ?? num(r.partial_score),
   };
-  const marks = (r: DataRow): Mark[] => [...(r.rank === null ? [INCOMPLETE_MARK] : []), ...(r.mixed_versions === true ? [VERSIONS_MARK] : [])];
+  const marks = (r: DataRow): Mark[] => [
+    ...(r.rank === null ? [INCOMPLETE_MARK] : []),
+    ...(r.mixed_versions === true ? [VERSIONS_MARK] : []),
+  ];
   return {
     id: 'ranking',
     caption: `Overall ranking on ${taskTitle(t)}`,
@@ -87,7 +112,18 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
         ? 'Score: mean over the sparsity grid of retention = dense MSE / sparse MSE (%), per seed, then mean ± 95% Student-t interval over seeds.'
         : 'Score: mean over the sparsity grid of accuracy retention = sparse / dense accuracy (%), per seed, then mean ± 95% Student-t interval over seeds.',
     fields: [
-      'rank', 'tied', 'method', 'method_name', ...estimateFieldNames('score'), 'partial_score', 'seeds', 'incomplete_seeds', 'covered', 'grid', 'missing', 'mixed_versions',
+      'rank',
+      'tied',
+      'method',
+      'method_name',
+      ...estimateFieldNames('score'),
+      'partial_score',
+      'seeds',
+      'incomplete_seeds',
+      'covered',
+      'grid',
+      'missing',
+      'mixed_versions',
       ...t.grid.map((sp) => `retention_${sparsityField(sp)}`),
     ],
     rows,
@@ -95,15 +131,13 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
       rankColumn('rank', 'tied'),
       methodColumn({ marks }),
       scoreColumn,
-      ...t.grid.map((sp) =>
-        ({
-          ...numberColumn(`retention_${sparsityField(sp)}`, formatSparsity(sp), {
-            ...PERCENT,
-            title: `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
-          }),
-          group: 'Retention (%) at sparsity',
-        })
-      ),
+      ...t.grid.map((sp) => ({
+        ...numberColumn(`retention_${sparsityField(sp)}`, formatSparsity(sp), {
+          ...PERCENT,
+          title: `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
+        }),
+        group: 'Retention (%) at sparsity',
+      })),
       {
         key: 'seeds',
         label: 'Seeds',
@@ -141,8 +175,18 @@ export function controlsTable(t: TaskAggregate, input: SiteInput): TableSpec | n
   return {
     id: 'controls',
     caption: 'Controls (not ranked): each against its own method on the same sparsities',
-    note: 'shuffled: the method\'s mask permuted within each layer; reinit: the mask kept, weights re-drawn; inverted: the lowest scores kept. A control close to its method means the method\'s choice of weights matters little.',
-    fields: ['method', 'method_name', 'control', ...estimateFieldNames('score'), 'partial_score', ...estimateFieldNames('reference'), 'difference', 'sparsities', 'seeds'],
+    note: "shuffled: the method's mask permuted within each layer; reinit: the mask kept, weights re-drawn; inverted: the lowest scores kept. A control close to its method means the method's choice of weights matters little.",
+    fields: [
+      'method',
+      'method_name',
+      'control',
+      ...estimateFieldNames('score'),
+      'partial_score',
+      ...estimateFieldNames('reference'),
+      'difference',
+      'sparsities',
+      'seeds',
+    ],
     rows,
     columns: [
       methodColumn(),
@@ -156,7 +200,10 @@ export function controlsTable(t: TaskAggregate, input: SiteInput): TableSpec | n
               ? `(${formatNumber(num(r.partial_score), 2, 100)})`
               : MISSING,
       },
-      estimateColumn('reference', 'Method score', { ...PERCENT, title: 'The uncontrolled method\'s mean retention (%) over the same sparsities' }),
+      estimateColumn('reference', 'Method score', {
+        ...PERCENT,
+        title: "The uncontrolled method's mean retention (%) over the same sparsities",
+      }),
       numberColumn('difference', 'Difference', { ...PERCENT, title: 'Control − method, percentage points' }),
       textColumn('sparsities', 'Sparsities', { format: (v) => sparsityText(String(v ?? '')) }),
       numberColumn('seeds', 'Seeds', { digits: 0 }),
@@ -185,7 +232,19 @@ export function denseTable(t: TaskAggregate): TableSpec | null {
   return {
     id: 'dense',
     caption: 'Dense reference (unpruned, same recipe and seeds)',
-    fields: [...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), 'ece', 'nll', 'brier', 'worst_group_accuracy', 'parameters', 'prunable_parameters', 'flops', 'seeds', 'failed'],
+    fields: [
+      ...estimateFieldNames('accuracy'),
+      ...estimateFieldNames('mse'),
+      'ece',
+      'nll',
+      'brier',
+      'worst_group_accuracy',
+      'parameters',
+      'prunable_parameters',
+      'flops',
+      'seeds',
+      'failed',
+    ],
     rows: [row],
     columns: [
       classification ? estimateColumn('accuracy', 'Accuracy (%)', PERCENT) : estimateColumn('mse', 'MSE', { significant: true }),
@@ -241,7 +300,12 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
   const quality = (c: Cell) => c.accuracy?.mean ?? (c.mse ? -c.mse.mean : -Infinity);
   const ranked = cells
     .filter((c) => c.control === null)
-    .sort((a, b) => (a.sparsityRank?.rank ?? Infinity) - (b.sparsityRank?.rank ?? Infinity) || quality(b) - quality(a) || (a.method < b.method ? -1 : 1));
+    .sort(
+      (a, b) =>
+        (a.sparsityRank?.rank ?? Infinity) - (b.sparsityRank?.rank ?? Infinity) ||
+        quality(b) - quality(a) ||
+        (a.method < b.method ? -1 : 1),
+    );
   const controls = cells.filter((c) => c.control !== null);
   const rows = [...ranked, ...controls].map((c) => cellRow(c, input));
   const classification = t.kind !== 'regression';
@@ -256,13 +320,20 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
     classification
       ? estimateColumn('accuracy', 'Accuracy (%)', { ...PERCENT, title: 'Test accuracy, mean ± 95% Student-t interval over seeds' })
       : estimateColumn('mse', 'MSE', { significant: true, title: 'Test MSE, mean ± 95% Student-t interval over seeds' }),
-    estimateColumn('retention', 'Retention (%)', { ...PERCENT, title: classification ? 'Sparse / dense accuracy' : 'Dense MSE / sparse MSE' }),
+    estimateColumn('retention', 'Retention (%)', {
+      ...PERCENT,
+      title: classification ? 'Sparse / dense accuracy' : 'Dense MSE / sparse MSE',
+    }),
     ...(classification
       ? [
           numberColumn('ece', 'ECE', { digits: 3, title: 'Expected calibration error, 15 equal-width bins' }),
           numberColumn('nll', 'NLL', { digits: 3, title: 'Mean negative log-likelihood' }),
           numberColumn('brier', 'Brier', { digits: 3, title: 'Multi-class Brier score' }),
-          numberColumn('max_psi', 'max ψ (pp)', { digits: 2, scale: 100, title: 'Largest excess accuracy drop of a group, percentage points' }),
+          numberColumn('max_psi', 'max ψ (pp)', {
+            digits: 2,
+            scale: 100,
+            title: 'Largest excess accuracy drop of a group, percentage points',
+          }),
           numberColumn('psi_range', 'Ψ (pp)', { digits: 2, scale: 100, title: 'max ψ − min ψ over groups, percentage points' }),
           numberColumn('worst_group_accuracy', 'Worst group (%)', { ...PERCENT, title: 'Lowest per-group accuracy' }),
         ]
@@ -282,13 +353,35 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
     id: `sparsity-${sparsityField(sparsity).replace('.', '_')}`,
     caption: `Sparsity ${formatSparsity(sparsity)} (${formatCompression(sparsity)} compression)`,
     fields: [
-      'rank', 'tied', 'method', 'method_name', 'control', 'dominated', ...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), ...estimateFieldNames('retention'),
-      'ece', 'nll', 'brier', 'max_psi', 'psi_range', 'worst_group_accuracy', 'measured_sparsity', 'flops', 'remaining_parameters', 'seeds', 'failed', 'mixed_versions',
+      'rank',
+      'tied',
+      'method',
+      'method_name',
+      'control',
+      'dominated',
+      ...estimateFieldNames('accuracy'),
+      ...estimateFieldNames('mse'),
+      ...estimateFieldNames('retention'),
+      'ece',
+      'nll',
+      'brier',
+      'max_psi',
+      'psi_range',
+      'worst_group_accuracy',
+      'measured_sparsity',
+      'flops',
+      'remaining_parameters',
+      'seeds',
+      'failed',
+      'mixed_versions',
     ],
     rows,
     columns,
     sortedBy: { key: 'rank', direction: 'ascending' },
-    rowClass: (r) => [r.control ? 'control' : null, r.dominated === false ? 'frontier' : null, r.tied === true ? 'tied' : null].filter(Boolean).join(' ') || null,
+    rowClass: (r) =>
+      [r.control ? 'control' : null, r.dominated === false ? 'frontier' : null, r.tied === true ? 'tied' : null]
+        .filter(Boolean)
+        .join(' ') || null,
   };
 }
 
@@ -330,7 +423,9 @@ export function reliabilitySparsity(t: TaskAggregate): number | null {
   const withBins = t.cells.filter((c) => c.control === null && c.calibrationBins);
   if (withBins.length === 0) return null;
   const ranked = t.ranking.filter((s) => s.rank !== null).map((s) => s.method);
-  const candidates = [...t.grid].reverse().filter((sp) => ranked.length > 0 && ranked.every((m) => withBins.some((c) => c.method === m && c.sparsity === sp)));
+  const candidates = [...t.grid]
+    .reverse()
+    .filter((sp) => ranked.length > 0 && ranked.every((m) => withBins.some((c) => c.method === m && c.sparsity === sp)));
   return candidates[0] ?? Math.max(...withBins.map((c) => c.sparsity));
 }
 
@@ -345,11 +440,25 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
   if (cells.length === 0) return out;
   const classification = t.kind !== 'regression';
   const gridCompressions = [...t.grid.map((s) => 1 / (1 - s)), ...cells.map((c) => c.compression)];
-  const legend = legendFor(input.styles, cells.map((c) => c.method));
+  const legend = legendFor(
+    input.styles,
+    cells.map((c) => c.method),
+  );
   const highlighted = highlightedMethods(t);
-  const base = (c: Cell) => ({ method: c.method, method_name: methodName(input.names, c.method), sparsity: c.sparsity, compression: c.compression, highlight: highlighted.has(c.method) });
-  const fadedNote = highlighted.size < new Set(cells.map((c) => c.method)).size ? ` The ${highlighted.size} best-ranked methods are drawn in full colour, the others faded; the table has them all.` : '';
-  const sparsityColumn = numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`) });
+  const base = (c: Cell) => ({
+    method: c.method,
+    method_name: methodName(input.names, c.method),
+    sparsity: c.sparsity,
+    compression: c.compression,
+    highlight: highlighted.has(c.method),
+  });
+  const fadedNote =
+    highlighted.size < new Set(cells.map((c) => c.method)).size
+      ? ` The ${highlighted.size} best-ranked methods are drawn in full colour, the others faded; the table has them all.`
+      : '';
+  const sparsityColumn = numberColumn('sparsity', 'Sparsity', {
+    format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`),
+  });
 
   const accuracyRows: DataRow[] = cells.map((c) => {
     const e = classification ? c.accuracy : c.mse;
@@ -362,7 +471,13 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
       short: classification ? 'Accuracy' : 'MSE',
       title: classification ? 'Accuracy against compression' : 'MSE against compression',
       caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method (legend: method ids), mean over seeds with 95% interval bands; dashed line: dense reference.${fadedNote}`,
-      spec: accuracySpec({ kind: classification ? 'classification' : 'regression', rows: accuracyRows, denseMean, gridCompressions, legend }),
+      spec: accuracySpec({
+        kind: classification ? 'classification' : 'regression',
+        rows: accuracyRows,
+        denseMean,
+        gridCompressions,
+        legend,
+      }),
       table: {
         id: 'accuracy-data',
         caption: 'Data of the accuracy figure',
@@ -390,10 +505,18 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
   if (t.planted) {
     const recoveryRows: DataRow[] = cells
       .filter((c) => c.recovery)
-      .map((c) => ({ ...base(c), ...estimateFields('precision', c.recovery!.precision), ...estimateFields('recall', c.recovery!.recall), jaccard: c.recovery!.jaccard?.mean ?? null }));
+      .map((c) => ({
+        ...base(c),
+        ...estimateFields('precision', c.recovery!.precision),
+        ...estimateFields('recall', c.recovery!.recall),
+        jaccard: c.recovery!.jaccard?.mean ?? null,
+      }));
     if (recoveryRows.length) {
       const plantedSparsity = t.planted.sparsity;
-      const marker = plantedSparsity !== null && plantedSparsity < 1 ? { compression: 1 / (1 - plantedSparsity), label: `planted ticket (${formatSparsity(plantedSparsity)})` } : undefined;
+      const marker =
+        plantedSparsity !== null && plantedSparsity < 1
+          ? { compression: 1 / (1 - plantedSparsity), label: `planted ticket (${formatSparsity(plantedSparsity)})` }
+          : undefined;
       const plotRows = recoveryRows.map((r) => ({ ...r, precision: r.precision_mean, recall: r.recall_mean }));
       out.push(
         await page.figure({
@@ -408,13 +531,25 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
               { field: 'recall', title: 'Recall', format: '~%', domain: [0, 1] },
             ],
             gridCompressions,
-            legendFor(input.styles, recoveryRows.map((r) => String(r.method))),
+            legendFor(
+              input.styles,
+              recoveryRows.map((r) => String(r.method)),
+            ),
             marker,
           ),
           table: {
             id: 'recovery-data',
             caption: 'Data of the recovery figure',
-            fields: ['method', 'method_name', 'sparsity', 'compression', 'highlight', ...estimateFieldNames('precision'), ...estimateFieldNames('recall'), 'jaccard'],
+            fields: [
+              'method',
+              'method_name',
+              'sparsity',
+              'compression',
+              'highlight',
+              ...estimateFieldNames('precision'),
+              ...estimateFieldNames('recall'),
+              'jaccard',
+            ],
             rows: recoveryRows,
             columns: [
               methodColumn({ link: false }),
@@ -452,7 +587,12 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
           caption: 'Data of the calibration and disparate-impact figure',
           fields: ['method', 'method_name', 'sparsity', 'compression', 'highlight', 'ece', 'max_psi'],
           rows,
-          columns: [methodColumn({ link: false }), sparsityColumn, numberColumn('ece', 'ECE', { digits: 3 }), numberColumn('max_psi', 'max ψ (pp)', { digits: 2, scale: 100 })],
+          columns: [
+            methodColumn({ link: false }),
+            sparsityColumn,
+            numberColumn('ece', 'ECE', { digits: 3 }),
+            numberColumn('max_psi', 'max ψ (pp)', { digits: 2, scale: 100 }),
+          ],
           sortedBy: { key: 'method', direction: 'ascending' },
         },
       }),
@@ -466,15 +606,17 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
       .filter((c) => c.sparsity === chosen && c.calibrationBins && highlighted.has(c.method))
       .sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method))
       .flatMap((c) =>
-        c.calibrationBins!.filter((b) => b.count > 0).map((b) => ({
-          method: c.method,
-          method_name: methodName(input.names, c.method),
-          lower: b.lower,
-          upper: b.upper,
-          count: b.count,
-          confidence: b.confidence,
-          accuracy: b.accuracy,
-        })),
+        c
+          .calibrationBins!.filter((b) => b.count > 0)
+          .map((b) => ({
+            method: c.method,
+            method_name: methodName(input.names, c.method),
+            lower: b.lower,
+            upper: b.upper,
+            count: b.count,
+            confidence: b.confidence,
+            accuracy: b.accuracy,
+          })),
       );
     out.push(
       await page.figure({
@@ -482,7 +624,13 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
         short: 'Reliability',
         title: `Reliability diagrams at sparsity ${formatSparsity(chosen)}`,
         caption: `Accuracy per non-empty confidence bin (15 equal-width bins of the top-class probability), predictions pooled over seeds, for the ${highlighted.size} best-ranked methods; dashed diagonal: perfect calibration. Bars under the diagonal mean over-confidence.`,
-        spec: reliabilitySpec(rows, legendFor(input.styles, rows.map((r) => String(r.method)))),
+        spec: reliabilitySpec(
+          rows,
+          legendFor(
+            input.styles,
+            rows.map((r) => String(r.method)),
+          ),
+        ),
         table: {
           id: 'reliability-data',
           caption: `Data of the reliability diagrams (sparsity ${formatSparsity(chosen)})`,
@@ -527,12 +675,19 @@ export function paperNumbersTable(t: TaskAggregate, input: SiteInput): TableSpec
   if (rows.length === 0) return null;
   return {
     id: 'paper-numbers',
-    caption: 'What the papers report, next to what PruneBench measured (at the reproduction\'s scale)',
-    note: 'Measured on the paper\'s own suite (its sparsities and seeds), which can differ from this page\'s grid; each paper\'s page says how it was scaled down.',
+    caption: "What the papers report, next to what PruneBench measured (at the reproduction's scale)",
+    note: "Measured on the paper's own suite (its sparsities and seeds), which can differ from this page's grid; each paper's page says how it was scaled down.",
     fields: ['paper', 'paper_label', 'claim', 'reported', 'measured', 'gap', 'verdict'],
     rows,
     columns: [
-      { key: 'paper', label: 'Paper', rowHeader: true, text: (r) => String(r.paper_label), sort: (r) => String(r.paper), href: (r) => reproductionPath(String(r.paper)) },
+      {
+        key: 'paper',
+        label: 'Paper',
+        rowHeader: true,
+        text: (r) => String(r.paper_label),
+        sort: (r) => String(r.paper),
+        href: (r) => reproductionPath(String(r.paper)),
+      },
       textColumn('claim', 'Claim'),
       textColumn('reported', 'Reported'),
       textColumn('measured', 'Measured here'),
@@ -567,7 +722,18 @@ export function offGridTable(t: TaskAggregate, input: SiteInput): TableSpec | nu
     id: 'off-grid',
     caption: 'Records outside the leaderboard grid (not scored, not ranked)',
     note: 'Other suites (quick runs, paper reproductions) or ad-hoc sparsities and seeds. Retention is against the dense reference of the same seed.',
-    fields: ['method', 'method_name', 'control', 'sparsity', ...estimateFieldNames('accuracy'), ...estimateFieldNames('mse'), ...estimateFieldNames('retention'), 'seeds', 'seed_list', 'failed'],
+    fields: [
+      'method',
+      'method_name',
+      'control',
+      'sparsity',
+      ...estimateFieldNames('accuracy'),
+      ...estimateFieldNames('mse'),
+      ...estimateFieldNames('retention'),
+      'seeds',
+      'seed_list',
+      'failed',
+    ],
     rows,
     columns: [
       methodColumn(),
@@ -590,7 +756,12 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     { label: 'Family', value: familyTitle(t.family) },
     { label: 'Kind', value: t.kind ?? MISSING },
     ...(suiteId ? [{ label: 'Ranked in suite', value: suiteId }] : []),
-    { label: 'Sparsity grid', value: t.grid.length ? `${t.grid.map(formatSparsity).join(', ')} (${formatCompression(t.grid[0])}–${formatCompression(t.grid[t.grid.length - 1])})` : MISSING },
+    {
+      label: 'Sparsity grid',
+      value: t.grid.length
+        ? `${t.grid.map(formatSparsity).join(', ')} (${formatCompression(t.grid[0])}–${formatCompression(t.grid[t.grid.length - 1])})`
+        : MISSING,
+    },
     { label: 'Seeds', value: formatSeeds(t.seeds) },
     ...scaleFacts(input.taskDefinition(t.task.id)),
     { label: 'Methods', value: String(t.methods.length) },
@@ -603,10 +774,18 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     });
   }
   if (t.planted) {
-    facts.push({ label: 'Planted density', value: t.planted.density ? `${formatNumber(t.planted.density.mean, 2, 100)}% (sparsity ${formatSparsity(1 - t.planted.density.mean)})` : MISSING });
+    facts.push({
+      label: 'Planted density',
+      value: t.planted.density
+        ? `${formatNumber(t.planted.density.mean, 2, 100)}% (sparsity ${formatSparsity(1 - t.planted.density.mean)})`
+        : MISSING,
+    });
     facts.push({
       label: t.planted.metric === 'accuracy' ? 'Planted ticket accuracy (%)' : 'Planted ticket MSE',
-      value: t.planted.metric === 'accuracy' ? formatEstimate(t.planted.plantedScore, 2, 100) : formatSignificantEstimate(t.planted.plantedScore),
+      value:
+        t.planted.metric === 'accuracy'
+          ? formatEstimate(t.planted.plantedScore, 2, 100)
+          : formatSignificantEstimate(t.planted.plantedScore),
     });
   }
   const ranking = page.table(rankingTable(t, input));
@@ -620,13 +799,19 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     .map((sp) => ({ sparsity: formatSparsity(sp), table: page.table(sparsityTable(t, sp, input)) }));
   const offGridTask = input.offGrid.get(t.task.key);
   const offGridSpec = offGridTask ? offGridTable(offGridTask, input) : null;
-  const offGrid = offGridSpec ? { table: page.table(offGridSpec), summary: `${plural(offGridTask!.records, 'record')} outside the leaderboard grid, not scored` } : null;
+  const offGrid = offGridSpec
+    ? { table: page.table(offGridSpec), summary: `${plural(offGridTask!.records, 'record')} outside the leaderboard grid, not scored` }
+    : null;
   const otherSuites = input.otherSuites
     .filter((v) => v.aggregate.tasks.some((x) => x.task.key === t.task.key))
     .map((v) => ({ id: v.suite.id, href: `${page.root}${suitePath(v.suite.id)}#${suiteTaskAnchor(t.task)}` }));
   const reproductions = input.reproductions
     .filter((r) => r.record.suite.tasks.includes(t.task.id))
-    .map((r) => ({ label: `${r.record.paper.authors.split(',')[0].trim().split(' ').pop()}${r.record.paper.authors.includes(',') ? ' et al.' : ''} ${r.record.paper.year}`, href: page.root + reproductionPath(r.record.paper.id), summary: `${r.record.summary.reproduced} of ${r.record.summary.claims} claims reproduced` }));
+    .map((r) => ({
+      label: `${r.record.paper.authors.split(',')[0].trim().split(' ').pop()}${r.record.paper.authors.includes(',') ? ' et al.' : ''} ${r.record.paper.year}`,
+      href: page.root + reproductionPath(r.record.paper.id),
+      summary: `${r.record.summary.reproduced} of ${r.record.summary.claims} claims reproduced`,
+    }));
   const anyRanked = t.ranking.some((s) => s.rank !== null);
   const paperSpec = paperNumbersTable(t, input);
   const paperNumbers = paperSpec ? page.table(paperSpec) : null;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Dataset, Splits } from '../../harness/engine/types.ts';
+import type { Dataset, Splits } from '../../engine/types.ts';
 import { CacheFileError, cachedSplits, contentKey, readCacheFile, writeCacheFile } from './cache.ts';
 import { loadSplitsWithCacheStatus } from './index.ts';
 import { sameSplits } from '../../harness/testing/same-data.ts';
@@ -16,9 +16,19 @@ const temp = () => {
 };
 
 function dataset(n: number, offset: number): Dataset {
-  return { n, inputShape: [2, 1, 1], x: Float32Array.from({ length: 2 * n }, (_, i) => offset + i / 7), y: Int32Array.from({ length: n }, (_, i) => i % 3), outputSize: 3 };
+  return {
+    n,
+    inputShape: [2, 1, 1],
+    x: Float32Array.from({ length: 2 * n }, (_, i) => offset + i / 7),
+    y: Int32Array.from({ length: n }, (_, i) => i % 3),
+    outputSize: 3,
+  };
 }
-const smallSplits = (): Splits => ({ train: { ...dataset(5, 0), groups: Int32Array.from([4, 3, 2, 1, 0]) }, validation: dataset(2, 10), test: dataset(3, 20) });
+const smallSplits = (): Splits => ({
+  train: { ...dataset(5, 0), groups: Int32Array.from([4, 3, 2, 1, 0]) },
+  validation: dataset(2, 10),
+  test: dataset(3, 20),
+});
 
 describe('cache files', () => {
   it('round-trips float32 and int32 arrays with a header of any length', () => {

@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import type { Dataset, Splits } from '../../harness/engine/types.ts';
+import type { Dataset, Splits } from '../../engine/types.ts';
 
 /**
  * Decoded-data cache: one binary file per content key, holding float32/int32 arrays behind a small
@@ -33,7 +33,9 @@ export class CacheFileError extends Error {
 
 /** `$PRUNEBENCH_CACHE_DIR/data`, else `.cache/prunebench/data` in the project root. */
 export function dataCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PRUNEBENCH_CACHE_DIR ? join(env.PRUNEBENCH_CACHE_DIR, 'data') : fileURLToPath(new URL('../../.cache/prunebench/data/', import.meta.url));
+  return env.PRUNEBENCH_CACHE_DIR
+    ? join(env.PRUNEBENCH_CACHE_DIR, 'data')
+    : fileURLToPath(new URL('../../.cache/prunebench/data/', import.meta.url));
 }
 
 /** A hex content key: SHA-256 of the JSON of `parts` (give it plain data with a fixed key order). */
@@ -48,7 +50,12 @@ export function writeCacheFile(file: string, key: string, arrays: Record<string,
   const entries = Object.entries(arrays);
   const digest = createHash('sha256');
   for (const [, a] of entries) digest.update(bytesOf(a));
-  const header: Header = { key, meta, arrays: entries.map(([name, a]) => ({ name, type: a instanceof Int32Array ? 'int32' : 'float32', length: a.length })), sha256: digest.digest('hex') };
+  const header: Header = {
+    key,
+    meta,
+    arrays: entries.map(([name, a]) => ({ name, type: a instanceof Int32Array ? 'int32' : 'float32', length: a.length })),
+    sha256: digest.digest('hex'),
+  };
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((PREFIX_BYTES + Buffer.byteLength(json)) % 8)) % 8);
   const headerBytes = Buffer.from(json);
@@ -81,7 +88,8 @@ export function writeCacheFile(file: string, key: string, arrays: Record<string,
  */
 export function readCacheFile(file: string, key: string): { arrays: Record<string, CachedArray>; meta: unknown } {
   const buf = readFileSync(file);
-  if (buf.length < PREFIX_BYTES || buf.toString('latin1', 0, 8) !== MAGIC) throw new CacheFileError(`${file}: not a PruneBench data cache file`);
+  if (buf.length < PREFIX_BYTES || buf.toString('latin1', 0, 8) !== MAGIC)
+    throw new CacheFileError(`${file}: not a PruneBench data cache file`);
   const headerLength = buf.readUInt32LE(8);
   if (PREFIX_BYTES + headerLength > buf.length) throw new CacheFileError(`${file}: truncated header`);
   let header: Header;
@@ -91,14 +99,18 @@ export function readCacheFile(file: string, key: string): { arrays: Record<strin
     throw new CacheFileError(`${file}: unreadable header`);
   }
   if (header.key !== key) throw new CacheFileError(`${file}: written for another key`);
-  if (!Array.isArray(header.arrays) || header.arrays.some((a) => (a.type !== 'float32' && a.type !== 'int32') || !Number.isInteger(a.length) || a.length < 0)) {
+  if (
+    !Array.isArray(header.arrays) ||
+    header.arrays.some((a) => (a.type !== 'float32' && a.type !== 'int32') || !Number.isInteger(a.length) || a.length < 0)
+  ) {
     throw new CacheFileError(`${file}: malformed array table`);
   }
   const dataStart = PREFIX_BYTES + headerLength;
   const expected = dataStart + header.arrays.reduce((s, a) => s + 4 * a.length, 0);
   if (buf.length !== expected) throw new CacheFileError(`${file}: ${buf.length} bytes, the header describes ${expected}`);
   const stored = createHash('sha256').update(buf.subarray(dataStart)).digest('hex');
-  if (stored !== header.sha256) throw new CacheFileError(`${file}: ${header.sha256 ? 'content does not match its hash' : 'no content hash'}`);
+  if (stored !== header.sha256)
+    throw new CacheFileError(`${file}: ${header.sha256 ? 'content does not match its hash' : 'no content hash'}`);
   // Typed-array views need 4-byte alignment; a fresh file buffer has it, a pooled one might not.
   const bytes = (buf.byteOffset + dataStart) % 4 === 0 ? buf : Buffer.from(buf);
   const arrays: Record<string, CachedArray> = {};
@@ -138,10 +150,12 @@ function decodeSplits(file: string, arrays: Record<string, CachedArray>, meta: u
     const x = arrays[`${name}.x`];
     const y = arrays[`${name}.y`];
     const groups = arrays[`${name}.groups`];
-    if (!info || !(x instanceof Float32Array) || !(y instanceof Int32Array || y instanceof Float32Array)) throw new CacheFileError(`${file}: no complete '${name}' split`);
+    if (!info || !(x instanceof Float32Array) || !(y instanceof Int32Array || y instanceof Float32Array))
+      throw new CacheFileError(`${file}: no complete '${name}' split`);
     const rowSize = info.inputShape.reduce((a, b) => a * b, 1);
     const yLength = y instanceof Int32Array ? info.n : info.n * info.outputSize;
-    if (x.length !== info.n * rowSize || y.length !== yLength || (groups && groups.length !== info.n)) throw new CacheFileError(`${file}: '${name}' arrays do not match n = ${info.n}`);
+    if (x.length !== info.n * rowSize || y.length !== yLength || (groups && groups.length !== info.n))
+      throw new CacheFileError(`${file}: '${name}' arrays do not match n = ${info.n}`);
     const d: Dataset = { n: info.n, inputShape: info.inputShape, x, y, outputSize: info.outputSize };
     if (groups instanceof Int32Array) d.groups = groups;
     decoded[name] = d;
@@ -179,7 +193,10 @@ export function cachedSplits(key: string, label: string, build: () => Splits, di
     const { arrays, meta } = encodeSplits(splits);
     writeCacheFile(file, key, arrays, meta);
   } catch (e) {
-    process.emitWarning(`could not write the data cache ${file} (${(e as Error).message}); continuing without it`, 'PruneBenchCacheWarning');
+    process.emitWarning(
+      `could not write the data cache ${file} (${(e as Error).message}); continuing without it`,
+      'PruneBenchCacheWarning',
+    );
     status = 'uncached';
   }
   return { splits, status, file };

@@ -3,7 +3,15 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { md5, sha256 } from './checksum.ts';
-import { CIFAR10_FILES, OFFICIAL_CIFAR10, cifar10Unavailable, cifarDir, parseCifarBatch, readCifar10, type CifarExpectation } from './cifar10.ts';
+import {
+  CIFAR10_FILES,
+  OFFICIAL_CIFAR10,
+  cifar10Unavailable,
+  cifarDir,
+  parseCifarBatch,
+  readCifar10,
+  type CifarExpectation,
+} from './cifar10.ts';
 import { DataFileError, DataUnavailableError } from './errors.ts';
 import { loadSplits } from './index.ts';
 
@@ -11,7 +19,8 @@ const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A red value, a green value and a blue value that identify (file, record, pixel, channel). */
-const channelValue = (file: number, record: number, pixel: number, channel: number) => (file * 31 + record * 7 + pixel * 3 + channel * 101) % 256;
+const channelValue = (file: number, record: number, pixel: number, channel: number) =>
+  (file * 31 + record * 7 + pixel * 3 + channel * 101) % 256;
 
 /** A batch in the official format: `records` records of <label><1024 R><1024 G><1024 B>; record r has label r % 10. */
 function batch(file: number, records: number): Uint8Array {
@@ -61,7 +70,9 @@ describe('CIFAR-10 binary reader', () => {
 
   it('keeps the official check: the official expectation rejects these small files by size', () => {
     const { dir } = tinyCifar();
-    expect(() => readCifar10(dir, OFFICIAL_CIFAR10)).toThrow(`${join(dir, 'data_batch_1.bin')}: 30730 bytes; a CIFAR-10 batch has exactly 30730000`);
+    expect(() => readCifar10(dir, OFFICIAL_CIFAR10)).toThrow(
+      `${join(dir, 'data_batch_1.bin')}: 30730 bytes; a CIFAR-10 batch has exactly 30730000`,
+    );
   });
 
   it('names a file whose MD5 differs', () => {
@@ -70,13 +81,17 @@ describe('CIFAR-10 binary reader', () => {
     broken[500] ^= 1;
     writeFileSync(join(dir, 'data_batch_4.bin'), broken);
     expect(() => readCifar10(dir, expectation)).toThrow(DataFileError);
-    expect(() => readCifar10(dir, expectation)).toThrow(`${join(dir, 'data_batch_4.bin')} is corrupt or not the official file (MD5 ${md5(broken)}, expected ${expectation.md5['data_batch_4.bin']})`);
+    expect(() => readCifar10(dir, expectation)).toThrow(
+      `${join(dir, 'data_batch_4.bin')} is corrupt or not the official file (MD5 ${md5(broken)}, expected ${expectation.md5['data_batch_4.bin']})`,
+    );
   });
 
   it('checks a SHA256SUMS manifest next to the data when there is one', () => {
     const { dir, expectation } = tinyCifar();
     writeFileSync(join(dir, 'SHA256SUMS'), `${sha256(batch(5, 10))}  test_batch.bin\n${'0'.repeat(64)} *data_batch_2.bin\n`);
-    expect(() => readCifar10(dir, expectation)).toThrow(`${join(dir, 'data_batch_2.bin')} does not match ${join(dir, 'SHA256SUMS')} (SHA-256 ${sha256(batch(1, 10))}, listed ${'0'.repeat(64)})`);
+    expect(() => readCifar10(dir, expectation)).toThrow(
+      `${join(dir, 'data_batch_2.bin')} does not match ${join(dir, 'SHA256SUMS')} (SHA-256 ${sha256(batch(1, 10))}, listed ${'0'.repeat(64)})`,
+    );
     writeFileSync(join(dir, 'SHA256SUMS'), `${sha256(batch(5, 10))}  test_batch.bin\n${sha256(batch(1, 10))}  data_batch_2.bin\n`);
     expect(readCifar10(dir, expectation).test.n).toBe(10);
     writeFileSync(join(dir, 'SHA256SUMS'), 'not a hash line\n');
@@ -88,14 +103,18 @@ describe('CIFAR-10 binary reader', () => {
     const skewed = batch(5, 10);
     skewed[3073 * 2] = 0;
     writeFileSync(join(dir, 'test_batch.bin'), skewed);
-    expect(() => readCifar10(dir, { ...expectation, md5: { ...expectation.md5, 'test_batch.bin': md5(skewed) } })).toThrow(`${join(dir, 'test_batch.bin')}: images per class [2,1,0,1,1,1,1,1,1,1], CIFAR-10 has exactly 1 of each`);
+    expect(() => readCifar10(dir, { ...expectation, md5: { ...expectation.md5, 'test_batch.bin': md5(skewed) } })).toThrow(
+      `${join(dir, 'test_batch.bin')}: images per class [2,1,0,1,1,1,1,1,1,1], CIFAR-10 has exactly 1 of each`,
+    );
   });
 
   it('rejects records with a label above 9 and files that are not whole records', () => {
     const bad = batch(0, 3);
     bad[3073] = 12;
     expect(() => parseCifarBatch(bad, 'b.bin', 3)).toThrow('b.bin: record 1 (byte 3073) has label 12');
-    expect(() => parseCifarBatch(new Uint8Array(3073 * 2 + 5), 'c.bin', 2)).toThrow('c.bin: 6151 bytes; a CIFAR-10 batch has exactly 6146 (2 records of 3073 bytes)');
+    expect(() => parseCifarBatch(new Uint8Array(3073 * 2 + 5), 'c.bin', 2)).toThrow(
+      'c.bin: 6151 bytes; a CIFAR-10 batch has exactly 6146 (2 records of 3073 bytes)',
+    );
   });
 });
 
@@ -107,13 +126,19 @@ describe('CIFAR-10 availability', () => {
   });
 
   it('says how to get the data when PRUNEBENCH_DATA_DIR is not set', () => {
-    expect(cifar10Unavailable({})).toMatch(/^CIFAR-10 is not available: PRUNEBENCH_DATA_DIR is not set\. To use it, download the CIFAR-10 binary version \(cifar-10-binary\.tar\.gz.*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar\.html/);
+    expect(cifar10Unavailable({})).toMatch(
+      /^CIFAR-10 is not available: PRUNEBENCH_DATA_DIR is not set\. To use it, download the CIFAR-10 binary version \(cifar-10-binary\.tar\.gz.*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar\.html/,
+    );
   });
 
   it('names the missing file', () => {
     const { root, dir } = tinyCifar();
     unlinkSync(join(dir, 'data_batch_3.bin'));
-    expect(cifar10Unavailable({ PRUNEBENCH_DATA_DIR: root })).toMatch(new RegExp(`^CIFAR-10 is not available: ${join(dir, 'data_batch_3.bin').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is missing \\(PRUNEBENCH_DATA_DIR=`));
+    expect(cifar10Unavailable({ PRUNEBENCH_DATA_DIR: root })).toMatch(
+      new RegExp(
+        `^CIFAR-10 is not available: ${join(dir, 'data_batch_3.bin').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is missing \\(PRUNEBENCH_DATA_DIR=`,
+      ),
+    );
   });
 
   it('makes loadSplits throw DataUnavailableError with that message', async () => {

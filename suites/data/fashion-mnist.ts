@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Rng } from '../../harness/engine/rng.ts';
+import { Rng } from '../../engine/rng.ts';
 import { readVerified, requireFile } from './checksum.ts';
 import { DataFileError } from './errors.ts';
 import { classCounts, imageSize, pickImages, type RawImages } from './raw.ts';
@@ -22,7 +22,18 @@ export const FASHION_FILES_SHA256 = [
   'c8d0fe2375398eb0d949485c7801dc1963f669bcb21bb57a2740b2096e365b62',
 ];
 
-export const FASHION_CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const FASHION_CLASS_NAMES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 /**
  * The package ships all 70,000 images as one pool per class, without the official train/test
@@ -142,12 +153,18 @@ export function loadFashionPool(dir = fashionDir()): RawImages {
  * Identical images stay on one side so that no test image also appears in training: copies within
  * a class are drawn together, and an image filed under several classes always goes to training.
  */
-export function fixedFashionSplit(pool: RawImages, testPerClass = FASHION_TEST_PER_CLASS, seed = FASHION_SPLIT_SEED): { train: RawImages; test: RawImages } {
+export function fixedFashionSplit(
+  pool: RawImages,
+  testPerClass = FASHION_TEST_PER_CLASS,
+  seed = FASHION_SPLIT_SEED,
+): { train: RawImages; test: RawImages } {
   const size = imageSize(pool);
   const classes = classCounts(pool.labels, FASHION_CLASS_NAMES.length);
   const copies = new Map<string, number[]>();
   for (let i = 0; i < pool.n; i++) {
-    const key = createHash('sha1').update(pool.pixels.subarray(i * size, (i + 1) * size)).digest('base64');
+    const key = createHash('sha1')
+      .update(pool.pixels.subarray(i * size, (i + 1) * size))
+      .digest('base64');
     const group = copies.get(key);
     if (group) group.push(i);
     else copies.set(key, [i]);
@@ -169,7 +186,8 @@ export function fixedFashionSplit(pool: RawImages, testPerClass = FASHION_TEST_P
       taken += unit.length;
       if (taken === testPerClass) break;
     }
-    if (taken < testPerClass) throw new DataFileError(`Fashion-MNIST class ${c} has ${classes[c]} images, too few for ${testPerClass} distinct test images`);
+    if (taken < testPerClass)
+      throw new DataFileError(`Fashion-MNIST class ${c} has ${classes[c]} images, too few for ${testPerClass} distinct test images`);
   });
   const test: number[] = [];
   const train: number[] = [];

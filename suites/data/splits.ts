@@ -1,5 +1,5 @@
-import type { Rng } from '../../harness/engine/rng.ts';
-import type { Dataset } from '../../harness/engine/types.ts';
+import type { Rng } from '../../engine/rng.ts';
+import type { Dataset } from '../../engine/types.ts';
 import { classCounts, imageSize, type RawImages } from './raw.ts';
 
 /** How many samples to take: the same number from every class, or a total spread over the classes in proportion to their sizes. */
@@ -36,7 +36,12 @@ function countsFor(sizes: number[], count: SampleCount): number[] {
  * the others, both in ascending index order. Draws from `rng` (one shuffle per class, in class
  * order), so the same generator state always gives the same choice.
  */
-export function stratifiedIndices(labels: Int32Array, classes: number, count: SampleCount, rng: Rng): { selected: Int32Array; rest: Int32Array } {
+export function stratifiedIndices(
+  labels: Int32Array,
+  classes: number,
+  count: SampleCount,
+  rng: Rng,
+): { selected: Int32Array; rest: Int32Array } {
   const sizes = classCounts(labels, classes);
   const take = countsFor(sizes, count);
   const byClass = sizes.map((s) => new Int32Array(s));
@@ -60,7 +65,8 @@ export function stratifiedIndices(labels: Int32Array, classes: number, count: Sa
 }
 
 function classLabels(dataset: Dataset): Int32Array {
-  if (!(dataset.y instanceof Int32Array)) throw new TypeError('stratified sampling needs class labels (an Int32Array y); this data set is a regression one');
+  if (!(dataset.y instanceof Int32Array))
+    throw new TypeError('stratified sampling needs class labels (an Int32Array y); this data set is a regression one');
   return dataset.y;
 }
 

@@ -1,4 +1,4 @@
-import type { ArchitectureSpec } from '../../harness/engine/architecture.ts';
+import type { ArchitectureSpec } from '../../engine/architecture.ts';
 
 /** LeNet-300-100 (LeCun et al. 1998; Han et al. 2015; Frankle & Carbin 2019): 266,200 prunable weights. */
 export const lenet300100: ArchitectureSpec = {
@@ -43,4 +43,3 @@ export const conv4: ArchitectureSpec = {
     { kind: 'dense', name: 'fc3', units: 10, activation: 'linear' },
   ],
 };
-

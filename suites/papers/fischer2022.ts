@@ -1,5 +1,5 @@
-import type { ResultLookup } from '../../harness/reproduce/lookup.ts';
-import type { PaperSuite } from './types.ts';
+import type { ResultLookup } from '../../api/paper-api.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 
 const TASK = 'planted-circle-d5-w100';
 
@@ -13,7 +13,8 @@ const MODERATE_SPARSITY = 0.5;
 
 const SINGLE_SHOT = ['snip', 'grasp', 'synflow', 'magnitude-init', 'random'] as const;
 
-const PAPER_DENSITY_NOTE = 'The paper calls the fraction of weights kept "sparsity"; its sparsity 0.5 is density 0.5 here, its baseline-ticket sparsity is the planted density.';
+const PAPER_DENSITY_NOTE =
+  'The paper calls the fraction of weights kept "sparsity"; its sparsity 0.5 is density 0.5 here, its baseline-ticket sparsity is the planted density.';
 
 /** A planted-task metric in percentage points relative to the planted ticket's own test accuracy. */
 function belowPlanted(r: ResultLookup, method: string, sparsity: number, metric: 'weakTicketScore' | 'strongTicketScore'): number {
@@ -43,7 +44,8 @@ export const fischer2022: PaperSuite = {
   suite: {
     id: 'paper-fischer2022',
     version: '1',
-    description: "Fischer & Burkholz 2022 (Plant 'n' Seek): single-shot pruning at init, IMP and edge-popup on planted Circle (depth 5, width 100) at the planted density (0.996) and at 0.5, 3 seeds.",
+    description:
+      "Fischer & Burkholz 2022 (Plant 'n' Seek): single-shot pruning at init, IMP and edge-popup on planted Circle (depth 5, width 100) at the planted density (0.996) and at 0.5, 3 seeds.",
     tasks: [TASK],
     methods: [...SINGLE_SHOT, 'imp', 'edge-popup'],
     sparsities: [MODERATE_SPARSITY, PLANTED_DENSITY_SPARSITY],
@@ -60,7 +62,8 @@ export const fischer2022: PaperSuite = {
       unit: 'recall',
       tolerance: 0,
       reported: { bound: 0.5, direction: 'at-most', text: 'best recall ≤ 0.5 (the planted ticket is not found)' },
-      measure: (r) => Math.max(...SINGLE_SHOT.map((method) => r.cell({ task: TASK, method, sparsity: PLANTED_DENSITY_SPARSITY }, 'recall'))),
+      measure: (r) =>
+        Math.max(...SINGLE_SHOT.map((method) => r.cell({ task: TASK, method, sparsity: PLANTED_DENSITY_SPARSITY }, 'recall'))),
     },
     {
       id: 'single-shot-fails-at-planted-density',
@@ -76,8 +79,10 @@ export const fischer2022: PaperSuite = {
     {
       id: 'single-shot-works-at-moderate-density',
       kind: 'threshold',
-      description: 'At density 0.5, every single-shot method, random included, finds a weak ticket within 5 pp of the planted ticket\'s test accuracy (worst weak-ticket accuracy − planted-ticket accuracy).',
-      source: 'Sec. 3.1 and Fig. 3: "We find that all approaches, including RANDOM pruning, are able to find weak tickets for moderate sparsity levels for Circle and ReLU". The 5 pp margin is PruneBench\'s reading.',
+      description:
+        "At density 0.5, every single-shot method, random included, finds a weak ticket within 5 pp of the planted ticket's test accuracy (worst weak-ticket accuracy − planted-ticket accuracy).",
+      source:
+        'Sec. 3.1 and Fig. 3: "We find that all approaches, including RANDOM pruning, are able to find weak tickets for moderate sparsity levels for Circle and ReLU". The 5 pp margin is PruneBench\'s reading.',
       unit: 'pp',
       tolerance: 0,
       reported: { bound: -5, direction: 'at-least', text: 'worst weak ticket within 5 pp of the planted ticket' },
@@ -86,7 +91,8 @@ export const fischer2022: PaperSuite = {
     {
       id: 'single-shot-finds-no-strong-ticket',
       kind: 'threshold',
-      description: 'At density 0.5, no single-shot method\'s mask is a strong ticket: applied to the untrained network, even the best stays more than 10 pp below the planted ticket\'s accuracy.',
+      description:
+        "At density 0.5, no single-shot method's mask is a strong ticket: applied to the untrained network, even the best stays more than 10 pp below the planted ticket's accuracy.",
       source:
         'Sec. 3.1: "with only a single pruning round, most pruning algorithms discover weak tickets at moderate sparsity, however fail to recover weak tickets of low sparsity and any strong tickets." Fig. 3 (first panel: Circle after pruning). The 10 pp margin is PruneBench\'s reading.',
       unit: 'pp',
@@ -103,7 +109,8 @@ export const fischer2022: PaperSuite = {
       unit: 'recall',
       tolerance: 0.02,
       reported: { order: [['imp'], [...SINGLE_SHOT]], text: 'recall: IMP ≥ every single-shot method' },
-      measure: (r) => perMethod(['imp', ...SINGLE_SHOT], (method) => r.cell({ task: TASK, method, sparsity: PLANTED_DENSITY_SPARSITY }, 'recall')),
+      measure: (r) =>
+        perMethod(['imp', ...SINGLE_SHOT], (method) => r.cell({ task: TASK, method, sparsity: PLANTED_DENSITY_SPARSITY }, 'recall')),
     },
     {
       id: 'iterative-trains-better-at-planted-density',
@@ -114,13 +121,19 @@ export const fischer2022: PaperSuite = {
       unit: '%',
       tolerance: 0.5,
       reported: { order: [['imp'], [...SINGLE_SHOT]], text: 'weak-ticket accuracy: IMP ≥ every single-shot method' },
-      measure: (r) => perMethod(['imp', ...SINGLE_SHOT], (method) => 100 * r.cell({ task: TASK, method, sparsity: PLANTED_DENSITY_SPARSITY }, 'weakTicketScore')),
+      measure: (r) =>
+        perMethod(
+          ['imp', ...SINGLE_SHOT],
+          (method) => 100 * r.cell({ task: TASK, method, sparsity: PLANTED_DENSITY_SPARSITY }, 'weakTicketScore'),
+        ),
     },
     {
       id: 'edge-popup-strong-ticket-at-half-density',
       kind: 'threshold',
-      description: 'At density 0.5, edge-popup finds a strong ticket: the untrained network under its mask comes within 10 pp of the planted ticket\'s test accuracy (strong-ticket accuracy − planted-ticket accuracy).',
-      source: 'Sec. 3.2: "Training EDGE-POPUP for 10 rounds, we observe that it discovers a strong ticket of sparsity 0.5 for Circle"; Fig. 4 (top left, Circle strong tickets). The 10 pp margin is PruneBench\'s reading.',
+      description:
+        "At density 0.5, edge-popup finds a strong ticket: the untrained network under its mask comes within 10 pp of the planted ticket's test accuracy (strong-ticket accuracy − planted-ticket accuracy).",
+      source:
+        'Sec. 3.2: "Training EDGE-POPUP for 10 rounds, we observe that it discovers a strong ticket of sparsity 0.5 for Circle"; Fig. 4 (top left, Circle strong tickets). The 10 pp margin is PruneBench\'s reading.',
       unit: 'pp',
       tolerance: 0,
       reported: { bound: -10, direction: 'at-least', text: 'strong ticket within 10 pp of the planted ticket' },

@@ -1,4 +1,4 @@
-import type { PaperSuite } from './types.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 
 const TASK = 'mnist-lenet300-small';
 
@@ -34,11 +34,12 @@ export const frankle2019: PaperSuite = {
     'The paper trains on the full 55k/5k MNIST split for 50,000 iterations per round (about 55 epochs) and averages 5 trials (15 reinitialisations). ' +
     'Here the registered task mnist-lenet300-small is used: a stratified 10,000-image training subset, a 1,000-image validation split and a 2,000-image test subset, 3 epochs per round (best epoch on validation), 2 seeds. ' +
     'Each sparsity is its own job, so IMP reruns every round for every sparsity and for its reinit control; one seed takes 120 training runs, about 8 minutes with 2 workers on 2 CPU cores (wasm), so the suite takes about 16. ' +
-    'Accuracies are final test accuracies at the best validation epoch, not the early-stopping iteration the paper plots; with 2,000 test images one run\'s accuracy has a standard error of about 0.45 pp.',
+    "Accuracies are final test accuracies at the best validation epoch, not the early-stopping iteration the paper plots; with 2,000 test images one run's accuracy has a standard error of about 0.45 pp.",
   suite: {
     id: 'paper-frankle2019',
     version: '2',
-    description: 'Frankle & Carbin 2019 (lottery ticket), LeNet-300-100 on a 10k MNIST subset: IMP at Pm = 51.3/21.1/7.0/3.6/1.9% remaining and its reinit control, 2 seeds.',
+    description:
+      'Frankle & Carbin 2019 (lottery ticket), LeNet-300-100 on a 10k MNIST subset: IMP at Pm = 51.3/21.1/7.0/3.6/1.9% remaining and its reinit control, 2 seeds.',
     tasks: [TASK],
     methods: ['imp'],
     sparsities: LTH_REMAINING.map(sparsityAt),
@@ -49,7 +50,8 @@ export const frankle2019: PaperSuite = {
     {
       id: 'tickets-match-dense',
       kind: 'threshold',
-      description: 'Winning tickets reach at least the dense network\'s test accuracy down to Pm = 3.6% remaining (largest accuracy drop below dense over Pm = 51.3%, 21.1%, 7.0%, 3.6%).',
+      description:
+        "Winning tickets reach at least the dense network's test accuracy down to Pm = 3.6% remaining (largest accuracy drop below dense over Pm = 51.3%, 21.1%, 7.0%, 3.6%).",
       source:
         'Sec. 2 and Fig. 4a: "test accuracy increases with pruning, improving by more than 0.3 percentage points when Pm = 13.5%; after this point, accuracy decreases, returning to the level of the original network when Pm = 3.6%." Fig. 3 (middle) shows Pm = 3.6% at the original network\'s accuracy.',
       unit: 'pp',
@@ -57,13 +59,16 @@ export const frankle2019: PaperSuite = {
       reported: { bound: 0, direction: 'at-most', text: 'drop below dense ≤ 0 pp for every Pm ≥ 3.6% (ticket ≥ dense)' },
       measure: (r) => {
         const dense = percent(r.denseAccuracy(TASK));
-        return Math.max(...MATCHING_REMAINING.map((pm) => dense - percent(r.accuracy({ task: TASK, method: 'imp', sparsity: sparsityAt(pm) }))));
+        return Math.max(
+          ...MATCHING_REMAINING.map((pm) => dense - percent(r.accuracy({ task: TASK, method: 'imp', sparsity: sparsityAt(pm) }))),
+        );
       },
     },
     {
       id: 'tickets-beat-reinit',
       kind: 'threshold',
-      description: 'At Pm ≤ 21.1% remaining, the winning ticket is more accurate than the same mask randomly reinitialised (smallest accuracy margin ticket − reinit over Pm = 21.1%, 7.0%, 3.6%, 1.9%).',
+      description:
+        'At Pm ≤ 21.1% remaining, the winning ticket is more accurate than the same mask randomly reinitialised (smallest accuracy margin ticket − reinit over Pm = 21.1%, 7.0%, 3.6%, 1.9%).',
       source:
         'Sec. 2 and Fig. 4a (orange line): "The average reinitialized iterative winning ticket\'s test accuracy drops off from the original accuracy when Pm = 21.1%, compared to 2.9% for the winning ticket." Fig. 3 (right) shows the reinitialised tickets learning progressively slower.',
       unit: 'pp',
@@ -73,21 +78,29 @@ export const frankle2019: PaperSuite = {
         Math.min(
           ...REINIT_WORSE_REMAINING.map((pm) => {
             const sparsity = sparsityAt(pm);
-            return percent(r.accuracy({ task: TASK, method: 'imp', sparsity })) - percent(r.accuracy({ task: TASK, method: 'imp', sparsity, control: 'reinit' }));
+            return (
+              percent(r.accuracy({ task: TASK, method: 'imp', sparsity })) -
+              percent(r.accuracy({ task: TASK, method: 'imp', sparsity, control: 'reinit' }))
+            );
           }),
         ),
     },
     {
       id: 'reinit-gap-at-21',
       kind: 'value',
-      description: 'At Pm = 21.1% remaining the winning ticket is about half a percentage point more accurate than its random reinitialisation.',
-      source: 'Sec. 2: "When Pm = 21%, the winning ticket reaches minimum validation loss 2.51x faster than when reinitialized and is half a percentage point more accurate."',
+      description:
+        'At Pm = 21.1% remaining the winning ticket is about half a percentage point more accurate than its random reinitialisation.',
+      source:
+        'Sec. 2: "When Pm = 21%, the winning ticket reaches minimum validation loss 2.51x faster than when reinitialized and is half a percentage point more accurate."',
       unit: 'pp',
       tolerance: 0.5,
       reported: { value: 0.5, text: 'ticket − reinit = 0.5 pp at Pm = 21.1%' },
       measure: (r) => {
         const sparsity = sparsityAt(0.211);
-        return percent(r.accuracy({ task: TASK, method: 'imp', sparsity })) - percent(r.accuracy({ task: TASK, method: 'imp', sparsity, control: 'reinit' }));
+        return (
+          percent(r.accuracy({ task: TASK, method: 'imp', sparsity })) -
+          percent(r.accuracy({ task: TASK, method: 'imp', sparsity, control: 'reinit' }))
+        );
       },
     },
   ],

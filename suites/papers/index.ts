@@ -4,9 +4,9 @@ import { frankle2019 } from './frankle2019.ts';
 import { han2015 } from './han2015.ts';
 import { lee2019 } from './lee2019.ts';
 import { tanaka2020 } from './tanaka2020.ts';
-import type { PaperSuite } from './types.ts';
+import type { PaperSuite } from '../../api/paper-api.ts';
 
-export type { Claim, OrderingClaim, PaperReference, PaperSuite, ThresholdClaim, ValueClaim } from './types.ts';
+export type { Claim, OrderingClaim, PaperReference, PaperSuite, ThresholdClaim, ValueClaim } from '../../api/paper-api.ts';
 
 export const paperSuites: PaperSuite[] = [han2015, frankle2019, lee2019, tanaka2020, fischer2022];
 

@@ -1,6 +1,6 @@
-import type { ResultLookup } from '../../harness/reproduce/lookup.ts';
+import type { ResultLookup } from '../../api/paper-api.ts';
 import { mnistLenet5Small } from './tasks.ts';
-import type { PaperSuite, ValueClaim } from './types.ts';
+import type { PaperSuite, ValueClaim } from '../../api/paper-api.ts';
 
 const LENET300 = 'mnist-lenet300-small';
 const LENET5 = mnistLenet5Small.id;
@@ -65,7 +65,8 @@ export const lee2019: PaperSuite = {
   suite: {
     id: 'paper-lee2019',
     version: '1',
-    description: 'Lee et al. 2019 (SNIP), Table 1: SNIP on LeNet-300-100 and LeNet-5 at 95/98/99% sparsity (10k MNIST subset, 3 epochs), 3 seeds.',
+    description:
+      'Lee et al. 2019 (SNIP), Table 1: SNIP on LeNet-300-100 and LeNet-5 at 95/98/99% sparsity (10k MNIST subset, 3 epochs), 3 seeds.',
     tasks: [LENET300, LENET5],
     methods: ['snip'],
     sparsities: [0.95, 0.98, 0.99],

@@ -5,7 +5,7 @@ import { evaluateClaim } from '../../harness/reproduce/verdict.ts';
 import { recordsForPlan } from '../../harness/testing/reproduction-fixtures.ts';
 import { schemaProblems } from '../../harness/schema/validator.ts';
 import { checkSuite } from '../../harness/validate/checks.ts';
-import { methodIds, listMethods } from '../../methods/registry.ts';
+import { methodIds, listMethods } from '../../harness/registry/methods.ts';
 import { generateFromDefinition, plantedTaskDefinitions } from '../../planted/tasks.ts';
 import { getSuite, getTask, listTasks } from '../registry.ts';
 import { LTH_REMAINING } from './frankle2019.ts';
@@ -58,7 +58,7 @@ describe('Frankle & Carbin 2019', () => {
   const remainingAfter = (rounds: number) =>
     (Math.round(235_200 * 0.8 ** rounds) + Math.round(30_000 * 0.8 ** rounds) + Math.round(1_000 * 0.9 ** rounds)) / 266_200;
 
-  it('uses the paper\'s Pm, which are rounds 3, 7, 12, 15 and 18 of its pruning schedule', () => {
+  it("uses the paper's Pm, which are rounds 3, 7, 12, 15 and 18 of its pruning schedule", () => {
     const rounds = [3, 7, 12, 15, 18];
     LTH_REMAINING.forEach((pm, i) => expect(Math.abs(remainingAfter(rounds[i]) - pm)).toBeLessThan(0.0005));
   });

@@ -1,5 +1,5 @@
-import type { ResultLookup } from '../../harness/reproduce/lookup.ts';
-import type { OrderingClaim, PaperSuite } from './types.ts';
+import type { ResultLookup } from '../../api/paper-api.ts';
+import type { OrderingClaim, PaperSuite } from '../../api/paper-api.ts';
 
 const TASK = 'mnist-lenet300-small';
 
@@ -42,11 +42,12 @@ export const tanaka2020: PaperSuite = {
     'Pruning at initialisation with SynFlow (100 rounds, data-free), SNIP, GraSP, global magnitude at initialisation and global random pruning, then training the masked network from its initial weights, at extreme compression: 100× and 1000× (sparsity 0.99 and 0.999), on a small network (LeNet-300-100 on MNIST).',
   scaledDown:
     'The paper runs VGG and ResNet models on CIFAR-10/100 and Tiny ImageNet over compression ratios 10^0 to 10^3 with 3 seeds; no network as small as LeNet-300-100 is in it. ' +
-    'Here the paper\'s two highest decades are run on LeNet-300-100 (266,200 weights, so 1000× keeps 266 of them), trained for 3 epochs with Adam on a stratified 10,000-image MNIST subset (task mnist-lenet300-small, 2,000 test images), 3 seeds. About 4–6 minutes with 2 workers (jobs at 0.99 are shared with the suite lenet300-methods).',
+    "Here the paper's two highest decades are run on LeNet-300-100 (266,200 weights, so 1000× keeps 266 of them), trained for 3 epochs with Adam on a stratified 10,000-image MNIST subset (task mnist-lenet300-small, 2,000 test images), 3 seeds. About 4–6 minutes with 2 workers (jobs at 0.99 are shared with the suite lenet300-methods).",
   suite: {
     id: 'paper-tanaka2020',
     version: '1',
-    description: 'Tanaka et al. 2020 (SynFlow), Fig. 6 at small scale: SynFlow, SNIP, GraSP, magnitude-init and random on LeNet-300-100 (10k MNIST subset) at 100× and 1000× compression, 3 seeds.',
+    description:
+      'Tanaka et al. 2020 (SynFlow), Fig. 6 at small scale: SynFlow, SNIP, GraSP, magnitude-init and random on LeNet-300-100 (10k MNIST subset) at 100× and 1000× compression, 3 seeds.',
     tasks: [TASK],
     methods: [...AT_INIT],
     sparsities: [HUNDRED_TIMES, THOUSAND_TIMES],
@@ -58,7 +59,7 @@ export const tanaka2020: PaperSuite = {
     {
       id: 'snip-above-grasp-at-1000x',
       kind: 'ordering',
-      description: 'At 1000× compression, SNIP\'s trained accuracy is at least GraSP\'s.',
+      description: "At 1000× compression, SNIP's trained accuracy is at least GraSP's.",
       source:
         'Not stated by Tanaka et al.: their text ranks SynFlow first and does not order SNIP against GraSP, whose order in Fig. 6 depends on the model and data set. The ordering SynFlow ≥ SNIP > GraSP was asked for by the PruneBench issue "Reproducing paper tables" and is checked here as stated.',
       unit: '%',
@@ -69,7 +70,8 @@ export const tanaka2020: PaperSuite = {
     {
       id: 'magnitude-collapses-first',
       kind: 'ordering',
-      description: 'At 1000× compression, magnitude pruning at initialisation falls below SynFlow, SNIP and GraSP (it collapses before them).',
+      description:
+        'At 1000× compression, magnitude pruning at initialisation falls below SynFlow, SNIP and GraSP (it collapses before them).',
       source:
         'Sec. 7 and Fig. 6: magnitude pruning at initialisation suffers catastrophic layer-collapse, seen as sharp drops in accuracy (paraphrased); Sec. 3 and Fig. 1: layer-collapse, the premature pruning of an entire layer, makes a network untrainable.',
       unit: '%',
@@ -80,8 +82,10 @@ export const tanaka2020: PaperSuite = {
     {
       id: 'magnitude-collapse-at-1000x',
       kind: 'threshold',
-      description: 'At 1000× compression, magnitude pruning at initialisation has collapsed: trained test accuracy at most twice chance (20% on 10 classes).',
-      source: 'Sec. 7 and Fig. 6: magnitude pruning at initialisation suffers catastrophic layer-collapse, seen as sharp drops in accuracy (paraphrased). The 20% bound is PruneBench\'s reading of a collapsed 10-class network, not a number from the paper.',
+      description:
+        'At 1000× compression, magnitude pruning at initialisation has collapsed: trained test accuracy at most twice chance (20% on 10 classes).',
+      source:
+        "Sec. 7 and Fig. 6: magnitude pruning at initialisation suffers catastrophic layer-collapse, seen as sharp drops in accuracy (paraphrased). The 20% bound is PruneBench's reading of a collapsed 10-class network, not a number from the paper.",
       unit: '%',
       tolerance: 0,
       reported: { bound: 20, direction: 'at-most', text: 'accuracy ≤ 20% (chance 10%)' },

@@ -2,7 +2,7 @@ import { lenet5 } from '../models/architectures.ts';
 import { lenetRecipe, shortened } from '../recipes.ts';
 import { loadSplits } from '../data/index.ts';
 import { imageTaskScale } from '../tasks/image-tasks.ts';
-import type { TaskDefinition } from '../../harness/task-api.ts';
+import type { TaskDefinition } from '../../api/task-api.ts';
 
 /**
  * The split seed of the registered image tasks (suites/tasks/image-tasks.ts), so this task trains and
@@ -15,7 +15,8 @@ export const mnistLenet5Small: TaskDefinition = {
   id: 'mnist-lenet5-small',
   version: '1',
   family: 'mnist',
-  description: 'LeNet-5 (Caffe variant, 20-50-500) on the 10k-sample MNIST subset of mnist-lenet300-small (1k validation, 2k test), 3 epochs: paper reproductions at CPU scale.',
+  description:
+    'LeNet-5 (Caffe variant, 20-50-500) on the 10k-sample MNIST subset of mnist-lenet300-small (1k validation, 2k test), 3 epochs: paper reproductions at CPU scale.',
   kind: 'classification',
   architecture: lenet5,
   recipe: shortened(lenetRecipe, 3, 1),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../harness/engine/backend/select.ts';
-import { rescaleOutputs } from '../../harness/engine/metrics/regression.ts';
-import { MaskedNetwork } from '../../harness/engine/network.ts';
-import { predict } from '../../harness/engine/predict.ts';
+import { selectBackend } from '../../engine/backend/select.ts';
+import { rescaleOutputs } from '../../engine/metrics/regression.ts';
+import { MaskedNetwork } from '../../engine/network.ts';
+import { predict } from '../../engine/predict.ts';
 import { plantedScore } from '../../harness/run/evaluate.ts';
 import { getTask } from '../registry.ts';
 

@@ -1,10 +1,10 @@
 import { plantedTaskDefinitions, generateFromDefinition, type PlantedTaskDefinition } from '../../planted/tasks.ts';
 import { kernelsOnly } from '../../planted/generate.ts';
 import { plantedTicketScore } from '../../planted/evaluate.ts';
-import { subsetOf } from '../../harness/engine/batches.ts';
-import { Rng } from '../../harness/engine/rng.ts';
-import type { TrainingRecipe } from '../../harness/engine/recipe.ts';
-import type { TaskDefinition, TaskScale } from '../../harness/task-api.ts';
+import { subsetOf } from '../../engine/batches.ts';
+import { Rng } from '../../engine/rng.ts';
+import type { TrainingRecipe } from '../../engine/recipe.ts';
+import type { TaskDefinition, TaskScale } from '../../api/task-api.ts';
 
 /** Validation is carved from the planted task's training split with this fixed seed. */
 const VALIDATION_SEED = 5;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plantedTicketSparsity } from './planted-ticket-sparsity.ts';
+import { keepCountFor } from '../../harness/prune/select.ts';
 
 describe('plantedTicketSparsity', () => {
   it('is the shortest decimal whose keep count is exactly the ticket', () => {
@@ -14,6 +15,17 @@ describe('plantedTicketSparsity', () => {
     // equally near 0.75: the lower wins. One digit beats the exact two-digit 0.75.
     expect(plantedTicketSparsity(1, 4)).toBe(0.7);
     expect(plantedTicketSparsity(5, 10)).toBe(0.5);
+    // Its own keep rule is the harness's.
+    for (const [edges, total] of [
+      [119, 30600],
+      [98, 30400],
+      [1, 4],
+      [5, 30200],
+      [146, 30700],
+      [162, 80600],
+    ]) {
+      expect(keepCountFor(total, plantedTicketSparsity(edges, total))).toBe(edges);
+    }
   });
 
   it('refuses a ticket that is empty or the whole network', () => {

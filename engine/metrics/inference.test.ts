@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { measurePairedThroughput, measureThroughput } from './inference.ts';
+import { initialWeights } from '../network.ts';
+import { Rng } from '../rng.ts';
+import type { ArchitectureSpec } from '../architecture.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('measureThroughput', () => {
+  it('times the stated passes at the stated batch and leaves no tensor behind', () => {
+    const spec: ArchitectureSpec = { id: 'mlp', inputShape: [4], layers: [{ kind: 'dense', name: 'fc1', units: 3, activation: 'linear' }] };
+    const before = tf.memory().numTensors;
+    const t = measureThroughput(spec, initialWeights(spec, new Rng(0)), { batchSize: 8, passes: 3, warmup: 1 });
+    expect(t.batchSize).toBe(8);
+    expect(t.passes).toBe(3);
+    expect(t.samplesPerSecond).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('measurePairedThroughput', () => {
+  it('times both networks in alternation at the stated batch, with the median of per-round ratios, and leaves no tensor behind', () => {
+    const wide: ArchitectureSpec = {
+      id: 'wide',
+      inputShape: [16],
+      layers: [
+        { kind: 'dense', name: 'fc1', units: 64, activation: 'relu' },
+        { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
+      ],
+    };
+    const narrow: ArchitectureSpec = {
+      id: 'narrow',
+      inputShape: [16],
+      layers: [
+        { kind: 'dense', name: 'fc1', units: 4, activation: 'relu' },
+        { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
+      ],
+    };
+    const before = tf.memory().numTensors;
+    const t = measurePairedThroughput(
+      { spec: wide, weights: initialWeights(wide, new Rng(0)) },
+      { spec: narrow, weights: initialWeights(narrow, new Rng(1)) },
+      { batchSize: 8, passes: 5, warmup: 1 },
+    );
+    expect(t.batchSize).toBe(8);
+    expect(t.passes).toBe(5);
+    expect(t.first).toBeGreaterThan(0);
+    expect(t.second).toBeGreaterThan(0);
+    expect(t.speedup).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,5 +1,0 @@
-import * as tf from '@tensorflow/tfjs-core';
-
-// tfjs's own console banner on the cpu backend ("install tfjs-node") is replaced by the backend note
-// PruneBench prints itself (harness/engine/backend/select.ts), which says the same and more.
-tf.env().set('PROD', true);

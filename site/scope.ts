@@ -11,6 +11,7 @@ import { aggregate, taskKey, type Aggregate, type TaskAggregate } from '../harne
 import type { AggregatableRecord } from '../harness/aggregate/record.ts';
 import { aggregateSuite, inSuiteScope, leaderboardSuiteOf, leaderboardSuites } from '../harness/aggregate/scope.ts';
 import type { SuiteDefinition } from '../api/task-api.ts';
+import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';
 
 export interface SuiteView {
   suite: SuiteDefinition;
@@ -41,7 +42,12 @@ export function scopeSite(records: readonly AggregatableRecord[], suites: readon
     if (!suite) continue;
     (inSuiteScope(r, suite) ? inScope : outside).push(r);
   }
-  const ranked = aggregate(inScope, { gridFor: (task) => leaderboardSuiteOf(task.id, suites)?.sparsities });
+  const ranked = aggregate(inScope, {
+    gridFor: (task) => {
+      const suite = leaderboardSuiteOf(task.id, suites);
+      return suite ? sparsitiesFor(suite, task.id) : undefined;
+    },
+  });
   const shown = new Set(ranked.tasks.map((t) => t.task.key));
   const offGrid = new Map(aggregate(outside.filter((r) => shown.has(taskKey(r.job.task)))).tasks.map((t) => [t.task.key, t] as const));
   const leaderboardIds = new Set(leaderboardSuites(suites).map((s) => s.id));

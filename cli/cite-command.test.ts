@@ -9,7 +9,7 @@ import '@citation-js/plugin-bibtex';
 import { citeCommand, methodIdsFromRecordPaths, type CiteOptions } from './cite-command.ts';
 import { bibtexProblems } from '../harness/validate/bibtex.ts';
 
-const projectRoot = new URL('../../', import.meta.url).pathname;
+const projectRoot = new URL('../', import.meta.url).pathname;
 let repo: string;
 
 function git(...args: string[]): string {

@@ -16,7 +16,7 @@ import { readReleaseFile, releaseFilePath } from '../harness/release/release.ts'
 import { expandVariants } from '../api/method-variants.ts';
 
 const RELEASE_TAG = /^v(\d+)\.(\d+)\.(\d+)$/;
-export const defaultCitationFile = fileURLToPath(new URL('../../CITATION.cff', import.meta.url));
+export const defaultCitationFile = fileURLToPath(new URL('../CITATION.cff', import.meta.url));
 
 export interface CiteOptions {
   release?: string;

@@ -11,7 +11,7 @@ import { readManifest } from '../harness/registry/methods.ts';
 import { tinyPruneContext } from '../harness/testing/tiny-context.ts';
 import type { PruneFunction, WeightMap } from '../api/method-api.ts';
 
-const projectRoot = new URL('../../', import.meta.url).pathname;
+const projectRoot = new URL('../', import.meta.url).pathname;
 
 function tempMethodsDir(): string {
   return mkdtempSync(join(tmpdir(), 'pb-new-method-'));

@@ -33,7 +33,7 @@ function planOf(paper: PaperSuite): JobPlan {
 }
 
 /** The committed leaderboard records, whose wall times estimate how long a paper's suite takes. */
-const committedResults = fileURLToPath(new URL('../../results/', import.meta.url));
+const committedResults = fileURLToPath(new URL('../results/', import.meta.url));
 
 function minutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;

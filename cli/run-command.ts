@@ -17,7 +17,7 @@ import { defaultWorkerCount } from '../harness/run/runner.ts';
 import { fileURLToPath } from 'node:url';
 import { backendProblem } from './backend-check.ts';
 
-const committedResultsDir = fileURLToPath(new URL('../../results', import.meta.url));
+const committedResultsDir = fileURLToPath(new URL('../results', import.meta.url));
 
 export interface RunCommandOptions extends Omit<PlanFilters, 'hyperparameters'> {
   suite: string;

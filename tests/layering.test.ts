@@ -74,6 +74,7 @@ describe('the layers of the source tree (docs/architecture.md)', () => {
       ['site/build.ts', '@tensorflow/tfjs-core', false, 'the site never loads the engine or tfjs'],
       ['site/build.ts', 'cli/main.ts', false, 'site may not import the cli layer'],
       ['harness/run/runner.ts', 'harness/testing/fixtures.ts', false, 'may import test code'],
+      ['site/build.ts', 'simple-git', false, 'only harness/git/ talks to git'],
     ])('%s → %s', (from, to, typeOnly, rule) => {
       expect(edgeViolations(edge(from, to, typeOnly)).join('; ')).toContain(rule);
     });

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { announceIsolation } from '../harness/sandbox/isolation.ts';
-import type { RunRecord } from '../harness/store/record.ts';
+import type { RunRecord } from '../harness/store/run-record.ts';
 import { namedRecords, sampleResults } from '../harness/verify/candidates.ts';
 import { comparisonTable } from '../harness/verify/compare.ts';
 import { verifyRecords } from '../harness/verify/verify.ts';

@@ -13,7 +13,7 @@ import type { SuiteDefinition, TaskDefinition } from '../api/task-api.ts';
 import { scopeSite, unscopedSite, type SiteScope } from './scope.ts';
 import { readReproductions, type ReproductionView } from './reproductions.ts';
 import { reproductionPage, reproductionsIndexPage, suitePage } from './pages/suite.ts';
-import type { AggregatableRecord } from '../harness/aggregate/record.ts';
+import type { AggregatableRecord } from '../harness/aggregate/aggregatable-record.ts';
 import { compareRankings } from '../harness/aggregate/changes.ts';
 import { type ReleaseTag, Repository } from '../harness/git/repository.ts';
 import { summarizeCitation } from '../harness/cite/citation-file.ts';

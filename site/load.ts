@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { AggregatableRecord } from '../harness/aggregate/record.ts';
+import type { AggregatableRecord } from '../harness/aggregate/aggregatable-record.ts';
 import { recordIdentityProblems } from '../harness/store/record-identity.ts';
 import type { MethodManifest as DeclaredManifest } from '../api/method-api.ts';
 import { expandVariants } from '../api/method-variants.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import { aggregate, aggregateTask, compression, poolCalibrationBins, taskFamily, type MethodScore } from './aggregate.ts';
-import type { AggregatableRecord } from './record.ts';
+import type { AggregatableRecord } from './aggregatable-record.ts';
 import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
 
 // The store's record type must stay usable as aggregation input.

@@ -26,7 +26,7 @@
  * - Within one sparsity, uncontrolled cells are ranked by accuracy (regression: lower MSE) with the
  *   same tie rule, so the per-sparsity tables can show ties too.
  */
-import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './record.ts';
+import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './aggregatable-record.ts';
 import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
 
 export interface TaskRef {

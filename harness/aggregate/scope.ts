@@ -11,7 +11,7 @@
  */
 import type { SuiteDefinition } from '../../api/task-api.ts';
 import { aggregate, sparsityKey, type Aggregate } from './aggregate.ts';
-import type { AggregatableRecord } from './record.ts';
+import type { AggregatableRecord } from './aggregatable-record.ts';
 
 export type SuiteGrid = Pick<SuiteDefinition, 'id' | 'tasks' | 'sparsities' | 'seeds' | 'controls'>;
 

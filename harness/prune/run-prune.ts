@@ -6,7 +6,7 @@ import type { Dataset, TaskKind, WeightMap } from '../../engine/types.ts';
 import type { JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest, PruneFunction, PruneResult } from '../../api/method-api.ts';
 import { createPruneContext } from './context.ts';
-import { keepCountFor } from './select.ts';
+import { keepCountFor } from './mask-selection.ts';
 import type { TrunkHost } from './trunk-level.ts';
 
 /** Everything a method may see: never the test split. */

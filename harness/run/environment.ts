@@ -2,7 +2,7 @@ import { cpus, arch, platform } from 'node:os';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RecordContext } from './execute.ts';
-import type { BackendInfo } from '../../engine/backend/select.ts';
+import type { BackendInfo } from '../../engine/backend/backend-selection.ts';
 import { isolationLevel } from '../sandbox/isolation.ts';
 import { Repository } from '../git/repository.ts';
 

@@ -5,13 +5,13 @@ import type { MaskMap, WeightMap } from '../../engine/types.ts';
 import { jobId, denseSpecFor, type JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest } from '../../api/method-api.ts';
 import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
-import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import { checkMasks, countKept, masksFromScores, MethodResultError } from '../prune/mask-selection.ts';
 import { applyRecycledWeights, type RecyclingSummary } from '../prune/recycled-weights.ts';
 import { applyScaleFactors, type RescalingSummary } from '../prune/scale-factors.ts';
 import type { Pruner } from '../prune/run-prune.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import type { TaskData, TaskDefinition } from '../../api/task-api.ts';
-import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './evaluate.ts';
+import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './run-metrics.ts';
 
 export interface RecordContext {
   environment: RunRecord['environment'];

@@ -12,7 +12,7 @@ import { Rng } from '../../engine/rng.ts';
 import type { Dataset, WeightMap } from '../../engine/types.ts';
 import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope } from '../../api/method-api.ts';
 import { createPruneContext } from '../prune/context.ts';
-import { keepCountFor } from '../prune/select.ts';
+import { keepCountFor } from '../prune/mask-selection.ts';
 
 export const tinyRecipe: TrainingRecipe = {
   optimizer: 'sgd',

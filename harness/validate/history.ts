@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Repository } from '../git/repository.ts';
 import { canonicalJson } from '../jobs/spec.ts';
-import type { Problem } from './checks.ts';
+import type { Problem } from './file-checks.ts';
 
 export const DEFAULT_BASE = 'origin/main';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { namedRecords, sampleRecords, whyNotVerifiable } from './candidates.ts';
 import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import { currentVersions } from '../jobs/versions.ts';
 import { getTask } from '../registry/suites.ts';
 

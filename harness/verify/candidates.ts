@@ -3,7 +3,7 @@ import { Rng } from '../../engine/rng.ts';
 import { staleVersionReason } from '../jobs/versions.ts';
 import { getMethod } from '../registry/methods.ts';
 import { getTask } from '../registry/suites.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import { ResultStore, readRecordFile } from '../store/store.ts';
 
 /** `count` of the candidates: a seeded shuffle of them in id order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRecords, comparisonTable } from './compare.ts';
 import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 
 function record(o: RecordOptions = {}, backend = 'wasm'): RunRecord {
   const r = makeRecord({ method: 'magnitude-global', sparsity: 0.9, accuracy: 0.9, ...o }) as unknown as RunRecord;

@@ -7,7 +7,7 @@
  * over what the smoke suite measured between the cpu and wasm backends (at most 1e-7).
  */
 import { describeJob } from '../jobs/spec.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 
 export const DEFAULT_TOLERANCE = 1e-5;
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { ShardPlan } from '../jobs/plan.ts';
 import { denseSpecFor, describeJob, type JobSpec, jobId } from '../jobs/spec.ts';
 import { registeredRunner } from '../run/registered-runner.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import { ResultStore } from '../store/store.ts';
 import { type ComparisonRow, compareRecords, sameBackend } from './compare.ts';
 

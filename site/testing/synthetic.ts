@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRecord, type FactoryRecord } from '../../harness/testing/record-factory.ts';
-import type { Control, TaskKind } from '../../harness/aggregate/record.ts';
+import type { Control, TaskKind } from '../../harness/aggregate/aggregatable-record.ts';
 
 export interface SyntheticTask {
   id: string;

@@ -36,16 +36,6 @@ export interface TaskRef {
   key: string;
 }
 
-export type TaskFamily = 'mnist' | 'fashion' | 'cifar' | 'planted' | 'other';
-
-export const TASK_FAMILIES: ReadonlyArray<{ id: TaskFamily; title: string }> = [
-  { id: 'mnist', title: 'MNIST' },
-  { id: 'fashion', title: 'Fashion-MNIST' },
-  { id: 'cifar', title: 'CIFAR' },
-  { id: 'planted', title: 'Planted tickets' },
-  { id: 'other', title: 'Other tasks' },
-];
-
 export interface PooledBin {
   lower: number;
   upper: number;
@@ -150,7 +140,6 @@ export interface PlantedSummary {
 
 export interface TaskAggregate {
   task: TaskRef;
-  family: TaskFamily;
   kind: TaskKind | null;
   grid: number[];
   seeds: number[];
@@ -175,12 +164,6 @@ export interface Aggregate {
 
 export function taskKey(task: { id: string; version: string }): string {
   return `${task.id}@${task.version}`;
-}
-
-export function taskFamily(taskId: string): TaskFamily {
-  const id = taskId.toLowerCase();
-  for (const family of ['mnist', 'fashion', 'cifar', 'planted'] as const) if (id.startsWith(family)) return family;
-  return 'other';
 }
 
 export function compression(sparsity: number): number {
@@ -261,7 +244,6 @@ export function aggregateTask(records: readonly AggregatableRecord[], declaredGr
 
   return {
     task,
-    family: taskFamily(id),
     kind: okRecords.find((r) => r.metrics)?.metrics?.taskKind ?? null,
     grid,
     seeds: sortedUnique(records.map((r) => r.job.seed)),

@@ -1,7 +1,7 @@
 /** Shared pieces of the page models: the page builder, figures, and column kinds. */
 import Handlebars from 'handlebars';
 import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import type { TaskDefinition } from '../../api/task-api.ts';
+import { TASK_FAMILIES, type TaskDefinition, type TaskFamily } from '../../api/task-api.ts';
 import type { SuiteView } from '../scope.ts';
 import type { ReproductionView } from '../reproductions.ts';
 import type { RankChange } from '../../harness/aggregate/changes.ts';
@@ -86,6 +86,15 @@ export interface SiteInput {
   pastReleases: PastRelease[];
   /** Null when release history was not built (includeReleases unset). */
   transitions: Transition[] | null;
+}
+
+/** The family a task declares in its definition; null for a task this build has no definition of. */
+export function familyOf(taskId: string, input: Pick<SiteInput, 'taskDefinition'>): TaskFamily | null {
+  return input.taskDefinition(taskId)?.family ?? null;
+}
+
+export function familyTitle(family: TaskFamily | null): string {
+  return family === null ? 'Other tasks' : TASK_FAMILIES.find((f) => f.id === family)!.title;
 }
 
 export interface FigureView {

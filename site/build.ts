@@ -25,7 +25,7 @@ import {
   readResultFiles,
   readSchemaTexts,
   type ManifestSet,
-  type MethodManifest,
+  type ManifestView,
   type RecordSet,
   type Validators,
   type Rejection,
@@ -227,7 +227,7 @@ function allMethodsOf(scope: SiteScope): string[] {
 /** A site input straight from records and manifests (no git, no files): for tests and embedding. */
 export function siteInputFromRecords(
   records: readonly AggregatableRecord[],
-  manifests: ReadonlyMap<string, MethodManifest> = new Map(),
+  manifests: ReadonlyMap<string, ManifestView> = new Map(),
   release: Partial<ReleaseInfo> = {},
   tasks: readonly TaskDefinition[] = [],
 ): SiteInput {

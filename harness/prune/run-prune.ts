@@ -34,7 +34,10 @@ export interface PruneOutcome {
   trunk?: { level: number; reusedLevel: number; rounds: number };
 }
 
-/** Runs a method's prune(): in this process, or in a sandboxed child (harness/sandbox). */
+/**
+ * How a job runs a method's prune(): from a PruneRequest, in this process (inProcessPruner), in a
+ * sandboxed child (sandboxedPruner), or through the trunk cache (trunkPruner) around either.
+ */
 export type Pruner = (request: PruneRequest) => Promise<PruneOutcome>;
 
 /** The one place a PruneContext is built for a job; the sandbox child calls it too. */

@@ -24,6 +24,7 @@ export interface DenseReference {
   weights: WeightMap;
 }
 
+/** A method ready to run jobs: a registered method's manifest and source hash with the Pruner that runs its prune(). */
 export interface LoadedMethod {
   manifest: MethodManifest;
   sourceHash: string;

@@ -14,7 +14,7 @@ import {
   formatSignificantInterval,
   MISSING,
 } from '../../harness/report/format.ts';
-import type { MethodManifest, Rejection } from '../load.ts';
+import type { ManifestView, Rejection } from '../load.ts';
 import { methodPath, rootPrefix } from '../paths.ts';
 import { renderSvg, type MethodStyles } from '../plots.ts';
 import { renderTable, type Column, type DataRow, type DataValue, type Mark, type RenderedTable, type TableSpec } from '../tables.ts';
@@ -74,7 +74,7 @@ export interface SiteInput {
   reproductions: ReproductionView[];
   /** The newest `provenance.date` of the records shown, ISO; null without records. */
   resultsDate: string | null;
-  manifests: Map<string, MethodManifest>;
+  manifests: Map<string, ManifestView>;
   /** Display name of every method id on the site (see displayNames). */
   names: Map<string, string>;
   rejectedRecords: Rejection[];
@@ -281,7 +281,7 @@ export function methodName(names: ReadonlyMap<string, string>, id: string): stri
  * Display names: the manifest's name, or the id without a manifest. Names shared by two methods
  * get their ids appended, since plots key colours by the displayed name.
  */
-export function displayNames(ids: readonly string[], manifests: ReadonlyMap<string, MethodManifest>): Map<string, string> {
+export function displayNames(ids: readonly string[], manifests: ReadonlyMap<string, ManifestView>): Map<string, string> {
   const unique = [...new Set(ids)];
   const base = new Map(unique.map((id) => [id, manifests.get(id)?.name ?? id]));
   const counts = new Map<string, number>();

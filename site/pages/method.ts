@@ -1,6 +1,6 @@
 /** The methods index and one page per method: manifest, paper, hyperparameters, results, controls. */
 import { formatNumber, MISSING } from '../../harness/report/format.ts';
-import type { MethodManifest } from '../load.ts';
+import type { ManifestView } from '../load.ts';
 import { methodPath, safeExternalUrl, taskPath } from '../paths.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
 import {
@@ -128,7 +128,7 @@ export function methodControlsTable(methodId: string, input: SiteInput): TableSp
   };
 }
 
-function hyperparameterTable(manifest: MethodManifest): TableSpec {
+function hyperparameterTable(manifest: ManifestView): TableSpec {
   return {
     id: 'hyperparameters',
     caption: 'Hyperparameters (defaults)',

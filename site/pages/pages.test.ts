@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRecord, type RecordOptions } from '../../harness/testing/record-factory.ts';
 import { siteInputFromRecords } from '../build.ts';
-import type { MethodManifest } from '../load.ts';
+import type { ManifestView } from '../load.ts';
 import { syntheticManifest } from '../testing/synthetic.ts';
 import { renderTable, type TableSpec } from '../tables.ts';
 import { familyTable, homePage } from './home.ts';
@@ -43,13 +43,13 @@ const records = [
   makeRecord({ task: 'mnist-x', method: 'gamma', sparsity: 0.9, seed: 3, status: 'failed' }),
 ];
 
-const manifests = new Map<string, MethodManifest>([
-  ['alpha', syntheticManifest('alpha', { name: 'Alpha pruning' }) as unknown as MethodManifest],
+const manifests = new Map<string, ManifestView>([
+  ['alpha', syntheticManifest('alpha', { name: 'Alpha pruning' }) as unknown as ManifestView],
   [
     'beta',
     syntheticManifest('beta', {
       paper: { title: 'Beta', authors: 'X', year: 2021, url: 'javascript:alert(1)', bibtex: '@misc{beta, title={Beta}}' },
-    }) as unknown as MethodManifest,
+    }) as unknown as ManifestView,
   ],
 ]);
 const input = siteInputFromRecords(records, manifests, {}, [blobTask({ id: 'mnist-x', family: 'mnist' })]);

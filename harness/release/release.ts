@@ -5,13 +5,13 @@
  * `validate` re-hashes every record it lists.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { describeJob, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { assertValid, parseJsonFile } from '../schema/validator.ts';
-import { compareReleaseNames, RELEASE_NAME, Repository } from '../git/repository.ts';
+import { RELEASE_NAME, Repository } from '../git/repository.ts';
 
 export interface ReleaseFile {
   /** Not `schemaVersion`: readers of a results directory take files with that key for records. */
@@ -51,16 +51,6 @@ export function missingJobs(store: ResultStore, grids: LeaderboardGrid[]): strin
   return grids.flatMap((grid) =>
     grid.jobs.filter((job) => !store.has(job)).map((job) => `${grid.id} v${grid.version}: ${describeJob(job)}`),
   );
-}
-
-/** Every release file of a results directory, validated, oldest version first. */
-export function listReleases(resultsDir: string): Array<{ file: string; release: ReleaseFile }> {
-  const dir = releasesDir(resultsDir);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && RELEASE_NAME.test(name.slice(0, -5)))
-    .sort((a, b) => compareReleaseNames(a.slice(0, -5), b.slice(0, -5)))
-    .map((name) => ({ file: join(dir, name), release: readReleaseFile(join(dir, name)) }));
 }
 
 export function readReleaseFile(file: string): ReleaseFile {

@@ -14,6 +14,15 @@ import type { MaskMap, TaskKind, WeightMap } from '../engine/types.ts';
 
 export type { Batch, MaskMap, ParameterInfo, Rng, StepInfo, TaskKind, TrainingRecipe, TrainingResult, WeightMap };
 
+/**
+ * The sparsity structure of a job (docs/protocol.md, Structures): `unstructured` (any mask), `n:m`
+ * (N kept in every group of M consecutive weights along each kernel's input dimension), `neuron`
+ * (whole hidden units of dense layers) or `filter` (whole output channels of convolutions), each
+ * removed with the weights that read it. Output layers keep their units.
+ */
+export type Structure = { kind: 'unstructured' } | { kind: 'n:m'; n: number; m: number } | { kind: 'neuron' } | { kind: 'filter' };
+export type StructureKind = Structure['kind'];
+
 export type PruningTime = 'init' | 'after-training' | 'iterative' | 'during-training' | 'strong-ticket';
 export type PruningScope = 'global' | 'layerwise';
 export type HyperparameterValue = number | string | boolean;
@@ -55,6 +64,7 @@ export interface MethodVariant {
   defaults?: Record<string, HyperparameterValue>;
   choices?: string;
   paper?: PaperReference;
+  reinit?: boolean;
 }
 
 /** What a method declares about itself: `methods/<id>/manifest.json` (results/schema/manifest.schema.json). */
@@ -80,6 +90,14 @@ export interface MethodManifest {
    * (a trunk level) and starts the job's next sparsities, or a resumed run, from the deepest one.
    */
   trunk?: TrunkSchedule;
+  /** The structures the method can prune to (default: unstructured only); jobs of any other are refused when planned. */
+  structures?: StructureKind[];
+  /**
+   * The harness re-initialises the network after the method's mask and trains it from scratch for
+   * the recipe's epochs, as under the `reinit` control (e.g. neuron-reinit, Liu et al. 2019's
+   * control for structured pruning). Such a method takes no further controls.
+   */
+  reinit?: boolean;
 }
 
 /**
@@ -125,6 +143,13 @@ export interface PruneTarget {
   /** Prunable weights to keep in total: totalPrunable − round(sparsity · totalPrunable). */
   keepCount: number;
   totalPrunable: number;
+  /**
+   * `neuron` and `filter` jobs: the layers whose units may be removed (dense hidden layers or
+   * convolutions before the output layer), each with its unit count and how many it keeps,
+   * units − round(sparsity · units): `sparsity` is then the fraction of units removed in every
+   * such layer. Absent for other structures.
+   */
+  units?: ReadonlyArray<{ name: string; units: number; keep: number }>;
 }
 
 export interface TrainOptions {
@@ -141,6 +166,13 @@ export interface TrainOptions {
    * that is not a finite scalar fails the job.
    */
   loss?: (outputs: tfcore.Tensor, batch: Batch) => tfcore.Scalar;
+  /**
+   * The tensors the forward pass uses in place of the prunable kernels, as a differentiable
+   * function of them (e.g. SR-STE: the N:M-masked kernels, with a custom straight-through
+   * gradient). Training and the validation that picks the epoch run through it; the network's
+   * stored weights stay dense, as the optimiser leaves them. Each tensor must have its kernel's shape.
+   */
+  forwardWeights?: (kernels: Readonly<Record<string, tfcore.Tensor>>) => Record<string, tfcore.Tensor>;
 }
 
 export interface OptimizeOptions {
@@ -157,6 +189,8 @@ export interface OptimizeOptions {
 export interface PruneContext {
   readonly network: NetworkView;
   readonly target: PruneTarget;
+  /** The job's sparsity structure: what the returned scores or masks must make of the network. */
+  readonly structure: Structure;
   /**
    * The job's effective hyperparameters: the manifest's defaults merged with the suite's and the
    * command line's overrides, each checked against its declaration before the job started. Read
@@ -196,7 +230,10 @@ export interface PruneContext {
 }
 
 /**
- * Saliency scores (higher = keep) or explicit binary masks, by prunable parameter name.
+ * Saliency scores (higher = keep) or explicit binary masks, by prunable parameter name; for
+ * `neuron` and `filter` jobs instead `unitScores`: for every layer of `target.units`, one score per
+ * output unit (higher = keep), from which the harness keeps `keep` units per layer. Under `n:m`
+ * per-weight scores keep the N highest of every group of M.
  * `recycledWeights` (strong-ticket methods only, e.g. weight recycling): new values for some
  * prunable layers, each value one of that same layer's initial values; the harness refuses the
  * result otherwise and evaluates the mask on these weights instead of the initial ones.
@@ -207,7 +244,7 @@ export interface PruneContext {
  * masked network itself with `ctx.train` (under its own loss); the harness keeps the weights
  * prune() leaves instead of fine-tuning them again, and refuses it if ctx.train was never called.
  */
-export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap }) & {
+export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap } | { unitScores: WeightMap }) & {
   recycledWeights?: WeightMap;
   scaleFactors?: WeightMap;
   fineTuned?: boolean;

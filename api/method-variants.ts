@@ -23,9 +23,11 @@ export function expandVariants(manifest: MethodManifest): MethodManifest[] {
       hyperparameters,
       choices: variant.choices ?? manifest.choices,
       paper: variant.paper ?? manifest.paper,
+      reinit: variant.reinit ?? manifest.reinit,
       variantOf: manifest.id,
     };
     delete expanded.variants;
+    if (expanded.reinit === undefined) delete expanded.reinit;
     return expanded;
   });
   return [manifest, ...variants];

@@ -77,6 +77,14 @@ export interface SuiteDefinition {
   methods: string[] | 'all';
   sparsities: number[];
   seeds: number[];
+  /**
+   * Sparsity structures of the jobs (default ['unstructured']): 'unstructured', 'neuron', 'filter'
+   * or 'N:M'. neuron/filter jobs take `sparsities` as the fraction of units removed per layer; an
+   * N:M job's sparsity is 1 − N/M. Each method runs on the structures its manifest declares.
+   */
+  structures?: string[];
+  /** Per task id, the structures that task runs instead of `structures`. */
+  taskStructures?: Record<string, string[]>;
   /** Controls applied to every method of the suite (none by default). */
   controls?: Control[];
   /** Hyperparameter values replacing a method's defaults, by method id then name. Part of the job identity. */

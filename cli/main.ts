@@ -35,6 +35,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--methods <ids>', 'only these methods', parseList('--methods'))
     .option('--sparsities <list>', 'only these sparsities, e.g. 0.9,0.98', parseNumberList('--sparsities'))
     .option('--seeds <list>', 'only these seeds', parseNumberList('--seeds', true))
+    .option('--structures <list>', 'only these structures of the suite, e.g. neuron,2:4', parseList('--structures'))
     .option('--controls <list>', "controls to add: shuffled,reinit,inverted or none (default: the suite's)", parseControls)
     .option(
       '--set <method.name=value>',

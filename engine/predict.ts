@@ -7,7 +7,10 @@ import { taskKindOf } from './batches.ts';
  * Network outputs for a whole data set, in order: softmax probabilities (classification)
  * or raw outputs (regression), n × outputSize.
  */
-export function predict(network: MaskedNetwork, data: Dataset, batchSize = 1000): Float32Array {
+/** Tensors the forward pass uses in place of the named parameters, built afresh for each batch (see TrainNetworkOptions.forwardWeights). */
+export type ForwardOverride = () => Partial<Record<string, tf.Tensor>>;
+
+export function predict(network: MaskedNetwork, data: Dataset, batchSize = 1000, override?: ForwardOverride): Float32Array {
   const out = new Float32Array(data.n * data.outputSize);
   const classification = taskKindOf(data) === 'classification';
   const rowSize = sizeOf(data.inputShape);
@@ -15,7 +18,10 @@ export function predict(network: MaskedNetwork, data: Dataset, batchSize = 1000)
     const end = Math.min(data.n, start + batchSize);
     // Consecutive rows: one copy of the inputs (a copy, since the cpu backend keeps the array it is given).
     const values = tf.tidy(() => {
-      const logits = network.forward(tf.tensor(data.x.slice(start * rowSize, end * rowSize), [end - start, ...data.inputShape]));
+      const logits = network.forward(
+        tf.tensor(data.x.slice(start * rowSize, end * rowSize), [end - start, ...data.inputShape]),
+        override?.(),
+      );
       return classification ? tf.softmax(logits as tf.Tensor2D) : logits;
     });
     out.set(values.dataSync() as Float32Array, start * data.outputSize);
@@ -25,8 +31,8 @@ export function predict(network: MaskedNetwork, data: Dataset, batchSize = 1000)
 }
 
 /** Mean loss and accuracy (classification) or MSE (regression) on a data set: the validation score. */
-export function quickScore(network: MaskedNetwork, data: Dataset): { loss: number; accuracy: number | null } {
-  const outputs = predict(network, data);
+export function quickScore(network: MaskedNetwork, data: Dataset, override?: ForwardOverride): { loss: number; accuracy: number | null } {
+  const outputs = predict(network, data, 1000, override);
   const k = data.outputSize;
   if (data.y instanceof Int32Array) {
     let correct = 0;

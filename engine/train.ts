@@ -184,6 +184,13 @@ export interface TrainNetworkOptions {
    * Anything but a finite scalar stops training with an error naming it.
    */
   loss?: MethodLoss;
+  /**
+   * The tensors the forward pass uses in place of the prunable kernels, as a differentiable
+   * function of them (e.g. SR-STE's N:M-masked kernels with a straight-through gradient): training
+   * and validation (epoch selection) run the network through it; the stored kernels stay what the
+   * optimiser makes them. Each returned tensor must have its kernel's shape.
+   */
+  forwardWeights?: ForwardWeights;
   /** Names of variables to train (default: all). Edge-popup-like methods freeze weights this way. */
   trainable?: string[];
   /**
@@ -200,8 +207,27 @@ export interface TrainNetworkOptions {
 export function trainingEngineFor(opts: TrainNetworkOptions): 'whole-step' | 'fused-ops' | 'plain' {
   const wanted = opts.engine ?? 'whole-step';
   if (wanted !== 'whole-step') return wanted;
-  const applies = !opts.afterStep && !opts.trainable && !opts.loss && WholeStepTrainer.supports(opts.network, opts.recipe);
+  const applies =
+    !opts.afterStep && !opts.trainable && !opts.loss && !opts.forwardWeights && WholeStepTrainer.supports(opts.network, opts.recipe);
   return applies ? 'whole-step' : 'fused-ops';
+}
+
+/** See TrainNetworkOptions.forwardWeights. */
+export type ForwardWeights = (kernels: Readonly<Record<string, tf.Tensor>>) => Record<string, tf.Tensor>;
+
+/** The override of the forward pass that forwardWeights gives, checked: every prunable kernel, each of its shape. */
+function forwardOverride(network: MaskedNetwork, forwardWeights: ForwardWeights): Record<string, tf.Tensor> {
+  const names = network.prunableNames;
+  // Identities, not the variables themselves: the function may read the kernels, never assign them.
+  const replaced = forwardWeights(Object.fromEntries(names.map((n) => [n, tf.clone(network.variable(n))])));
+  for (const name of names) {
+    const t = replaced?.[name];
+    if (!(t instanceof tf.Tensor)) throw new Error(`forwardWeights must return a tensor for every prunable kernel; '${name}' is missing`);
+    const shape = network.variable(name).shape;
+    if (t.shape.join(',') !== shape.join(','))
+      throw new Error(`forwardWeights returned shape [${t.shape.join(', ')}] for '${name}', whose shape is [${shape.join(', ')}]`);
+  }
+  return Object.fromEntries(names.map((n) => [n, replaced[n]]));
 }
 
 /** A method's loss of one training batch, given the network's outputs on it (see TrainNetworkOptions.loss). */
@@ -237,7 +263,8 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
           train: opts.train,
           recipe,
           loss: (batch) => {
-            const outputs = network.forward(batch.x, undefined, { fusedDense: fused });
+            const override = opts.forwardWeights ? forwardOverride(network, opts.forwardWeights) : undefined;
+            const outputs = network.forward(batch.x, override, { fusedDense: fused });
             const base = opts.loss ? checkedMethodLoss(opts.loss, outputs, batch) : taskLoss(kind, outputs, batch.y, { fused });
             if (wd === 0) return base;
             return tf.add(base, tf.mul(wd / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
@@ -256,7 +283,11 @@ export function trainNetwork(opts: TrainNetworkOptions): TrainingResult {
     maxSteps: opts.maxSteps,
     validate: opts.validation
       ? () => {
-          const s = quickScore(network, opts.validation!);
+          const s = quickScore(
+            network,
+            opts.validation!,
+            opts.forwardWeights ? () => forwardOverride(network, opts.forwardWeights!) : undefined,
+          );
           return { score: s.accuracy ?? -s.loss, loss: s.loss, accuracy: s.accuracy };
         }
       : undefined,

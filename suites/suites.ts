@@ -44,6 +44,34 @@ export const suites: SuiteDefinition[] = [
     controls: ['shuffled', 'reinit', 'inverted'],
   },
   {
+    id: 'structured-smoke',
+    version: '1',
+    description:
+      'Seconds: the structured track end to end on the tiny MNIST subset and the tiny planted Circle, neuron-l1 (neuron, 50% of units) and nm-magnitude (2:4), 1 seed. Used by tests.',
+    tasks: ['mnist-lenet300-tiny', 'planted-circle-tiny'],
+    methods: ['neuron-l1', 'nm-magnitude'],
+    structures: ['neuron', '2:4'],
+    sparsities: [0.5],
+    seeds: [0],
+  },
+  {
+    id: 'structured',
+    version: '1',
+    description:
+      "The structured track: whole units (neuron: dense hidden layers; filter: LeNet-5's convolutions) removed at unit ratios 0.25–0.9 and N:M sparsity (2:4, 1:4), on LeNet-300-100 and LeNet-5 (MNIST and Fashion-MNIST) and, neuron only, planted Circle and ReLU; 3 seeds. Records carry MACs and measured speed-ups.",
+    tasks: ['mnist-lenet300', 'mnist-lenet5', 'fashion-lenet300', 'fashion-lenet5', 'planted-circle-d5-w100', 'planted-relu-d5-w100'],
+    methods: ['neuron-random', 'neuron-l1', 'neuron-reinit', 'neuron-taylor', 'nm-magnitude', 'nm-srste'],
+    structures: ['neuron', 'filter', '2:4', '1:4'],
+    taskStructures: {
+      'mnist-lenet300': ['neuron', '2:4', '1:4'],
+      'fashion-lenet300': ['neuron', '2:4', '1:4'],
+      'planted-circle-d5-w100': ['neuron'],
+      'planted-relu-d5-w100': ['neuron'],
+    },
+    sparsities: [0.25, 0.5, 0.75, 0.9],
+    seeds: DEFAULT_SEEDS,
+  },
+  {
     id: 'standard',
     version: '1',
     description: 'The leaderboard grid: every task, every registered method, sparsities 0.5–0.99, 3 seeds.',

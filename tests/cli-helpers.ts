@@ -17,8 +17,8 @@ export function prunebench(args: string[], env: NodeJS.ProcessEnv = {}): { code:
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function startPrunebench(args: string[]): ChildProcess {
-  return spawn(process.execPath, [cli, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startPrunebench(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [cli, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
 
 /** Every file under a directory, relative, sorted. */

@@ -123,9 +123,11 @@ describe('prunebench run (end to end, smoke suite)', () => {
   it('loses at most the jobs in flight when killed with SIGKILL, leaves no partial file, and resumes', async () => {
     const { results, cache } = fresh();
     const args = ['run', '--suite', 'smoke', '--workers', '1', '--results', results, '--cache', cache, '--no-progress'];
-    const child = startPrunebench(args);
+    // A temp folder of its own: any other prunebench run on the machine would also clear a dead run's scratch.
+    const scratchRoot = mkdtempSync(join(tmpdir(), 'pb-scratch-'));
+    const child = startPrunebench(args, { TMPDIR: scratchRoot });
     await waitFor(() => records(results).length >= 4, 240_000);
-    const killedScratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`prunebench-run-${child.pid}-`));
+    const killedScratch = () => readdirSync(scratchRoot).filter((n) => n.startsWith(`prunebench-run-${child.pid}-`));
     expect(killedScratch()).toHaveLength(1);
     const workers = execSync(`pgrep -P ${child.pid} || true`, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
     expect(workers.length).toBeGreaterThan(0);
@@ -155,7 +157,7 @@ describe('prunebench run (end to end, smoke suite)', () => {
     expect(filesUnder(results).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const validate = prunebench(['validate', results, '--results', results]);
     expect(validate.code).toBe(0);
-    const resumed = prunebench(args);
+    const resumed = prunebench(args, { TMPDIR: scratchRoot });
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('removed the scratch of a run that is no longer alive');
     expect(killedScratch()).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Gradual pruning during the harness's training, shared by gmp-gradual and GraNet: the cubic
+ * Gradual pruning during the harness's training, shared by gmp-gradual, GraNet and movement pruning: the cubic
  * sparsity schedule of Zhu & Gupta (2017), s_k = s_f + (s_i − s_f)(1 − k/n)³ at steps t0 + kΔt,
  * its settings, and training that leaves the network with the weights of its last step (the
  * recipe's best-epoch selection could otherwise restore an epoch pruned less than the final mask).
@@ -30,10 +30,15 @@ export function cubicEventSteps(
   return { start, interval, count };
 }
 
+/** The cubic ramp s_f + (s_i − s_f)(1 − p)³ at progress p ∈ [0, 1] (Zhu & Gupta's schedule; movement pruning's with s_i = 0). */
+export function cubicRamp(progress: number, initialSparsity: number, finalSparsity: number): number {
+  return finalSparsity + (initialSparsity - finalSparsity) * (1 - progress) ** 3;
+}
+
 /** The sparsity of pruning event k of n (k ≤ n); with n = 0 the one event prunes straight to s_f. */
 export function cubicSparsity(k: number, count: number, schedule: Pick<CubicSchedule, 'initialSparsity' | 'finalSparsity'>): number {
   const { initialSparsity, finalSparsity } = schedule;
-  return count === 0 ? finalSparsity : finalSparsity + (initialSparsity - finalSparsity) * (1 - k / count) ** 3;
+  return count === 0 ? finalSparsity : cubicRamp(k / count, initialSparsity, finalSparsity);
 }
 
 /** The schedule's hyperparameters (initialSparsity, startFraction, endFraction, intervalEpochs) and the job's target, checked together. */

@@ -33,6 +33,7 @@ export interface AggregatableRecord {
     control: Control | null;
     sparsity: number;
     seed: number;
+    structure?: { kind: 'neuron' | 'filter' } | { kind: 'n:m'; n: number; m: number };
   };
   status: 'ok' | 'failed';
   failure: { stage: string; reason: string } | null;

@@ -365,3 +365,23 @@ describe('ranks within a sparsity', () => {
     expect(labels).toEqual({ 'a@0.9': '=1', 'b@0.9': '=1', 'c@0.9': '3', 'c@0.5': '1', 'a+inverted@0.9': null });
   });
 });
+
+describe('aggregate: structured records', () => {
+  it("ranks each structure of a task apart, every track with the task's dense references, an N:M track on its own sparsity", () => {
+    const withStructure = <T extends { job: object }>(r: T, structure: unknown): T => ({ ...r, job: { ...r.job, structure } });
+    const records = [
+      makeRecord({ method: null, seed: 0, accuracy: 1 }),
+      makeRecord({ method: 'u', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.9 }),
+      withStructure(makeRecord({ method: 'n', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.8 }), { kind: 'neuron' }),
+      withStructure(makeRecord({ method: 'n', sparsity: 0.5, seed: 0, denseAccuracy: 1, accuracy: 0.7 }), { kind: 'filter' }),
+      withStructure(makeRecord({ method: 'm', sparsity: 0.75, seed: 0, denseAccuracy: 1, accuracy: 0.6 }), { kind: 'n:m', n: 1, m: 4 }),
+    ];
+    const tasks = aggregate(records, { gridFor: () => [0.5] }).tasks;
+    expect(tasks.map((t) => [t.task.key, t.task.structure ?? null, t.grid, t.dense?.n, t.cells.map((c) => `${c.method} ${c.n}`)])).toEqual([
+      ['mnist-lenet300@1', null, [0.5], 1, ['u 1']],
+      ['mnist-lenet300@1 [1:4]', '1:4', [0.75], 1, ['m 1']],
+      ['mnist-lenet300@1 [filter]', 'filter', [0.5], 1, ['n 1']],
+      ['mnist-lenet300@1 [neuron]', 'neuron', [0.5], 1, ['n 1']],
+    ]);
+  });
+});

@@ -32,8 +32,13 @@ import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
 export interface TaskRef {
   id: string;
   version: string;
-  /** `id@version`: versions are different tasks, since a version bump changes the numbers. */
+  /**
+   * `id@version`: versions are different tasks, since a version bump changes the numbers; a
+   * structured track of the task adds ` [structure]` (its records are ranked apart).
+   */
   key: string;
+  /** 'unstructured', 'neuron', 'filter' or 'N:M': the records of a task are aggregated per structure. */
+  structure?: string;
 }
 
 export interface PooledBin {
@@ -186,19 +191,48 @@ export interface AggregateOptions {
   gridFor?: (task: { id: string; version: string }) => readonly number[] | undefined;
 }
 
+/** A record's structure label: 'unstructured' for records without one (dense references included). */
+export function recordStructure(r: Pick<AggregatableRecord, 'job'>): string {
+  const s = r.job.structure;
+  return !s ? 'unstructured' : s.kind === 'n:m' ? `${s.n}:${s.m}` : s.kind;
+}
+
+/**
+ * Every task's records, one aggregate per structure its pruning records have (the dense references
+ * serve each): neuron, filter and N:M records are ranked apart from each other and from unstructured
+ * ones. An N:M track's grid is its records' sparsity (1 − N/M), never the suite's unit ratios.
+ */
 export function aggregate(records: readonly AggregatableRecord[], options: AggregateOptions = {}): Aggregate {
   const byTask = groupBy(records, (r) => taskKey(r.job.task));
   const tasks = [...byTask.values()]
-    .map((group) => aggregateTask(group, options.gridFor?.(group[0].job.task)))
+    .flatMap((group) => {
+      const dense = group.filter((r) => r.job.method === null);
+      const byStructure = groupBy(
+        group.filter((r) => r.job.method !== null),
+        recordStructure,
+      );
+      const declared = options.gridFor?.(group[0].job.task);
+      if (byStructure.size === 0 || (byStructure.size === 1 && byStructure.has('unstructured'))) return [aggregateTask(group, declared)];
+      return [...byStructure.entries()].map(([structure, pruning]) =>
+        aggregateTask([...dense, ...pruning], structure.includes(':') ? undefined : declared, structure),
+      );
+    })
     .sort((a, b) => compareStrings(a.task.key, b.task.key));
   const failed = records.filter((r) => r.status !== 'ok').length;
   return { tasks, records: records.length, ok: records.length - failed, failed };
 }
 
-export function aggregateTask(records: readonly AggregatableRecord[], declaredGrid?: readonly number[]): TaskAggregate {
+export function aggregateTask(
+  records: readonly AggregatableRecord[],
+  declaredGrid?: readonly number[],
+  structure = 'unstructured',
+): TaskAggregate {
   if (records.length === 0) throw new Error('aggregateTask needs at least one record');
   const { id, version } = records[0].job.task;
-  const task: TaskRef = { id, version, key: taskKey({ id, version }) };
+  const task: TaskRef =
+    structure === 'unstructured'
+      ? { id, version, key: taskKey({ id, version }) }
+      : { id, version, key: `${taskKey({ id, version })} [${structure}]`, structure };
   const denseRecords = records.filter((r) => r.job.method === null);
   const pruningRecords = records.filter((r) => r.job.method !== null);
   const grid = declaredGrid

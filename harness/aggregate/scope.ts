@@ -4,22 +4,27 @@
  * the suite's tasks, its seed one of the suite's seeds, and it is a dense reference, or a pruning
  * record at one of the suite's sparsities, uncontrolled or with one of the suite's controls. Any
  * method counts (a submission run with --methods is ranked with the rest); so does any method
- * version (the site marks mixed versions). The task's grid is the suite's sparsities.
+ * version (the site marks mixed versions). The task's grid is the suite's sparsities. A record's
+ * structure must be one the suite runs on its task (unstructured unless the suite says otherwise);
+ * an N:M record is in scope at its own sparsity, 1 − N/M.
  *
  * The leaderboard suites are those that run every registered method (`methods: 'all'`), `standard`
  * first; a task's leaderboard suite is the first of them that includes it.
  */
 import type { SuiteDefinition } from '../../api/task-api.ts';
-import { aggregate, sparsityKey, type Aggregate } from './aggregate.ts';
+import { aggregate, recordStructure, sparsityKey, type Aggregate } from './aggregate.ts';
 import type { AggregatableRecord } from './aggregatable-record.ts';
 
-export type SuiteGrid = Pick<SuiteDefinition, 'id' | 'tasks' | 'sparsities' | 'seeds' | 'controls'>;
+export type SuiteGrid = Pick<SuiteDefinition, 'id' | 'tasks' | 'sparsities' | 'seeds' | 'controls' | 'structures' | 'taskStructures'>;
 
 export function inSuiteScope(record: AggregatableRecord, suite: SuiteGrid): boolean {
   const { job } = record;
   if (!suite.tasks.includes(job.task.id) || !suite.seeds.includes(job.seed)) return false;
   if (job.method === null) return true;
   if (job.control !== null && !(suite.controls ?? []).includes(job.control)) return false;
+  const structures = suite.taskStructures?.[job.task.id] ?? suite.structures ?? ['unstructured'];
+  if (!structures.includes(recordStructure(record))) return false;
+  if (job.structure?.kind === 'n:m') return true;
   const s = sparsityKey(job.sparsity);
   return suite.sparsities.some((g) => sparsityKey(g) === s);
 }

@@ -195,3 +195,103 @@ describe('hyperparameter overrides', () => {
     );
   });
 });
+
+describe('planSuite with structures', () => {
+  const mlp: TaskDefinition = {
+    ...task('mlp'),
+    architecture: {
+      id: 'm',
+      inputShape: [4],
+      layers: [
+        { kind: 'dense', name: 'fc1', units: 8, activation: 'relu' },
+        { kind: 'dense', name: 'fc2', units: 2, activation: 'linear' },
+      ],
+    },
+  };
+  const structuredSources = {
+    getTask: (id: string) => (id === 'mlp' ? mlp : tasks.get(id)!),
+    listMethodManifests: () => [
+      manifest('a'),
+      { ...manifest('units'), structures: ['neuron' as const] },
+      { ...manifest('nm'), structures: ['n:m' as const] },
+      { ...manifest('scratch'), structures: ['neuron' as const], reinit: true },
+    ],
+  };
+  const structuredSuite: SuiteDefinition = {
+    id: 'st',
+    version: '1',
+    description: 'st',
+    tasks: ['mlp'],
+    methods: 'all',
+    structures: ['neuron', '2:4', '1:4'],
+    sparsities: [0.25, 0.9],
+    seeds: [0],
+    controls: ['shuffled'],
+  };
+
+  it('runs each method on the structures it declares: unit ratios for neuron, 1 − N/M for N:M, no controls for a reinit method', () => {
+    const plan = planSuite(structuredSuite, structuredSources);
+    const rows = plan.sparse.map(
+      (s) =>
+        `${s.method!.id}${s.control ? `+${s.control}` : ''} ${s.structure?.kind === 'n:m' ? `${s.structure.n}:${s.structure.m}` : s.structure?.kind} ${s.sparsity}`,
+    );
+    expect(rows).toEqual([
+      'units neuron 0.25',
+      'units neuron 0.9',
+      'units+shuffled neuron 0.25',
+      'units+shuffled neuron 0.9',
+      'scratch neuron 0.25',
+      'scratch neuron 0.9',
+      'nm 2:4 0.5',
+      'nm+shuffled 2:4 0.5',
+      'nm 1:4 0.75',
+      'nm+shuffled 1:4 0.75',
+    ]);
+    expect(plan.dense).toHaveLength(1);
+    expect(plan.dense[0].structure).toBeUndefined();
+    expect(
+      planSuite(structuredSuite, structuredSources, { structures: ['2:4'] }).sparse.map((s) => `${s.method!.id} ${s.control}`),
+    ).toEqual(['nm null', 'nm shuffled']);
+  });
+
+  it('leaves the structure out of unstructured specs, so their identities are unchanged', () => {
+    const plan = planSuite(suite, sources);
+    for (const s of plan.sparse) expect(Object.keys(s)).not.toContain('structure');
+  });
+
+  it('refuses a method named for structures its manifest does not declare, a structure not in the suite, and one that removes nothing', () => {
+    expect(() => planSuite(structuredSuite, structuredSources, { methods: ['a'] })).toThrow(
+      "method 'a' prunes to unstructured only, and this plan of suite 'st' runs neuron, 2:4, 1:4 jobs: its manifest's \"structures\" does not declare any of them",
+    );
+    expect(() => planSuite({ ...structuredSuite, methods: ['units', 'a'] }, structuredSources)).toThrow(
+      "method 'a' prunes to unstructured only, and suite 'st' runs neuron, 2:4, 1:4 jobs",
+    );
+    // A suite's listed method outside a --structures filter is left out, not refused.
+    expect(
+      planSuite({ ...structuredSuite, methods: ['units', 'nm'] }, structuredSources, { structures: ['2:4'] }).sparse.map(
+        (s) => s.method!.id,
+      ),
+    ).toEqual(['nm', 'nm']);
+    expect(() => planSuite(structuredSuite, structuredSources, { methods: ['units'], structures: ['2:4'] })).toThrow(
+      /method 'units' prunes to neuron only/,
+    );
+    expect(() => planSuite(structuredSuite, structuredSources, { structures: ['filter'] })).toThrow(
+      "structure(s) filter not in suite 'st' (it has: neuron, 2:4, 1:4)",
+    );
+    expect(() => planSuite({ ...structuredSuite, structures: ['filter'] }, structuredSources)).toThrow(
+      /task 'mlp' has no convolution before its output layer, so filter structure removes nothing from it/,
+    );
+    expect(() => planSuite({ ...structuredSuite, structures: ['4:2'] }, structuredSources)).toThrow(/suite 'st': structure '4:2'/);
+  });
+
+  it("takes a task's own structures from taskStructures", () => {
+    const plan = planSuite(
+      { ...structuredSuite, tasks: ['mlp', 't1'], taskStructures: { t1: ['unstructured'] }, controls: [] },
+      structuredSources,
+    );
+    expect(
+      plan.sparse.filter((s) => s.task.id === 't1').map((s) => `${s.method!.id} ${s.structure?.kind ?? 'unstructured'} ${s.sparsity}`),
+    ).toEqual(['a unstructured 0.25', 'a unstructured 0.9']);
+    expect(plan.sparse.filter((s) => s.task.id === 'mlp').every((s) => s.structure !== undefined)).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Control, SuiteDefinition, TaskDefinition } from '../../api/task-api.ts';
-import type { MethodManifest } from '../../api/method-api.ts';
+import type { MethodManifest, Structure } from '../../api/method-api.ts';
+import { parseStructure, removableLayerCount, structureLabel } from './structures.ts';
 import { denseSpecFor, jobId, type JobSpec } from './spec.ts';
 import { currentVersions } from './versions.ts';
 import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
@@ -8,6 +9,8 @@ export interface PlanFilters {
   tasks?: string[];
   methods?: string[];
   sparsities?: number[];
+  /** Structures to run, by label ('neuron', '2:4', …): a subset of the suite's. */
+  structures?: string[];
   seeds?: number[];
   /** Override the suite's controls (empty list: none). */
   controls?: Control[];
@@ -37,7 +40,38 @@ function restrict<T>(values: T[], filter: T[] | undefined, what: string, suiteId
   return values.filter((v) => filter.includes(v));
 }
 
-/** Expands a suite into jobs: task × method × control × sparsity × seed, plus dense references, in a fixed order. */
+/** The structures a manifest declares (unstructured when it declares none). */
+export function declaredStructures(manifest: MethodManifest): Structure['kind'][] {
+  return manifest.structures ?? ['unstructured'];
+}
+
+/** Each task's structures in the suite (`taskStructures`, else `structures`, else unstructured), parsed, restricted by the filter. */
+function structuresByTask(suite: SuiteDefinition, taskIds: string[], filter: string[] | undefined): Map<string, Structure[]> {
+  const byTask = new Map<string, Structure[]>();
+  const all = new Set<string>();
+  for (const taskId of taskIds) {
+    const labels = suite.taskStructures?.[taskId] ?? suite.structures ?? ['unstructured'];
+    const parsed = labels.map((label) => {
+      try {
+        return parseStructure(label);
+      } catch (e) {
+        throw new Error(`suite '${suite.id}': ${(e as Error).message}`);
+      }
+    });
+    parsed.forEach((s) => all.add(structureLabel(s)));
+    byTask.set(taskId, filter ? parsed.filter((s) => filter.includes(structureLabel(s))) : parsed);
+  }
+  const unknown = (filter ?? []).filter((f) => !all.has(f));
+  if (unknown.length) throw new Error(`structure(s) ${unknown.join(', ')} not in suite '${suite.id}' (it has: ${[...all].join(', ')})`);
+  return byTask;
+}
+
+/** An N:M job's sparsity, 1 − N/M, rounded to 12 digits so that 1:4 gives 0.75, not 0.7500000000000001. */
+function nmSparsity(n: number, m: number): number {
+  return Number((1 - n / m).toFixed(12));
+}
+
+/** Expands a suite into jobs: task × structure × method × control × sparsity × seed, plus dense references, in a fixed order. */
 export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters: PlanFilters = {}): JobPlan {
   const manifests = sources.listMethodManifests();
   const suiteMethods = suite.methods === 'all' ? manifests.map((m) => m.id) : suite.methods;
@@ -70,6 +104,24 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const overrides = mergeOverrides(suite.hyperparameters, filters.hyperparameters);
   const effective = new Map(methodIds.map((id) => [id, resolveHyperparameters(manifests.find((m) => m.id === id)!, overrides[id])]));
 
+  const taskStructures = structuresByTask(suite, taskIds, filters.structures);
+  // A method runs on the structures it declares. One the suite lists must declare one of the suite's
+  // structures; one named by --methods must declare one of this plan's. Any other is refused.
+  const refuseUndeclared = (ids: string[], structures: Structure[], what: string) => {
+    const kinds = new Set(structures.map((s) => s.kind));
+    for (const id of ids) {
+      const declared = declaredStructures(manifests.find((m) => m.id === id)!);
+      if (!declared.some((kind) => kinds.has(kind))) {
+        throw new Error(
+          `method '${id}' prunes to ${declared.join(', ')} only, and ${what} runs ${[...new Set(structures.map(structureLabel))].join(', ')} jobs: its manifest's "structures" does not declare any of them`,
+        );
+      }
+    }
+  };
+  if (suite.methods !== 'all')
+    refuseUndeclared(suite.methods, [...structuresByTask(suite, suite.tasks, undefined).values()].flat(), `suite '${suite.id}'`);
+  if (filters.methods) refuseUndeclared(filters.methods, [...taskStructures.values()].flat(), `this plan of suite '${suite.id}'`);
+
   const plan: JobPlan = { dense: [], sparse: [], skipped: [], addedMethods: added };
   for (const taskId of taskIds) {
     const task = sources.getTask(taskId);
@@ -78,22 +130,37 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
       plan.skipped.push({ task: taskId, reason });
       continue;
     }
+    const structures = taskStructures.get(taskId)!;
+    for (const structure of structures) {
+      if ((structure.kind === 'neuron' || structure.kind === 'filter') && removableLayerCount(task.architecture, structure.kind) === 0) {
+        throw new Error(
+          `suite '${suite.id}': task '${taskId}' has no ${structure.kind === 'neuron' ? 'dense hidden layer' : 'convolution before its output layer'}, so ${structure.kind} structure removes nothing from it (set its structures in the suite's taskStructures)`,
+        );
+      }
+    }
     for (const seed of seeds) {
       let needsDense = false;
-      for (const methodId of methodIds) {
-        const manifest = manifests.find((m) => m.id === methodId)!;
-        const applicable: Array<Control | null> = [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
-        for (const control of applicable) {
-          for (const sparsity of sparsities) {
-            plan.sparse.push({
-              ...currentVersions(),
-              task: { id: task.id, version: task.version },
-              method: { id: manifest.id, version: manifest.version, hyperparameters: { ...effective.get(methodId)! } },
-              control,
-              sparsity,
-              seed,
-            });
-            needsDense = true;
+      for (const structure of structures) {
+        const structureSparsities = structure.kind === 'n:m' ? [nmSparsity(structure.n, structure.m)] : sparsities;
+        for (const methodId of methodIds) {
+          const manifest = manifests.find((m) => m.id === methodId)!;
+          if (!declaredStructures(manifest).includes(structure.kind)) continue;
+          const applicable: Array<Control | null> = manifest.reinit
+            ? [null]
+            : [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];
+          for (const control of applicable) {
+            for (const sparsity of structureSparsities) {
+              plan.sparse.push({
+                ...currentVersions(),
+                task: { id: task.id, version: task.version },
+                method: { id: manifest.id, version: manifest.version, hyperparameters: { ...effective.get(methodId)! } },
+                control,
+                sparsity,
+                seed,
+                ...(structure.kind === 'unstructured' ? {} : { structure }),
+              });
+              needsDense = true;
+            }
           }
         }
       }

@@ -61,3 +61,14 @@ describe('job identity', () => {
     );
   });
 });
+
+describe('structure in the job identity', () => {
+  it("leaves an unstructured job's identity as it was before structures existed, and makes structured ones distinct", () => {
+    // The id this spec had before structures existed (computed with the code of main at 2a623a6).
+    expect(jobId(spec)).toBe('3ea22f89219cf2dd');
+    expect(canonicalJson({ ...spec, structure: undefined })).toBe(canonicalJson(spec));
+    const neuron = jobId({ ...spec, structure: { kind: 'neuron' } });
+    const twoFour = jobId({ ...spec, structure: { kind: 'n:m', n: 2, m: 4 } });
+    expect(new Set([jobId(spec), neuron, twoFour, jobId({ ...spec, structure: { kind: 'filter' } })]).size).toBe(4);
+  });
+});

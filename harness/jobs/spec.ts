@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Control } from '../../api/task-api.ts';
-import type { HyperparameterValue } from '../../api/method-api.ts';
+import type { HyperparameterValue, Structure } from '../../api/method-api.ts';
+import { structureLabel } from './structures.ts';
 
 export interface JobSpec {
   protocol: string;
@@ -10,8 +11,22 @@ export interface JobSpec {
   /** Null for a dense reference run. */
   method: { id: string; version: string; hyperparameters: Record<string, HyperparameterValue> } | null;
   control: Control | null;
+  /**
+   * Fraction of prunable weights removed; for `neuron`/`filter` jobs the fraction of units removed
+   * in every layer whose units may go; for `n:m` jobs 1 − N/M.
+   */
   sparsity: number;
   seed: number;
+  /**
+   * The sparsity structure; absent for unstructured jobs (so their identities are what they were
+   * before structures existed) and for dense references.
+   */
+  structure?: Exclude<Structure, { kind: 'unstructured' }>;
+}
+
+/** A job's structure (unstructured when the spec has none). */
+export function structureOf(spec: Pick<JobSpec, 'structure'>): Structure {
+  return spec.structure ?? { kind: 'unstructured' };
 }
 
 /** JSON with object keys sorted at every level, so equal specs serialise identically. */
@@ -44,5 +59,6 @@ export function recordRelativePath(spec: JobSpec): string {
 
 export function describeJob(spec: JobSpec): string {
   if (!spec.method) return `${spec.task.id} dense seed ${spec.seed}`;
-  return `${spec.task.id} ${spec.method.id}${spec.control ? `+${spec.control}` : ''} s=${spec.sparsity} seed ${spec.seed}`;
+  const structure = spec.structure ? ` ${structureLabel(spec.structure)}` : '';
+  return `${spec.task.id} ${spec.method.id}${spec.control ? `+${spec.control}` : ''}${structure} s=${spec.sparsity} seed ${spec.seed}`;
 }

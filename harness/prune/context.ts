@@ -6,8 +6,8 @@ import type { TrainingRecipe } from '../../engine/recipe.ts';
 import { sampleBatches, type Batch } from '../../engine/batches.ts';
 import { taskLoss } from '../../engine/loss.ts';
 import { runTrainingLoop, tapeStepper, trainNetwork } from '../../engine/train.ts';
-import type { HyperparameterValue, PruneContext, PruneTarget } from '../../api/method-api.ts';
-import { checkMasks } from './mask-selection.ts';
+import type { HyperparameterValue, PruneContext, PruneTarget, Structure } from '../../api/method-api.ts';
+import { checkMasks } from './select.ts';
 import { copiedArrays, type TrunkHost } from './trunk-level.ts';
 
 export interface PruneContextOptions {
@@ -17,6 +17,8 @@ export interface PruneContextOptions {
   validation: Dataset;
   recipe: TrainingRecipe;
   target: PruneTarget;
+  /** The job's structure (unstructured unless the job says otherwise). */
+  structure?: Structure;
   hyperparameters: Record<string, HyperparameterValue>;
   rng: Rng;
   taskKind: TaskKind;
@@ -90,6 +92,7 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
   return {
     network: view,
     target: opts.target,
+    structure: Object.freeze({ ...(opts.structure ?? { kind: 'unstructured' }) }),
     hyperparameters: Object.freeze({ ...opts.hyperparameters }),
     rng: rng.fork('method'),
     taskKind: opts.taskKind,
@@ -128,6 +131,7 @@ export function createPruneContext(opts: PruneContextOptions): PruneContext {
         rng: trainRng.fork(`call:${trainCalls++}`),
         afterStep: options.afterStep,
         loss: options.loss,
+        forwardWeights: options.forwardWeights,
       });
     },
     optimize: (options) => {

@@ -45,7 +45,7 @@ export function seededTopMask(scores: ArrayLike<number>, count: number, rng: Rng
   return mask;
 }
 
-function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap): void {
+export function checkScores(scores: WeightMap, names: readonly string[], shapes: ShapeMap): void {
   for (const name of names) {
     const s = scores[name];
     if (!s) throw new MethodResultError(`scores are missing parameter '${name}'`);

@@ -6,7 +6,10 @@ import type { Dataset, TaskKind, WeightMap } from '../../engine/types.ts';
 import type { JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest, PruneFunction, PruneResult } from '../../api/method-api.ts';
 import { createPruneContext } from './context.ts';
-import { keepCountFor } from './mask-selection.ts';
+import { keepCountFor } from './select.ts';
+import { kernelLayouts } from './structure.ts';
+import { unitTargets } from './structured-select.ts';
+import { structureOf } from '../jobs/spec.ts';
 import type { TrunkHost } from './trunk-level.ts';
 
 /** Everything a method may see: never the test split. */
@@ -48,12 +51,24 @@ export async function runPrune(prune: PruneFunction, request: PruneRequest): Pro
   let trainings = 0;
   try {
     const total = network.prunableNames.reduce((s, n) => s + network.variable(n).size, 0);
+    const structure = structureOf(spec);
+    const units =
+      structure.kind === 'neuron' || structure.kind === 'filter'
+        ? unitTargets(kernelLayouts(request.architecture), structure, spec.sparsity)
+        : undefined;
     const context = createPruneContext({
       network,
       train: request.train,
       validation: request.validation,
       recipe: request.recipe,
-      target: { sparsity: spec.sparsity, scope: manifest.scope, keepCount: keepCountFor(total, spec.sparsity), totalPrunable: total },
+      target: {
+        sparsity: spec.sparsity,
+        scope: manifest.scope,
+        keepCount: keepCountFor(total, spec.sparsity),
+        totalPrunable: total,
+        ...(units ? { units } : {}),
+      },
+      structure,
       hyperparameters: spec.method.hyperparameters,
       rng: new Rng(spec.seed).fork(`method:${spec.method.id}`),
       taskKind: request.taskKind,

@@ -7,8 +7,9 @@
  */
 import type { MaskMap } from '../../engine/types.ts';
 import { describeParameters, type ArchitectureSpec } from '../../engine/architecture.ts';
+import type { Structure } from '../../api/method-api.ts';
 
-export type Structure = { kind: 'unstructured' } | { kind: 'n:m'; n: number; m: number } | { kind: 'neuron' } | { kind: 'filter' };
+export type { Structure };
 
 /** One prunable kernel in forward order, with what its input units are in terms of the previous kernel's outputs. */
 export interface KernelLayout {
@@ -24,19 +25,7 @@ export interface KernelLayout {
   input: { kind: 'none' } | { kind: 'direct' } | { kind: 'flattened'; channels: number };
 }
 
-export function parseStructure(text: string): Structure {
-  if (text === 'unstructured' || text === 'neuron' || text === 'filter') return { kind: text };
-  const nm = /^(\d+):(\d+)$/.exec(text);
-  if (nm) {
-    const [n, m] = [Number(nm[1]), Number(nm[2])];
-    if (n >= 1 && m >= 2 && n < m) return { kind: 'n:m', n, m };
-  }
-  throw new Error(`structure '${text}': expected unstructured, neuron, filter or N:M with 1 ≤ N < M (e.g. 2:4)`);
-}
-
-export function describeStructure(s: Structure): string {
-  return s.kind === 'n:m' ? `${s.n}:${s.m}` : s.kind;
-}
+export { parseStructure, structureLabel } from '../jobs/structures.ts';
 
 const outputsOf = (shape: number[]) => shape[shape.length - 1];
 const reductionOf = (shape: number[]) => shape.slice(0, -1).reduce((a, b) => a * b, 1);

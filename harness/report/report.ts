@@ -216,7 +216,10 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
     const planted = task.planted
       ? `; planted ticket density ${formatNumber(task.planted.density?.mean, 2, 100)}%, its ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${formatValue(task.planted.plantedScore?.mean, unit)}`
       : '';
-    const header = `${task.task.id} v${task.task.version} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
+    const structure = task.task.structure
+      ? ` [${task.task.structure}${task.task.structure === 'neuron' || task.task.structure === 'filter' ? ': sparsity = fraction of units removed' : ''}]`
+      : '';
+    const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
     const ranking = [['rank', 'method', 'score (%)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
     const titles = columns.map((c) =>
       c.key === 'value'

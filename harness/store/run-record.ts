@@ -34,6 +34,42 @@ export interface RunMetrics {
   parameters: { total: number; prunable: number; remaining: number };
   flops: { dense: number; sparse: number };
   training: { epochs: number; selectedEpoch: number };
+  /** Neuron and filter jobs: the units removed from the layers the structure may shrink (absent otherwise). */
+  units?: UnitMetrics;
+  /** What the network costs to run (absent in records made before it existed). */
+  inference?: InferenceMetrics;
+}
+
+export interface UnitMetrics {
+  removed: number;
+  total: number;
+  fraction: number;
+  layers: Array<{ name: string; units: number; kept: number }>;
+}
+
+export interface InferenceMetrics {
+  /** Multiply–adds per sample: of the compacted network (neuron/filter), else of the non-zero weights. */
+  macs: number;
+  denseMacs: number;
+  /** 'compacted': the pruned network really is a smaller dense one; 'none': no backend here runs it faster. */
+  acceleration: 'compacted' | 'none';
+  statement: string;
+  /** Neuron/filter: the layers shrunk and the check that the compacted network computes the masked one's outputs. */
+  compaction: {
+    layers: Array<{ name: string; before: number; after: number }>;
+    checkedSamples: number;
+    maxRelativeDifference: number;
+    tolerance: number;
+  } | null;
+  /** Neuron/filter: measured on the record's backend, medians over timed passes after a warm-up; not reproducible bit for bit (verify skips it). */
+  throughput: {
+    batchSize: number;
+    passes: number;
+    warmupPasses: number;
+    denseSamplesPerSecond: number;
+    compactedSamplesPerSecond: number;
+    speedup: number;
+  } | null;
 }
 
 export interface Recovery {

@@ -199,11 +199,22 @@ export function checkRecords(files: string[], ctx: RecordCheckContext): { proble
       problems.push({ file, path: '/metrics', message: 'an ok record must have metrics', severity: 'error' });
     if (record.status === 'failed' && record.failure === null)
       problems.push({ file, path: '/failure', message: 'a failed record must say why', severity: 'error' });
-    if (record.status === 'ok' && record.metrics && Math.abs(record.metrics.sparsity.global - record.job.sparsity) > 0.001) {
+    // A structured job's weight target is what its checked structure leaves (docs/protocol.md, Structures).
+    const target = record.job.structure && record.metrics ? record.metrics.sparsity.target : record.job.sparsity;
+    if (record.status === 'ok' && record.metrics && Math.abs(record.metrics.sparsity.global - target) > 0.001) {
       problems.push({
         file,
         path: '/metrics/sparsity/global',
-        message: `measured sparsity ${record.metrics.sparsity.global} misses the job's target ${record.job.sparsity} by more than 0.1 pp`,
+        message: `measured sparsity ${record.metrics.sparsity.global} misses the job's target ${target} by more than 0.1 pp`,
+        severity: 'error',
+      });
+    }
+    const unitStructure = record.job.structure?.kind === 'neuron' || record.job.structure?.kind === 'filter';
+    if (record.status === 'ok' && record.metrics && unitStructure && !record.metrics.units) {
+      problems.push({
+        file,
+        path: '/metrics/units',
+        message: `a ${record.job.structure!.kind} record must say how many units it removed`,
         severity: 'error',
       });
     }

@@ -29,6 +29,32 @@ describe('verify: comparing a record with its re-measurement', () => {
     expect(rows.every((x) => x.verdict === 'identical')).toBe(true);
   });
 
+  it('does not compare measured throughput, nor inference metrics a record made before them lacks', () => {
+    const r = record();
+    const inference = {
+      macs: 100,
+      denseMacs: 400,
+      acceleration: 'compacted' as const,
+      statement: 's',
+      compaction: { layers: [], checkedSamples: 8, maxRelativeDifference: 0, tolerance: 1e-4 },
+      throughput: { batchSize: 256, passes: 9, warmupPasses: 3, denseSamplesPerSecond: 1000, compactedSamplesPerSecond: 3000, speedup: 3 },
+    };
+    r.metrics!.inference = inference;
+    const again = twin(r);
+    again.metrics!.inference = { ...inference, throughput: { ...inference.throughput, compactedSamplesPerSecond: 2900, speedup: 2.9 } };
+    expect(compareRecords(r, again, 1e-5).filter((x) => x.verdict === 'MISMATCH')).toEqual([]);
+    again.metrics!.inference = { ...inference, macs: 101 };
+    expect(
+      compareRecords(r, again, 1e-5)
+        .filter((x) => x.verdict === 'MISMATCH')
+        .map((x) => x.metric),
+    ).toEqual(['metrics.inference.macs']);
+    const old = record();
+    const remeasured = twin(old);
+    remeasured.metrics!.inference = inference;
+    expect(compareRecords(old, remeasured, 1e-5).filter((x) => x.verdict === 'MISMATCH')).toEqual([]);
+  });
+
   it('demands exact equality on the same backend, even for the last bit of a deep value', () => {
     const r = record();
     const again = twin(r);

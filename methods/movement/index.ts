@@ -1,5 +1,6 @@
 import type { MaskMap, PruneContext, PruneResult, StepInfo, WeightMap } from '../../api/method-api.ts';
 import { largestMask } from '../../api/method-kit/largest-mask.ts';
+import { cubicRamp } from '../../api/method-kit/gradual.ts';
 import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
 
 /**
@@ -53,7 +54,7 @@ export function movementSparsity(
   if (step <= initialWarmup) return 0;
   if (step > totalSteps - finalWarmup) return finalSparsity;
   const progress = (step - initialWarmup) / (totalSteps - initialWarmup - finalWarmup);
-  return finalSparsity * (1 - (1 - progress) ** 3);
+  return cubicRamp(progress, 0, finalSparsity);
 }
 
 /** Each layer keeps its n − round(s·n) highest scores, pruned weights included (the paper's Top_v(S)). */

@@ -6,9 +6,9 @@ import type { Dataset, TaskKind, WeightMap } from '../../engine/types.ts';
 import type { JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest, PruneFunction, PruneResult } from '../../api/method-api.ts';
 import { createPruneContext } from './context.ts';
-import { keepCountFor } from './select.ts';
+import { keepCountFor } from './mask-selection.ts';
 import { kernelLayouts } from './structure.ts';
-import { unitTargets } from './structured-select.ts';
+import { unitTargets } from './structured-mask-selection.ts';
 import { structureOf } from '../jobs/spec.ts';
 import type { TrunkHost } from './trunk-level.ts';
 

@@ -1,7 +1,8 @@
 /**
  * The contract between the harness and a pruning method (CONTRIBUTING.md; docs/protocol.md, How a method is run). A method folder
  * `methods/<id>/` holds `manifest.json` and `index.ts`, whose exported `prune(ctx)` returns
- * saliency scores or explicit masks. Methods import only this module (and what it re-exports).
+ * saliency scores or explicit masks. Methods import only this module, the method kit (api/method-kit/)
+ * and @tensorflow/tfjs-core (tests/layering.ts and the sandbox enforce it).
  */
 import type * as tfcore from '@tensorflow/tfjs-core';
 import type { ParameterInfo } from '../engine/architecture.ts';
@@ -66,6 +67,7 @@ export interface MethodVariant {
   reinit?: boolean;
 }
 
+/** What a method declares about itself: `methods/<id>/manifest.json` (results/schema/manifest.schema.json). */
 export interface MethodManifest {
   id: string;
   name: string;
@@ -248,4 +250,5 @@ export type PruneResult = ({ scores: WeightMap } | { masks: MaskMap } | { unitSc
   fineTuned?: boolean;
 };
 
+/** A method's code: the `prune` its index.ts exports, called once per job with that job's context. */
 export type PruneFunction = (ctx: PruneContext) => Promise<PruneResult> | PruneResult;

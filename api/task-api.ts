@@ -5,7 +5,15 @@ import type { ArchitectureSpec } from '../engine/architecture.ts';
 import type { TrainingRecipe } from '../engine/recipe.ts';
 import type { MaskMap, Splits, TaskKind, WeightMap } from '../engine/types.ts';
 
-export type TaskFamily = 'mnist' | 'fashion-mnist' | 'cifar10' | 'planted';
+/** The families of tasks, by the data they train on; the site shows one leaderboard per family, in this order. */
+export const TASK_FAMILIES = [
+  { id: 'mnist', title: 'MNIST' },
+  { id: 'fashion-mnist', title: 'Fashion-MNIST' },
+  { id: 'cifar10', title: 'CIFAR-10' },
+  { id: 'planted', title: 'Planted tickets' },
+] as const;
+
+export type TaskFamily = (typeof TASK_FAMILIES)[number]['id'];
 
 /** What a planted-ticket task knows about its hidden ticket. */
 export interface PlantedTruth {
@@ -39,6 +47,7 @@ export interface TaskDefinition {
   id: string;
   /** Bumped whenever anything that changes numbers changes. */
   version: string;
+  /** Declared, never guessed from the id: records and aggregates of the task are grouped by it through this definition. */
   family: TaskFamily;
   description: string;
   kind: TaskKind;

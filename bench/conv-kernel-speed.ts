@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { pathToFileURL } from 'node:url';
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../engine/backend/backend-selection.ts';
 import { filterGradient } from '../engine/backend/wasm-conv-filter-grad.ts';
 import { convolutionalBackpropInput } from '../engine/backend/wasm-conv-input-grad.ts';
 import { originalWasmKernelFunc } from '../engine/backend/wasm-kernel-calls.ts';

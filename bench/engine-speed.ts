@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describeBackend, selectBackend } from '../engine/backend/select.ts';
+import { describeBackend, selectBackend } from '../engine/backend/backend-selection.ts';
 import { describeParameters, type ArchitectureSpec } from '../engine/architecture.ts';
 import { MaskedNetwork } from '../engine/network.ts';
 import type { TrainingRecipe } from '../engine/recipe.ts';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../engine/backend/backend-selection.ts';
 import { planSuite, shardPlan } from '../harness/jobs/plan.ts';
 import { denseSpecFor, jobId } from '../harness/jobs/spec.ts';
 import { Runner } from '../harness/run/runner.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../cli/run-command.ts';
-import type { RunRecord } from '../harness/store/record.ts';
+import type { RunRecord } from '../harness/store/run-record.ts';
 import { getSuite } from '../suites/registry.ts';
 import { filesUnder } from '../tests/cli-helpers.ts';
 

@@ -4,14 +4,14 @@
  * pruneTrunk once for the whole grid. In one process (no sandbox, no dense reference), so the
  * figures are the prune stage's only. Checks that both give the same scores.
  */
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../engine/backend/backend-selection.ts';
 import { MaskedNetwork } from '../engine/network.ts';
 import { Rng } from '../engine/rng.ts';
 import { resolveHyperparameters } from '../harness/jobs/hyperparameters.ts';
 import type { PruneContext, PruneResult, WeightMap } from '../api/method-api.ts';
 import { pruneTrunk, readIterativeMagnitudeSettings } from '../api/method-kit/iterative-magnitude.ts';
 import { createPruneContext } from '../harness/prune/context.ts';
-import { keepCountFor } from '../harness/prune/select.ts';
+import { keepCountFor } from '../harness/prune/mask-selection.ts';
 import { initialWeightsFor } from '../harness/run/execute.ts';
 import { getMethod } from '../harness/registry/methods.ts';
 import { getSuite, getTask } from '../suites/registry.ts';

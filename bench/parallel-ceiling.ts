@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const STEPS = 600;
 
 async function work(): Promise<void> {
-  const { selectBackend } = await import('../engine/backend/select.ts');
+  const { selectBackend } = await import('../engine/backend/backend-selection.ts');
   const { MaskedNetwork, initialWeights } = await import('../engine/network.ts');
   const { trainNetwork } = await import('../engine/train.ts');
   const { Rng } = await import('../engine/rng.ts');

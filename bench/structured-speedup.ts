@@ -4,7 +4,7 @@
  * weights, the network is compacted, and both are timed on this backend. Speed is printed, never asserted.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../engine/backend/select.ts';
+import { selectBackend } from '../engine/backend/backend-selection.ts';
 import { compactNetwork, denseMacs } from '../engine/compact.ts';
 import { measurePairedThroughput } from '../engine/metrics/inference.ts';
 import { initialWeights } from '../engine/network.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main } from './main.ts';
 import { newMethodCommand } from './new-method-command.ts';
-import { checkManifest } from '../harness/validate/checks.ts';
+import { checkManifest } from '../harness/validate/file-checks.ts';
 import { readManifest } from '../harness/registry/methods.ts';
 import { tinyPruneContext } from '../harness/testing/tiny-context.ts';
 import type { PruneFunction, WeightMap } from '../api/method-api.ts';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { cutRelease, ReleaseError, type LeaderboardGrid } from '../harness/release/release.ts';
 import { planSuite } from '../harness/jobs/plan.ts';
 import { selectsRegisteredMethods } from '../harness/jobs/suite-grid.ts';
-import { defaultCitationFile } from './cite-command.ts';
+import { projectCitationFile } from '../harness/cite/citation-file.ts';
 import { getTask, listSuites } from '../harness/registry/suites.ts';
 import { listMethods } from '../harness/registry/methods.ts';
 
@@ -34,7 +34,7 @@ export async function releaseCommand(
     const { file, release } = await cutRelease({
       release: name,
       resultsDir: resolve(opts.results),
-      citationFile: defaultCitationFile,
+      citationFile: projectCitationFile,
       grids: leaderboardGrids(),
     });
     print(

@@ -6,7 +6,7 @@ import { describeJob, jobId } from '../harness/jobs/spec.ts';
 import { ResultStore } from '../harness/store/store.ts';
 import { planRows, type MeasuredJob } from '../harness/jobs/run-plan.ts';
 import { gitProvenance, prunebenchVersion } from '../harness/run/environment.ts';
-import { buildReproduction, writeReproduction, type ReproductionRecord } from '../harness/reproduce/record.ts';
+import { buildReproduction, writeReproduction, type ReproductionRecord } from '../harness/reproduce/reproduction-record.ts';
 import { textTable } from '../harness/reproduce/format.ts';
 import { getPaperSuite, paperSuites } from '../harness/registry/suites.ts';
 import type { PaperSuite } from '../api/paper-api.ts';

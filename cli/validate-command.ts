@@ -8,7 +8,7 @@ import {
   checkSuite,
   jsonFilesUnder,
   type Problem,
-} from '../harness/validate/checks.ts';
+} from '../harness/validate/file-checks.ts';
 import { listMethods, methodIds, methodsDir } from '../harness/registry/methods.ts';
 import { listSuites, listTasks } from '../harness/registry/suites.ts';
 import { checkHistory } from '../harness/validate/history.ts';

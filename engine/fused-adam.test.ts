@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { selectBackend } from './backend/select.ts';
+import { selectBackend } from './backend/backend-selection.ts';
 import { FusedAdam, adamUpdate, registerFusedAdam } from './fused-adam.ts';
 import { Rng } from './rng.ts';
 import { join } from 'node:path';

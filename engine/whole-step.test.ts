@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { selectBackend } from './backend/select.ts';
+import { selectBackend } from './backend/backend-selection.ts';
 import { sameBits, tinyMlp } from '../harness/testing/fixtures.ts';
 import type { ArchitectureSpec } from './architecture.ts';
 import { MaskedNetwork } from './network.ts';

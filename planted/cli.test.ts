@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plantedCommand } from './cli.ts';
-import { plantedTicketScore } from './evaluate.ts';
+import { plantedTicketScore } from './ticket-score.ts';
 import { generatePlantedTask } from './generate.ts';
 
 describe('plantedCommand', () => {

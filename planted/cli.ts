@@ -1,6 +1,6 @@
 /** Text of `prunebench planted`: the generated ticket's density, planted edges, output scales and own test score. */
 import { mlpWidths } from './architecture.ts';
-import { plantedTicketScore } from './evaluate.ts';
+import { plantedTicketScore } from './ticket-score.ts';
 import { generatePlantedTask } from './generate.ts';
 import type { PlantedTarget } from './targets.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generatePlantedTask, kernelsOnly, type PlantedTask } from './generate.ts';
-import { plantedTicketScore } from './evaluate.ts';
+import { plantedTicketScore } from './ticket-score.ts';
 import { REGRESSION_NOISE_STD } from './data.ts';
 import { CIRCLE_LINES, STRIPE_LINES, rankClasses, stripeCoordinate } from './targets.ts';
 

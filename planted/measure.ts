@@ -3,7 +3,7 @@
  * 3, 5 and 10 (width 100, seeds 0–2) and prints the Markdown table of planted/README.md.
  * Run: npx tsx planted/measure.ts
  */
-import { plantedTicketScore } from './evaluate.ts';
+import { plantedTicketScore } from './ticket-score.ts';
 import { generatePlantedTask } from './generate.ts';
 import type { PlantedTarget } from './targets.ts';
 

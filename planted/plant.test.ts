@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../engine/rng.ts';
 import { mlpArchitecture } from './architecture.ts';
-import { forwardMlp } from './evaluate.ts';
+import { forwardMlp } from './ticket-score.ts';
 import { type MotherNetwork, initialiseMother, plantTarget } from './plant.ts';
 import { emptyLayer, evaluateTarget, setWeight, type TargetNetwork } from './target-network.ts';
 import { type PlantedTarget, buildTarget } from './targets.ts';

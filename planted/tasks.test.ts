@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plantedTicketScore } from './evaluate.ts';
+import { plantedTicketScore } from './ticket-score.ts';
 import { PLANTED_GENERATOR_VERSION, generateFromDefinition, plantedTaskDefinitions } from './tasks.ts';
 
 describe('planted task definitions', () => {

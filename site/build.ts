@@ -8,15 +8,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { Aggregate } from '../harness/aggregate/aggregate.ts';
 import type { SuiteDefinition, TaskDefinition } from '../api/task-api.ts';
 import { scopeSite, unscopedSite, type SiteScope } from './scope.ts';
 import { readReproductions, type ReproductionView } from './reproductions.ts';
 import { reproductionPage, reproductionsIndexPage, suitePage } from './pages/suite.ts';
-import type { AggregatableRecord } from '../harness/aggregate/record.ts';
+import type { AggregatableRecord } from '../harness/aggregate/aggregatable-record.ts';
 import { compareRankings } from '../harness/aggregate/changes.ts';
-import { gitInfo, readFileAt, readTreeFiles, releaseTags, repoRelative, type ReleaseTag } from './git.ts';
+import { type ReleaseTag, Repository } from '../harness/git/repository.ts';
+import { summarizeCitation } from '../harness/cite/citation-file.ts';
 import {
   createValidators,
   parseManifests,
@@ -25,7 +25,7 @@ import {
   readResultFiles,
   readSchemaTexts,
   type ManifestSet,
-  type MethodManifest,
+  type ManifestView,
   type RecordSet,
   type Validators,
   type Rejection,
@@ -148,7 +148,7 @@ function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): Loaded
 }
 
 async function loadTag(
-  root: string,
+  repo: Repository,
   tag: ReleaseTag,
   resultsRel: string,
   methodsRel: string | null,
@@ -156,11 +156,11 @@ async function loadTag(
   opts: BuildSiteOptions,
 ): Promise<LoadedResults | null> {
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
-  const files = await readTreeFiles(root, tag.tag, resultsRel, (p) => p.endsWith('.json') && !p.startsWith(`${prefix}schema/`));
+  const files = await repo.filesAt(tag.tag, resultsRel, (p) => p.endsWith('.json') && !p.startsWith(`${prefix}schema/`));
   if (files.length === 0) return null;
   // Records of a release are judged by the schema of that release, when it has one.
-  const recordSchema = await readFileAt(root, tag.tag, `${prefix}schema/record.schema.json`);
-  const manifestSchema = await readFileAt(root, tag.tag, `${prefix}schema/manifest.schema.json`);
+  const recordSchema = await repo.fileAt(tag.tag, `${prefix}schema/record.schema.json`);
+  const manifestSchema = await repo.fileAt(tag.tag, `${prefix}schema/manifest.schema.json`);
   let validators = fallback;
   if (recordSchema && manifestSchema) {
     try {
@@ -178,7 +178,7 @@ async function loadTag(
   if (methodsRel !== null) {
     const mprefix = methodsRel === '' ? '' : `${methodsRel}/`;
     const manifestPattern = new RegExp(`^${mprefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/]+/manifest\\.json$`);
-    const manifestFiles = await readTreeFiles(root, tag.tag, methodsRel, (p) => manifestPattern.test(p));
+    const manifestFiles = await repo.filesAt(tag.tag, methodsRel, (p) => manifestPattern.test(p));
     manifestSet = parseManifests(
       manifestFiles.map((f) => ({ path: f.path.slice(mprefix.length), text: f.text })),
       validators,
@@ -201,23 +201,7 @@ function citationFile(root: string | null): string | null {
 
 function readCitation(file: string | null): CitationInfo {
   if (!file) return { title: null, authors: [], url: null, doi: null, present: false };
-  const text = readFileSync(file, 'utf8');
-  try {
-    const cff = parseYaml(text) as Record<string, unknown>;
-    const authors = Array.isArray(cff.authors)
-      ? (cff.authors as Array<Record<string, unknown>>)
-          .map((a) =>
-            typeof a.name === 'string'
-              ? `{${a.name}}`
-              : [a['family-names'], a['given-names']].filter((x) => typeof x === 'string').join(', '),
-          )
-          .filter(Boolean)
-      : [];
-    const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
-    return { title: str(cff.title), authors, url: str(cff.url) ?? str(cff['repository-code']), doi: str(cff.doi), present: true };
-  } catch {
-    return { title: null, authors: [], url: null, doi: null, present: true };
-  }
+  return { ...summarizeCitation(readFileSync(file, 'utf8')), present: true };
 }
 
 function siteInput(
@@ -264,7 +248,7 @@ function allMethodsOf(scope: SiteScope): string[] {
 /** A site input straight from records and manifests (no git, no files): for tests and embedding. */
 export function siteInputFromRecords(
   records: readonly AggregatableRecord[],
-  manifests: ReadonlyMap<string, MethodManifest> = new Map(),
+  manifests: ReadonlyMap<string, ManifestView> = new Map(),
   release: Partial<ReleaseInfo> = {},
   tasks: readonly TaskDefinition[] = [],
 ): SiteInput {
@@ -345,16 +329,17 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   const builtAt = new Date().toISOString();
   const validators = createValidators(readSchemaTexts());
   const current = loadWorkingTree(opts, validators);
-  const git = await gitInfo(opts.resultsDir);
-  const tags = git.root ? await releaseTags(git.root) : [];
+  const repo = await Repository.open(opts.resultsDir);
+  const git = { commit: (await repo?.head()) ?? null, dirty: (await repo?.isDirty()) ?? null };
+  const tags = repo ? await repo.releaseTags() : [];
 
   const releases: Array<{ tag: ReleaseTag; loaded: LoadedResults }> = [];
-  if (opts.includeReleases && git.root) {
-    const resultsRel = repoRelative(git.root, opts.resultsDir);
-    const methodsRel = repoRelative(git.root, opts.methodsDir);
+  if (opts.includeReleases && repo) {
+    const resultsRel = repo.relativePath(opts.resultsDir);
+    const methodsRel = repo.relativePath(opts.methodsDir);
     if (resultsRel !== null) {
       for (const tag of tags) {
-        const loaded = await loadTag(git.root, tag, resultsRel, methodsRel, validators, opts);
+        const loaded = await loadTag(repo, tag, resultsRel, methodsRel, validators, opts);
         if (loaded) releases.push({ tag, loaded });
       }
     }
@@ -376,7 +361,7 @@ export async function prepareSite(opts: BuildSiteOptions): Promise<PreparedSite>
   const styles = methodStyles(
     [current, ...releases.map((r) => r.loaded)].flatMap((l) => [...l.manifestSet.manifests.keys(), ...allMethodsOf(l.scope)]),
   );
-  const cff = citationFile(git.root);
+  const cff = citationFile(repo?.root ?? null);
   const citation = readCitation(cff);
   const renderedTags = new Set(releases.map((r) => r.tag.tag));
   const pastReleases: PastRelease[] = tags.map((t) => ({

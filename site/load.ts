@@ -9,12 +9,13 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { AggregatableRecord } from '../harness/aggregate/record.ts';
+import type { AggregatableRecord } from '../harness/aggregate/aggregatable-record.ts';
 import { recordIdentityProblems } from '../harness/store/record-identity.ts';
-import type { MethodManifest as DeclaredManifest } from '../api/method-api.ts';
+import type { MethodManifest } from '../api/method-api.ts';
 import { expandVariants } from '../api/method-variants.ts';
 
-export interface MethodManifest {
+/** A method as the site shows it: its manifest (or a variant's) with each hyperparameter's default in place of its declaration. */
+export interface ManifestView {
   id: string;
   name: string;
   version: string;
@@ -63,7 +64,7 @@ export interface RecordSet {
 }
 
 export interface ManifestSet {
-  manifests: Map<string, MethodManifest>;
+  manifests: Map<string, ManifestView>;
   rejected: Rejection[];
 }
 
@@ -183,7 +184,7 @@ export function readManifestFiles(methodsDir: string): SourceFile[] {
 }
 
 export function parseManifests(files: readonly SourceFile[], validators: Validators): ManifestSet {
-  const manifests = new Map<string, MethodManifest>();
+  const manifests = new Map<string, ManifestView>();
   const rejected: Rejection[] = [];
   for (const file of files) {
     let data: unknown;
@@ -197,7 +198,7 @@ export function parseManifests(files: readonly SourceFile[], validators: Validat
       rejected.push({ path: file.path, problems: describeErrors(validators.manifest.errors) });
       continue;
     }
-    const manifest = data as DeclaredManifest;
+    const manifest = data as MethodManifest;
     const folder = file.path.split('/')[0];
     if (manifest.id !== folder) {
       rejected.push({ path: file.path, problems: [`/id: '${manifest.id}' does not match the folder name '${folder}'`] });

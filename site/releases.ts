@@ -4,7 +4,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RELEASE_NAME, readReleaseFile, releaseProblems, releasesDir, type ReleaseFile } from '../harness/release/release.ts';
+import { compareReleaseNames, RELEASE_NAME } from '../harness/git/repository.ts';
+import { readReleaseFile, releaseProblems, releasesDir, type ReleaseFile } from '../harness/release/release.ts';
 import type { Rejection } from './load.ts';
 
 export interface ReleaseView {
@@ -15,10 +16,6 @@ export interface ReleaseView {
   unlisted: number;
 }
 
-function versionKey(name: string): number[] {
-  return RELEASE_NAME.exec(name)!.slice(1).map(Number);
-}
-
 /** Every well-formed release file, newest version first; malformed ones are rejected with their problem. */
 export function readReleases(resultsDir: string, recordIds: ReadonlySet<string>): { releases: ReleaseView[]; rejected: Rejection[] } {
   const dir = releasesDir(resultsDir);
@@ -26,10 +23,7 @@ export function readReleases(resultsDir: string, recordIds: ReadonlySet<string>)
   const names = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && RELEASE_NAME.test(f.slice(0, -5)))
     .map((f) => f.slice(0, -5))
-    .sort((a, b) => {
-      const [x, y] = [versionKey(a), versionKey(b)];
-      return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
-    });
+    .sort((a, b) => compareReleaseNames(b, a));
   const releases: ReleaseView[] = [];
   const rejected: Rejection[] = [];
   for (const name of names) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { ReproductionRecord } from '../harness/reproduce/record.ts';
+import type { ReproductionRecord } from '../harness/reproduce/reproduction-record.ts';
 import { describeErrors, type Rejection } from './load.ts';
 import { safeName } from './paths.ts';
 

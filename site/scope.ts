@@ -8,7 +8,7 @@
  * (the smoke tasks, paper tasks) appear only there.
  */
 import { aggregate, taskKey, type Aggregate, type TaskAggregate } from '../harness/aggregate/aggregate.ts';
-import type { AggregatableRecord } from '../harness/aggregate/record.ts';
+import type { AggregatableRecord } from '../harness/aggregate/aggregatable-record.ts';
 import { aggregateSuite, inSuiteScope, leaderboardSuiteOf, leaderboardSuites } from '../harness/aggregate/scope.ts';
 import type { SuiteDefinition } from '../api/task-api.ts';
 import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';

@@ -3,7 +3,7 @@ import { getSuite, getTask } from './registry.ts';
 import { PLANTED_TICKET_SPARSITIES } from './suites.ts';
 import { plantedTicketSparsity } from './tasks/planted-ticket-sparsity.ts';
 import { declaredStructures, planSuite } from '../harness/jobs/plan.ts';
-import { keepCountFor } from '../harness/prune/select.ts';
+import { keepCountFor } from '../harness/prune/mask-selection.ts';
 import { listMethods } from '../harness/registry/methods.ts';
 
 const manifests = listMethods().map((m) => m.manifest);

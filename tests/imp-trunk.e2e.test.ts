@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesUnder, prunebench, startPrunebench, waitFor } from './cli-helpers.ts';
-import type { RunRecord } from '../harness/store/record.ts';
+import type { RunRecord } from '../harness/store/run-record.ts';
 
 /** imp on the tiny planted task, the sandbox and workers as in every run; 6 epochs a round. */
 const IMP = ['--suite', 'smoke', '--tasks', 'planted-circle-tiny', '--methods', 'imp', '--set', 'imp.epochs=6', '--no-progress'];

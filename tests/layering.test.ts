@@ -63,9 +63,9 @@ describe('the layers of the source tree (docs/architecture.md)', () => {
       ['api/method-api.ts', 'engine/network.ts', false, 'the API uses engine types only'],
       ['methods/snip/index.ts', 'engine/network.ts', true, 'a method imports only its own folder'],
       ['methods/snip/index.ts', 'methods/synflow/index.ts', false, 'a method imports only its own folder'],
-      ['methods/snip/index.ts', 'harness/prune/select.ts', false, 'domain may not import the harness layer'],
+      ['methods/snip/index.ts', 'harness/prune/mask-selection.ts', false, 'domain may not import the harness layer'],
       ['methods/snip/index.ts', 'node:fs', false, 'a method imports only its own folder'],
-      ['suites/tasks/image-tasks.ts', 'harness/run/evaluate.ts', false, 'domain may not import the harness layer'],
+      ['suites/tasks/image-tasks.ts', 'harness/run/run-metrics.ts', false, 'domain may not import the harness layer'],
       ['planted/plant.ts', 'suites/registry.ts', false, 'planted tasks import only'],
       ['harness/run/worker.ts', 'suites/registry.ts', false, 'only through harness/registry/'],
       ['cli/run-command.ts', 'methods/snip/index.ts', false, 'only through harness/registry/'],
@@ -74,6 +74,7 @@ describe('the layers of the source tree (docs/architecture.md)', () => {
       ['site/build.ts', '@tensorflow/tfjs-core', false, 'the site never loads the engine or tfjs'],
       ['site/build.ts', 'cli/main.ts', false, 'site may not import the cli layer'],
       ['harness/run/runner.ts', 'harness/testing/fixtures.ts', false, 'may import test code'],
+      ['site/build.ts', 'simple-git', false, 'only harness/git/ talks to git'],
     ])('%s → %s', (from, to, typeOnly, rule) => {
       expect(edgeViolations(edge(from, to, typeOnly)).join('; ')).toContain(rule);
     });

@@ -136,6 +136,7 @@ export function edgeViolations(edge: ImportEdge): string[] {
   ) {
     problems.push('the application reaches methods/, suites/ and planted/ only through harness/registry/');
   }
+  if (to === 'simple-git' && !from.startsWith('harness/git/')) problems.push('only harness/git/ talks to git (simple-git)');
   if (top === 'site' && (toTop === 'engine' || (toTop === null && TFJS.test(to)))) problems.push('the site never loads the engine or tfjs');
   return problems;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countKept } from '../../harness/prune/select.ts';
+import { countKept } from '../../harness/prune/mask-selection.ts';
 import { largestMask } from './largest-mask.ts';
 
 /** Independent reference: sort all indices by value (descending), ties by index, keep the first `keep`. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import '../gradients.ts';
 import '@tensorflow/tfjs-backend-cpu';
-import { selectBackend } from './select.ts';
+import { selectBackend } from './backend-selection.ts';
 import { originalWasmKernelFunc } from './wasm-kernel-calls.ts';
 import { registerWasmKernelPatches } from './wasm-kernels.ts';
 import { Rng } from '../rng.ts';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { selectBackend } from './select.ts';
+import { selectBackend } from './backend-selection.ts';
 import { originalWasmKernelFunc } from './wasm-kernel-calls.ts';
 import { Rng } from '../rng.ts';
 

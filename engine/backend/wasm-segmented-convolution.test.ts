@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { selectBackend } from './select.ts';
+import { selectBackend } from './backend-selection.ts';
 import { filterGradient } from './wasm-conv-filter-grad.ts';
 import { convolutionalBackpropInput } from './wasm-conv-input-grad.ts';
 import { gemmConvolution } from './wasm-gemm-convolution.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend } from '@tensorflow/tfjs-core';
-import { selectBackend } from './select.ts';
+import { selectBackend } from './backend-selection.ts';
 import { transposeRuns } from './wasm-transpose-runs.ts';
 import { Rng } from '../rng.ts';
 

@@ -1,5 +1,5 @@
 import { brierScore, checkClassificationInputs, negativeLogLikelihood, predictedClasses } from './classification.ts';
-import { requirePositiveInteger } from './checks.ts';
+import { requirePositiveInteger } from './argument-checks.ts';
 
 export interface CalibrationBin {
   lower: number;

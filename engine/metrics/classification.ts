@@ -1,4 +1,4 @@
-import { requireFinite, requireLabelsInRange, requireLength, requireProbabilities, rowCount } from './checks.ts';
+import { requireFinite, requireLabelsInRange, requireLength, requireProbabilities, rowCount } from './argument-checks.ts';
 
 /** Probabilities below this are raised to it before the log, so one confidently wrong sample costs at most −ln(1e-12) ≈ 27.63. */
 export const PROBABILITY_FLOOR = 1e-12;

@@ -1,4 +1,4 @@
-import { requireLength } from './checks.ts';
+import { requireLength } from './argument-checks.ts';
 
 export interface GroupAccuracy {
   group: number;

@@ -1,5 +1,5 @@
 import type { MaskMap } from '../types.ts';
-import { requireUniqueNames } from './checks.ts';
+import { requireUniqueNames } from './argument-checks.ts';
 
 export interface RecoveryScores {
   /** Planted edges kept / edges kept. */

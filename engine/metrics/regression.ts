@@ -1,4 +1,4 @@
-import { requireFinite, requireLength, rowCount } from './checks.ts';
+import { requireFinite, requireLength, rowCount } from './argument-checks.ts';
 
 export type RealArray = Float32Array | Float64Array;
 

@@ -1,5 +1,5 @@
 import type { WeightMap } from '../types.ts';
-import { requireUniqueNames } from './checks.ts';
+import { requireUniqueNames } from './argument-checks.ts';
 
 export interface LayerSparsity {
   name: string;

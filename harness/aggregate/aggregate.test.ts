@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../store/record.ts';
-import { aggregate, aggregateTask, compression, poolCalibrationBins, taskFamily, type MethodScore } from './aggregate.ts';
-import type { AggregatableRecord } from './record.ts';
+import type { RunRecord } from '../store/run-record.ts';
+import { aggregate, aggregateTask, compression, poolCalibrationBins, type MethodScore } from './aggregate.ts';
+import type { AggregatableRecord } from './aggregatable-record.ts';
 import { makeRecord, type RecordOptions } from '../testing/record-factory.ts';
 
 // The store's record type must stay usable as aggregation input.
@@ -93,7 +93,6 @@ describe('cells', () => {
       }),
     );
     const t = aggregateTask(records);
-    expect(t.family).toBe('planted');
     expect(t.cells[0].recovery!.precision!.mean).toBeCloseTo(0.6, 14);
     expect(t.cells[0].recovery!.precision!.interval!.high).toBeCloseTo(0.6 + T975_1 * 0.1, 8);
     expect(t.planted!.density!.mean).toBeCloseTo(0.06, 14);
@@ -301,14 +300,7 @@ describe('grouping', () => {
     expect(all.tasks.map((t) => t.task.key)).toEqual(['fashion-x@1', 'mnist-x@1', 'mnist-x@2']);
   });
 
-  it('families come from the task id prefix', () => {
-    expect(['mnist-lenet5', 'fashion-lenet300', 'cifar10-conv4', 'planted-helix-d5-w100', 'imagenet'].map(taskFamily)).toEqual([
-      'mnist',
-      'fashion',
-      'cifar',
-      'planted',
-      'other',
-    ]);
+  it('compression is 1 / (1 − sparsity)', () => {
     expect(compression(0.99)).toBeCloseTo(100, 10);
   });
 

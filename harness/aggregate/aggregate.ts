@@ -26,7 +26,7 @@
  * - Within one sparsity, uncontrolled cells are ranked by accuracy (regression: lower MSE) with the
  *   same tie rule, so the per-sparsity tables can show ties too.
  */
-import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './record.ts';
+import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './aggregatable-record.ts';
 import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
 
 export interface TaskRef {
@@ -40,16 +40,6 @@ export interface TaskRef {
   /** 'unstructured', 'neuron', 'filter' or 'N:M': the records of a task are aggregated per structure. */
   structure?: string;
 }
-
-export type TaskFamily = 'mnist' | 'fashion' | 'cifar' | 'planted' | 'other';
-
-export const TASK_FAMILIES: ReadonlyArray<{ id: TaskFamily; title: string }> = [
-  { id: 'mnist', title: 'MNIST' },
-  { id: 'fashion', title: 'Fashion-MNIST' },
-  { id: 'cifar', title: 'CIFAR' },
-  { id: 'planted', title: 'Planted tickets' },
-  { id: 'other', title: 'Other tasks' },
-];
 
 export interface PooledBin {
   lower: number;
@@ -155,7 +145,6 @@ export interface PlantedSummary {
 
 export interface TaskAggregate {
   task: TaskRef;
-  family: TaskFamily;
   kind: TaskKind | null;
   grid: number[];
   seeds: number[];
@@ -180,12 +169,6 @@ export interface Aggregate {
 
 export function taskKey(task: { id: string; version: string }): string {
   return `${task.id}@${task.version}`;
-}
-
-export function taskFamily(taskId: string): TaskFamily {
-  const id = taskId.toLowerCase();
-  for (const family of ['mnist', 'fashion', 'cifar', 'planted'] as const) if (id.startsWith(family)) return family;
-  return 'other';
 }
 
 export function compression(sparsity: number): number {
@@ -295,7 +278,6 @@ export function aggregateTask(
 
   return {
     task,
-    family: taskFamily(id),
     kind: okRecords.find((r) => r.metrics)?.metrics?.taskKind ?? null,
     grid,
     seeds: sortedUnique(records.map((r) => r.job.seed)),

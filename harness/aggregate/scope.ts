@@ -14,7 +14,7 @@
  */
 import type { SuiteDefinition } from '../../api/task-api.ts';
 import { aggregate, recordStructure, sparsityKey, type Aggregate } from './aggregate.ts';
-import type { AggregatableRecord } from './record.ts';
+import type { AggregatableRecord } from './aggregatable-record.ts';
 import { sparsitiesFor } from '../jobs/suite-grid.ts';
 
 export type SuiteGrid = Pick<

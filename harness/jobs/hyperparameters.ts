@@ -59,10 +59,6 @@ export function parseHyperparameterText(declaration: HyperparameterDeclaration, 
   }
 }
 
-export function hyperparameterDefaults(manifest: Pick<MethodManifest, 'hyperparameters'>): Record<string, HyperparameterValue> {
-  return Object.fromEntries(Object.entries(manifest.hyperparameters).map(([name, d]) => [name, d.default]));
-}
-
 /**
  * The effective hyperparameters of a job: the manifest's defaults with `overrides` applied, every
  * value checked against its declaration. Throws a HyperparameterError naming the method, the

@@ -7,7 +7,7 @@ import { sampleBatches, type Batch } from '../../engine/batches.ts';
 import { taskLoss } from '../../engine/loss.ts';
 import { runTrainingLoop, tapeStepper, trainNetwork } from '../../engine/train.ts';
 import type { HyperparameterValue, PruneContext, PruneTarget, Structure } from '../../api/method-api.ts';
-import { checkMasks } from './select.ts';
+import { checkMasks } from './mask-selection.ts';
 import { copiedArrays, type TrunkHost } from './trunk-level.ts';
 
 export interface PruneContextOptions {

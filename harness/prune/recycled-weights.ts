@@ -1,5 +1,5 @@
 import type { ShapeMap, WeightMap } from '../../engine/types.ts';
-import { MethodResultError } from './select.ts';
+import { MethodResultError } from './mask-selection.ts';
 
 /** What a record says about the weights a strong-ticket method recycled: per layer, how many values changed. */
 export interface RecyclingSummary {

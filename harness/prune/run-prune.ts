@@ -6,9 +6,9 @@ import type { Dataset, TaskKind, WeightMap } from '../../engine/types.ts';
 import type { JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest, PruneFunction, PruneResult } from '../../api/method-api.ts';
 import { createPruneContext } from './context.ts';
-import { keepCountFor } from './select.ts';
+import { keepCountFor } from './mask-selection.ts';
 import { kernelLayouts } from './structure.ts';
-import { unitTargets } from './structured-select.ts';
+import { unitTargets } from './structured-mask-selection.ts';
 import { structureOf } from '../jobs/spec.ts';
 import type { TrunkHost } from './trunk-level.ts';
 
@@ -37,7 +37,10 @@ export interface PruneOutcome {
   trunk?: { level: number; reusedLevel: number; rounds: number };
 }
 
-/** Runs a method's prune(): in this process, or in a sandboxed child (harness/sandbox). */
+/**
+ * How a job runs a method's prune(): from a PruneRequest, in this process (inProcessPruner), in a
+ * sandboxed child (sandboxedPruner), or through the trunk cache (trunkPruner) around either.
+ */
 export type Pruner = (request: PruneRequest) => Promise<PruneOutcome>;
 
 /** The one place a PruneContext is built for a job; the sandbox child calls it too. */

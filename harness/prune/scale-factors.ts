@@ -1,5 +1,5 @@
 import type { ShapeMap, WeightMap } from '../../engine/types.ts';
-import { MethodResultError } from './select.ts';
+import { MethodResultError } from './mask-selection.ts';
 
 /**
  * Bounds on one scale factor. Per-unit factors cannot encode arbitrary weights (one number per

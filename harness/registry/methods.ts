@@ -14,6 +14,7 @@ import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 
 export const methodsDir = fileURLToPath(new URL('../../methods/', import.meta.url));
 
+/** A method the registry found in methods/ (a folder, or a variant a manifest declares), with its prune() loadable in this process. */
 export interface RegisteredMethod {
   manifest: MethodManifest;
   /** The folder holding the method's code: its own, or for a declared variant the declaring method's. */

@@ -10,7 +10,8 @@ import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
 import { jobId, type JobSpec } from '../jobs/spec.ts';
 import { currentVersions } from '../jobs/versions.ts';
-import { citeCommand } from '../../cli/cite-command.ts';
+import { gatherCitation } from '../cite/gather.ts';
+import { renderBibtex } from '../cite/render.ts';
 
 let repo: string;
 let results: string;
@@ -110,12 +111,9 @@ describe('prunebench release', () => {
   it('is cited from its release file even where the git tag is absent', async () => {
     const { release } = await cutRelease({ release: 'v0.1.0', resultsDir: results, citationFile: citation, grids: grid([0, 1]) });
     git('tag', '-d', 'v0.1.0');
-    let out = '';
-    const code = await citeCommand(
-      { format: 'bibtex', release: 'v0.1.0', results, methodsDir: join(repo, 'methods'), citationFile: citation },
-      (t) => (out += t),
+    const out = renderBibtex(
+      await gatherCitation({ release: 'v0.1.0', resultsDir: results, methodsDir: join(repo, 'methods'), citationFile: citation }),
     );
-    expect(code).toBe(0);
     expect(out).toMatch(
       new RegExp(
         `@misc\\{prunebench_v0_1_0,[\\s\\S]*version = \\{v0\\.1\\.0\\}[\\s\\S]*note = \\{release file results/releases/v0\\.1\\.0\\.json, records of commit ${release.commit}\\}`,

@@ -5,15 +5,13 @@
  * `validate` re-hashes every record it lists.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseDocument } from 'yaml';
-import { simpleGit } from 'simple-git';
 import { describeJob, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { assertValid, parseJsonFile } from '../schema/validator.ts';
-
-export const RELEASE_NAME = /^v(\d+)\.(\d+)\.(\d+)$/;
+import { RELEASE_NAME, Repository } from '../git/repository.ts';
 
 export interface ReleaseFile {
   /** Not `schemaVersion`: readers of a results directory take files with that key for records. */
@@ -55,20 +53,6 @@ export function missingJobs(store: ResultStore, grids: LeaderboardGrid[]): strin
   );
 }
 
-/** Every release file of a results directory, validated, oldest version first. */
-export function listReleases(resultsDir: string): Array<{ file: string; release: ReleaseFile }> {
-  const dir = releasesDir(resultsDir);
-  if (!existsSync(dir)) return [];
-  const key = (name: string) => RELEASE_NAME.exec(name)!.slice(1).map(Number);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.json') && RELEASE_NAME.test(name.slice(0, -5)))
-    .sort((a, b) => {
-      const [x, y] = [key(a.slice(0, -5)), key(b.slice(0, -5))];
-      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-    })
-    .map((name) => ({ file: join(dir, name), release: readReleaseFile(join(dir, name)) }));
-}
-
 export function readReleaseFile(file: string): ReleaseFile {
   const data = parseJsonFile(file, readFileSync(file, 'utf8'));
   assertValid('release', data, file);
@@ -107,21 +91,14 @@ export async function cutRelease(opts: CutOptions): Promise<{ file: string; rele
   if (!RELEASE_NAME.test(opts.release)) throw new ReleaseError(`release '${opts.release}' is not of the form vX.Y.Z`);
   const file = releaseFilePath(opts.resultsDir, opts.release);
   if (existsSync(file)) throw new ReleaseError(`${file} exists: a release is never overwritten (cut a new version)`);
-  const git = simpleGit(opts.resultsDir);
-  if (!(await git.checkIsRepo()))
-    throw new ReleaseError(`${opts.resultsDir} is not in a git repository: a release freezes committed records`);
-  const root = (await git.revparse(['--show-toplevel'])).trim();
-  const status = await git.status();
-  if (!status.isClean())
+  const repo = await Repository.open(opts.resultsDir);
+  if (!repo) throw new ReleaseError(`${opts.resultsDir} is not in a git repository: a release freezes committed records`);
+  const changed = await repo.changedFiles();
+  if (changed.length)
     throw new ReleaseError(
-      `the worktree is dirty (${status.files
-        .slice(0, 5)
-        .map((f) => f.path)
-        .join(
-          ', ',
-        )}${status.files.length > 5 ? ', …' : ''}): commit or remove the changes first, so the release freezes committed records only`,
+      `the worktree is dirty (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}): commit or remove the changes first, so the release freezes committed records only`,
     );
-  if ((await git.tags()).all.includes(opts.release)) throw new ReleaseError(`git tag ${opts.release} exists already`);
+  if ((await repo.tagNames()).includes(opts.release)) throw new ReleaseError(`git tag ${opts.release} exists already`);
 
   const store = new ResultStore(opts.resultsDir);
   const missing = missingJobs(store, opts.grids);
@@ -138,7 +115,8 @@ export async function cutRelease(opts: CutOptions): Promise<{ file: string; rele
       `the results hold invalid records (run \`prunebench validate\`):\n${errors.map((e) => `  ${e.message}`).join('\n')}`,
     );
 
-  const commit = (await git.revparse(['HEAD'])).trim();
+  const commit = await repo.head();
+  if (!commit) throw new ReleaseError(`the repository at ${repo.root} has no commits: a release freezes committed records`);
   const release: ReleaseFile = {
     releaseFormat: 1,
     release: opts.release,
@@ -161,11 +139,11 @@ export async function cutRelease(opts: CutOptions): Promise<{ file: string; rele
   cff.set('date-released', release.date);
   writeFileSync(opts.citationFile, cff.toString({ lineWidth: 100 }));
 
-  const repoGit = simpleGit(root);
-  await repoGit.add([relative(root, file), relative(root, opts.citationFile)]);
-  await repoGit.commit(
+  await repo.commitAndTag(
+    [file, opts.citationFile],
     `Release ${opts.release}: ${release.records.length} records of ${release.suites.map((s) => `${s.id} v${s.version}`).join(', ')} at ${commit.slice(0, 12)}`,
+    opts.release,
+    `PruneBench leaderboard ${opts.release}`,
   );
-  await repoGit.addAnnotatedTag(opts.release, `PruneBench leaderboard ${opts.release}`);
   return { file, release };
 }

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseJsonFile, SchemaError, schemaProblems } from '../schema/validator.ts';
-import { fromSchema, type Problem } from '../validate/checks.ts';
+import { fromSchema, type Problem } from '../validate/file-checks.ts';
 import { paperSuites } from '../registry/suites.ts';
-import { summarize, type ReproductionRecord } from './record.ts';
+import { summarize, type ReproductionRecord } from './reproduction-record.ts';
 import { judge } from './verdict.ts';
 
 /** Gaps are written as computed; allow for nothing but float formatting. */
@@ -18,7 +18,7 @@ function error(file: string, path: string, message: string): Problem {
   return { file, path, message, severity: 'error' };
 }
 
-/** Problems in reproduction record files, in the same shape as harness/validate/checks.ts. */
+/** Problems in reproduction record files, in the same shape as harness/validate/file-checks.ts. */
 export function checkReproductionFiles(files: readonly string[]): Problem[] {
   return files.flatMap(checkReproductionFile);
 }

@@ -6,7 +6,7 @@
  * 'not run' instead of a wrong number.
  */
 import { methodLabel, sparsityKey, type Aggregate, type Cell, type TaskAggregate } from '../aggregate/aggregate.ts';
-import type { Control } from '../aggregate/record.ts';
+import type { Control } from '../aggregate/aggregatable-record.ts';
 import type { CellMetric, CellRef, ResultLookup } from '../../api/paper-api.ts';
 
 export type { CellMetric, CellRef, ResultLookup };

@@ -1,10 +1,10 @@
 import { cpus, arch, platform } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { simpleGit } from 'simple-git';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RecordContext } from './execute.ts';
-import type { BackendInfo } from '../../engine/backend/select.ts';
+import type { BackendInfo } from '../../engine/backend/backend-selection.ts';
 import { isolationLevel } from '../sandbox/isolation.ts';
+import { Repository } from '../git/repository.ts';
 
 const projectRoot = new URL('../../', import.meta.url);
 
@@ -16,15 +16,11 @@ export function prunebenchVersion(): string {
 export async function gitProvenance(
   dir = new URL('.', projectRoot).pathname,
 ): Promise<{ gitCommit: string | null; gitDirty: boolean | null }> {
-  try {
-    const git = simpleGit(dir);
-    if (!(await git.checkIsRepo())) return { gitCommit: null, gitDirty: null };
-    const commit = (await git.revparse(['HEAD'])).trim();
-    const status = await git.status();
-    return { gitCommit: commit, gitDirty: !status.isClean() };
-  } catch {
-    return { gitCommit: null, gitDirty: null };
-  }
+  const repo = await Repository.open(dir);
+  const commit = await repo?.head();
+  if (!repo || !commit) return { gitCommit: null, gitDirty: null };
+  const dirty = await repo.isDirty();
+  return dirty === null ? { gitCommit: null, gitDirty: null } : { gitCommit: commit, gitDirty: dirty };
 }
 
 export function environmentOf(backend: BackendInfo): RecordContext['environment'] {

@@ -5,16 +5,22 @@ import type { MaskMap, WeightMap } from '../../engine/types.ts';
 import { jobId, denseSpecFor, structureOf, type JobSpec } from '../jobs/spec.ts';
 import type { MethodManifest, Structure } from '../../api/method-api.ts';
 import { checkJobHyperparameters } from '../jobs/hyperparameters.ts';
-import { checkMasks, checkScores, countKept, masksFromScores, MethodResultError } from '../prune/select.ts';
+import { checkMasks, checkScores, countKept, masksFromScores, MethodResultError } from '../prune/mask-selection.ts';
 import { keptUnits, kernelLayouts, structureLabel, structureProblems, type KernelLayout } from '../prune/structure.ts';
-import { masksFromUnitScores, nmMasksFromScores, shuffleStructured, unitCountProblems, unitTargets } from '../prune/structured-select.ts';
+import {
+  masksFromUnitScores,
+  nmMasksFromScores,
+  shuffleStructured,
+  unitCountProblems,
+  unitTargets,
+} from '../prune/structured-mask-selection.ts';
 import { CompactionMismatch, inferenceMetrics } from './inference.ts';
 import { applyRecycledWeights, type RecyclingSummary } from '../prune/recycled-weights.ts';
 import { applyScaleFactors, type RescalingSummary } from '../prune/scale-factors.ts';
 import type { Pruner } from '../prune/run-prune.ts';
-import type { RunRecord, UnitMetrics } from '../store/record.ts';
+import type { RunRecord, UnitMetrics } from '../store/run-record.ts';
 import type { Control, TaskData, TaskDefinition } from '../../api/task-api.ts';
-import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './evaluate.ts';
+import { evaluateOnTest, plantedMetrics, plantedScore, type DenseSummary } from './run-metrics.ts';
 import { trainingPlan, type StartingWeights } from './training-plan.ts';
 
 export interface RecordContext {
@@ -28,6 +34,7 @@ export interface DenseReference {
   weights: WeightMap;
 }
 
+/** A method ready to run jobs: a registered method's manifest and source hash with the Pruner that runs its prune(). */
 export interface LoadedMethod {
   manifest: MethodManifest;
   sourceHash: string;

@@ -10,8 +10,8 @@ import { measurePairedThroughput } from '../../engine/metrics/inference.ts';
 import { MaskedNetwork } from '../../engine/network.ts';
 import { sizeOf, type Dataset } from '../../engine/types.ts';
 import type { Structure } from '../../api/method-api.ts';
-import type { InferenceMetrics } from '../store/record.ts';
-import type { RunMetrics } from '../store/record.ts';
+import type { InferenceMetrics } from '../store/run-record.ts';
+import type { RunMetrics } from '../store/run-record.ts';
 
 /** Inputs of the compaction check: the first rows of the test split. */
 export const COMPACTION_CHECK_SAMPLES = 256;

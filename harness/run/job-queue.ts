@@ -23,9 +23,9 @@ export class JobQueue<T> {
   constructor(
     dense: T[],
     sparse: T[],
-    private readonly denseIdOf: (denseTask: T) => string,
-    private readonly dependencyOf: (sparseTask: T) => string,
-    private readonly trunkOf: (sparseTask: T) => TrunkPlace | null = () => null,
+    private readonly denseIdOf: (dense: T) => string,
+    private readonly dependencyOf: (sparse: T) => string,
+    private readonly trunkOf: (sparse: T) => TrunkPlace | null = () => null,
   ) {
     this.dense = [...dense];
     this.sparse = byAscendingSparsityWithinTrunks(sparse, trunkOf);
@@ -41,10 +41,10 @@ export class JobQueue<T> {
         (t) => !this.unfinishedDense.has(this.dependencyOf(t)) && !this.trunksInFlight.has(this.trunkOf(t)?.trunk ?? ''),
       );
       if (ready >= 0) {
-        const task = this.sparse.splice(ready, 1)[0];
-        const place = this.trunkOf(task);
+        const job = this.sparse.splice(ready, 1)[0];
+        const place = this.trunkOf(job);
         if (place) this.trunksInFlight.add(place.trunk);
-        return task;
+        return job;
       }
       if (this.sparse.length === 0) return null;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -55,14 +55,14 @@ export class JobQueue<T> {
    * Marks a dense job finished, failed or not: its sparse jobs are released either way (each then
    * trains the reference itself or fails with the reason).
    */
-  denseFinished(task: T): void {
-    this.unfinishedDense.delete(this.denseIdOf(task));
+  denseFinished(job: T): void {
+    this.unfinishedDense.delete(this.denseIdOf(job));
     this.wake();
   }
 
   /** Marks a sparse job finished, failed or lost: the next job of its trunk may go out. */
-  sparseFinished(task: T): void {
-    const place = this.trunkOf(task);
+  sparseFinished(job: T): void {
+    const place = this.trunkOf(job);
     if (!place) return;
     this.trunksInFlight.delete(place.trunk);
     this.wake();
@@ -80,15 +80,15 @@ export class JobQueue<T> {
 }
 
 /** Plan order, except that each trunk's jobs, in the places they hold, come by ascending sparsity. */
-function byAscendingSparsityWithinTrunks<T>(tasks: T[], trunkOf: (task: T) => TrunkPlace | null): T[] {
-  const out = [...tasks];
+function byAscendingSparsityWithinTrunks<T>(jobs: T[], trunkOf: (job: T) => TrunkPlace | null): T[] {
+  const out = [...jobs];
   const places = new Map<string, number[]>();
-  tasks.forEach((task, i) => {
-    const place = trunkOf(task);
+  jobs.forEach((job, i) => {
+    const place = trunkOf(job);
     if (place) places.set(place.trunk, [...(places.get(place.trunk) ?? []), i]);
   });
   for (const indices of places.values()) {
-    const sorted = indices.map((i) => tasks[i]).sort((a, b) => trunkOf(a)!.sparsity - trunkOf(b)!.sparsity);
+    const sorted = indices.map((i) => jobs[i]).sort((a, b) => trunkOf(a)!.sparsity - trunkOf(b)!.sparsity);
     indices.forEach((slot, k) => (out[slot] = sorted[k]));
   }
   return out;

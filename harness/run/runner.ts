@@ -57,7 +57,8 @@ export interface RunSummary {
   failures: Array<{ job: string; reason: string }>;
 }
 
-interface Task {
+/** A job in the runner's queue: the request a worker receives, and the job's description for progress and failures. */
+interface QueuedJob {
   request: Extract<WorkerRequest, { type: 'dense' | 'sparse' }>;
   label: string;
 }
@@ -92,11 +93,11 @@ async function bundleMethods(ids: Set<string>, outDir: string): Promise<Map<stri
   return bundles;
 }
 
-/** Each sparse job's trunk (for methods whose manifest declares one), memoised per task for the queue. */
-function trunkPlaces(tasks: Task[]): (task: Task) => TrunkPlace | null {
-  const places = new Map<Task, TrunkPlace | null>();
-  for (const task of tasks) {
-    const spec = task.request.spec;
+/** Each sparse job's trunk (for methods whose manifest declares one), memoised per queued job. */
+function trunkPlaces(jobs: QueuedJob[]): (queued: QueuedJob) => TrunkPlace | null {
+  const places = new Map<QueuedJob, TrunkPlace | null>();
+  for (const queued of jobs) {
+    const spec = queued.request.spec;
     let method: ReturnType<typeof getMethod> | null = null;
     try {
       method = getMethod(spec.method!.id);
@@ -104,11 +105,11 @@ function trunkPlaces(tasks: Task[]): (task: Task) => TrunkPlace | null {
       // an unknown method fails in its worker
     }
     places.set(
-      task,
+      queued,
       method?.manifest.trunk ? { trunk: trunkKey(spec, method.manifest, method.sourceHash), sparsity: spec.sparsity } : null,
     );
   }
-  return (task) => places.get(task) ?? null;
+  return (queued) => places.get(queued) ?? null;
 }
 
 export function defaultWorkerCount(): number {
@@ -124,7 +125,7 @@ export class Runner {
   private readonly store: ResultStore;
   private readonly checkpoints: CheckpointCache;
   private scratchDir: string | null = null;
-  private queue: JobQueue<Task> | null = null;
+  private queue: JobQueue<QueuedJob> | null = null;
   private bundles: Promise<Map<string, string>> = Promise.resolve(new Map());
 
   constructor(private readonly opts: RunOptions) {
@@ -169,7 +170,7 @@ export class Runner {
     this.checkStoredRecords([...plan.dense.filter((d) => plan.ownedDense.has(jobId(d))), ...plan.sparse]);
     const pendingSparse = plan.sparse.filter((s) => !this.isDone(s));
     const neededDense = new Set(pendingSparse.map((s) => jobId(denseSpecFor(s))));
-    const denseTasks: Task[] = plan.dense
+    const queuedDense: QueuedJob[] = plan.dense
       .filter((d) => {
         const id = jobId(d);
         const ownedMissing = plan.ownedDense.has(id) && !this.store.has(d);
@@ -177,7 +178,7 @@ export class Runner {
         return ownedMissing || cacheMissing;
       })
       .map((d) => ({ request: { type: 'dense', spec: d, writeRecord: plan.ownedDense.has(jobId(d)) }, label: describeJob(d) }));
-    const sparseTasks: Task[] = pendingSparse.map((s) => ({ request: { type: 'sparse', spec: s }, label: describeJob(s) }));
+    const queuedSparse: QueuedJob[] = pendingSparse.map((s) => ({ request: { type: 'sparse', spec: s }, label: describeJob(s) }));
 
     const total = plan.dense.filter((d) => plan.ownedDense.has(jobId(d))).length + plan.sparse.length;
     const progress: Progress = {
@@ -185,11 +186,11 @@ export class Runner {
       done: 0,
       failed: 0,
       skipped: 0,
-      remaining: denseTasks.length + sparseTasks.length,
+      remaining: queuedDense.length + queuedSparse.length,
       etaSeconds: null,
       current: null,
     };
-    progress.skipped = total - denseTasks.filter((t) => (t.request as { writeRecord?: boolean }).writeRecord).length - sparseTasks.length;
+    progress.skipped = total - queuedDense.filter((t) => (t.request as { writeRecord?: boolean }).writeRecord).length - queuedSparse.length;
     const summary: RunSummary = {
       ran: 0,
       failed: 0,
@@ -199,10 +200,10 @@ export class Runner {
       interruptedJobs: 0,
       failures: [],
     };
-    if (denseTasks.length + sparseTasks.length === 0) return summary;
+    if (queuedDense.length + queuedSparse.length === 0) return summary;
 
     const started = performance.now();
-    const workerCount = Math.max(1, Math.min(this.opts.workers ?? defaultWorkerCount(), denseTasks.length + sparseTasks.length));
+    const workerCount = Math.max(1, Math.min(this.opts.workers ?? defaultWorkerCount(), queuedDense.length + queuedSparse.length));
     const report = () => {
       const finished = progress.done + progress.failed;
       const rate = finished / ((performance.now() - started) / 1000);
@@ -212,11 +213,11 @@ export class Runner {
     report();
 
     const queue = new JobQueue(
-      denseTasks,
-      sparseTasks,
+      queuedDense,
+      queuedSparse,
       (t) => jobId(t.request.spec),
       (t) => jobId(denseSpecFor(t.request.spec)),
-      trunkPlaces(sparseTasks),
+      trunkPlaces(queuedSparse),
     );
     this.queue = queue;
     if (this.stopped) queue.close();
@@ -227,28 +228,28 @@ export class Runner {
     this.scratchDir = scratch.path;
     // Every method is bundled once for the run (esbuild works in its own threads while the workers
     // start and train dense references), not once per worker.
-    this.bundles = bundleMethods(new Set(sparseTasks.map((t) => t.request.spec.method!.id)), join(this.scratchDir, 'bundles'));
+    this.bundles = bundleMethods(new Set(queuedSparse.map((t) => t.request.spec.method!.id)), join(this.scratchDir, 'bundles'));
     try {
       await Promise.all(
         Array.from({ length: workerCount }, async (_, i) => {
-          for (let task = await queue.next(); task; task = await queue.next()) {
-            const reply = await this.execute(i, task);
-            if (task.request.type === 'sparse') queue.sparseFinished(task);
+          for (let queued = await queue.next(); queued; queued = await queue.next()) {
+            const reply = await this.execute(i, queued);
+            if (queued.request.type === 'sparse') queue.sparseFinished(queued);
             if (reply.status === 'interrupted') {
               summary.interruptedJobs++;
               continue;
             }
             progress.remaining--;
-            progress.current = task.label;
+            progress.current = queued.label;
             if (reply.status === 'failed') {
               progress.failed++;
               summary.failed++;
-              summary.failures.push({ job: task.label, reason: reply.reason ?? 'unknown' });
-            } else if (task.request.type === 'sparse' || (task.request as { writeRecord: boolean }).writeRecord) {
+              summary.failures.push({ job: queued.label, reason: reply.reason ?? 'unknown' });
+            } else if (queued.request.type === 'sparse' || (queued.request as { writeRecord: boolean }).writeRecord) {
               progress.done++;
               summary.ran++;
             }
-            if (task.request.type === 'dense') queue.denseFinished(task);
+            if (queued.request.type === 'dense') queue.denseFinished(queued);
             report();
           }
         }),
@@ -333,16 +334,16 @@ export class Runner {
     });
   }
 
-  private async execute(i: number, task: Task): Promise<{ status: 'ok' | 'failed' | 'cached' | 'interrupted'; reason?: string }> {
+  private async execute(i: number, queued: QueuedJob): Promise<{ status: 'ok' | 'failed' | 'cached' | 'interrupted'; reason?: string }> {
     let slot: WorkerSlot;
     try {
       slot = await this.slot(i);
     } catch (e) {
       return { status: 'failed', reason: (e as Error).message };
     }
-    const spec = task.request.spec;
+    const spec = queued.request.spec;
     const context = { environment: slot.environment!, provenance: this.opts.provenance };
-    if (task.request.type === 'sparse') {
+    if (queued.request.type === 'sparse') {
       const denseFailure = this.denseFailures.get(jobId(denseSpecFor(spec)));
       if (denseFailure) {
         const reason = `its dense reference (${describeJob(denseSpecFor(spec))}) failed: ${denseFailure}`;
@@ -351,17 +352,19 @@ export class Runner {
       }
     }
     slot.stage = null;
-    const request = task.request.type === 'sparse' ? { ...task.request, bundle: (await this.bundles).get(spec.method!.id) } : task.request;
+    const request =
+      queued.request.type === 'sparse' ? { ...queued.request, bundle: (await this.bundles).get(spec.method!.id) } : queued.request;
     const reply = await this.request(slot, request, this.opts.jobBudgetSeconds(spec.task.id));
     if (reply.type === 'done') {
-      if (task.request.type === 'dense' && reply.status === 'failed') this.denseFailures.set(jobId(spec), reply.reason ?? 'unknown error');
+      if (queued.request.type === 'dense' && reply.status === 'failed')
+        this.denseFailures.set(jobId(spec), reply.reason ?? 'unknown error');
       return { status: reply.status, reason: reply.reason };
     }
     const reason = reply.type === 'fatal' || reply.type === 'lost' ? reply.message : `unexpected reply ${reply.type}`;
     // A worker that died, timed out or sent a fatal reply is never given another job.
     this.retire(i);
     if (this.stopped) return { status: 'interrupted' };
-    if (task.request.type === 'dense') this.denseFailures.set(jobId(spec), reason);
+    if (queued.request.type === 'dense') this.denseFailures.set(jobId(spec), reason);
     else {
       const stage = reply.type === 'lost' && reply.timedOut ? 'time-out' : (slot.stage ?? 'setup');
       this.store.write(failedRecord(spec, context, stage, reason, null, this.opts.jobBudgetSeconds(spec.task.id)));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { wasmBinaryDir } from '../../engine/backend/select.ts';
+import { wasmBinaryDir } from '../../engine/backend/backend-selection.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { sandboxedPruner } from '../sandbox/sandboxed-pruner.ts';
 import { getTask } from '../registry/suites.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { denseSummaryOf, initialWeightsFor, runDenseJob, runSparseJob, type DenseReference, type LoadedMethod } from './execute.ts';
-import { evaluateOnTest } from './evaluate.ts';
+import { evaluateOnTest } from './run-metrics.ts';
 import { blobTask, sameBits, testManifest, testRecordContext } from '../testing/fixtures.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { currentVersions } from '../jobs/versions.ts';
@@ -13,7 +13,7 @@ import { ResultStore } from '../store/store.ts';
 import { MaskedNetwork } from '../../engine/network.ts';
 import type { MethodManifest, PruneContext, PruneFunction, WeightMap } from '../../api/method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
-import { masksFromScores } from '../prune/select.ts';
+import { masksFromScores } from '../prune/mask-selection.ts';
 import { applyScaleFactors } from '../prune/scale-factors.ts';
 import type { TaskData } from '../../api/task-api.ts';
 

@@ -3,7 +3,7 @@ import type { TrainingRecipe } from '../../engine/recipe.ts';
 import { canonicalJson, denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { HyperparameterValue, MethodManifest, TrunkSchedule } from '../../api/method-api.ts';
 import { fullRoundsFor, readIterativeMagnitudeSettings, roundPlanFor } from '../../api/method-kit/iterative-magnitude.ts';
-import { keepCountFor } from '../prune/select.ts';
+import { keepCountFor } from '../prune/mask-selection.ts';
 import { createHash } from 'node:crypto';
 
 /** What the harness expects of one job of a trunk method, from its schedule. */

@@ -11,7 +11,7 @@ import { currentVersions } from '../jobs/versions.ts';
 import { resolveHyperparameters } from '../jobs/hyperparameters.ts';
 import { inProcessPruner, type Pruner } from '../prune/run-prune.ts';
 import { getMethod } from '../registry/methods.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import type { TaskData } from '../../api/task-api.ts';
 import { TrunkCache } from './trunk-cache.ts';
 import { trunkPruner } from './trunk-pruner.ts';

@@ -5,16 +5,6 @@ import type { TrunkCache } from './trunk-cache.ts';
 import { checkTrunkLevel } from './trunk-check.ts';
 import { jobTrunkPlan, trunkKey } from './trunk-plan.ts';
 
-/** What a job of a trunk method took from the trunk and added to it (a record's `trunk`). */
-export interface TrunkUse {
-  /** The trunk level its own last round started from. */
-  level: number;
-  /** The level it started from, found in the cache (0: none, it trained from round 0). */
-  reusedLevel: number;
-  /** Trainings (ctx.train calls) its prune() ran. */
-  rounds: number;
-}
-
 /**
  * A pruner that shares trunk levels between the jobs of a trunk method (manifest `trunk`): the job
  * starts from the deepest stored level at or below its branch level, and every level it reaches

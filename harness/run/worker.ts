@@ -3,7 +3,7 @@
  * reports back. Dense references and task data are cached in memory and on disk, and so are the
  * trunk levels of trunk methods (trunk-pruner.ts).
  */
-import { selectBackend } from '../../engine/backend/select.ts';
+import { selectBackend } from '../../engine/backend/backend-selection.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { CheckpointCache } from './checkpoints.ts';
@@ -19,7 +19,7 @@ import {
 } from './execute.ts';
 import type { TaskData } from '../../api/task-api.ts';
 import { getTask } from '../registry/suites.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { sandboxedMethod } from './sandboxed-method.ts';

@@ -3,7 +3,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { canonicalJson, describeJob, jobId, recordRelativePath, type JobSpec } from '../jobs/spec.ts';
 import { duplicateIdProblems, recordIdentityProblems } from './record-identity.ts';
 import { assertValid, parseJsonFile, SchemaError } from '../schema/validator.ts';
-import type { RunRecord } from './record.ts';
+import type { RunRecord } from './run-record.ts';
 
 /** One JSON file per job under a results directory; path and file name follow from the job identity. */
 export class ResultStore {

@@ -3,7 +3,7 @@
  * the site benchmark and synthetic sites. Not used by production code paths.
  */
 import { denseSpecFor, jobId } from '../jobs/spec.ts';
-import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from '../aggregate/record.ts';
+import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from '../aggregate/aggregatable-record.ts';
 
 export interface RecordOptions {
   task?: string;

@@ -5,7 +5,7 @@
 import { makeRecord } from './record-factory.ts';
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import type { JobPlan } from '../jobs/plan.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 
 export interface JobNumbers {
   accuracy: number;

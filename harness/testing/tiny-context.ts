@@ -12,9 +12,9 @@ import { Rng } from '../../engine/rng.ts';
 import type { Dataset, WeightMap } from '../../engine/types.ts';
 import type { HyperparameterValue, MethodManifest, PruneContext, PruningScope, Structure } from '../../api/method-api.ts';
 import { createPruneContext } from '../prune/context.ts';
-import { keepCountFor } from '../prune/select.ts';
+import { keepCountFor } from '../prune/mask-selection.ts';
 import { kernelLayouts } from '../prune/structure.ts';
-import { unitTargets } from '../prune/structured-select.ts';
+import { unitTargets } from '../prune/structured-mask-selection.ts';
 
 export const tinyRecipe: TrainingRecipe = {
   optimizer: 'sgd',

@@ -3,11 +3,11 @@
  * base branch (e.g. origin/main) and is now removed or changed is an error, unless the change comes
  * with a note `results/notes/<record-id>.md` that is new since the merge base and says why.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Repository } from '../git/repository.ts';
 import { canonicalJson } from '../jobs/spec.ts';
-import type { Problem } from './checks.ts';
+import type { Problem } from './file-checks.ts';
 
 export const DEFAULT_BASE = 'origin/main';
 
@@ -29,29 +29,6 @@ interface ChangedRecord {
   kind: 'removed' | 'changed';
   recordId: string;
   details: string;
-}
-
-function nearestExistingDir(dir: string): string {
-  let current = resolve(dir);
-  while (!existsSync(current)) current = resolve(current, '..');
-  return current;
-}
-
-async function refExists(git: SimpleGit, ref: string): Promise<boolean> {
-  // simple-git resolves a failed command that printed nothing, so judge by the output.
-  try {
-    return (await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() !== '';
-  } catch {
-    return false;
-  }
-}
-
-async function fileAt(git: SimpleGit, rev: string, path: string): Promise<string | null> {
-  try {
-    return await git.show([`${rev}:${path}`]);
-  } catch {
-    return null;
-  }
 }
 
 function parse(text: string | null): unknown {
@@ -91,38 +68,29 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
     return { problems, notes: [] };
   };
 
-  const probe = simpleGit(nearestExistingDir(resultsDir));
-  if (!(await probe.checkIsRepo().catch(() => false))) return skip(`${resultsDir} is not in a git repository`);
-  const root = realpathSync((await probe.revparse(['--show-toplevel'])).trim());
-  const git = simpleGit(root);
-  const existing = nearestExistingDir(resultsDir);
-  const resultsRel = relative(root, join(realpathSync(existing), relative(existing, resultsDir)))
-    .split(sep)
-    .join('/');
-  if (resultsRel.startsWith('..')) return skip(`${resultsDir} is outside the repository at ${root}`);
+  const repo = await Repository.open(resultsDir);
+  if (!repo) return skip(`${resultsDir} is not in a git repository`);
+  const root = repo.root;
+  const resultsRel = repo.relativePath(resultsDir);
+  if (resultsRel === null) return skip(`${resultsDir} is outside the repository at ${root}`);
 
   let base = opts.base;
   if (base === undefined) {
-    if (!(await refExists(git, DEFAULT_BASE))) return skip(`no --base given and ${DEFAULT_BASE} does not exist`);
+    if (!(await repo.refExists(DEFAULT_BASE))) return skip(`no --base given and ${DEFAULT_BASE} does not exist`);
     base = DEFAULT_BASE;
-  } else if (!(await refExists(git, base))) {
+  } else if (!(await repo.refExists(base))) {
     return fail(`--base ${base}: no such commit or ref (fetch it first, e.g. git fetch origin main)`);
   }
-  const mergeBase = (await git.raw(['merge-base', base, 'HEAD']).catch(() => '')).trim();
+  const mergeBase = await repo.mergeBase(base, 'HEAD');
   if (!mergeBase)
     return fail(`HEAD and ${base} have no merge base (a shallow clone? fetch the full history, e.g. actions/checkout with fetch-depth: 0)`);
 
-  const scope = resultsRel === '' ? '.' : resultsRel;
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
-  // Working tree against the merge base, so uncommitted edits are judged too.
-  const diff = await git.raw(['diff', '--no-renames', '--name-status', '-z', mergeBase, '--', scope]);
-  const fields = diff.split('\0').filter(Boolean);
   const changed: ChangedRecord[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const status = fields[i];
-    const path = fields[i + 1];
+  // Working tree against the merge base, so uncommitted edits are judged too.
+  for (const { status, path } of await repo.changedSince(mergeBase, resultsRel)) {
     if (!path.endsWith('.json') || path.startsWith(`${prefix}schema/`) || status.startsWith('A')) continue;
-    const before = parse(await fileAt(git, mergeBase, path));
+    const before = parse(await repo.fileAt(mergeBase, path));
     if (!isRecord(before)) continue;
     const absolute = join(root, path);
     if (status.startsWith('D') || !existsSync(absolute)) {
@@ -140,7 +108,7 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
   for (const c of changed) {
     const notePath = `${prefix}notes/${c.recordId}.md`;
     const noteFile = join(root, notePath);
-    const noteIsNew = existsSync(noteFile) && (await fileAt(git, mergeBase, notePath)) === null;
+    const noteIsNew = existsSync(noteFile) && (await repo.fileAt(mergeBase, notePath)) === null;
     if (noteIsNew && readFileSync(noteFile, 'utf8').trim() !== '') {
       explained++;
       continue;

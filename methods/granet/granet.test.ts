@@ -9,7 +9,7 @@ import type {
   TrainingResult,
   WeightMap,
 } from '../../api/method-api.ts';
-import { countKept, keepCountFor } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor } from '../../harness/prune/mask-selection.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { deathRateAt, granetSchedule, prune, pruneAndRegrow } from './index.ts';
 

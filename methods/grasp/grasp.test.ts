@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchitectureSpec } from '../../engine/architecture.ts';
 import type { Dataset } from '../../engine/types.ts';
 import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
-import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 

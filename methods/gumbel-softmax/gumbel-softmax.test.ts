@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
-import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { gatedLoss, initialLogits, prune, searchGates, type GateState } from './index.ts';
 import { keepLogit, logisticNoise, temperatureAt } from './schedule.ts';

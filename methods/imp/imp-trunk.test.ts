@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { pruneTrunk, readIterativeMagnitudeSettings } from '../../api/method-kit/iterative-magnitude.ts';
-import { keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MaskMap, MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
-import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { globalRoundPlan, layerwiseRoundPlan } from '../../api/method-kit/iterative-magnitude.ts';
 import { prune } from './index.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PruneResult, WeightMap } from '../../api/method-api.ts';
-import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { getMethod } from '../../harness/registry/methods.ts';
 import { prune } from './index.ts';

@@ -4,7 +4,7 @@ import type { ArchitectureSpec } from '../../engine/architecture.ts';
 import type { MethodManifest, PruneResult, Structure, WeightMap } from '../../api/method-api.ts';
 import { expandVariants } from '../../api/method-variants.ts';
 import { kernelLayouts } from '../../harness/prune/structure.ts';
-import { masksFromUnitScores } from '../../harness/prune/structured-select.ts';
+import { masksFromUnitScores } from '../../harness/prune/structured-mask-selection.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { kernelLayouts } from '../../harness/prune/structure.ts';
-import { masksFromUnitScores } from '../../harness/prune/structured-select.ts';
+import { masksFromUnitScores } from '../../harness/prune/structured-mask-selection.ts';
 import { tinyMlp, tinyMlpKernelGradients, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MethodManifest, PruneResult, Structure, WeightMap } from '../../api/method-api.ts';
 import { kernelLayouts, structureProblems } from '../../harness/prune/structure.ts';
-import { nmMasksFromScores } from '../../harness/prune/structured-select.ts';
+import { nmMasksFromScores } from '../../harness/prune/structured-mask-selection.ts';
 import { tinyMlp, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune } from './index.ts';
 

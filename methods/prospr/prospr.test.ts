@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ArchitectureSpec } from '../../engine/architecture.ts';
 import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
-import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { prune, twiceDifferentiableLoss } from './index.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MaskMap, MethodManifest, PruneResult, TrainingRecipe, WeightMap } from '../../api/method-api.ts';
 import { denseGradientsAt, trainWithDropGrow } from '../../api/method-kit/drop-grow.ts';
-import { countKept, keepCountFor } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor } from '../../harness/prune/mask-selection.ts';
 import { tinyClassificationData, tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { gradientMagnitudes, prune } from './index.ts';
 

@@ -11,7 +11,7 @@ import {
   regrow,
   trainWithDropGrow,
 } from '../../api/method-kit/drop-grow.ts';
-import { countKept, keepCountFor } from '../../harness/prune/select.ts';
+import { countKept, keepCountFor } from '../../harness/prune/mask-selection.ts';
 import { tinyPruneContext, tinyRecipe } from '../../harness/testing/tiny-context.ts';
 import { prune, randomGrowScores, readSettings } from './index.ts';
 

@@ -1,7 +1,7 @@
 /** Shared pieces of the page models: the page builder, figures, and column kinds. */
 import Handlebars from 'handlebars';
 import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
-import type { TaskDefinition } from '../../api/task-api.ts';
+import { TASK_FAMILIES, type TaskDefinition, type TaskFamily } from '../../api/task-api.ts';
 import type { SuiteView } from '../scope.ts';
 import type { ReproductionView } from '../reproductions.ts';
 import type { ReleaseView } from '../releases.ts';
@@ -15,7 +15,7 @@ import {
   formatSignificantInterval,
   MISSING,
 } from '../../harness/report/format.ts';
-import type { MethodManifest, Rejection } from '../load.ts';
+import type { ManifestView, Rejection } from '../load.ts';
 import { methodPath, rootPrefix } from '../paths.ts';
 import { renderSvg, type MethodStyles } from '../plots.ts';
 import { renderTable, type Column, type DataRow, type DataValue, type Mark, type RenderedTable, type TableSpec } from '../tables.ts';
@@ -77,7 +77,7 @@ export interface SiteInput {
   releases: ReleaseView[];
   /** The newest `provenance.date` of the records shown, ISO; null without records. */
   resultsDate: string | null;
-  manifests: Map<string, MethodManifest>;
+  manifests: Map<string, ManifestView>;
   /** Display name of every method id on the site (see displayNames). */
   names: Map<string, string>;
   rejectedRecords: Rejection[];
@@ -89,6 +89,15 @@ export interface SiteInput {
   pastReleases: PastRelease[];
   /** Null when release history was not built (includeReleases unset). */
   transitions: Transition[] | null;
+}
+
+/** The family a task declares in its definition; null for a task this build has no definition of. */
+export function familyOf(taskId: string, input: Pick<SiteInput, 'taskDefinition'>): TaskFamily | null {
+  return input.taskDefinition(taskId)?.family ?? null;
+}
+
+export function familyTitle(family: TaskFamily | null): string {
+  return family === null ? 'Other tasks' : TASK_FAMILIES.find((f) => f.id === family)!.title;
 }
 
 export interface FigureView {
@@ -275,7 +284,7 @@ export function methodName(names: ReadonlyMap<string, string>, id: string): stri
  * Display names: the manifest's name, or the id without a manifest. Names shared by two methods
  * get their ids appended, since plots key colours by the displayed name.
  */
-export function displayNames(ids: readonly string[], manifests: ReadonlyMap<string, MethodManifest>): Map<string, string> {
+export function displayNames(ids: readonly string[], manifests: ReadonlyMap<string, ManifestView>): Map<string, string> {
   const unique = [...new Set(ids)];
   const base = new Map(unique.map((id) => [id, manifests.get(id)?.name ?? id]));
   const counts = new Map<string, number>();

@@ -1,5 +1,6 @@
 /** The home page: what is measured, the protocol in brief, one leaderboard per task family. */
-import { TASK_FAMILIES, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
+import type { MethodScore, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
+import { TASK_FAMILIES, type TaskFamily } from '../../api/task-api.ts';
 import {
   formatDate,
   formatEstimate,
@@ -13,15 +14,14 @@ import {
 import { suitePath, taskPath, taskSlug } from '../paths.ts';
 import { taskScaleText } from './scale.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
-import { methodColumn, methodName, num, PageBuilder, rankText, type PageView, type SiteInput } from './common.ts';
-import { familyTitle } from './task.ts';
+import { familyOf, familyTitle, methodColumn, methodName, num, PageBuilder, rankText, type PageView, type SiteInput } from './common.ts';
 import { releaseSummary } from './release.ts';
 
 /**
  * Methods × tasks of one family. Order: methods ranked on more of the family's tasks first, then by
  * mean rank over those tasks (a tie with the leader counts as rank 1), then by id.
  */
-export function familyTable(family: string, tasks: readonly TaskAggregate[], input: SiteInput): TableSpec {
+export function familyTable(family: TaskFamily | null, tasks: readonly TaskAggregate[], input: SiteInput): TableSpec {
   const methods = [...new Set(tasks.flatMap((t) => t.ranking.map((s) => s.method)))];
   const slugs = tasks.map((t) => taskSlug(t.task));
   const rows: DataRow[] = methods.map((method) => {
@@ -71,7 +71,7 @@ export function familyTable(family: string, tasks: readonly TaskAggregate[], inp
     };
   });
   return {
-    id: `leaderboard-${family}`,
+    id: `leaderboard-${family ?? 'other'}`,
     caption: `${familyTitle(family)}: ${tasks.length} task${tasks.length === 1 ? '' : 's'}`,
     fields: [
       'method',
@@ -107,11 +107,13 @@ export function familyTable(family: string, tasks: readonly TaskAggregate[], inp
 export function homePage(input: SiteInput): PageView {
   const page = new PageBuilder('index.html');
   const agg = input.aggregate;
-  const families = TASK_FAMILIES.map((f) => ({ family: f, tasks: agg.tasks.filter((t) => t.family === f.id) }))
+  // Tasks without a definition in this build (no declared family) come last, as "Other tasks".
+  const families = [...TASK_FAMILIES.map((f): TaskFamily | null => f.id), null]
+    .map((family) => ({ family, tasks: agg.tasks.filter((t) => familyOf(t.task.id, input) === family) }))
     .filter((f) => f.tasks.length > 0)
     .map(({ family, tasks }) => ({
-      id: family.id,
-      title: family.title,
+      id: family ?? 'other',
+      title: familyTitle(family),
       tasks: tasks.map((t) => ({
         href: page.root + taskPath(t.task),
         id: t.task.id,
@@ -133,7 +135,7 @@ export function homePage(input: SiteInput): PageView {
           return leaders.length ? leaders.join(', ') : MISSING;
         })(),
       })),
-      table: page.table(familyTable(family.id, tasks, input)),
+      table: page.table(familyTable(family, tasks, input)),
     }));
   const methodCount = new Set(agg.tasks.flatMap((t) => t.methods)).size;
   const stats = [

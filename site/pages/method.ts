@@ -1,9 +1,11 @@
 /** The methods index and one page per method: manifest, paper, hyperparameters, results, controls. */
 import { formatNumber, MISSING } from '../../harness/report/format.ts';
-import type { MethodManifest } from '../load.ts';
+import type { ManifestView } from '../load.ts';
 import { methodPath, safeExternalUrl, taskPath } from '../paths.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
 import {
+  familyOf,
+  familyTitle,
   estimateColumn,
   estimateFieldNames,
   estimateFields,
@@ -17,7 +19,6 @@ import {
   type PageView,
   type SiteInput,
 } from './common.ts';
-import { familyTitle } from './task.ts';
 
 const PERCENT = { scale: 100, digits: 2 };
 
@@ -45,7 +46,7 @@ export function methodResultsTable(methodId: string, input: SiteInput): TableSpe
     rows.push({
       task_id: t.task.id,
       task_version: t.task.version,
-      family: familyTitle(t.family),
+      family: familyTitle(familyOf(t.task.id, input)),
       rank: s.rank,
       tied: s.rankLabel.startsWith('='),
       methods: t.ranking.length,
@@ -127,7 +128,7 @@ export function methodControlsTable(methodId: string, input: SiteInput): TableSp
   };
 }
 
-function hyperparameterTable(manifest: MethodManifest): TableSpec {
+function hyperparameterTable(manifest: ManifestView): TableSpec {
   return {
     id: 'hyperparameters',
     caption: 'Hyperparameters (defaults)',

@@ -4,6 +4,8 @@ import { formatDate, formatSeeds, formatSparsity, MISSING } from '../../harness/
 import { taskPath } from '../paths.ts';
 import type { DataRow, TableSpec } from '../tables.ts';
 import {
+  familyOf,
+  familyTitle,
   methodColumn,
   methodName,
   num,
@@ -15,14 +17,13 @@ import {
   type PageView,
   type SiteInput,
 } from './common.ts';
-import { familyTitle } from './task.ts';
 
 export function protocolPage(input: SiteInput): PageView {
   const page = new PageBuilder('protocol.html');
   const rows: DataRow[] = input.aggregate.tasks.map((t) => ({
     task_id: t.task.id,
     task_version: t.task.version,
-    family: familyTitle(t.family),
+    family: familyTitle(familyOf(t.task.id, input)),
     kind: t.kind,
     grid: t.grid.map((s) => formatSparsity(s)).join(', '),
     seeds: formatSeeds(t.seeds),

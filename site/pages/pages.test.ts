@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { makeRecord, type RecordOptions } from '../../harness/testing/record-factory.ts';
 import { siteInputFromRecords } from '../build.ts';
-import type { MethodManifest } from '../load.ts';
+import type { ManifestView } from '../load.ts';
 import { syntheticManifest } from '../testing/synthetic.ts';
 import { renderTable, type TableSpec } from '../tables.ts';
 import { familyTable, homePage } from './home.ts';
+import { blobTask } from '../../harness/testing/fixtures.ts';
 import { methodPage } from './method.ts';
 import { controlsTable, rankingTable, reliabilitySparsity, sparsityTable, taskPage } from './task.ts';
 
@@ -42,16 +43,16 @@ const records = [
   makeRecord({ task: 'mnist-x', method: 'gamma', sparsity: 0.9, seed: 3, status: 'failed' }),
 ];
 
-const manifests = new Map<string, MethodManifest>([
-  ['alpha', syntheticManifest('alpha', { name: 'Alpha pruning' }) as unknown as MethodManifest],
+const manifests = new Map<string, ManifestView>([
+  ['alpha', syntheticManifest('alpha', { name: 'Alpha pruning' }) as unknown as ManifestView],
   [
     'beta',
     syntheticManifest('beta', {
       paper: { title: 'Beta', authors: 'X', year: 2021, url: 'javascript:alert(1)', bibtex: '@misc{beta, title={Beta}}' },
-    }) as unknown as MethodManifest,
+    }) as unknown as ManifestView,
   ],
 ]);
-const input = siteInputFromRecords(records, manifests);
+const input = siteInputFromRecords(records, manifests, {}, [blobTask({ id: 'mnist-x', family: 'mnist' })]);
 const task = input.aggregate.tasks[0];
 
 describe('task ranking table', () => {
@@ -121,6 +122,19 @@ describe('home family table', () => {
     expect(column(spec, 'mnist-x')[2]).toBe('3 · 60.00 ± 0.00');
     expect(column(spec, 'mnist-x')[3]).toBe('— · (99.00)');
     expect(homePage(two).path).toBe('index.html');
+  });
+
+  it('groups tasks by the family their definitions declare, whatever their ids say; undefined tasks under Other tasks', () => {
+    const retagged = (id: string) => records.map((r) => ({ ...r, job: { ...r.job, task: { id, version: '1' } }, id: `${id}-${r.id}` }));
+    const site = siteInputFromRecords([...retagged('mnist-planted'), ...retagged('fashion-unknown')], manifests, {}, [
+      blobTask({ id: 'mnist-planted', family: 'planted' }),
+    ]);
+    const families = (homePage(site).content as { families: Array<{ id: string; title: string; tasks: Array<{ id: string }> }> }).families;
+    expect(families.map((f) => [f.id, f.title, f.tasks.map((t) => t.id)])).toEqual([
+      ['planted', 'Planted tickets', ['mnist-planted']],
+      ['other', 'Other tasks', ['fashion-unknown']],
+    ]);
+    expect(homePage(site).tables.map((t) => t.id)).toEqual(['leaderboard-planted', 'leaderboard-other']);
   });
 });
 

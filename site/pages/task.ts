@@ -1,5 +1,5 @@
 /** A task's page: ranking, controls, plots with their data, one table per sparsity, failures. */
-import { methodLabel, TASK_FAMILIES, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
+import { methodLabel, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
 import {
   formatCompact,
   formatCompression,
@@ -19,6 +19,8 @@ import { reproductionPath } from '../reproductions.ts';
 import { plural, scaleFacts } from './scale.ts';
 import type { Column, DataRow, Mark, TableSpec } from '../tables.ts';
 import {
+  familyOf,
+  familyTitle,
   FRONTIER_MARK,
   estimateColumn,
   estimateFieldNames,
@@ -41,10 +43,6 @@ import {
 } from './common.ts';
 
 const PERCENT = { scale: 100, digits: 2 };
-
-export function familyTitle(family: string): string {
-  return TASK_FAMILIES.find((f) => f.id === family)?.title ?? family;
-}
 
 export function taskTitle(t: TaskAggregate): string {
   return `${t.task.id} (v${t.task.version})`;
@@ -753,7 +751,7 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
   const dense = denseTable(t);
   const suiteId = input.leaderboardSuite.get(t.task.key);
   const facts: Array<{ label: string; value: string }> = [
-    { label: 'Family', value: familyTitle(t.family) },
+    { label: 'Family', value: familyTitle(familyOf(t.task.id, input)) },
     { label: 'Kind', value: t.kind ?? MISSING },
     ...(suiteId ? [{ label: 'Ranked in suite', value: suiteId }] : []),
     {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { makeRecord, type FactoryRecord } from '../../harness/testing/record-factory.ts';
-import type { Control, TaskKind } from '../../harness/aggregate/record.ts';
+import type { Control, TaskKind } from '../../harness/aggregate/aggregatable-record.ts';
 
 export interface SyntheticTask {
   id: string;

@@ -4,7 +4,7 @@ import { planSuite } from '../../harness/jobs/plan.ts';
 import { evaluateClaim } from '../../harness/reproduce/verdict.ts';
 import { recordsForPlan } from '../../harness/testing/reproduction-fixtures.ts';
 import { schemaProblems } from '../../harness/schema/validator.ts';
-import { checkSuite } from '../../harness/validate/checks.ts';
+import { checkSuite } from '../../harness/validate/file-checks.ts';
 import { methodIds, listMethods } from '../../harness/registry/methods.ts';
 import { generateFromDefinition, plantedTaskDefinitions } from '../../planted/tasks.ts';
 import { getSuite, getTask, listTasks } from '../registry.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../engine/backend/select.ts';
+import { selectBackend } from '../../engine/backend/backend-selection.ts';
 import { rescaleOutputs } from '../../engine/metrics/regression.ts';
 import { MaskedNetwork } from '../../engine/network.ts';
 import { predict } from '../../engine/predict.ts';
-import { plantedScore } from '../../harness/run/evaluate.ts';
+import { plantedScore } from '../../harness/run/run-metrics.ts';
 import { getTask } from '../registry.ts';
 
 describe('planted regression tasks with several outputs', () => {
@@ -21,7 +21,7 @@ describe('planted regression tasks with several outputs', () => {
     const raw = predict(network, test);
     network.dispose();
     const reference = data.planted!.plantedScore;
-    // Float64 forward pass (planted/evaluate.ts) against the float32 network: equal to float32 precision.
+    // Float64 forward pass (planted/ticket-score.ts) against the float32 network: equal to float32 precision.
     expect(Math.abs(harnessScore - reference) / reference).toBeLessThan(1e-4);
     // Both are the squared error summed over the 3 outputs, averaged over samples: the mean over all
     // n·d entries would be a third of it.

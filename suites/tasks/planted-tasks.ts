@@ -1,6 +1,6 @@
 import { plantedTaskDefinitions, generateFromDefinition, type PlantedTaskDefinition } from '../../planted/tasks.ts';
 import { kernelsOnly } from '../../planted/generate.ts';
-import { plantedTicketScore } from '../../planted/evaluate.ts';
+import { plantedTicketScore } from '../../planted/ticket-score.ts';
 import { subsetOf } from '../../engine/batches.ts';
 import { Rng } from '../../engine/rng.ts';
 import type { TrainingRecipe } from '../../engine/recipe.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plantedTicketSparsity } from './planted-ticket-sparsity.ts';
-import { keepCountFor } from '../../harness/prune/select.ts';
+import { keepCountFor } from '../../harness/prune/mask-selection.ts';
 
 describe('plantedTicketSparsity', () => {
   it('is the shortest decimal whose keep count is exactly the ticket', () => {

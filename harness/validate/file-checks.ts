@@ -4,7 +4,7 @@ import { recordIdentityProblems } from '../store/record-identity.ts';
 import { staleVersionReason } from '../jobs/versions.ts';
 import { schemaProblems, parseJsonFile, SchemaError } from '../schema/validator.ts';
 import { walkJson } from '../store/store.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import type { SuiteDefinition } from '../../api/task-api.ts';
 import type { MethodManifest } from '../../api/method-api.ts';
 import { bibtexProblems } from './bibtex.ts';

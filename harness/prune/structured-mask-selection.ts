@@ -8,7 +8,7 @@ import type { Rng } from '../../engine/rng.ts';
 import { Rng as SeededRng } from '../../engine/rng.ts';
 import type { MaskMap, WeightMap } from '../../engine/types.ts';
 import type { Structure } from '../../api/method-api.ts';
-import { keepCountFor, MethodResultError, seededTopMask } from './select.ts';
+import { keepCountFor, MethodResultError, seededTopMask } from './mask-selection.ts';
 import { keptUnits, type KernelLayout } from './structure.ts';
 
 type UnitStructure = Extract<Structure, { kind: 'neuron' | 'filter' }>;

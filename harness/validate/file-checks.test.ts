@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { jobId, recordRelativePath } from '../jobs/spec.ts';
 import { currentVersions, ENGINE_VERSION } from '../jobs/versions.ts';
-import type { RunRecord } from '../store/record.ts';
+import type { RunRecord } from '../store/run-record.ts';
 import { jobsReplacingStaleRecords } from '../store/stale.ts';
-import { checkRecords, checkSuite } from './checks.ts';
+import { checkRecords, checkSuite } from './file-checks.ts';
 import type { MethodManifest } from '../../api/method-api.ts';
 
 const committedDir = fileURLToPath(new URL('../../results/runs/mnist-lenet300-small/magnitude-global/', import.meta.url));

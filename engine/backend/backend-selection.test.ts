@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '../gradients.ts';
-import { describeBackend, selectBackend } from './select.ts';
+import { describeBackend, selectBackend } from './backend-selection.ts';
 
 const savedEnvironment = process.env.PRUNEBENCH_BACKEND;
 afterEach(() => {

@@ -8,7 +8,7 @@ import {
   shuffleStructured,
   unitCountProblems,
   unitTargets,
-} from './structured-select.ts';
+} from './structured-mask-selection.ts';
 
 const f = (values: number[]) => Float32Array.from(values);
 

@@ -3,7 +3,7 @@ import { Rng } from '../engine/rng.ts';
 import { maskRecovery } from '../engine/metrics/recovery.ts';
 import type { MaskMap } from '../engine/types.ts';
 import { mlpArchitecture } from './architecture.ts';
-import { forwardMlp, leastSquaresRescale, plantedTicketScore, scoreOutputs } from './evaluate.ts';
+import { forwardMlp, leastSquaresRescale, plantedTicketScore, scoreOutputs } from './ticket-score.ts';
 import { generatePlantedTask } from './generate.ts';
 
 describe('forwardMlp', () => {

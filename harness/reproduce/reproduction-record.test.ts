@@ -9,7 +9,7 @@ import { getTask } from '../../suites/registry.ts';
 import { listMethods } from '../registry/methods.ts';
 import { han2015 } from '../../suites/papers/han2015.ts';
 import { checkReproductionFiles } from './check.ts';
-import { buildReproduction, reproductionPath, writeReproduction, type ReproductionRecord } from './record.ts';
+import { buildReproduction, reproductionPath, writeReproduction, type ReproductionRecord } from './reproduction-record.ts';
 import { recordsForPlan } from '../testing/reproduction-fixtures.ts';
 
 const plan = planSuite(han2015.suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) });

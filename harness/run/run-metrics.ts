@@ -15,7 +15,7 @@ import {
   rescaleOutputs,
 } from '../../engine/metrics/index.ts';
 import type { TaskDefinition } from '../../api/task-api.ts';
-import type { GroupCount, PlantedMetrics, RunMetrics } from '../store/record.ts';
+import type { GroupCount, PlantedMetrics, RunMetrics } from '../store/run-record.ts';
 import type { TrainingResult } from '../../engine/train.ts';
 
 export interface DenseSummary {

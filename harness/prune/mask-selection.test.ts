@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../engine/backend/select.ts';
-import { checkMasks, keepCountFor, masksFromScores } from './select.ts';
+import { selectBackend } from '../../engine/backend/backend-selection.ts';
+import { checkMasks, keepCountFor, masksFromScores } from './mask-selection.ts';
 
 const shapes = { a: [2, 2], b: [3] };
 const names = ['a', 'b'];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build.ts';
-import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
+import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './testing/site-check.ts';
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { csvValue, parseCsv, type DataRow } from './tables.ts';
 import type { SuiteDefinition } from '../api/task-api.ts';

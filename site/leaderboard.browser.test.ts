@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { methodIds } from '../harness/registry/methods.ts';
 import { projectRoot, prunebench } from '../tests/cli-helpers.ts';
-import { CHROMIUM, emptyTables, launchChromium, openPage, plotLegends, serveSite } from './browser-kit.ts';
+import { CHROMIUM, emptyTables, launchChromium, openPage, plotLegends, serveSite } from './testing/browser-kit.ts';
 import { buildSite } from './build.ts';
 import { listSuites, listTasks } from '../suites/registry.ts';
 import { writeRecords } from './testing/synthetic.ts';

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
-import { CHROMIUM, launchChromium, openPage, serveSite } from './browser-kit.ts';
+import { CHROMIUM, launchChromium, openPage, serveSite } from './testing/browser-kit.ts';
 import { listSuites, listTasks } from '../suites/registry.ts';
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { prunebench } from '../tests/cli-helpers.ts';

@@ -103,7 +103,7 @@ describe('plots', () => {
         rows,
         x: { title: 'Speed-up', log: true, labelExpr: "format(datum.value, '.3~r') + '×'" },
         denseMean: 0.98,
-        denseX: { value: 1, label: 'dense (1×)' },
+        denseX: { value: 1, label: 'dense (1×)', side: 'left' },
         legend: legendFor(methodStyles(['a', 'b']), ['a', 'b']),
         front,
       });

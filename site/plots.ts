@@ -223,8 +223,11 @@ export interface TradeoffPlotInput {
   rows: DataRow[];
   x: { title: string; log: boolean; labelExpr: string };
   denseMean: number | null;
-  /** The dense network's place on the x axis (speed-up 1, or its MACs), with a label. */
-  denseX: { value: number; label: string } | null;
+  /**
+   * The dense network's place on the x axis (speed-up 1, or its MACs) and the side of the plot it
+   * lies on: its label goes inside the plot, and the dense reference's label to the other side.
+   */
+  denseX: { value: number; label: string; side: 'left' | 'right' } | null;
   legend: PlotLegend;
   /** Draw the Pareto front: a dashed line through the rows with `front` true, each ringed. */
   front: boolean;
@@ -278,6 +281,7 @@ export function tradeoffSpec(input: TradeoffPlotInput): object {
       encoding: { x: x('x'), y: y('mean'), color: methodColor(legend), shape: methodShape(legend), opacity: highlightOpacity(1, 0.25) },
     },
   ];
+  const denseOnRight = input.denseX?.side === 'right';
   if (input.front) {
     layers.push(
       {
@@ -301,8 +305,10 @@ export function tradeoffSpec(input: TradeoffPlotInput): object {
       },
       {
         data: { values: [{ dense: input.denseMean, label: 'dense reference' }] },
-        mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#444444', fontSize: 11 },
-        encoding: { y: { field: 'dense', type: 'quantitative' }, x: { value: PLOT_WIDTH }, text: { field: 'label' } },
+        mark: denseOnRight
+          ? { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: '#444444', fontSize: 11 }
+          : { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#444444', fontSize: 11 },
+        encoding: { y: { field: 'dense', type: 'quantitative' }, x: { value: denseOnRight ? 0 : PLOT_WIDTH }, text: { field: 'label' } },
       },
     );
   }
@@ -315,7 +321,15 @@ export function tradeoffSpec(input: TradeoffPlotInput): object {
       },
       {
         data: { values: [{ x: input.denseX.value, label: input.denseX.label }] },
-        mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4, color: '#444444', fontSize: 11 },
+        mark: {
+          type: 'text',
+          align: denseOnRight ? 'right' : 'left',
+          baseline: 'bottom',
+          dx: denseOnRight ? -4 : 4,
+          dy: -4,
+          color: '#444444',
+          fontSize: 11,
+        },
         encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: PLOT_HEIGHT }, text: { field: 'label' } },
       },
     );

@@ -46,3 +46,45 @@ export function measureThroughput(
     network.dispose();
   }
 }
+
+export interface PairedThroughput {
+  batchSize: number;
+  passes: number;
+  /** Samples per second of each network's fastest timed pass. */
+  first: number;
+  second: number;
+  /** second / first: the ratio of the fastest passes. */
+  speedup: number;
+}
+
+/**
+ * Two networks timed in alternation on the same batch: after `warmup` untimed passes of each, each
+ * round times one pass of the first then one of the second, and each network's rate is that of its
+ * fastest pass. On a shared machine other work only ever slows a pass down, so the fastest pass is
+ * the steadiest estimate of what the network costs, and alternating exposes both networks to the
+ * same spells of load.
+ */
+export function measurePairedThroughput(
+  first: { spec: ArchitectureSpec; weights: WeightMap },
+  second: { spec: ArchitectureSpec; weights: WeightMap },
+  opts: { batchSize?: number; passes?: number; warmup?: number } = {},
+): PairedThroughput {
+  const batchSize = opts.batchSize ?? 256;
+  const passes = opts.passes ?? 15;
+  const networks = [MaskedNetwork.fromWeights(first.spec, first.weights), MaskedNetwork.fromWeights(second.spec, second.weights)];
+  const x = tf.randomUniform([batchSize, ...first.spec.inputShape], 0, 1, 'float32', 1);
+  const timed = (network: MaskedNetwork): number => {
+    const started = performance.now();
+    tf.tidy(() => void network.forward(x).dataSync());
+    return batchSize / ((performance.now() - started) / 1000);
+  };
+  try {
+    for (let i = 0; i < (opts.warmup ?? 3); i++) for (const network of networks) timed(network);
+    let best = [0, 0];
+    for (let i = 0; i < passes; i++) best = [Math.max(best[0], timed(networks[0])), Math.max(best[1], timed(networks[1]))];
+    return { batchSize, passes, first: best[0], second: best[1], speedup: best[1] / best[0] };
+  } finally {
+    x.dispose();
+    for (const network of networks) network.dispose();
+  }
+}

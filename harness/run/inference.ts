@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { compactNetwork, denseMacs } from '../../engine/compact.ts';
-import { measureThroughput } from '../../engine/metrics/inference.ts';
+import { measurePairedThroughput } from '../../engine/metrics/inference.ts';
 import { MaskedNetwork } from '../../engine/network.ts';
 import { sizeOf, type Dataset } from '../../engine/types.ts';
 import type { Structure } from '../../api/method-api.ts';
@@ -18,7 +18,7 @@ export const COMPACTION_CHECK_SAMPLES = 256;
 /** Largest difference allowed between masked and compacted outputs, relative to max(1, |output|): summation order differs, nothing else. */
 export const COMPACTION_TOLERANCE = 1e-4;
 export const THROUGHPUT_BATCH = 256;
-export const THROUGHPUT_PASSES = 9;
+export const THROUGHPUT_PASSES = 15;
 export const THROUGHPUT_WARMUP = 3;
 
 export class CompactionMismatch extends Error {}
@@ -81,8 +81,7 @@ export function inferenceMetrics(opts: {
     );
   }
   const settings = { batchSize: THROUGHPUT_BATCH, passes: THROUGHPUT_PASSES, warmup: THROUGHPUT_WARMUP };
-  const dense = measureThroughput(network.spec, weights, settings);
-  const small = measureThroughput(compact.spec, compact.weights, settings);
+  const measured = measurePairedThroughput({ spec: network.spec, weights }, compact, settings);
   return {
     macs: denseMacs(compact.spec),
     denseMacs: flops.dense,
@@ -98,9 +97,9 @@ export function inferenceMetrics(opts: {
       batchSize: settings.batchSize,
       passes: settings.passes,
       warmupPasses: settings.warmup,
-      denseSamplesPerSecond: dense.samplesPerSecond,
-      compactedSamplesPerSecond: small.samplesPerSecond,
-      speedup: small.samplesPerSecond / dense.samplesPerSecond,
+      denseSamplesPerSecond: measured.first,
+      compactedSamplesPerSecond: measured.second,
+      speedup: measured.speedup,
     },
   };
 }

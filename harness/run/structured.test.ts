@@ -95,6 +95,7 @@ describe('neuron jobs', () => {
     expect(inference.compaction!.maxRelativeDifference).toBeLessThanOrEqual(COMPACTION_TOLERANCE);
     const t = inference.throughput!;
     expect(t.batchSize).toBe(256);
+    expect(t.passes).toBe(15);
     expect(t.speedup).toBeCloseTo(t.compactedSamplesPerSecond / t.denseSamplesPerSecond, 10);
     expect(() => new ResultStore(mkdtempSync(join(tmpdir(), 'pb-structured-'))).write(record)).not.toThrow();
   });

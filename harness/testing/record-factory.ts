@@ -182,7 +182,7 @@ function inferenceMetrics(structure: RecordOptions['structure'], ratio: number, 
       },
       throughput: {
         batchSize: 256,
-        passes: 9,
+        passes: 15,
         warmupPasses: 3,
         denseSamplesPerSecond: 10_000,
         compactedSamplesPerSecond: 10_000 * measured,

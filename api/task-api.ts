@@ -64,9 +64,14 @@ export interface SuiteDefinition {
   version: string;
   description: string;
   tasks: string[];
-  /** Method ids, or 'all' for every registered method. */
-  methods: string[] | 'all';
+  /**
+   * Method ids; 'all' for every registered method; 'score-returning' for every registered method
+   * whose prune() returns scores (those every control applies to, `inverted` included).
+   */
+  methods: string[] | 'all' | 'score-returning';
   sparsities: number[];
+  /** Sparsities one task runs at besides `sparsities`, by task id (e.g. a planted ticket's own density). */
+  taskSparsities?: Record<string, number[]>;
   seeds: number[];
   /**
    * Sparsity structures of the jobs (default ['unstructured']): 'unstructured', 'neuron', 'filter'

@@ -23,9 +23,11 @@ export async function listCommand(what: string, print: (line: string) => void = 
       return 0;
     case 'suites':
       for (const s of listSuites()) {
-        const methods = s.methods === 'all' ? 'all methods' : `${s.methods.length} methods`;
+        const methods =
+          s.methods === 'all' ? 'all methods' : s.methods === 'score-returning' ? 'score-returning methods' : `${s.methods.length} methods`;
+        const extra = Object.entries(s.taskSparsities ?? {}).map(([task, values]) => `${task} also ${values.join('/')}`);
         print(
-          `${s.id.padEnd(20)} v${s.version}  ${s.tasks.length} tasks, ${methods}, sparsities ${s.sparsities.join('/')}, seeds ${s.seeds.join('/')}  — ${s.description}`,
+          `${s.id.padEnd(20)} v${s.version}  ${s.tasks.length} tasks, ${methods}, sparsities ${s.sparsities.join('/')}${extra.length ? ` (${extra.join('; ')})` : ''}, seeds ${s.seeds.join('/')}${s.controls?.length ? `, controls ${s.controls.join('/')}` : ''}  — ${s.description}`,
         );
       }
       return 0;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { cutRelease, ReleaseError, type LeaderboardGrid } from '../harness/release/release.ts';
 import { planSuite } from '../harness/jobs/plan.ts';
+import { selectsRegisteredMethods } from '../harness/jobs/suite-grid.ts';
 import { defaultCitationFile } from './cite-command.ts';
 import { getTask, listSuites } from '../harness/registry/suites.ts';
 import { listMethods } from '../harness/registry/methods.ts';
@@ -9,11 +10,14 @@ export interface ReleaseOptions {
   results: string;
 }
 
-/** The leaderboard suites (those that run every registered method) planned into jobs. */
+/**
+ * The grids a release must hold complete, planned into jobs: every suite whose methods are a
+ * selection over the registered methods ('all', 'score-returning'), so a new method's jobs join them.
+ */
 export function leaderboardGrids(): LeaderboardGrid[] {
   const manifests = listMethods().map((m) => m.manifest);
   return listSuites()
-    .filter((s) => s.methods === 'all')
+    .filter(selectsRegisteredMethods)
     .map((suite) => {
       const plan = planSuite(suite, { getTask, listMethodManifests: () => manifests });
       return { id: suite.id, version: suite.version, jobs: [...plan.dense, ...plan.sparse] };

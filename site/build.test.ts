@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
 import { buildSite, prepareSite, sitePages, type BuildSiteResult } from './build.ts';
 import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './site-check.ts';
-import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './testing/synthetic.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { csvValue, parseCsv, type DataRow } from './tables.ts';
 import type { SuiteDefinition } from '../api/task-api.ts';
 import { listTasks } from '../suites/registry.ts';
@@ -122,7 +122,7 @@ describe('buildSite on a small synthetic record set', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('produces every page', () => {
-    const expected = ['index.html', 'methods.html', 'protocol.html', 'cite.html', 'changelog.html', 'rejected.html'];
+    const expected = ['index.html', 'methods.html', 'protocol.html', 'cite.html', 'changelog.html', 'rejected.html', 'releases.html'];
     for (const page of expected) expect(result.pages).toContain(page);
     for (const method of ['magnitude-global', 'random', 'hostile', 'registered-only'])
       expect(result.pages).toContain(`methods/${method}.html`);
@@ -284,9 +284,12 @@ describe('buildSite on a small synthetic record set', () => {
       'methods.html',
       'protocol.html',
       'rejected.html',
+      'releases.html',
       'reproductions.html',
       'structured.html',
     ]);
+    expect(readFileSync(join(empty, 'releases.html'), 'utf8')).toContain('No release yet');
+    expect(readFileSync(join(empty, 'index.html'), 'utf8')).not.toContain('Current release');
     expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No leaderboard results yet');
     expect(readFileSync(join(empty, 'structured.html'), 'utf8')).toContain('No structured results yet');
     expect(brokenLinks(empty, r.pages)).toEqual([]);
@@ -377,4 +380,70 @@ describe('buildSite with releases', () => {
     const head = git('rev-parse', 'HEAD').trim();
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain(`commit <code>${head.slice(0, 12)}</code> with uncommitted changes`);
   }, 120_000);
+});
+
+describe('buildSite with release files', () => {
+  const root = mkdtempSync(join(tmpdir(), 'prunebench-release-files-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('builds a page per results/releases/vX.Y.Z.json and shows the newest on the home page', async () => {
+    const results = join(root, 'results');
+    const methods = join(root, 'methods');
+    writeManifests(methods, [syntheticManifest('a'), syntheticManifest('b')]);
+    const records = ['a', 'b'].flatMap((method) =>
+      [0, 1, 2].map((seed) => makeRecord({ task: 'mnist-r', method, sparsity: 0.9, seed, denseAccuracy: 1, accuracy: 0.9 })),
+    );
+    writeRecords(results, records);
+    const files = readdirSync(join(results, 'runs'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(results.length + 1))
+      .sort();
+    const suitesOf = [{ id: 'release-fixture', version: '1', jobs: 6 }];
+    writeReleaseFile(results, {
+      release: 'v0.1.0',
+      date: '2026-12-01',
+      commit: 'a'.repeat(40),
+      suites: suitesOf,
+      paths: files.slice(0, 3),
+    });
+    writeReleaseFile(results, { release: 'v0.10.0', date: '2026-12-05', commit: 'b'.repeat(40), suites: suitesOf });
+    writeFileSync(join(results, 'releases', 'v0.2.0.json'), '{"releaseFormat": 1}');
+    // A record v0.10.0 lists changes after the release.
+    const changed = join(results, files[5]);
+    writeFileSync(changed, readFileSync(changed, 'utf8').replace('"accuracy": 0.9', '"accuracy": 0.91'));
+
+    const out = join(root, 'site');
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, suites, tasks });
+    expect(r.pages).toEqual(expect.arrayContaining(['releases.html', 'releases/v0.1.0.html', 'releases/v0.10.0.html']));
+    expect(r.pages).not.toContain('releases/v0.2.0.html');
+    const rejectedRelease = r.rejected.find((x) => x.path === 'releases/v0.2.0.json')!;
+    expect(rejectedRelease.problems.join(' ')).toMatch(/^releases\/v0\.2\.0\.json: .*release/);
+    expect(rejectedRelease.problems.join(' ')).not.toContain(root);
+    expect(brokenLinks(out, r.pages)).toEqual([]);
+
+    // The newest release by version (v0.10.0 > v0.2.0 > v0.1.0), not by file name order.
+    const home = decodeEntities(readFileSync(join(out, 'index.html'), 'utf8'));
+    expect(home).toContain('Current release: <a href="releases/v0.10.0.html">v0.10.0</a>');
+    expect(home).toContain(`Cut on 2026-12-05 from commit <code>${'b'.repeat(12)}</code>: 6 records of release-fixture v1 (6 jobs).`);
+    expect(home).toContain('1 record(s) it lists are no longer in these results unchanged.');
+
+    const page = readFileSync(join(out, 'releases', 'v0.10.0.html'), 'utf8');
+    const tables = pageTables(page);
+    expect(tables.map((t) => t.id)).toEqual(['suites', 'records']);
+    expect(tables[0].rows).toEqual([['release-fixture', '1', '6']]);
+    expect(tables[1].rows.map((row) => row[2])).toEqual(files.map((f) => f.slice(-21, -5)));
+    expect(tables[1].rows[0].slice(0, 2)).toEqual(['mnist-r', 'a']);
+    expect(decodeEntities(page)).toContain(`record ${files[5].slice(-21, -5)} (${files[5]}) changed since v0.10.0 (SHA-256 differs)`);
+    expect(decodeEntities(page)).toContain('@misc{prunebench_v0_10_0');
+
+    const older = decodeEntities(readFileSync(join(out, 'releases', 'v0.1.0.html'), 'utf8'));
+    expect(older).toContain(
+      'Every record this release lists is in these results, unchanged. 3 record(s) in these results are newer than the release.',
+    );
+    const index = pageTables(readFileSync(join(out, 'releases.html'), 'utf8'))[0];
+    expect(index.rows.map((row) => [row[0], row[1], row[4], row[5]])).toEqual([
+      ['v0.10.0', '2026-12-05', '6', '1'],
+      ['v0.1.0', '2026-12-01', '3', '0'],
+    ]);
+  }, 60_000);
 });

@@ -44,6 +44,8 @@ import { allMethodIds, methodPage, methodsIndexPage } from './pages/method.ts';
 import { changelogPage, citePage, protocolPage, rejectedPage } from './pages/other.ts';
 import { structuredIndexPage, structuredTrackPage } from './pages/structured.ts';
 import { taskPage } from './pages/task.ts';
+import { releasePage, releasesIndexPage } from './pages/release.ts';
+import { readReleases, type ReleaseView } from './releases.ts';
 import { rootPrefix } from './paths.ts';
 import { methodStyles, type MethodStyles } from './plots.ts';
 import { SiteRenderer } from './render.ts';
@@ -117,6 +119,8 @@ interface LoadedResults {
   manifestSet: ManifestSet;
   scope: SiteScope;
   reproductions: ReproductionView[];
+  /** Release files of the working results (none for an archived tag). */
+  releases: ReleaseView[];
 }
 
 function taskMap(tasks: readonly TaskDefinition[]): ReadonlyMap<string, TaskDefinition> {
@@ -132,7 +136,16 @@ function loadWorkingTree(opts: BuildSiteOptions, validators: Validators): Loaded
   const manifestSet = parseManifests(readManifestFiles(opts.methodsDir), validators);
   const { reproductions, rejected } = readReproductions(opts.resultsDir);
   recordSet.rejected.push(...rejected);
-  return { taskDefinitions: taskMap(opts.tasks), recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions };
+  const releases = readReleases(opts.resultsDir, new Set(recordSet.records.map((r) => r.id)));
+  recordSet.rejected.push(...releases.rejected);
+  return {
+    taskDefinitions: taskMap(opts.tasks),
+    recordSet,
+    manifestSet,
+    scope: scopeOf(recordSet.records, opts),
+    reproductions,
+    releases: releases.releases,
+  };
 }
 
 async function loadTag(
@@ -172,7 +185,14 @@ async function loadTag(
       validators,
     );
   }
-  return { taskDefinitions: taskMap(opts.tasks), recordSet, manifestSet, scope: scopeOf(recordSet.records, opts), reproductions: [] };
+  return {
+    taskDefinitions: taskMap(opts.tasks),
+    recordSet,
+    manifestSet,
+    scope: scopeOf(recordSet.records, opts),
+    reproductions: [],
+    releases: [],
+  };
 }
 
 function citationFile(root: string | null): string | null {
@@ -219,6 +239,7 @@ function siteInput(
     otherSuites: loaded.scope.otherSuites,
     taskDefinition: (id) => loaded.taskDefinitions.get(id),
     reproductions: loaded.reproductions,
+    releases: loaded.releases,
     resultsDate: dates.length ? dates[dates.length - 1] : null,
     manifests: loaded.manifestSet.manifests,
     names: displayNames(ids, loaded.manifestSet.manifests),
@@ -256,6 +277,7 @@ export function siteInputFromRecords(
     manifestSet: { manifests: new Map(manifests), rejected: [] },
     scope: unscopedSite(records),
     reproductions: [],
+    releases: [],
   };
   const styles = methodStyles([...manifests.keys(), ...allMethodsOf(loaded.scope)]);
   const info: ReleaseInfo = {
@@ -270,7 +292,7 @@ export function siteInputFromRecords(
   return siteInput(loaded, info, styles, readCitation(null), [], null);
 }
 
-/** Every page of one site; `top` adds the cite and changelog pages, which only the top site has. */
+/** Every page of one site; `top` adds the cite, changelog and release pages, which only the top site has. */
 export async function sitePages(input: SiteInput, top: boolean): Promise<PageView[]> {
   const pages: PageView[] = [homePage(input), methodsIndexPage(input), protocolPage(input), rejectedPage(input)];
   for (const id of allMethodIds(input)) pages.push(methodPage(id, input));
@@ -283,6 +305,8 @@ export async function sitePages(input: SiteInput, top: boolean): Promise<PageVie
   if (top) {
     pages.push(citePage(input, ''));
     pages.push(changelogPage(input, ''));
+    pages.push(releasesIndexPage(input));
+    for (const view of input.releases) pages.push(releasePage(view, input));
   }
   return pages;
 }

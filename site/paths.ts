@@ -39,6 +39,11 @@ export function suiteTaskAnchor(task: Pick<TaskRef, 'key'>): string {
   return safeName(task.key);
 }
 
+/** A leaderboard release's page (from results/releases/vX.Y.Z.json). */
+export function releasePath(label: string): string {
+  return `releases/${safeName(label)}.html`;
+}
+
 export function methodPath(methodId: string): string {
   return `methods/${safeName(methodId)}.html`;
 }

@@ -57,6 +57,7 @@ export class SiteRenderer {
       { label: 'Protocol', href: `${layout.root}protocol.html`, current: page.section === 'protocol' },
       { label: 'Cite', href: `${layout.topRoot}cite.html`, current: page.section === 'cite' },
       { label: 'Changelog', href: `${layout.topRoot}changelog.html`, current: page.section === 'changelog' },
+      { label: 'Releases', href: `${layout.topRoot}releases.html`, current: page.section === 'releases' },
     ];
     return this.template('layout')({
       title: page.title,

@@ -47,6 +47,26 @@ describe('what the site ranks where', () => {
     expect(scope.aggregate.tasks[0].cells.some((c) => c.sparsity === 0.5)).toBe(false);
   });
 
+  it("ranks a planted task over its leaderboard suite's grid with the task's own sparsities", () => {
+    const planted: SuiteDefinition[] = [
+      {
+        id: 'board',
+        version: '1',
+        description: '',
+        tasks: ['p'],
+        methods: 'all',
+        sparsities: [0.9],
+        taskSparsities: { p: [0.9961] },
+        seeds: [0],
+      },
+    ];
+    const plantedRecords = [makeRecord({ task: 'p', method: null, seed: 0 }), ...runs('p', 'a', [0.9, 0.9961, 0.98], [0], 0.95)];
+    const site = scopeSite(plantedRecords, planted);
+    expect(site.aggregate.tasks[0].grid).toEqual([0.9, 0.9961]);
+    expect(site.offGrid.get('p@1')!.cells.map((c) => c.sparsity)).toEqual([0.98]);
+    expect(aggregateSuite(planted[0], plantedRecords).tasks[0].grid).toEqual([0.9, 0.9961]);
+  });
+
   it("gives every other suite with records its own ranking, the report's", () => {
     expect(scope.otherSuites.map((v) => v.suite.id)).toEqual(['smoke', 'quick']);
     const quick = scope.otherSuites.find((v) => v.suite.id === 'quick')!.aggregate.tasks[0];

@@ -22,6 +22,7 @@ import {
   structuredSuites,
 } from '../harness/aggregate/scope.ts';
 import type { SuiteDefinition } from '../api/task-api.ts';
+import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';
 
 export interface SuiteView {
   suite: SuiteDefinition;
@@ -71,7 +72,12 @@ export function scopeSite(records: readonly AggregatableRecord[], suites: readon
     if (!suite) continue;
     (inSuiteScope(r, suite) ? inScope : outside).push(r);
   }
-  const ranked = aggregate(inScope, { gridFor: (task) => leaderboardSuiteOf(task.id, suites)?.sparsities });
+  const ranked = aggregate(inScope, {
+    gridFor: (task) => {
+      const suite = leaderboardSuiteOf(task.id, suites);
+      return suite ? sparsitiesFor(suite, task.id) : undefined;
+    },
+  });
   const structured = structuredTracks(records, suites);
   const shown = new Set([...ranked.tasks, ...structured.aggregate.tasks].map((t) => t.task.key));
   for (const r of records) {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from './build.ts';
 import { CHROMIUM, launchChromium, openPage, serveSite } from './browser-kit.ts';
 import { listSuites, listTasks } from '../suites/registry.ts';
-import { syntheticManifest, syntheticRecords, writeManifests, writeRecords } from './testing/synthetic.ts';
+import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { prunebench } from '../tests/cli-helpers.ts';
 
 const screenshotDir = fileURLToPath(new URL('../artifacts/screenshots/', import.meta.url));
@@ -58,6 +58,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
       '--no-progress',
     ]);
     expect(smoke.code, smoke.stderr).toBe(0);
+    // A release freezing all of them, as `prunebench release` writes it.
+    writeReleaseFile(results, {
+      release: 'v0.1.0',
+      date: '2026-12-06',
+      commit: 'c'.repeat(40),
+      suites: [{ id: 'standard', version: '2', jobs: 3840 }],
+    });
     writeManifests(methods, [
       syntheticManifest('magnitude-global', { name: 'Global magnitude' }),
       syntheticManifest('snip', { name: 'SNIP' }),
@@ -163,6 +170,32 @@ describe.skipIf(!existsSync(CHROMIUM))(`site in a browser (needs ${CHROMIUM}: ap
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: join(screenshotDir, 'smoke-task.png'), fullPage: true });
     expect(statSync(join(screenshotDir, 'smoke-task.png')).size).toBeGreaterThan(20_000);
+    await page.close();
+  }, 60_000);
+
+  it('shows the current release on the home page and its page lists its records, sortable, behind a disclosure', async () => {
+    expect(pages).toEqual(expect.arrayContaining(['releases.html', 'releases/v0.1.0.html']));
+    const { page, problems } = await open(`${base}index.html`);
+    await page.locator('.current-release a', { hasText: 'v0.1.0' }).click();
+    expect(page.url()).toMatch(/\/releases\/v0\.1\.0\.html$/);
+    expect(await page.locator('h1').textContent()).toBe('Release v0.1.0 current');
+    const records = page.locator('#records table');
+    expect(await records.isVisible()).toBe(false);
+    await page.locator('details.records summary').click();
+    expect(await records.isVisible()).toBe(true);
+    const idHeader = records.locator('thead tr:last-child th', { hasText: 'Record id' });
+    const byPath = await records.locator('tbody tr th').allTextContents();
+    await idHeader.locator('button').click();
+    expect(await idHeader.getAttribute('aria-sort')).toBe('ascending');
+    const ids = await records.locator('tbody tr th').allTextContents();
+    expect(ids.length).toBeGreaterThan(10);
+    // The script's order: natural (digit runs compare as numbers), as for every text column.
+    expect(ids).toEqual([...byPath].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' })));
+    expect(ids).not.toEqual(byPath);
+    expect(await page.locator('pre.bibtex').textContent()).toContain('@misc{prunebench_v0_1_0');
+    expect(problems).toEqual([]);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'release.png'), fullPage: true });
     await page.close();
   }, 60_000);
 

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { getSuite, getTask, listSuites, listTasks } from './registry.ts';
 import { leaderboardSuiteOf } from '../harness/aggregate/scope.ts';
+import { sparsitiesFor } from '../harness/jobs/suite-grid.ts';
 
-const leaderboardGrid = (taskId: string) => leaderboardSuiteOf(taskId, listSuites())?.sparsities;
+/** The sparsities the leaderboard ranks a task over (site/scope.ts). */
+const leaderboardGrid = (taskId: string) => {
+  const suite = leaderboardSuiteOf(taskId, listSuites());
+  return suite ? sparsitiesFor(suite, taskId) : undefined;
+};
 
 describe('suite registry', () => {
   it('has unique task and suite ids, and every suite names registered tasks', () => {
@@ -16,6 +21,9 @@ describe('suite registry', () => {
   it('ranks a task over its leaderboard suite: standard first, else a suite that runs every method on it', () => {
     const standard = getSuite('standard');
     expect(leaderboardGrid(standard.tasks[0])).toEqual(standard.sparsities);
+    // A planted task's grid adds its ticket's own density.
+    expect(leaderboardGrid('planted-circle-d5-w100')).toEqual([...standard.sparsities, 0.9961]);
+    expect(leaderboardGrid('planted-circle-d3-w100')).toEqual([...getSuite('planted-variants').sparsities, 0.9883]);
     expect(leaderboardGrid('mnist-lenet300-small')).toEqual(getSuite('lenet300-methods').sparsities);
     // Smoke tasks are in no all-method suite: the grid then comes from the records.
     expect(leaderboardGrid(getSuite('smoke').tasks[0])).toBeUndefined();

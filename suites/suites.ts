@@ -3,6 +3,45 @@ import type { SuiteDefinition } from '../api/task-api.ts';
 export const DEFAULT_SPARSITIES = [0.5, 0.75, 0.9, 0.95, 0.98, 0.99];
 export const DEFAULT_SEEDS = [0, 1, 2];
 
+/**
+ * Each planted task also runs at its planted ticket's own density: the sparsity that keeps exactly
+ * the ticket's number of edges (plantedTicketSparsity; suites/suites.test.ts checks every value
+ * against the generator, whose ticket sizes do not depend on the seed).
+ */
+export const PLANTED_TICKET_SPARSITIES: Record<string, number> = {
+  'planted-circle-d5-w100': 0.9961, // 119 of 30,600 weights
+  'planted-relu-d5-w100': 0.99983, // 5 of 30,200
+  'planted-helix-d5-w100': 0.99678, // 98 of 30,400
+  'planted-circle-noise10-d5-w100': 0.9961, // 119 of 30,600
+  'planted-disparity-d5-w100': 0.99524, // 146 of 30,700
+  'planted-circle-d3-w100': 0.9883, // 124 of 10,600
+  'planted-circle-d10-w100': 0.99799, // 162 of 80,600
+  'planted-circle-noise0-d5-w100': 0.9961, // 119 of 30,600
+  'planted-circle-noise30-d5-w100': 0.9961, // 119 of 30,600
+};
+
+function plantedTicketSparsities(tasks: string[]): Record<string, number[]> {
+  return Object.fromEntries(tasks.filter((t) => t in PLANTED_TICKET_SPARSITIES).map((t) => [t, [PLANTED_TICKET_SPARSITIES[t]]]));
+}
+
+const STANDARD_TASKS = [
+  'mnist-lenet300',
+  'fashion-lenet300',
+  'mnist-lenet5-2epochs',
+  'planted-circle-d5-w100',
+  'planted-relu-d5-w100',
+  'planted-helix-d5-w100',
+  'planted-circle-noise10-d5-w100',
+  'planted-disparity-d5-w100',
+];
+
+const PLANTED_VARIANT_TASKS = [
+  'planted-circle-d3-w100',
+  'planted-circle-d10-w100',
+  'planted-circle-noise0-d5-w100',
+  'planted-circle-noise30-d5-w100',
+];
+
 export const suites: SuiteDefinition[] = [
   {
     id: 'smoke',
@@ -73,27 +112,35 @@ export const suites: SuiteDefinition[] = [
   },
   {
     id: 'standard',
-    version: '1',
-    description: 'The leaderboard grid: every task, every registered method, sparsities 0.5–0.99, 3 seeds.',
-    tasks: [
-      'mnist-lenet300',
-      'mnist-lenet5',
-      'fashion-lenet300',
-      'fashion-lenet5',
-      'cifar10-conv4',
-      'planted-circle-d5-w100',
-      'planted-relu-d5-w100',
-      'planted-helix-d5-w100',
-      'planted-circle-d3-w100',
-      'planted-circle-d10-w100',
-      'planted-circle-noise0-d5-w100',
-      'planted-circle-noise10-d5-w100',
-      'planted-circle-noise30-d5-w100',
-      'planted-disparity-d5-w100',
-    ],
+    version: '2',
+    description:
+      "The leaderboard grid (docs/leaderboard.md): LeNet-300-100 on full MNIST and Fashion-MNIST, LeNet-5 on full MNIST (2 epochs), planted Circle, ReLU, Helix, Circle with 10% label noise and the disparity task at depth 5, width 100; every registered method at sparsities 0.5–0.99 (planted tasks also at their ticket's own density), 3 seeds.",
+    tasks: STANDARD_TASKS,
     methods: 'all',
     sparsities: DEFAULT_SPARSITIES,
+    taskSparsities: plantedTicketSparsities(STANDARD_TASKS),
+    seeds: DEFAULT_SEEDS,
+  },
+  {
+    id: 'controls',
+    version: '1',
+    description:
+      'Every method that returns scores against its controls (shuffled, reinit, inverted) on LeNet-300-100 on full MNIST at 90% and 98% sparsity, 3 seeds.',
+    tasks: ['mnist-lenet300'],
+    methods: 'score-returning',
+    sparsities: [0.9, 0.98],
     seeds: DEFAULT_SEEDS,
     controls: ['shuffled', 'reinit', 'inverted'],
+  },
+  {
+    id: 'planted-variants',
+    version: '1',
+    description:
+      "The planted Circle task at depth 3 and 10 (width 100) and with 0% and 30% label noise (depth 5): every registered method at sparsities 0.5–0.99 and the ticket's own density, 3 seeds.",
+    tasks: PLANTED_VARIANT_TASKS,
+    methods: 'all',
+    sparsities: DEFAULT_SPARSITIES,
+    taskSparsities: plantedTicketSparsities(PLANTED_VARIANT_TASKS),
+    seeds: DEFAULT_SEEDS,
   },
 ];

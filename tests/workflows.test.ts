@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { buildProgram } from '../cli/main.ts';
+import { leaderboardGrids } from '../cli/release-command.ts';
 import { projectRoot } from './cli-helpers.ts';
 
 const workflowDir = join(projectRoot, '.github', 'workflows');
@@ -210,16 +211,24 @@ describe('GitHub Actions workflows', () => {
     expect(readFileSync(output, 'utf8')).toBe('ids=new-one,old-b\n');
   });
 
-  it('main.yml runs the standard suite in shards on push to main and merges their records into results/', () => {
+  it('main.yml runs every suite a release requires in shards on push to main and merges their records into results/', () => {
     const workflow = load('main.yml');
     expect(workflow.on!.push).toEqual({ branches: ['main'] });
-    const { standard, merge } = workflow.jobs!;
-    expect(standard.strategy?.matrix?.shard).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(standard.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual([
-      'run --suite standard --shard ${{matrix.shard}}/8 --results results --no-progress',
+    const { suites, merge } = workflow.jobs!;
+    expect(suites.strategy?.matrix?.shard).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const script = suites.steps!.map((s) => s.run ?? '').join('\n');
+    expect(suites.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual([
+      'run --suite $suite --shard ${{matrix.shard}}/8 --results results --no-progress',
     ]);
-    expect(standard.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'results/runs')).toBe(true);
-    expect(merge.needs).toBe('standard');
+    // The loop's suites are exactly those `prunebench release` requires complete.
+    const looped = /for suite in ([^;]+); do/.exec(script)![1].trim().split(/\s+/);
+    expect([...looped].sort()).toEqual(
+      leaderboardGrids()
+        .map((g) => g.id)
+        .sort(),
+    );
+    expect(suites.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'results/runs')).toBe(true);
+    expect(merge.needs).toBe('suites');
     expect(merge.steps!.some((s) => s.uses?.startsWith('actions/download-artifact@'))).toBe(true);
     expect(merge.steps!.some((s) => /git push/.test(s.run ?? ''))).toBe(true);
   });

@@ -4,9 +4,10 @@
  * the suite's tasks, its seed one of the suite's seeds, and it is a dense reference, or a pruning
  * record at one of the suite's sparsities, uncontrolled or with one of the suite's controls. Any
  * method counts (a submission run with --methods is ranked with the rest); so does any method
- * version (the site marks mixed versions). The task's grid is the suite's sparsities. A record's
- * structure must be one the suite runs on its task (unstructured unless the suite says otherwise);
- * an N:M record is in scope at its own sparsity, 1 − N/M.
+ * version (the site marks mixed versions). The task's grid is the suite's sparsities with the task's
+ * own additions (a planted ticket's density). A record's structure must be one the suite runs on
+ * its task (unstructured unless the suite says otherwise); an N:M record is in scope at its own
+ * sparsity, 1 − N/M.
  *
  * The leaderboard suites are those that run every registered method (`methods: 'all'`), `standard`
  * first; a task's leaderboard suite is the first of them that includes it. Only unstructured records
@@ -16,8 +17,12 @@
 import type { SuiteDefinition } from '../../api/task-api.ts';
 import { aggregate, recordStructure, sparsityKey, type Aggregate } from './aggregate.ts';
 import type { AggregatableRecord } from './record.ts';
+import { sparsitiesFor } from '../jobs/suite-grid.ts';
 
-export type SuiteGrid = Pick<SuiteDefinition, 'id' | 'tasks' | 'sparsities' | 'seeds' | 'controls' | 'structures' | 'taskStructures'>;
+export type SuiteGrid = Pick<
+  SuiteDefinition,
+  'id' | 'tasks' | 'sparsities' | 'taskSparsities' | 'seeds' | 'controls' | 'structures' | 'taskStructures'
+>;
 
 /** The structures a suite runs on one of its tasks: 'unstructured', 'neuron', 'filter', 'N:M'. */
 export function suiteStructures(suite: Pick<SuiteDefinition, 'structures' | 'taskStructures'>, taskId: string): readonly string[] {
@@ -32,14 +37,14 @@ export function inSuiteScope(record: AggregatableRecord, suite: SuiteGrid): bool
   if (!suiteStructures(suite, job.task.id).includes(recordStructure(record))) return false;
   if (job.structure?.kind === 'n:m') return true;
   const s = sparsityKey(job.sparsity);
-  return suite.sparsities.some((g) => sparsityKey(g) === s);
+  return sparsitiesFor(suite, job.task.id).some((g) => sparsityKey(g) === s);
 }
 
 /** The suite's records aggregated and ranked over the suite's grid: what `report --suite` prints. */
 export function aggregateSuite(suite: SuiteGrid, records: readonly AggregatableRecord[]): Aggregate {
   return aggregate(
     records.filter((r) => inSuiteScope(r, suite)),
-    { gridFor: () => suite.sparsities },
+    { gridFor: (task) => sparsitiesFor(suite, task.id) },
   );
 }
 

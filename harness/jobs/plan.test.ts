@@ -99,6 +99,29 @@ describe('planSuite', () => {
     expect(() => planSuite(suite, sources, { methods: ['nope'] })).toThrow(/method\(s\) nope not registered \(known: a, b\)/);
     expect(() => planSuite({ ...suite, methods: ['nope'] }, sources)).toThrow(/method 'nope', which is not registered/);
   });
+
+  it("adds a task's own sparsities to that task only, and the --sparsities filter accepts them", () => {
+    const planted = { ...suite, tasks: ['t1', 't2'], seeds: [0], taskSparsities: { t2: [0.9961] } };
+    const grid = (plan: ReturnType<typeof planSuite>) =>
+      plan.sparse.filter((s) => s.method!.id === 'a').map((s) => `${s.task.id}@${s.sparsity}`);
+    expect(grid(planSuite(planted, sources))).toEqual(['t1@0.5', 't1@0.9', 't2@0.5', 't2@0.9', 't2@0.9961']);
+    // Only t2 runs at 0.9961: t1 gets no job and so no dense reference.
+    const filtered = planSuite(planted, sources, { sparsities: [0.9961] });
+    expect(grid(filtered)).toEqual(['t2@0.9961']);
+    expect(filtered.dense.map((d) => d.task.id)).toEqual(['t2']);
+    expect(() => planSuite(planted, sources, { sparsities: [0.996] })).toThrow(
+      /sparsity 0.996 not in suite 's' \(it has: 0.5, 0.9, 0.9961\)/,
+    );
+  });
+
+  it("runs every score-returning method for methods: 'score-returning'", () => {
+    const withMasks = { getTask: sources.getTask, listMethodManifests: () => [manifest('a'), manifest('b', 'masks'), manifest('c')] };
+    const plan = planSuite(
+      { ...suite, tasks: ['t1'], seeds: [0], sparsities: [0.9], methods: 'score-returning', controls: ['inverted'] },
+      withMasks,
+    );
+    expect(plan.sparse.map((s) => `${s.method!.id}:${s.control}`)).toEqual(['a:null', 'a:inverted', 'c:null', 'c:inverted']);
+  });
 });
 
 describe('methods outside the suite', () => {

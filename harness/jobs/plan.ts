@@ -4,6 +4,7 @@ import { parseStructure, removableLayerCount, structureLabel } from './structure
 import { denseSpecFor, jobId, type JobSpec } from './spec.ts';
 import { currentVersions } from './versions.ts';
 import { HyperparameterError, mergeOverrides, resolveHyperparameters, type HyperparameterOverrides } from './hyperparameters.ts';
+import { allSparsities, sparsitiesFor, suiteMethodIds } from './suite-grid.ts';
 
 export interface PlanFilters {
   tasks?: string[];
@@ -71,10 +72,14 @@ function nmSparsity(n: number, m: number): number {
   return Number((1 - n / m).toFixed(12));
 }
 
-/** Expands a suite into jobs: task × structure × method × control × sparsity × seed, plus dense references, in a fixed order. */
+/**
+ * Expands a suite into jobs: task × structure × method × control × sparsity × seed, plus dense
+ * references, in a fixed order. A task's sparsities are the suite's grid and the task's own
+ * additions (`taskSparsities`).
+ */
 export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters: PlanFilters = {}): JobPlan {
   const manifests = sources.listMethodManifests();
-  const suiteMethods = suite.methods === 'all' ? manifests.map((m) => m.id) : suite.methods;
+  const suiteMethods = suiteMethodIds(suite, manifests);
   for (const id of suiteMethods) {
     if (!manifests.some((m) => m.id === id)) throw new Error(`suite '${suite.id}' names method '${id}', which is not registered`);
   }
@@ -85,7 +90,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
   const methodIds = filters.methods ? filters.methods : suiteMethods;
   const added = methodIds.filter((m) => !suiteMethods.includes(m));
   const taskIds = restrict(suite.tasks, filters.tasks, 'task(s)', suite.id);
-  const sparsities = restrict(suite.sparsities, filters.sparsities, 'sparsity', suite.id);
+  const sparsityFilter = restrict(allSparsities(suite), filters.sparsities, 'sparsity', suite.id);
   const seeds = restrict(suite.seeds, filters.seeds, 'seed(s)', suite.id);
   const controls = filters.controls ?? suite.controls ?? [];
   // Every method's effective hyperparameters are checked here, before any job runs.
@@ -118,7 +123,8 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
       }
     }
   };
-  if (suite.methods !== 'all')
+  // A selection ('all', 'score-returning') takes each method on the structures it declares.
+  if (Array.isArray(suite.methods))
     refuseUndeclared(suite.methods, [...structuresByTask(suite, suite.tasks, undefined).values()].flat(), `suite '${suite.id}'`);
   if (filters.methods) refuseUndeclared(filters.methods, [...taskStructures.values()].flat(), `this plan of suite '${suite.id}'`);
 
@@ -130,6 +136,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
       plan.skipped.push({ task: taskId, reason });
       continue;
     }
+    const sparsities = sparsitiesFor(suite, taskId).filter((s) => sparsityFilter.includes(s));
     const structures = taskStructures.get(taskId)!;
     for (const structure of structures) {
       if ((structure.kind === 'neuron' || structure.kind === 'filter') && removableLayerCount(task.architecture, structure.kind) === 0) {

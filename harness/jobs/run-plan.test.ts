@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRows, renderRunPlan, shardCommands } from './run-plan.ts';
+import { planRows, renderRunPlan, shardCommands, taskEstimates } from './run-plan.ts';
 import type { JobSpec } from './spec.ts';
 import { currentVersions } from './versions.ts';
 
@@ -32,18 +32,46 @@ describe('run --plan', () => {
     ]);
   });
 
-  it('totals the compute left, scales it by workers, and says what it could not estimate', () => {
+  it('prefers records of the current protocol and engine, and says when only older ones exist', () => {
+    const older = (j: JobSpec): JobSpec => ({ ...j, protocol: '1', engine: undefined });
+    const mixed = [
+      { job: job('a', 'imp', 7), totalSeconds: 100 },
+      { job: older(job('a', 'imp', 8)), totalSeconds: 500 },
+      { job: older(job('a', 'snip', 0)), totalSeconds: 50 },
+    ];
+    const rows = planRows([job('a', 'imp', 0), job('a', 'snip', 0), job('a', 'lamp', 0)], () => false, mixed);
+    expect(rows.map((r) => [r.method, r.secondsPerJob, r.basis])).toEqual([
+      ['imp', 100, 'measured'],
+      ['snip', 50, 'older version'],
+      // the task's pruning jobs: its current imp record only
+      ['lamp', 100, 'task median'],
+    ]);
+  });
+
+  it('totals the compute left per task and overall, scales it by workers, and names the tasks it could not estimate', () => {
     const rows = planRows(jobs, () => false, measured);
     const text = renderRunPlan(rows, { suite: 'board', shards: 4, workers: 2, workerCounts: [1, 2], twoWorkerSpeedup: 1.75 }).join('\n');
-    // 40 + 2·200 + 100 = 540 s left, 4 jobs of a known task; b's snip is unknown
-    expect(text).toContain('5 jobs, 0 done, 5 left: about 9 min of compute (one worker), plus 1 job of tasks with no measured record yet.');
-    expect(text).toContain('2 workers: about 5 min wall time');
+    // a: 40 + 2·200 measured, 100 from the task median; b has no record at all
+    expect(text).toContain('  a: 4 jobs, 4 left: about 9 min (7 min measured, 2 min task median).');
+    expect(text).toContain('  b: 1 job, 1 left: NOT ESTIMATED, no record of this task yet.');
+    expect(text).toContain('5 jobs, 0 done, 5 left: about 9 min of compute (one worker), WITHOUT 1 job with no estimate (b).');
+    expect(text).toContain('2 workers: about 5 min wall time plus the jobs not estimated');
     expect(text).toContain('sbatch --array=0-3');
+  });
+
+  it('counts done jobs out of the estimate', () => {
+    const estimates = taskEstimates(planRows(jobs, (j) => j.task.id === 'b' || j.method === null, measured));
+    expect(estimates).toEqual([
+      { task: 'a', jobs: 4, left: 3, seconds: { measured: 400, 'task median': 100 }, unestimated: 0 },
+      { task: 'b', jobs: 1, left: 0, seconds: {}, unestimated: 0 },
+    ]);
   });
 
   it('prints shard commands for Slurm, a Kubernetes Indexed Job and a CI matrix of the given size', () => {
     const text = shardCommands({ suite: 'standard', shards: 3, workers: 2 }).join('\n');
-    expect(text).toContain('sbatch --array=0-2 --cpus-per-task=2 --wrap "npx prunebench run --suite standard --workers 2 --no-progress"');
+    expect(text).toContain(
+      'sbatch --array=0-2 --cpus-per-task=2 --wrap "npx prunebench run --suite standard --workers 2 --results results --no-progress"',
+    );
     expect(text).toMatch(/completionMode: Indexed, completions: 3, parallelism: 3.*PRUNEBENCH_SHARD_COUNT, value: "3"/);
     expect(text).toContain('strategy: { matrix: { shard: [0, 1, 2] } }');
     expect(text).toContain('--shard ${{ matrix.shard }}/3');

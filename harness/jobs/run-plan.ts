@@ -4,12 +4,21 @@
  * and the commands that split the run into shards on a cluster or a CI matrix.
  */
 import type { JobSpec } from './spec.ts';
+import { staleVersionReason } from './versions.ts';
 
 /** A finished job's measured cost: what an estimate is made from. */
 export interface MeasuredJob {
   job: JobSpec;
   totalSeconds: number;
 }
+
+/**
+ * Where a row's per-job estimate comes from: records of this task and method made under the current
+ * protocol and engine; only records of older versions (an older engine can be several times
+ * slower); the median of the task's other pruning jobs (a rough guess: methods differ by up to
+ * 30×); or nothing, when the task has no record at all.
+ */
+export type EstimateBasis = 'measured' | 'older version' | 'task median' | 'none';
 
 export interface PlanRow {
   task: string;
@@ -19,8 +28,7 @@ export interface PlanRow {
   done: number;
   /** Estimated seconds of one more job, or null with no measurement of this task. */
   secondsPerJob: number | null;
-  /** Where the estimate comes from: this task and method, or the task's other jobs. */
-  basis: 'measured' | 'task median' | 'none';
+  basis: EstimateBasis;
 }
 
 function methodKey(job: JobSpec): string {
@@ -34,30 +42,38 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Measured wall times by key, current-version records only when the key has any. */
+function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null): Map<string, { seconds: number[]; current: boolean }> {
+  const byKey = new Map<string, { current: number[]; older: number[] }>();
+  for (const m of measured) {
+    const k = key(m.job);
+    if (k === null) continue;
+    const entry = byKey.get(k) ?? { current: [], older: [] };
+    (staleVersionReason(m.job) ? entry.older : entry.current).push(m.totalSeconds);
+    byKey.set(k, entry);
+  }
+  return new Map(
+    [...byKey].map(([k, e]) => [k, e.current.length ? { seconds: e.current, current: true } : { seconds: e.older, current: false }]),
+  );
+}
+
 /** Rows per (task, method) in plan order, with done counts and per-job estimates. */
 export function planRows(jobs: JobSpec[], isDone: (job: JobSpec) => boolean, measured: MeasuredJob[]): PlanRow[] {
-  const byTaskMethod = new Map<string, number[]>();
-  const byTask = new Map<string, number[]>();
-  for (const m of measured) {
-    const key = `${m.job.task.id}\0${methodKey(m.job)}`;
-    byTaskMethod.set(key, [...(byTaskMethod.get(key) ?? []), m.totalSeconds]);
-    if (m.job.method) byTask.set(m.job.task.id, [...(byTask.get(m.job.task.id) ?? []), m.totalSeconds]);
-  }
+  const byTaskMethod = timesBy(measured, (job) => `${job.task.id}\0${methodKey(job)}`);
+  const byTask = timesBy(measured, (job) => (job.method ? job.task.id : null));
   const rows = new Map<string, PlanRow>();
   for (const job of jobs) {
     const key = `${job.task.id}\0${methodKey(job)}`;
     let row = rows.get(key);
     if (!row) {
-      const own = median(byTaskMethod.get(key) ?? []);
-      const task = job.method ? median(byTask.get(job.task.id) ?? []) : null;
-      row = {
-        task: job.task.id,
-        method: methodKey(job),
-        jobs: 0,
-        done: 0,
-        secondsPerJob: own ?? task,
-        basis: own !== null ? 'measured' : task !== null ? 'task median' : 'none',
-      };
+      const own = byTaskMethod.get(key);
+      const task = job.method ? byTask.get(job.task.id) : undefined;
+      const [secondsPerJob, basis]: [number | null, EstimateBasis] = own
+        ? [median(own.seconds), own.current ? 'measured' : 'older version']
+        : task
+          ? [median(task.seconds), 'task median']
+          : [null, 'none'];
+      row = { task: job.task.id, method: methodKey(job), jobs: 0, done: 0, secondsPerJob, basis };
       rows.set(key, row);
     }
     row.jobs++;
@@ -80,7 +96,7 @@ export interface ShardCommandOptions {
 
 /** The shard commands for a Slurm job array, a Kubernetes Indexed Job and a GitHub Actions matrix. */
 export function shardCommands({ suite, shards, workers }: ShardCommandOptions): string[] {
-  const run = `npx prunebench run --suite ${suite} --workers ${workers} --no-progress`;
+  const run = `npx prunebench run --suite ${suite} --workers ${workers} --results results --no-progress`;
   return [
     `Slurm job array (each task reads its shard from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT):`,
     `  sbatch --array=0-${shards - 1} --cpus-per-task=${workers} --wrap "${run}"`,
@@ -88,12 +104,51 @@ export function shardCommands({ suite, shards, workers }: ShardCommandOptions): 
     `  spec: { completionMode: Indexed, completions: ${shards}, parallelism: ${shards}, template: { spec: { restartPolicy: Never, containers: [{ name: prunebench, image: <your image with the repository and npm ci>, resources: { requests: { cpu: "${workers}" } }, env: [{ name: PRUNEBENCH_SHARD_COUNT, value: "${shards}" }], command: ["sh", "-c", "${run}"] }] } } }`,
     `GitHub Actions matrix:`,
     `  strategy: { matrix: { shard: [${Array.from({ length: shards }, (_, i) => i).join(', ')}] } }`,
-    `  run: npx prunebench run --suite ${suite} --shard \${{ matrix.shard }}/${shards} --workers ${workers} --no-progress`,
-    `Each shard writes disjoint record files (their paths follow from job identity): merge the shards' results/ folders by copying them together.`,
+    `  run: npx prunebench run --suite ${suite} --shard \${{ matrix.shard }}/${shards} --workers ${workers} --results results --no-progress`,
+    `Shards write disjoint record files (their paths follow from job identity): on a shared file system they fill one results/ folder; otherwise copy the shards' results/runs/ folders together (cp -Rn).`,
+    `Shards share no cache: an IMP trunk whose sparsities fall in several shards is trained again in each, up to that shard's deepest job.`,
   ];
 }
 
-/** The plan as lines: a table per task and method, totals, the estimate per worker count, and the shard commands. */
+/** Per task: its jobs, those left, and the compute left split by what the estimate rests on. */
+export interface TaskEstimate {
+  task: string;
+  jobs: number;
+  left: number;
+  /** Seconds left, by basis (no entry for 'none'). */
+  seconds: Partial<Record<Exclude<EstimateBasis, 'none'>, number>>;
+  /** Jobs left without any estimate. */
+  unestimated: number;
+}
+
+export function taskEstimates(rows: PlanRow[]): TaskEstimate[] {
+  const byTask = new Map<string, TaskEstimate>();
+  for (const r of rows) {
+    const t = byTask.get(r.task) ?? { task: r.task, jobs: 0, left: 0, seconds: {}, unestimated: 0 };
+    const left = r.jobs - r.done;
+    t.jobs += r.jobs;
+    t.left += left;
+    if (r.basis === 'none') t.unestimated += left;
+    else t.seconds[r.basis] = (t.seconds[r.basis] ?? 0) + left * r.secondsPerJob!;
+    byTask.set(r.task, t);
+  }
+  return [...byTask.values()];
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const jobsText = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
+
+function describeTask(t: TaskEstimate): string {
+  const head = `${t.task}: ${jobsText(t.jobs)}, ${t.left} left`;
+  if (t.left === 0) return `${head}.`;
+  if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task yet.`;
+  const parts = (['measured', 'older version', 'task median'] as const)
+    .filter((b) => t.seconds[b] !== undefined)
+    .map((b) => `${formatSeconds(t.seconds[b]!)} ${b}`);
+  return `${head}: about ${formatSeconds(sum(Object.values(t.seconds)))} (${parts.join(', ')})${t.unestimated ? `, and ${jobsText(t.unestimated)} not estimated` : ''}.`;
+}
+
+/** The plan as lines: a table per task and method, totals per task, the estimate per worker count, and the shard commands. */
 export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { workerCounts: number[]; twoWorkerSpeedup: number }): string[] {
   const lines: string[] = [];
   const header = ['task', 'method', 'jobs', 'done', 'left', 'per job', 'left (job-time)', 'basis'];
@@ -113,25 +168,28 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(format(header), ...body.map(format));
-  const jobs = rows.reduce((s, r) => s + r.jobs, 0);
-  const done = rows.reduce((s, r) => s + r.done, 0);
-  const known = rows.filter((r) => r.secondsPerJob !== null);
-  const leftSeconds = known.reduce((s, r) => s + (r.jobs - r.done) * r.secondsPerJob!, 0);
-  const unknownJobs = rows.filter((r) => r.secondsPerJob === null).reduce((s, r) => s + r.jobs - r.done, 0);
+  const tasks = taskEstimates(rows);
+  lines.push('', 'Per task (compute left with one worker, by what the estimate rests on):', ...tasks.map((t) => `  ${describeTask(t)}`));
+  const jobs = sum(tasks.map((t) => t.jobs));
+  const left = sum(tasks.map((t) => t.left));
+  const leftSeconds = sum(tasks.map((t) => sum(Object.values(t.seconds))));
+  const unestimated = tasks.filter((t) => t.unestimated > 0);
+  const unestimatedJobs = sum(unestimated.map((t) => t.unestimated));
   lines.push(
     '',
-    `${jobs} jobs, ${done} done, ${jobs - done} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unknownJobs ? `, plus ${unknownJobs} job${unknownJobs === 1 ? '' : 's'} of tasks with no measured record yet` : ''}.`,
+    `${jobs} jobs, ${jobs - left} done, ${left} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unestimatedJobs ? `, WITHOUT ${jobsText(unestimatedJobs)} with no estimate (${unestimated.map((t) => t.task).join(', ')})` : ''}.`,
   );
   for (const w of opts.workerCounts) {
     // One machine's workers share its cores: measured 2-worker speed-up on 2 cores, not 2×.
     const speedup = w === 1 ? 1 : w === 2 ? opts.twoWorkerSpeedup : w * (opts.twoWorkerSpeedup / 2);
     lines.push(
-      `  ${w} worker${w === 1 ? '' : 's'}${w > 2 ? ` (${w} cores)` : ''}: about ${formatSeconds(leftSeconds / speedup)} wall time`,
+      `  ${w} worker${w === 1 ? '' : 's'}${w > 2 ? ` (${w} cores)` : ''}: about ${formatSeconds(leftSeconds / speedup)} wall time${unestimatedJobs ? ' plus the jobs not estimated' : ''}`,
     );
   }
   lines.push(
     '',
-    `Estimates are medians of the wall times (timings.totalSeconds) of existing records of the same task and method, else of the task's other pruning jobs.`,
+    "Estimates are medians of the wall times (timings.totalSeconds) of this results folder's and the committed records of the same task and method, current protocol and engine first; " +
+      "else of the task's other pruning jobs. A task with no record has no estimate: run one seed of it (its dense reference and a few methods), or see docs/leaderboard.md for measured costs.",
   );
   lines.push('', `To run it as ${opts.shards} shards:`, ...shardCommands(opts).map((l) => `  ${l}`));
   return lines;

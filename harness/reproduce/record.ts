@@ -140,7 +140,7 @@ export function buildReproduction({ paper, plan, records, provenance }: Reproduc
       version: paper.suite.version,
       description: paper.suite.description,
       tasks: [...paper.suite.tasks],
-      methods: paper.suite.methods === 'all' ? [...new Set(plan.sparse.map((s) => s.method!.id))] : [...paper.suite.methods],
+      methods: Array.isArray(paper.suite.methods) ? [...paper.suite.methods] : [...new Set(plan.sparse.map((s) => s.method!.id))],
       sparsities: [...paper.suite.sparsities],
       seeds: [...paper.suite.seeds],
       controls: [...(paper.suite.controls ?? [])],

@@ -97,3 +97,25 @@ describe('suites setting hyperparameters', () => {
     ]);
   });
 });
+
+describe("suites' task sparsities and method selectors", () => {
+  it("name the suite's own tasks, add sparsities the shared grid lacks, and select methods by a known word", () => {
+    const suite = {
+      id: 's',
+      version: '1',
+      description: 's',
+      tasks: ['t'],
+      methods: 'score-returning' as const,
+      sparsities: [0.5, 0.9],
+      seeds: [0],
+      taskSparsities: { t: [0.9961, 0.9], u: [0.99] },
+    };
+    const problems = checkSuite(suite, new Set(['t']), new Set(['m']));
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "/taskSparsities/t/1: sparsity 0.9 is in the suite's shared sparsities already",
+      "/taskSparsities/u: task 'u' is not one of the suite's tasks",
+    ]);
+    const unknownSelector = { ...suite, taskSparsities: undefined, methods: 'some' } as unknown as Parameters<typeof checkSuite>[0];
+    expect(checkSuite(unknownSelector, new Set(['t']), new Set(['m'])).map((p) => p.path)).toContain('/methods');
+  });
+});

@@ -134,9 +134,27 @@ export function checkSuite(
   suite.tasks.forEach((t, i) => {
     if (!knownTasks.has(t)) problems.push({ file, path: `/tasks/${i}`, message: `unknown task '${t}'`, severity: 'error' });
   });
-  if (suite.methods !== 'all') {
+  if (Array.isArray(suite.methods)) {
     suite.methods.forEach((m, i) => {
       if (!knownMethods.has(m)) problems.push({ file, path: `/methods/${i}`, message: `unknown method '${m}'`, severity: 'error' });
+    });
+  }
+  for (const [task, sparsities] of Object.entries(suite.taskSparsities ?? {})) {
+    if (!suite.tasks.includes(task))
+      problems.push({
+        file,
+        path: `/taskSparsities/${task}`,
+        message: `task '${task}' is not one of the suite's tasks`,
+        severity: 'error',
+      });
+    sparsities.forEach((s, i) => {
+      if (suite.sparsities.includes(s))
+        problems.push({
+          file,
+          path: `/taskSparsities/${task}/${i}`,
+          message: `sparsity ${s} is in the suite's shared sparsities already`,
+          severity: 'error',
+        });
     });
   }
   return problems;

@@ -4,6 +4,7 @@ import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate
 import type { TaskDefinition } from '../../api/task-api.ts';
 import type { StructuredScope, SuiteView } from '../scope.ts';
 import type { ReproductionView } from '../reproductions.ts';
+import type { ReleaseView } from '../releases.ts';
 import type { RankChange } from '../../harness/aggregate/changes.ts';
 import type { Estimate } from '../../harness/aggregate/stats.ts';
 import {
@@ -74,6 +75,8 @@ export interface SiteInput {
   taskDefinition: (id: string) => TaskDefinition | undefined;
   /** Paper reproductions (results/reproductions/*.json). */
   reproductions: ReproductionView[];
+  /** Leaderboard releases (results/releases/vX.Y.Z.json), newest first; empty inside an archived site. */
+  releases: ReleaseView[];
   /** The newest `provenance.date` of the records shown, ISO; null without records. */
   resultsDate: string | null;
   manifests: Map<string, MethodManifest>;
@@ -107,7 +110,18 @@ export interface PageView {
   title: string;
   description: string;
   /** Current nav entry. */
-  section: 'home' | 'methods' | 'protocol' | 'cite' | 'changelog' | 'rejected' | 'task' | 'suite' | 'reproductions' | 'structured';
+  section:
+    | 'home'
+    | 'methods'
+    | 'protocol'
+    | 'cite'
+    | 'changelog'
+    | 'rejected'
+    | 'task'
+    | 'suite'
+    | 'reproductions'
+    | 'releases'
+    | 'structured';
   content: object;
   tables: TableSpec[];
 }

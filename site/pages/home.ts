@@ -15,6 +15,7 @@ import { taskScaleText } from './scale.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
 import { methodColumn, methodName, num, PageBuilder, rankText, type PageView, type SiteInput } from './common.ts';
 import { familyTitle } from './task.ts';
+import { releaseSummary } from './release.ts';
 
 /**
  * Methods × tasks of one family. Order: methods ranked on more of the family's tasks first, then by
@@ -156,6 +157,7 @@ export function homePage(input: SiteInput): PageView {
       })
       .join('; '),
   }));
+  const currentRelease = input.releases[0] ? releaseSummary(input.releases[0], page.root) : null;
   return page.page(
     'home',
     'Leaderboard',
@@ -163,6 +165,8 @@ export function homePage(input: SiteInput): PageView {
     'home',
     {
       stats,
+      currentRelease,
+      releasesHref: `${page.root}releases.html`,
       families,
       otherSuites,
       noneRanked: agg.tasks.length > 0 && !agg.tasks.some((t) => t.ranking.some((x) => x.rank !== null)),

@@ -3,6 +3,7 @@
  * exactly as `prunebench report --suite` ranks it) and one per paper reproduction.
  */
 import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../../harness/report/format.ts';
+import { describeSuiteMethods } from '../../harness/jobs/suite-grid.ts';
 import { suitePath, suiteTaskAnchor, taskPath, trackPath } from '../paths.ts';
 import { reproductionPath, type ReproductionView } from '../reproductions.ts';
 import type { SuiteView } from '../scope.ts';
@@ -38,9 +39,13 @@ export function suitePage(view: SuiteView, input: SiteInput): PageView {
       label: 'Sparsities',
       value: `${s.sparsities.map(formatSparsity).join(', ')} (${formatCompression(Math.min(...s.sparsities))}–${formatCompression(Math.max(...s.sparsities))})`,
     },
+    ...Object.entries(s.taskSparsities ?? {}).map(([task, values]) => ({
+      label: `Also on ${task}`,
+      value: values.map(formatSparsity).join(', '),
+    })),
     { label: 'Seeds', value: formatSeeds(s.seeds) },
     { label: 'Controls', value: s.controls?.length ? s.controls.join(', ') : 'none' },
-    { label: 'Methods listed', value: s.methods === 'all' ? 'every registered method' : s.methods.join(', ') },
+    { label: 'Methods listed', value: describeSuiteMethods(s) },
   ];
   return page.page('suite', `Suite ${s.id}`, `Rankings of the ${s.id} suite (not the leaderboard).`, 'suite', {
     id: s.id,

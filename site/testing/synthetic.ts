@@ -3,8 +3,9 @@
  * benchmark. Deterministic from a seed; the numbers are shaped like real pruning curves (retention
  * falls with compression, more for weaker methods) but mean nothing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { makeRecord, type FactoryRecord } from '../../harness/testing/record-factory.ts';
 import type { Control, TaskKind } from '../../harness/aggregate/record.ts';
 
@@ -216,6 +217,34 @@ export function writeRecords(resultsDir: string, records: readonly FactoryRecord
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${r.id}.json`), JSON.stringify(r, null, 1));
   }
+}
+
+/**
+ * A release file, as `prunebench release` writes it, listing the given record files (paths relative
+ * to the results directory; default: every record under runs/) with their SHA-256.
+ */
+export function writeReleaseFile(
+  resultsDir: string,
+  o: { release: string; date: string; commit: string; suites: Array<{ id: string; version: string; jobs: number }>; paths?: string[] },
+): void {
+  const paths =
+    o.paths ??
+    readdirSync(join(resultsDir, 'runs'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /^[0-9a-f]{16}\.json$/.test(e.name))
+      .map((e) => relative(resultsDir, join(e.parentPath, e.name)).split(sep).join('/'))
+      .sort();
+  const records = paths.map((path) => ({
+    id: path.slice(-21, -5),
+    path,
+    sha256: createHash('sha256')
+      .update(readFileSync(join(resultsDir, path)))
+      .digest('hex'),
+  }));
+  mkdirSync(join(resultsDir, 'releases'), { recursive: true });
+  writeFileSync(
+    join(resultsDir, 'releases', `${o.release}.json`),
+    `${JSON.stringify({ releaseFormat: 1, release: o.release, date: o.date, commit: o.commit, suites: o.suites, records }, null, 2)}\n`,
+  );
 }
 
 export function syntheticManifest(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -131,6 +131,17 @@ export const imageTasks: TaskDefinition[] = [
     jobBudgetSeconds: 14400,
   }),
   imageTask({
+    id: 'mnist-lenet5-2epochs',
+    version: '1',
+    family: 'mnist',
+    dataset: 'mnist',
+    architecture: lenet5,
+    recipe: shortened(lenetRecipe, 2, 1),
+    validationSize: 5000,
+    description: `LeNet-5 (Caffe variant, 20-50-500) on full MNIST, 2 training epochs and 1 fine-tuning epoch: the standard suite's LeNet-5, sized to fit the grid on a CPU (docs/leaderboard.md). ${PAPER_NOTE}`,
+    jobBudgetSeconds: 7200,
+  }),
+  imageTask({
     id: 'mnist-lenet300-small',
     version: '1',
     family: 'mnist',

@@ -27,6 +27,16 @@ const suites: SuiteDefinition[] = [
     controls: ['shuffled'],
   },
   {
+    id: 'structured',
+    version: '1',
+    description: 'fixture structured suite',
+    tasks: ['mnist-small', 'planted-circle-small', 'planted-relu-small'],
+    methods: ['neuron-a', 'hostile'],
+    structures: ['neuron', '2:4'],
+    sparsities: [0.5, 0.75],
+    seeds: [0, 1],
+  },
+  {
     id: 'release-fixture',
     version: '1',
     description: 'fixture leaderboard of the release test',
@@ -67,6 +77,7 @@ function writeFixture(root: string): { results: string; methods: string } {
       controls: ['shuffled'],
       failEvery: 13,
       incompleteMethods: ['random'],
+      structured: { methods: ['neuron-a', 'hostile'], structures: ['neuron', '2:4'], ratios: [0.5, 0.75] },
     }),
   );
   const bad = makeRecord({ task: 'mnist-small', method: 'random', seed: 9 }) as Record<string, unknown>;
@@ -117,6 +128,16 @@ describe('buildSite on a small synthetic record set', () => {
       expect(result.pages).toContain(`methods/${method}.html`);
     expect(result.pages.filter((p) => p.startsWith('tasks/'))).toHaveLength(3);
     expect(result.pages).toContain('tasks/mnist-small-v1.html');
+    expect(result.pages).toContain('structured.html');
+    expect(result.pages.filter((p) => p.startsWith('structured/')).sort()).toEqual([
+      'structured/mnist-small-v1-2-4.html',
+      'structured/mnist-small-v1-neuron.html',
+      'structured/planted-circle-small-v1-2-4.html',
+      'structured/planted-circle-small-v1-neuron.html',
+      'structured/planted-relu-small-v1-2-4.html',
+      'structured/planted-relu-small-v1-neuron.html',
+    ]);
+    expect(result.pages).toContain('methods/neuron-a.html');
     expect(allHtml(out)).toEqual([...result.pages].sort());
     expect(result.bytes).toBeGreaterThan(10_000);
     expect(existsSync(join(out, 'assets', 'style.css'))).toBe(true);
@@ -265,10 +286,12 @@ describe('buildSite on a small synthetic record set', () => {
       'rejected.html',
       'releases.html',
       'reproductions.html',
+      'structured.html',
     ]);
     expect(readFileSync(join(empty, 'releases.html'), 'utf8')).toContain('No release yet');
     expect(readFileSync(join(empty, 'index.html'), 'utf8')).not.toContain('Current release');
     expect(readFileSync(join(empty, 'index.html'), 'utf8')).toContain('No leaderboard results yet');
+    expect(readFileSync(join(empty, 'structured.html'), 'utf8')).toContain('No structured results yet');
     expect(brokenLinks(empty, r.pages)).toEqual([]);
   }, 60_000);
 });

@@ -42,6 +42,7 @@ import {
 import { homePage } from './pages/home.ts';
 import { allMethodIds, methodPage, methodsIndexPage } from './pages/method.ts';
 import { changelogPage, citePage, protocolPage, rejectedPage } from './pages/other.ts';
+import { structuredIndexPage, structuredTrackPage } from './pages/structured.ts';
 import { taskPage } from './pages/task.ts';
 import { releasePage, releasesIndexPage } from './pages/release.ts';
 import { readReleases, type ReleaseView } from './releases.ts';
@@ -217,6 +218,7 @@ function siteInput(
   return {
     aggregate: loaded.scope.aggregate,
     leaderboardSuite: loaded.scope.leaderboardSuite,
+    structured: loaded.scope.structured,
     offGrid: loaded.scope.offGrid,
     otherSuites: loaded.scope.otherSuites,
     taskDefinition: (id) => loaded.taskDefinitions.get(id),
@@ -240,6 +242,7 @@ function siteInput(
 function allMethodsOf(scope: SiteScope): string[] {
   return [
     ...scope.aggregate.tasks.flatMap((t) => t.methods),
+    ...scope.structured.aggregate.tasks.flatMap((t) => t.methods),
     ...[...scope.offGrid.values()].flatMap((t) => t.methods),
     ...scope.otherSuites.flatMap((v) => v.aggregate.tasks.flatMap((t) => t.methods)),
   ];
@@ -278,6 +281,8 @@ export async function sitePages(input: SiteInput, top: boolean): Promise<PageVie
   const pages: PageView[] = [homePage(input), methodsIndexPage(input), protocolPage(input), rejectedPage(input)];
   for (const id of allMethodIds(input)) pages.push(methodPage(id, input));
   for (const t of input.aggregate.tasks) pages.push(await taskPage(t, input));
+  pages.push(structuredIndexPage(input));
+  for (const t of input.structured.aggregate.tasks) pages.push(await structuredTrackPage(t, input));
   for (const view of input.otherSuites) pages.push(suitePage(view, input));
   pages.push(reproductionsIndexPage(input));
   for (const view of input.reproductions) pages.push(reproductionPage(view, input));

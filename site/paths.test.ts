@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { methodPath, rootPrefix, safeExternalUrl, safeName, taskPath } from './paths.ts';
+import { methodPath, rootPrefix, safeExternalUrl, safeName, taskPath, trackPath } from './paths.ts';
 
 describe('paths', () => {
   it('keeps safe ids and hashes anything it had to change', () => {
@@ -10,6 +10,12 @@ describe('paths', () => {
     expect(safeName('A')).not.toBe(safeName('a'));
     expect(taskPath({ id: 'mnist', version: '2' })).toBe('tasks/mnist-v2.html');
     expect(methodPath('snip')).toBe('methods/snip.html');
+  });
+  it("gives each structured track a page of its own, and an unstructured track its task's page", () => {
+    expect(trackPath({ id: 'mnist', version: '2' })).toBe('tasks/mnist-v2.html');
+    expect(trackPath({ id: 'mnist', version: '2', structure: 'neuron' })).toBe('structured/mnist-v2-neuron.html');
+    expect(trackPath({ id: 'mnist', version: '2', structure: '2:4' })).toBe('structured/mnist-v2-2-4.html');
+    expect(trackPath({ id: 'mnist', version: '2', structure: '1:4' })).not.toBe(trackPath({ id: 'mnist', version: '2', structure: '2:4' }));
   });
   it('computes the relative root per depth', () => {
     expect(rootPrefix('index.html')).toBe('');

@@ -21,6 +21,15 @@ export function taskPath(task: Pick<TaskRef, 'id' | 'version'>): string {
   return `tasks/${taskSlug(task)}.html`;
 }
 
+/** The structured section's index page. */
+export const STRUCTURED_PATH = 'structured.html';
+
+/** A task's page, or for a structured track (`structure` set) the track's page: '2:4' → `…-v1-2-4.html`. */
+export function trackPath(task: Pick<TaskRef, 'id' | 'version' | 'structure'>): string {
+  if (task.structure === undefined) return taskPath(task);
+  return `structured/${safeName(`${task.id}-v${task.version}-${task.structure.replace(':', '-')}`)}.html`;
+}
+
 export function suitePath(suiteId: string): string {
   return `suites/${safeName(suiteId)}.html`;
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { accuracySpec, addAccessibleName, FIXED_METHOD_STYLES, legendFor, methodStyle, methodStyles, renderSvg } from './plots.ts';
+import {
+  accuracySpec,
+  addAccessibleName,
+  FIXED_METHOD_STYLES,
+  legendFor,
+  methodStyle,
+  methodStyles,
+  renderSvg,
+  tradeoffSpec,
+} from './plots.ts';
 import { methodIds } from '../harness/registry/methods.ts';
 
 describe('plots', () => {
@@ -80,6 +89,38 @@ describe('plots', () => {
     const registered = methodIds().filter((id) => FIXED_METHOD_STYLES[id]);
     // The fixed table covers the methods registered when it was written; new ones fall back to a hash.
     expect(registered.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('draw a trade-off with error bars where intervals exist and a ring on each point of the Pareto front', async () => {
+    const rows = [
+      { method: 'a', sparsity: 0.5, highlight: true, front: true, x: 2, x_low: 1.5, x_high: 2.5, mean: 0.97, low: 0.96, high: 0.98 },
+      { method: 'a', sparsity: 0.75, highlight: true, front: false, x: 1.5, x_low: null, x_high: null, mean: 0.9, low: null, high: null },
+      { method: 'b', sparsity: 0.5, highlight: false, front: true, x: 4, x_low: null, x_high: null, mean: 0.8, low: null, high: null },
+    ];
+    const spec = (front: boolean) =>
+      tradeoffSpec({
+        kind: 'classification',
+        rows,
+        x: { title: 'Speed-up', log: true, labelExpr: "format(datum.value, '.3~r') + '×'" },
+        denseMean: 0.98,
+        denseX: { value: 1, label: 'dense (1×)', side: 'left' },
+        legend: legendFor(methodStyles(['a', 'b']), ['a', 'b']),
+        front,
+      });
+    /** The SVG paths of the marks of one layer of the spec. */
+    const marks = (svg: string, layer: number) => {
+      const open = svg.indexOf(`layer_${layer}_marks`);
+      return open < 0 ? 0 : (svg.slice(open, svg.indexOf('</g>', open)).match(/<(path|line)/g) ?? []).length;
+    };
+    const svg = await renderSvg(spec(true), 'x');
+    expect(marks(svg, 0)).toBe(1); // accuracy interval of a@50%
+    expect(marks(svg, 1)).toBe(1); // speed-up interval of a@50%
+    expect(marks(svg, 3)).toBe(3); // every point
+    expect(marks(svg, 5)).toBe(2); // rings on the front
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toContain('dense (1×)');
+    expect(texts).toContain('dense reference');
+    expect(JSON.stringify(spec(false))).not.toContain('datum.front');
   });
 
   it('refuse output that is not an SVG', () => {

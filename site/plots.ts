@@ -29,6 +29,7 @@ export const METHOD_PALETTE = [
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'];
 
 const PLOT_WIDTH = 520;
+const PLOT_HEIGHT = 300;
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 const CONFIG = {
@@ -213,6 +214,136 @@ export function accuracySpec(input: AccuracyPlotInput): object {
   };
 }
 
+export interface TradeoffPlotInput {
+  kind: 'classification' | 'regression';
+  /**
+   * One row per method × sparsity: method, sparsity, highlight, the x value and its interval
+   * (`x`, `x_low`, `x_high`), the quality and its interval (`mean`, `low`, `high`) and `front`.
+   */
+  rows: DataRow[];
+  x: { title: string; log: boolean; labelExpr: string };
+  denseMean: number | null;
+  /**
+   * The dense network's place on the x axis (speed-up 1, or its MACs) and the side of the plot it
+   * lies on: its label goes inside the plot, and the dense reference's label to the other side.
+   */
+  denseX: { value: number; label: string; side: 'left' | 'right' } | null;
+  legend: PlotLegend;
+  /** Draw the Pareto front: a dashed line through the rows with `front` true, each ringed. */
+  front: boolean;
+}
+
+/**
+ * Quality against a cost axis (measured speed-up, MACs): one point per method and sparsity with
+ * its 95% intervals as error bars on both axes, each method's points joined in sparsity order.
+ */
+export function tradeoffSpec(input: TradeoffPlotInput): object {
+  const legend = input.legend;
+  const classification = input.kind === 'classification';
+  const yTitle = classification ? 'Test accuracy' : 'Test MSE (log scale, lower is better)';
+  const y = (field: string) => ({
+    field,
+    type: 'quantitative',
+    title: yTitle,
+    scale: classification ? { zero: false, padding: 10 } : { type: 'log', padding: 10 },
+    axis: { format: classification ? '~%' : '~g' },
+  });
+  const x = (field: string) => ({
+    field,
+    type: 'quantitative',
+    title: input.x.title,
+    scale: input.x.log ? { type: 'log', nice: false, padding: 14 } : { zero: false, padding: 14 },
+    axis: { labelExpr: input.x.labelExpr, grid: true },
+  });
+  const layers: object[] = [
+    {
+      transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
+      mark: { type: 'rule', strokeWidth: 1.2 },
+      encoding: { x: x('x'), y: y('low'), y2: { field: 'high' }, color: methodColor(legend), opacity: highlightOpacity(0.7, 0.15) },
+    },
+    {
+      transform: [{ filter: 'isValid(datum.x_low) && isValid(datum.x_high)' }],
+      mark: { type: 'rule', strokeWidth: 1.2 },
+      encoding: { x: x('x_low'), x2: { field: 'x_high' }, y: y('mean'), color: methodColor(legend), opacity: highlightOpacity(0.7, 0.15) },
+    },
+    {
+      mark: { type: 'line', strokeWidth: 1.2 },
+      encoding: {
+        x: x('x'),
+        y: y('mean'),
+        order: { field: 'sparsity', type: 'quantitative' },
+        color: methodColor(legend),
+        opacity: highlightOpacity(0.45, 0.12),
+      },
+    },
+    {
+      mark: { type: 'point' },
+      encoding: { x: x('x'), y: y('mean'), color: methodColor(legend), shape: methodShape(legend), opacity: highlightOpacity(1, 0.25) },
+    },
+  ];
+  const denseOnRight = input.denseX?.side === 'right';
+  if (input.front) {
+    layers.push(
+      {
+        transform: [{ filter: 'datum.front === true' }],
+        mark: { type: 'line', strokeDash: [6, 3], color: '#1a1a1a', strokeWidth: 1.4 },
+        encoding: { x: x('x'), y: y('mean'), order: { field: 'x', type: 'quantitative' } },
+      },
+      {
+        transform: [{ filter: 'datum.front === true' }],
+        mark: { type: 'point', filled: false, size: 190, color: '#1a1a1a', strokeWidth: 1.4 },
+        encoding: { x: x('x'), y: y('mean') },
+      },
+    );
+  }
+  if (input.denseMean !== null) {
+    layers.push(
+      {
+        data: { values: [{ dense: input.denseMean }] },
+        mark: { type: 'rule', strokeDash: [5, 4], color: '#555555', strokeWidth: 1.5 },
+        encoding: { y: { field: 'dense', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ dense: input.denseMean, label: 'dense reference' }] },
+        mark: denseOnRight
+          ? { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: '#444444', fontSize: 11 }
+          : { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#444444', fontSize: 11 },
+        encoding: { y: { field: 'dense', type: 'quantitative' }, x: { value: denseOnRight ? 0 : PLOT_WIDTH }, text: { field: 'label' } },
+      },
+    );
+  }
+  if (input.denseX !== null) {
+    layers.push(
+      {
+        data: { values: [{ x: input.denseX.value }] },
+        mark: { type: 'rule', strokeDash: [2, 3], color: '#555555', strokeWidth: 1.2 },
+        encoding: { x: { field: 'x', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ x: input.denseX.value, label: input.denseX.label }] },
+        mark: {
+          type: 'text',
+          align: denseOnRight ? 'right' : 'left',
+          baseline: 'bottom',
+          dx: denseOnRight ? -4 : 4,
+          dy: -4,
+          color: '#444444',
+          fontSize: 11,
+        },
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { value: PLOT_HEIGHT }, text: { field: 'label' } },
+      },
+    );
+  }
+  return {
+    width: PLOT_WIDTH,
+    height: PLOT_HEIGHT,
+    data: { values: input.rows },
+    layer: layers,
+    resolve: { scale: { y: 'shared', x: 'shared' } },
+    config: CONFIG,
+  };
+}
+
 export interface MetricPanel {
   field: string;
   title: string;
@@ -222,13 +353,25 @@ export interface MetricPanel {
   domain?: [number, number];
 }
 
-/** Side-by-side line panels sharing the compression axis and the method colours. */
+/** The x axis of a structured track's per-unit-ratio plots: the fraction of units removed (field `sparsity`). */
+export function unitRatioAxis(ratios: readonly number[]): object {
+  return {
+    field: 'sparsity',
+    type: 'quantitative',
+    title: 'Unit ratio (fraction of units removed)',
+    scale: { domain: [0, 1] },
+    axis: { values: [...new Set(ratios)].sort((a, b) => a - b), format: '~%', grid: true, labelOverlap: false },
+  };
+}
+
+/** Side-by-side line panels sharing the x axis (compression, unless `x` says otherwise) and the method colours. */
 export function panelsSpec(
   rows: DataRow[],
   panels: MetricPanel[],
   gridCompressions: number[],
   restricted: PlotLegend,
   marker?: { compression: number; label: string },
+  x: object = compressionAxis(gridCompressions),
 ): object {
   return {
     data: { values: rows },
@@ -238,7 +381,7 @@ export function panelsSpec(
           transform: [{ filter: `isValid(datum[${JSON.stringify(panel.field)}])` }],
           mark: { type: 'line', point: true },
           encoding: {
-            x: compressionAxis(gridCompressions),
+            x,
             y: {
               field: panel.field,
               type: 'quantitative',

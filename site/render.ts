@@ -51,6 +51,7 @@ export class SiteRenderer {
         href: `${layout.root}index.html`,
         current: page.section === 'home' || page.section === 'task' || page.section === 'suite',
       },
+      { label: 'Structured', href: `${layout.root}structured.html`, current: page.section === 'structured' },
       { label: 'Methods', href: `${layout.root}methods.html`, current: page.section === 'methods' },
       { label: 'Reproductions', href: `${layout.root}reproductions.html`, current: page.section === 'reproductions' },
       { label: 'Protocol', href: `${layout.root}protocol.html`, current: page.section === 'protocol' },

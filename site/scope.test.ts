@@ -76,3 +76,89 @@ describe('what the site ranks where', () => {
     expect(quick.ranking[0]).toMatchObject({ method: 'a', rank: 1, leader: true });
   });
 });
+
+describe('structured tracks on the site', () => {
+  const neuron = { kind: 'neuron' as const };
+  const twoFour = { kind: 'n:m' as const, n: 2, m: 4 };
+  const structuredSuites: SuiteDefinition[] = [
+    { id: 'zoo', version: '1', description: '', tasks: ['small'], methods: 'all', sparsities: [0.9], seeds: [0, 1] },
+    // Registered before `structured`, as structured-smoke is: a track both run is ranked in `structured`.
+    {
+      id: 'quick-structured',
+      version: '1',
+      description: '',
+      tasks: ['small', 'tiny'],
+      methods: ['n'],
+      structures: ['neuron'],
+      sparsities: [0.5],
+      seeds: [0],
+    },
+    {
+      id: 'structured',
+      version: '1',
+      description: '',
+      tasks: ['small'],
+      methods: ['n', 'm'],
+      structures: ['neuron', '2:4'],
+      sparsities: [0.5, 0.75],
+      seeds: [0, 1],
+    },
+  ];
+  const structuredRuns = (task: string, method: string, structure: typeof neuron | typeof twoFour, sparsities: number[], seeds: number[]) =>
+    sparsities.flatMap((sparsity) =>
+      seeds.map((seed) =>
+        makeRecord({
+          task,
+          method,
+          structure,
+          sparsity: structure.kind === 'n:m' ? undefined : sparsity,
+          seed,
+          denseAccuracy: 0.95,
+          accuracy: 0.94 - sparsity / 10 + seed / 1000,
+        }),
+      ),
+    );
+  const records = [
+    ...[0, 1].map((seed) => makeRecord({ task: 'small', method: null, seed, denseAccuracy: 0.95 })),
+    makeRecord({ task: 'tiny', method: null, seed: 0 }),
+    ...runs('small', 'a', [0.9], [0, 1], 0.95),
+    ...runs('small', 'a', [0.5], [0], 0.95), // unstructured, off the zoo grid
+    ...structuredRuns('small', 'n', neuron, [0.5, 0.75], [0, 1]),
+    ...structuredRuns('small', 'n', neuron, [0.3], [0]), // a neuron ratio off the structured grid
+    ...structuredRuns('small', 'm', twoFour, [0.5], [0, 1]),
+    ...structuredRuns('tiny', 'n', neuron, [0.5], [0]),
+  ];
+  const scope = scopeSite(records, structuredSuites);
+  const keys = (tasks: { task: { key: string } }[]) => tasks.map((t) => t.task.key);
+
+  it('keeps structured records off the unstructured leaderboard', () => {
+    expect(keys(scope.aggregate.tasks)).toEqual(['small@1']);
+    expect(scope.aggregate.tasks[0].methods).toEqual(['a']);
+  });
+
+  it("ranks each track in the first suite that runs its structure on the task, `structured` first, as that suite's report does", () => {
+    expect(keys(scope.structured.aggregate.tasks)).toEqual(['small@1 [2:4]', 'small@1 [neuron]', 'tiny@1 [neuron]']);
+    expect([...scope.structured.suite.entries()].sort()).toEqual([
+      ['small@1 [2:4]', 'structured'],
+      ['small@1 [neuron]', 'structured'],
+      ['tiny@1 [neuron]', 'quick-structured'],
+    ]);
+    const report = aggregateSuite(structuredSuites[2], records).tasks.find((t) => t.task.key === 'small@1 [neuron]')!;
+    const site = scope.structured.aggregate.tasks.find((t) => t.task.key === 'small@1 [neuron]')!;
+    expect(site.grid).toEqual([0.5, 0.75]);
+    expect(site.cells.map((c) => `${c.method}@${c.sparsity}:${c.n}`)).toEqual(['n@0.5:2', 'n@0.75:2']);
+    expect(site.ranking.map((s) => [s.method, s.rankLabel, s.score?.mean])).toEqual(
+      report.ranking.map((s) => [s.method, s.rankLabel, s.score?.mean]),
+    );
+    expect(site.dense?.n).toBe(2);
+    // An N:M track's grid is its own sparsity.
+    expect(scope.structured.aggregate.tasks[0].grid).toEqual([0.5]);
+    expect(scope.structured.aggregate).toMatchObject({ records: 7, ok: 7, failed: 0 });
+  });
+
+  it("keeps a track's records off its suite's grid under the track's key, apart from the task's unstructured ones", () => {
+    expect([...scope.offGrid.keys()].sort()).toEqual(['small@1', 'small@1 [neuron]']);
+    expect(scope.offGrid.get('small@1 [neuron]')!.cells.map((c) => `${c.method}@${c.sparsity}`)).toEqual(['n@0.3']);
+    expect(scope.offGrid.get('small@1')!.cells.map((c) => `${c.method}@${c.sparsity}`)).toEqual(['a@0.5']);
+  });
+});

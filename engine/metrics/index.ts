@@ -5,3 +5,4 @@ export * from './disparity.ts';
 export * from './sparsity.ts';
 export * from './flops.ts';
 export * from './recovery.ts';
+export * from './unit-recovery.ts';

@@ -45,12 +45,13 @@ export function maskRecovery(mask: MaskMap, truth: MaskMap, names: readonly stri
     totals.kept += kept;
     totals.planted += planted;
     totals.both += both;
-    return { name, ...scores(kept, planted, both) };
+    return { name, ...recoveryScores(kept, planted, both) };
   });
-  return { ...scores(totals.kept, totals.planted, totals.both), layers };
+  return { ...recoveryScores(totals.kept, totals.planted, totals.both), layers };
 }
 
-function scores(kept: number, planted: number, both: number): RecoveryScores {
+/** Precision, recall and Jaccard from the counts kept, planted and both; every 0/0 is 0 (see maskRecovery). */
+export function recoveryScores(kept: number, planted: number, both: number): RecoveryScores {
   const union = kept + planted - both;
   return {
     precision: kept === 0 ? 0 : both / kept,
@@ -59,7 +60,8 @@ function scores(kept: number, planted: number, both: number): RecoveryScores {
   };
 }
 
-function binaryMask(fn: string, argument: string, masks: MaskMap, name: string): Float32Array {
+/** `masks[name]`, checked to hold only 0 and 1. */
+export function binaryMask(fn: string, argument: string, masks: MaskMap, name: string): Float32Array {
   if (!Object.hasOwn(masks, name)) throw new Error(`${fn}: ${argument} has no entry for '${name}'`);
   const values = masks[name];
   for (let i = 0; i < values.length; i++) {

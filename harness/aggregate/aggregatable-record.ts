@@ -23,6 +23,24 @@ export interface RecoveryMetrics {
   jaccard: number;
 }
 
+/** What a record says about the cost of running its network (docs/protocol.md, Inference). */
+export interface InferenceSummary {
+  /** Multiply–adds per sample: of the compacted network (neuron/filter), else of the non-zero weights. */
+  macs: number;
+  denseMacs: number;
+  acceleration: 'compacted' | 'none';
+  statement: string;
+  /** Neuron/filter: measured samples per second of the dense and the compacted network, and their ratio. */
+  throughput: {
+    batchSize: number;
+    passes: number;
+    warmupPasses: number;
+    denseSamplesPerSecond: number;
+    compactedSamplesPerSecond: number;
+    speedup: number;
+  } | null;
+}
+
 export interface AggregatableRecord {
   schemaVersion: 1;
   id: string;
@@ -53,15 +71,23 @@ export interface AggregatableRecord {
     sparsity: { target: number; global: number };
     parameters: { total: number; prunable: number; remaining: number };
     flops: { dense: number; sparse: number };
+    /** Neuron and filter jobs: units removed from the layers the structure may shrink. */
+    units?: { removed: number; total: number; fraction: number };
+    /** Absent in records made before it existed. */
+    inference?: InferenceSummary;
   } | null;
   dense: { recordId: string; accuracy: number | null; mse: number | null } | null;
   planted: {
     metric: 'accuracy' | 'mse';
     recovery: RecoveryMetrics;
+    /** Neuron jobs: the hidden units kept against the planted ticket's units. */
+    unitRecovery?: RecoveryMetrics;
     strongTicketScore: number | null;
     weakTicketScore: number | null;
     plantedScore: number;
     plantedDensity: number;
   } | null;
+  /** Where the record was made; the site names the backends throughput was measured on. */
+  environment?: { backend: string; threads: number };
   provenance: { date: string; gitCommit: string | null };
 }

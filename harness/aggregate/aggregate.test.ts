@@ -342,6 +342,16 @@ describe('record factory', () => {
       makeRecord({ method: 'a', control: 'inverted', sparsity: 0.98 }),
       makeRecord({ method: 'a', status: 'failed' }),
       makeRecord({ kind: 'regression', method: 'a', planted: { precision: 0.1, recall: 0.2, jaccard: 0.05, density: 0.03 } }),
+      makeRecord({
+        method: 'n',
+        structure: { kind: 'neuron' },
+        sparsity: 0.5,
+        speedup: 1.7,
+        planted: { precision: 0.1, recall: 0.2, jaccard: 0.05, density: 0.03 },
+        unitRecovery: { precision: 0.5, recall: 0.6, jaccard: 0.4 },
+      }),
+      makeRecord({ method: 'f', structure: { kind: 'filter' }, sparsity: 0.25 }),
+      makeRecord({ method: 'm', structure: { kind: 'n:m', n: 2, m: 4 } }),
     ];
     for (const r of samples) expect(schemaProblems('record', r)).toEqual([]);
   });

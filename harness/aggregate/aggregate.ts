@@ -26,7 +26,7 @@
  * - Within one sparsity, uncontrolled cells are ranked by accuracy (regression: lower MSE) with the
  *   same tie rule, so the per-sparsity tables can show ties too.
  */
-import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from './aggregatable-record.ts';
+import type { AggregatableRecord, CalibrationBin, Control, RecoveryMetrics, TaskKind } from './aggregatable-record.ts';
 import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
 
 export interface TaskRef {
@@ -54,6 +54,15 @@ export interface RecoveryEstimate {
   precision: Estimate | null;
   recall: Estimate | null;
   jaccard: Estimate | null;
+}
+
+export interface ThroughputSetting {
+  /** Null for records that do not say (made before the environment was recorded). */
+  backend: string | null;
+  threads: number | null;
+  batchSize: number;
+  passes: number;
+  warmupPasses: number;
 }
 
 export interface Cell {
@@ -84,6 +93,18 @@ export interface Cell {
   flopsDense: Estimate | null;
   remainingParameters: Estimate | null;
   recovery: RecoveryEstimate | null;
+  /** Neuron jobs on planted tasks: the hidden units kept against the planted ticket's units. */
+  unitRecovery: RecoveryEstimate | null;
+  /** Multiply–adds per sample of the network as it runs (`metrics.inference.macs`: compacted for neuron/filter). */
+  macs: Estimate | null;
+  /** Neuron/filter: measured throughput of the compacted network over the dense one's, on the record's backend. */
+  speedup: Estimate | null;
+  denseSamplesPerSecond: Estimate | null;
+  compactedSamplesPerSecond: Estimate | null;
+  /** How the throughputs were measured, one entry per distinct setting among the cell's records. */
+  throughputSettings: ThroughputSetting[];
+  /** Neuron/filter: the fraction of units removed from the layers the structure may shrink. */
+  unitsRemoved: Estimate | null;
   strongTicketScore: Estimate | null;
   weakTicketScore: Estimate | null;
   calibrationBins: PooledBin[] | null;
@@ -171,6 +192,11 @@ export function taskKey(task: { id: string; version: string }): string {
   return `${task.id}@${task.version}`;
 }
 
+/** The key of a task's track of one structure: `id@version`, plus ` [structure]` for a structured track. */
+export function trackKey(task: { id: string; version: string }, structure: string): string {
+  return structure === 'unstructured' ? taskKey(task) : `${taskKey(task)} [${structure}]`;
+}
+
 export function compression(sparsity: number): number {
   return 1 / (1 - sparsity);
 }
@@ -232,7 +258,7 @@ export function aggregateTask(
   const task: TaskRef =
     structure === 'unstructured'
       ? { id, version, key: taskKey({ id, version }) }
-      : { id, version, key: `${taskKey({ id, version })} [${structure}]`, structure };
+      : { id, version, key: trackKey({ id, version }, structure), structure };
   const denseRecords = records.filter((r) => r.job.method === null);
   const pruningRecords = records.filter((r) => r.job.method !== null);
   const grid = declaredGrid
@@ -336,12 +362,46 @@ function buildCell(task: TaskRef, group: readonly AggregatableRecord[]): Cell {
           jaccard: estimate(withPlanted.map((r) => r.planted!.recovery.jaccard)),
         }
       : null,
+    unitRecovery: recoveryEstimate(withPlanted.map((r) => r.planted!.unitRecovery)),
+    macs: estimate(m.map((x) => x.inference?.macs)),
+    speedup: estimate(m.map((x) => x.inference?.throughput?.speedup)),
+    denseSamplesPerSecond: estimate(m.map((x) => x.inference?.throughput?.denseSamplesPerSecond)),
+    compactedSamplesPerSecond: estimate(m.map((x) => x.inference?.throughput?.compactedSamplesPerSecond)),
+    throughputSettings: throughputSettings(ok),
+    unitsRemoved: estimate(m.map((x) => x.units?.fraction)),
     strongTicketScore: estimate(withPlanted.map((r) => r.planted!.strongTicketScore)),
     weakTicketScore: estimate(withPlanted.map((r) => r.planted!.weakTicketScore)),
     calibrationBins: poolCalibrationBins(m.map((x) => x.calibration?.bins ?? null)),
     paretoDominated: null,
     sparsityRank: null,
   };
+}
+
+function recoveryEstimate(values: ReadonlyArray<RecoveryMetrics | undefined>): RecoveryEstimate | null {
+  const present = values.filter((v): v is RecoveryMetrics => v !== undefined);
+  if (present.length === 0) return null;
+  return {
+    precision: estimate(present.map((v) => v.precision)),
+    recall: estimate(present.map((v) => v.recall)),
+    jaccard: estimate(present.map((v) => v.jaccard)),
+  };
+}
+
+function throughputSettings(records: readonly AggregatableRecord[]): ThroughputSetting[] {
+  const settings = new Map<string, ThroughputSetting>();
+  for (const r of records) {
+    const t = r.metrics?.inference?.throughput;
+    if (!t) continue;
+    const setting = {
+      backend: r.environment?.backend ?? null,
+      threads: r.environment?.threads ?? null,
+      batchSize: t.batchSize,
+      passes: t.passes,
+      warmupPasses: t.warmupPasses,
+    };
+    settings.set(JSON.stringify(setting), setting);
+  }
+  return [...settings.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, s]) => s);
 }
 
 function buildDenseBaseline(task: TaskRef, group: readonly AggregatableRecord[]): DenseBaseline {

@@ -10,7 +10,9 @@
  * sparsity, 1 − N/M.
  *
  * The leaderboard suites are those that run every registered method (`methods: 'all'`), `standard`
- * first; a task's leaderboard suite is the first of them that includes it.
+ * first; a task's leaderboard suite is the first of them that includes it. Only unstructured records
+ * are on the leaderboard: a structured track (a task's records of one structure) is ranked in the
+ * first suite, `structured` first, that runs that structure on the task.
  */
 import type { SuiteDefinition } from '../../api/task-api.ts';
 import { aggregate, recordStructure, sparsityKey, type Aggregate } from './aggregate.ts';
@@ -22,13 +24,17 @@ export type SuiteGrid = Pick<
   'id' | 'tasks' | 'sparsities' | 'taskSparsities' | 'seeds' | 'controls' | 'structures' | 'taskStructures'
 >;
 
+/** The structures a suite runs on one of its tasks: 'unstructured', 'neuron', 'filter', 'N:M'. */
+export function suiteStructures(suite: Pick<SuiteDefinition, 'structures' | 'taskStructures'>, taskId: string): readonly string[] {
+  return suite.taskStructures?.[taskId] ?? suite.structures ?? ['unstructured'];
+}
+
 export function inSuiteScope(record: AggregatableRecord, suite: SuiteGrid): boolean {
   const { job } = record;
   if (!suite.tasks.includes(job.task.id) || !suite.seeds.includes(job.seed)) return false;
   if (job.method === null) return true;
   if (job.control !== null && !(suite.controls ?? []).includes(job.control)) return false;
-  const structures = suite.taskStructures?.[job.task.id] ?? suite.structures ?? ['unstructured'];
-  if (!structures.includes(recordStructure(record))) return false;
+  if (!suiteStructures(suite, job.task.id).includes(recordStructure(record))) return false;
   if (job.structure?.kind === 'n:m') return true;
   const s = sparsityKey(job.sparsity);
   return sparsitiesFor(suite, job.task.id).some((g) => sparsityKey(g) === s);
@@ -54,4 +60,20 @@ export function leaderboardSuiteOf<S extends SuiteGrid & Pick<SuiteDefinition, '
   suites: readonly S[],
 ): S | undefined {
   return leaderboardSuites(suites).find((s) => s.tasks.includes(taskId));
+}
+
+/** The suites that run some structured track, `structured` first, then in registry order. */
+export function structuredSuites<S extends SuiteGrid>(suites: readonly S[]): S[] {
+  const running = suites.filter((s) => s.tasks.some((t) => suiteStructures(s, t).some((x) => x !== 'unstructured')));
+  return [...running.filter((s) => s.id === 'structured'), ...running.filter((s) => s.id !== 'structured')];
+}
+
+/**
+ * The suite a structured track (a task's records of one structure) is ranked in: the first of
+ * `structuredSuites` that runs the structure on the task. No suite runs every method on a structure,
+ * so, unlike the leaderboard's, this rule also ranks tracks of smoke suites, each in its own suite.
+ */
+export function structuredSuiteOf<S extends SuiteGrid>(taskId: string, structure: string, suites: readonly S[]): S | undefined {
+  if (structure === 'unstructured') return undefined;
+  return structuredSuites(suites).find((s) => s.tasks.includes(taskId) && suiteStructures(s, taskId).includes(structure));
 }

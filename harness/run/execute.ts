@@ -534,6 +534,7 @@ function evaluateStep(
       weakTicketScore: trained.epochs > 0 ? plantedScore(task, network, data.splits.test) : trained.strongTicketScore,
       plantedScore: data.planted.plantedScore,
       plantedDensity: data.planted.plantedDensity,
+      unitKernels: job.structure.kind === 'neuron' ? job.layouts : undefined,
     });
   }
   if (pruned.trunk) record.trunk = pruned.trunk;

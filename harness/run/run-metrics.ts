@@ -13,6 +13,8 @@ import {
   parameterCounts,
   predictedClasses,
   rescaleOutputs,
+  unitRecovery,
+  type DenseKernel,
 } from '../../engine/metrics/index.ts';
 import type { TaskDefinition } from '../../api/task-api.ts';
 import type { GroupCount, PlantedMetrics, RunMetrics } from '../store/run-record.ts';
@@ -101,11 +103,15 @@ export function plantedMetrics(opts: {
   weakTicketScore: number | null;
   plantedScore: number;
   plantedDensity: number;
+  /** Neuron jobs: the dense kernels in forward order, for the recovery of the planted units. */
+  unitKernels?: readonly DenseKernel[];
 }): PlantedMetrics {
   const rec = maskRecovery(opts.finalMask, opts.truthMask, [...opts.names]);
+  const units = opts.unitKernels ? unitRecovery(opts.finalMask, opts.truthMask, opts.unitKernels) : null;
   return {
     metric: opts.task.kind === 'classification' ? 'accuracy' : 'mse',
     recovery: { precision: rec.precision, recall: rec.recall, jaccard: rec.jaccard },
+    ...(units ? { unitRecovery: units } : {}),
     layers: rec.layers.map((l: { name: string; precision: number; recall: number; jaccard: number }) => ({
       name: l.name,
       precision: l.precision,

@@ -100,6 +100,49 @@ describe('neuron jobs', () => {
     expect(() => new ResultStore(mkdtempSync(join(tmpdir(), 'pb-structured-'))).write(record)).not.toThrow();
   });
 
+  it('on a planted task, score the hidden units kept against the planted ticket units', async () => {
+    // Planted: edges from input 0 into hidden units 0–9, and from those units to output 0.
+    const fc1 = new Float32Array(480);
+    const fc2 = new Float32Array(240);
+    for (let j = 0; j < 10; j++) {
+      fc1[j] = 1;
+      fc2[j * 3] = 1;
+    }
+    const planted = {
+      ...data,
+      planted: { truthMask: { 'fc1/kernel': fc1, 'fc2/kernel': fc2 }, plantedDensity: 20 / 720, plantedScore: 0.9 },
+    };
+    // Keeps hidden units 0–39: 10 kept planted units of 40 kept (precision 1/4), all 10 planted ones (recall 1), Jaccard 10/40.
+    const firstUnits: PruneFunction = (ctx) => ({
+      unitScores: Object.fromEntries(
+        (ctx.target.units ?? []).map(({ name, units }) => [name, Float32Array.from({ length: units }, (_, j) => units - j)]),
+      ),
+    });
+    const record = await runSparseJob(
+      spec(0.5, { kind: 'neuron' }, manifest),
+      task,
+      planted,
+      dense,
+      method(firstUnits, manifest),
+      testRecordContext,
+    );
+    expect(record.failure).toBeNull();
+    expect(record.planted!.unitRecovery).toEqual({
+      precision: 0.25,
+      recall: 1,
+      jaccard: 0.25,
+      layers: [{ name: 'fc1/kernel', units: 80, kept: 40, planted: 10, precision: 0.25, recall: 1, jaccard: 0.25 }],
+    });
+    // The weight-level recovery is the record's as before: 20 planted weights, all kept, of 40 · 6 + 40 · 3 kept.
+    expect(record.planted!.recovery).toEqual({ precision: 20 / 360, recall: 1, jaccard: 20 / 360 });
+    expect(() => new ResultStore(mkdtempSync(join(tmpdir(), 'pb-structured-'))).write(record)).not.toThrow();
+    // An unstructured job on the same task has no unit recovery.
+    const plain = testManifest();
+    const unstructured = await runSparseJob(spec(0.5, undefined, plain), task, planted, dense, method(magnitude, plain), testRecordContext);
+    expect(unstructured.failure).toBeNull();
+    expect(unstructured.planted!.unitRecovery).toBeUndefined();
+  });
+
   it('fail at stage check on a half-removed unit, naming the layer and the weight', async () => {
     const halfRemoved: PruneFunction = (ctx) => {
       const fc1 = new Float32Array(480).fill(1);

@@ -81,6 +81,8 @@ export interface Recovery {
 export interface PlantedMetrics {
   metric: 'accuracy' | 'mse';
   recovery: Recovery;
+  /** Neuron jobs: the hidden units kept against the planted ticket's units, pooled and per layer. */
+  unitRecovery?: Recovery & { layers: Array<{ name: string; units: number; kept: number; planted: number } & Recovery> };
   layers: Array<{ name: string } & Recovery>;
   strongTicketScore: number | null;
   weakTicketScore: number | null;

@@ -30,6 +30,14 @@ export interface RecordOptions {
   worstGroupAccuracy?: number;
   /** Gives the record a planted block. */
   planted?: { precision: number; recall: number; jaccard: number; density: number; plantedScore?: number };
+  /** A structured job: for neuron/filter `sparsity` is the unit ratio; an N:M job's sparsity defaults to 1 − N/M. */
+  structure?: { kind: 'neuron' | 'filter' } | { kind: 'n:m'; n: number; m: number };
+  /** metrics.inference.macs; default: the remaining weights. Given or structured, the record carries metrics.inference. */
+  macs?: number;
+  /** Neuron/filter: the measured speed-up (default 1 / (1 − sparsity)²). */
+  speedup?: number;
+  /** Neuron jobs on planted tasks: planted.unitRecovery (needs `planted`). */
+  unitRecovery?: { precision: number; recall: number; jaccard: number };
   prunableParameters?: number;
   date?: string;
 }
@@ -42,7 +50,8 @@ const BIN_COUNT = 15;
 export function makeRecord(o: RecordOptions = {}): FactoryRecord {
   const method = o.method === undefined ? 'magnitude-global' : o.method;
   const dense = method === null;
-  const sparsity = dense ? 0 : (o.sparsity ?? 0.9);
+  const structure = dense ? undefined : o.structure;
+  const sparsity = dense ? 0 : (o.sparsity ?? (structure?.kind === 'n:m' ? 1 - structure.n / structure.m : 0.9));
   const kind = o.kind ?? 'classification';
   const classification = kind === 'classification';
   const denseAccuracy = o.denseAccuracy ?? 0.98;
@@ -59,6 +68,7 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
     control: dense ? null : (o.control ?? null),
     sparsity,
     seed: o.seed ?? 0,
+    ...(structure ? { structure } : {}),
   };
   const worst = o.worstGroupAccuracy ?? Math.max(0, accuracy - 0.05);
   const metrics = {
@@ -92,6 +102,10 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
     parameters: { total: prunable + 410, prunable, remaining },
     flops: { dense: prunable, sparse: remaining },
     training: { epochs: 3, selectedEpoch: 2 },
+    ...(structure?.kind === 'neuron' || structure?.kind === 'filter' ? { units: unitMetrics(sparsity) } : {}),
+    ...(structure || o.macs !== undefined
+      ? { inference: inferenceMetrics(structure, sparsity, o.macs ?? remaining, prunable, o.speedup) }
+      : {}),
   };
   const recovery = o.planted ? { precision: o.planted.precision, recall: o.planted.recall, jaccard: o.planted.jaccard } : null;
   const record = {
@@ -114,6 +128,9 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
         ? {
             metric: classification ? ('accuracy' as const) : ('mse' as const),
             recovery,
+            ...(o.unitRecovery
+              ? { unitRecovery: { ...o.unitRecovery, layers: [{ name: 'dense_1', units: 100, kept: 50, planted: 10, ...o.unitRecovery }] } }
+              : {}),
             layers: [{ name: 'dense_1', ...recovery }],
             strongTicketScore: null,
             weakTicketScore: classification ? accuracy : mse,
@@ -141,6 +158,46 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
     timings: { pruneSeconds: 1, trainSeconds: 2, evaluateSeconds: 0.5, totalSeconds: 3.5 },
   };
   return record as FactoryRecord;
+}
+
+/** One removable layer of 100 units at the unit ratio. */
+function unitMetrics(ratio: number) {
+  const removed = Math.round(ratio * 100);
+  return { removed, total: 100, fraction: removed / 100, layers: [{ name: 'dense_1/kernel', units: 100, kept: 100 - removed }] };
+}
+
+function inferenceMetrics(structure: RecordOptions['structure'], ratio: number, macs: number, denseMacs: number, speedup?: number) {
+  if (structure?.kind === 'neuron' || structure?.kind === 'filter') {
+    const measured = speedup ?? 1 / (1 - ratio) ** 2;
+    return {
+      macs,
+      denseMacs,
+      acceleration: 'compacted' as const,
+      statement: 'units removed: the compacted dense network runs on every backend',
+      compaction: {
+        layers: [{ name: 'dense_1', before: 100, after: 100 - Math.round(ratio * 100) }],
+        checkedSamples: 256,
+        maxRelativeDifference: 0,
+        tolerance: 1e-4,
+      },
+      throughput: {
+        batchSize: 256,
+        passes: 15,
+        warmupPasses: 3,
+        denseSamplesPerSecond: 10_000,
+        compactedSamplesPerSecond: 10_000 * measured,
+        speedup: measured,
+      },
+    };
+  }
+  return {
+    macs,
+    denseMacs,
+    acceleration: 'none' as const,
+    statement: 'no backend here accelerates this sparsity: MACs count non-zero weights only',
+    compaction: null,
+    throughput: null,
+  };
 }
 
 /** Fifteen equal-width bins with the predictions piled near the accuracy, slightly over-confident. */

@@ -55,6 +55,23 @@ describe('verify: comparing a record with its re-measurement', () => {
     expect(compareRecords(old, remeasured, 1e-5).filter((x) => x.verdict === 'MISMATCH')).toEqual([]);
   });
 
+  it('compares the recovery of planted units, unless the record was made before it existed', () => {
+    const planted = { precision: 0.1, recall: 0.2, jaccard: 0.05, density: 0.03 };
+    const unitRecovery = { precision: 0.5, recall: 0.6, jaccard: 0.4 };
+    const r = record({ structure: { kind: 'neuron' }, sparsity: 0.5, planted, unitRecovery });
+    const again = twin(r);
+    again.planted!.unitRecovery!.precision = 0.55;
+    expect(
+      compareRecords(r, again, 1e-5)
+        .filter((x) => x.verdict === 'MISMATCH')
+        .map((x) => x.metric),
+    ).toEqual(['planted.unitRecovery.precision']);
+    const old = record({ structure: { kind: 'neuron' }, sparsity: 0.5, planted });
+    const remeasured = twin(old);
+    remeasured.planted!.unitRecovery = structuredClone(r.planted!.unitRecovery);
+    expect(compareRecords(old, remeasured, 1e-5).filter((x) => x.verdict === 'MISMATCH')).toEqual([]);
+  });
+
   it('demands exact equality on the same backend, even for the last bit of a deep value', () => {
     const r = record();
     const again = twin(r);

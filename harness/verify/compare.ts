@@ -57,7 +57,7 @@ export function sameBackend(a: RunRecord, b: RunRecord): boolean {
 /**
  * Rows comparing a record with its re-measurement: every headline metric, plus every other value
  * that differs. Measured throughput (`metrics.inference.throughput`) is timing, never reproducible
- * bit for bit, and is not compared; nor is `metrics.inference` of a record made before it existed.
+ * bit for bit, and is not compared; nor is `metrics.inference` or `planted.unitRecovery` of a record made before it existed.
  * Exact equality on the same backend, the tolerance rule (module comment) otherwise.
  */
 export function compareRecords(recorded: RunRecord, remeasured: RunRecord, tolerance: number): ComparisonRow[] {
@@ -68,7 +68,8 @@ export function compareRecords(recorded: RunRecord, remeasured: RunRecord, toler
   const rows: ComparisonRow[] = [];
   const compared = (metric: string) =>
     !metric.startsWith('metrics.inference.throughput.') &&
-    (recorded.metrics?.inference !== undefined || !metric.startsWith('metrics.inference.'));
+    (recorded.metrics?.inference !== undefined || !metric.startsWith('metrics.inference.')) &&
+    (recorded.planted?.unitRecovery !== undefined || !metric.startsWith('planted.unitRecovery.'));
   for (const metric of [...new Set([...before.keys(), ...after.keys()])].filter(compared)) {
     const a = before.get(metric);
     const b = after.get(metric);

@@ -2,7 +2,7 @@
 import Handlebars from 'handlebars';
 import type { Aggregate, TaskAggregate } from '../../harness/aggregate/aggregate.ts';
 import { TASK_FAMILIES, type TaskDefinition, type TaskFamily } from '../../api/task-api.ts';
-import type { SuiteView } from '../scope.ts';
+import type { StructuredScope, SuiteView } from '../scope.ts';
 import type { ReproductionView } from '../reproductions.ts';
 import type { ReleaseView } from '../releases.ts';
 import type { RankChange } from '../../harness/aggregate/changes.ts';
@@ -65,7 +65,9 @@ export interface SiteInput {
   aggregate: Aggregate;
   /** Leaderboard suite id per task key. */
   leaderboardSuite: Map<string, string>;
-  /** Per task key: records outside the leaderboard suite's scope, shown collapsed and unscored. */
+  /** Structured tracks (neuron, filter, N:M), each ranked in its structured suite (site/scope.ts). */
+  structured: StructuredScope;
+  /** Per task or track key: records outside its suite's scope, shown collapsed and unscored. */
   offGrid: Map<string, TaskAggregate>;
   /** Non-leaderboard suites with records, each ranked as `prunebench report --suite` ranks it. */
   otherSuites: SuiteView[];
@@ -117,7 +119,18 @@ export interface PageView {
   title: string;
   description: string;
   /** Current nav entry. */
-  section: 'home' | 'methods' | 'protocol' | 'cite' | 'changelog' | 'rejected' | 'task' | 'suite' | 'reproductions' | 'releases';
+  section:
+    | 'home'
+    | 'methods'
+    | 'protocol'
+    | 'cite'
+    | 'changelog'
+    | 'rejected'
+    | 'task'
+    | 'suite'
+    | 'reproductions'
+    | 'releases'
+    | 'structured';
   content: object;
   tables: TableSpec[];
 }

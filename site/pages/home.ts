@@ -11,7 +11,7 @@ import {
   formatSparsity,
   MISSING,
 } from '../../harness/report/format.ts';
-import { suitePath, taskPath, taskSlug } from '../paths.ts';
+import { STRUCTURED_PATH, suitePath, taskPath, taskSlug } from '../paths.ts';
 import { taskScaleText } from './scale.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
 import { familyOf, familyTitle, methodColumn, methodName, num, PageBuilder, rankText, type PageView, type SiteInput } from './common.ts';
@@ -173,6 +173,11 @@ export function homePage(input: SiteInput): PageView {
       otherSuites,
       noneRanked: agg.tasks.length > 0 && !agg.tasks.some((t) => t.ranking.some((x) => x.rank !== null)),
       reproductions: input.reproductions.length,
+      structured: {
+        href: page.root + STRUCTURED_PATH,
+        tracks: input.structured.aggregate.tasks.length,
+        list: input.structured.aggregate.tasks.map((t) => `${t.task.id} [${t.task.structure}]`).join(', '),
+      },
       empty: agg.tasks.length === 0,
       rejected: input.rejectedRecords.length + input.rejectedManifests.length,
     },

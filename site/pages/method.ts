@@ -1,7 +1,7 @@
 /** The methods index and one page per method: manifest, paper, hyperparameters, results, controls. */
 import { formatNumber, MISSING } from '../../harness/report/format.ts';
 import type { ManifestView } from '../load.ts';
-import { methodPath, safeExternalUrl, taskPath } from '../paths.ts';
+import { methodPath, safeExternalUrl, trackPath } from '../paths.ts';
 import type { Column, DataRow, TableSpec } from '../tables.ts';
 import {
   familyOf,
@@ -24,7 +24,13 @@ const PERCENT = { scale: 100, digits: 2 };
 
 /** Every method with a manifest or with results. */
 export function allMethodIds(input: SiteInput): string[] {
-  return [...new Set([...input.manifests.keys(), ...input.aggregate.tasks.flatMap((t) => t.methods)])].sort();
+  return [
+    ...new Set([
+      ...input.manifests.keys(),
+      ...input.aggregate.tasks.flatMap((t) => t.methods),
+      ...input.structured.aggregate.tasks.flatMap((t) => t.methods),
+    ]),
+  ].sort();
 }
 
 function taskColumn(): Column {
@@ -32,20 +38,23 @@ function taskColumn(): Column {
     key: 'task',
     label: 'Task',
     rowHeader: true,
-    text: (r) => `${r.task_id} v${r.task_version}`,
-    sort: (r) => String(r.task_id),
-    href: (r) => taskPath({ id: String(r.task_id), version: String(r.task_version) }),
+    text: (r) => `${r.task_id} v${r.task_version}${r.structure ? ` [${r.structure}]` : ''}`,
+    sort: (r) => `${r.task_id} ${r.task_version} ${r.structure ?? ''}`,
+    href: (r) =>
+      trackPath({ id: String(r.task_id), version: String(r.task_version), structure: r.structure ? String(r.structure) : undefined }),
   };
 }
 
 export function methodResultsTable(methodId: string, input: SiteInput): TableSpec {
   const rows: DataRow[] = [];
-  for (const t of input.aggregate.tasks) {
+  // The leaderboard's tasks, then the structured tracks (each ranked apart).
+  for (const t of [...input.aggregate.tasks, ...input.structured.aggregate.tasks]) {
     const s = t.ranking.find((x) => x.method === methodId);
     if (!s) continue;
     rows.push({
       task_id: t.task.id,
       task_version: t.task.version,
+      structure: t.task.structure ?? null,
       family: familyTitle(familyOf(t.task.id, input)),
       rank: s.rank,
       tied: s.rankLabel.startsWith('='),
@@ -57,12 +66,15 @@ export function methodResultsTable(methodId: string, input: SiteInput): TableSpe
       grid: s.grid.length,
     });
   }
+  const order = (r: DataRow) => `${r.task_id}\u0000${r.task_version}\u0000${r.structure ?? ''}`;
+  rows.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return {
     id: 'results',
     caption: `Results of ${methodName(input.names, methodId)} on every task`,
     fields: [
       'task_id',
       'task_version',
+      'structure',
       'family',
       'rank',
       'tied',

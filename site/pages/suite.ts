@@ -4,7 +4,7 @@
  */
 import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../../harness/report/format.ts';
 import { describeSuiteMethods } from '../../harness/jobs/suite-grid.ts';
-import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
+import { suitePath, suiteTaskAnchor, taskPath, trackPath } from '../paths.ts';
 import { reproductionPath, type ReproductionView } from '../reproductions.ts';
 import type { SuiteView } from '../scope.ts';
 import { textColumn, PageBuilder, type PageView, type SiteInput } from './common.ts';
@@ -24,8 +24,10 @@ export function suitePage(view: SuiteView, input: SiteInput): PageView {
     return {
       id: t.task.id,
       version: t.task.version,
+      structure: t.task.structure ?? null,
       anchor: suiteTaskAnchor(t.task),
       leaderboardHref: shown.has(t.task.key) ? page.root + taskPath(t.task) : null,
+      trackHref: input.structured.suite.get(t.task.key) === view.suite.id ? page.root + trackPath(t.task) : null,
       scale: taskScaleText(input.taskDefinition(t.task.id))?.summary ?? null,
       leader: leader.length ? leader.join(', ') : null,
       table,

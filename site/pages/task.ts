@@ -1,5 +1,5 @@
 /** A task's page: ranking, controls, plots with their data, one table per sparsity, failures. */
-import { methodLabel, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
+import { methodLabel, taskKey, type Cell, type MethodScore, type TaskAggregate } from '../../harness/aggregate/aggregate.ts';
 import {
   formatCompact,
   formatCompression,
@@ -13,7 +13,7 @@ import {
   formatSparsity,
   MISSING,
 } from '../../harness/report/format.ts';
-import { suitePath, suiteTaskAnchor, taskPath } from '../paths.ts';
+import { suitePath, suiteTaskAnchor, taskPath, trackPath } from '../paths.ts';
 import { accuracySpec, HIGHLIGHTED_METHODS, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
 import { reproductionPath } from '../reproductions.ts';
 import { plural, scaleFacts } from './scale.ts';
@@ -44,8 +44,14 @@ import {
 
 const PERCENT = { scale: 100, digits: 2 };
 
+/** "mnist-lenet300 (v1)"; a structured track adds its structure: "mnist-lenet300 (v1) [neuron]". */
 export function taskTitle(t: TaskAggregate): string {
-  return `${t.task.id} (v${t.task.version})`;
+  return `${t.task.id} (v${t.task.version})${t.task.structure ? ` [${t.task.structure}]` : ''}`;
+}
+
+/** What a track's grid is of: the fraction of units removed for neuron and filter tracks, else the weight sparsity. */
+export function gridTerm(t: TaskAggregate): 'unit ratio' | 'sparsity' {
+  return t.task.structure === 'neuron' || t.task.structure === 'filter' ? 'unit ratio' : 'sparsity';
 }
 
 function sparsityText(v: string): string {
@@ -84,11 +90,11 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
     mixed_versions: (versionsByMethod.get(s.method) ?? 0) > 1,
     ...perSparsity(s),
   }));
+  const term = gridTerm(t);
   const scoreColumn: Column = {
     key: 'score',
     label: 'Score (%)',
-    title:
-      'Mean accuracy retention over the sparsity grid (% of dense), mean ± 95% interval over seeds; in parentheses: partial score of an incomplete method',
+    title: `Mean accuracy retention over the ${term} grid (% of dense), mean ± 95% interval over seeds; in parentheses: partial score of an incomplete method`,
     numeric: true,
     text: (r) =>
       num(r.score_mean) !== null
@@ -107,8 +113,8 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
     caption: `Overall ranking on ${taskTitle(t)}`,
     note:
       t.kind === 'regression'
-        ? 'Score: mean over the sparsity grid of retention = dense MSE / sparse MSE (%), per seed, then mean ± 95% Student-t interval over seeds.'
-        : 'Score: mean over the sparsity grid of accuracy retention = sparse / dense accuracy (%), per seed, then mean ± 95% Student-t interval over seeds.',
+        ? `Score: mean over the ${term} grid of retention = dense MSE / sparse MSE (%), per seed, then mean ± 95% Student-t interval over seeds.`
+        : `Score: mean over the ${term} grid of accuracy retention = sparse / dense accuracy (%), per seed, then mean ± 95% Student-t interval over seeds.`,
     fields: [
       'rank',
       'tied',
@@ -132,14 +138,17 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
       ...t.grid.map((sp) => ({
         ...numberColumn(`retention_${sparsityField(sp)}`, formatSparsity(sp), {
           ...PERCENT,
-          title: `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
+          title:
+            term === 'unit ratio'
+              ? `Mean retention (%) with ${formatSparsity(sp)} of the units removed`
+              : `Mean retention (%) at sparsity ${formatSparsity(sp)} (${formatCompression(sp)} compression)`,
         }),
-        group: 'Retention (%) at sparsity',
+        group: `Retention (%) at ${term}`,
       })),
       {
         key: 'seeds',
         label: 'Seeds',
-        title: 'Seeds with a result at every grid sparsity (+ seeds left out because they miss one)',
+        title: `Seeds with a result at every grid ${term} (+ seeds left out because they miss one)`,
         numeric: true,
         text: (r) => (num(r.incomplete_seeds) ? `${r.seeds} (+${r.incomplete_seeds} partial)` : String(r.seeds)),
         sort: (r) => num(r.seeds),
@@ -147,7 +156,7 @@ export function rankingTable(t: TaskAggregate, input: SiteInput): TableSpec {
       {
         key: 'coverage',
         label: 'Coverage',
-        title: 'Grid sparsities with results',
+        title: `Grid ${term === 'unit ratio' ? 'unit ratios' : 'sparsities'} with results`,
         text: (r) => `${r.covered}/${r.grid}${r.missing ? ` · missing ${sparsityText(String(r.missing))}` : ''}`,
         sort: (r) => num(r.covered),
       },
@@ -383,7 +392,7 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
   };
 }
 
-function failuresTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
+export function failuresTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
   const rows: DataRow[] = t.cells.flatMap((c) =>
     c.failures.map((f) => ({
       method: c.method,
@@ -403,7 +412,9 @@ function failuresTable(t: TaskAggregate, input: SiteInput): TableSpec | null {
     rows,
     columns: [
       methodColumn(),
-      numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : formatSparsity(v)) }),
+      numberColumn('sparsity', gridTerm(t) === 'unit ratio' ? 'Unit ratio' : 'Sparsity', {
+        format: (v) => (v === null ? MISSING : formatSparsity(v)),
+      }),
       numberColumn('seed', 'Seed', { digits: 0 }),
       textColumn('stage', 'Stage'),
       textColumn('reason', 'Reason'),
@@ -718,7 +729,9 @@ export function offGridTable(t: TaskAggregate, input: SiteInput): TableSpec | nu
   });
   return {
     id: 'off-grid',
-    caption: 'Records outside the leaderboard grid (not scored, not ranked)',
+    caption: t.task.structure
+      ? "Records outside the grid of the track's suite (not scored, not ranked)"
+      : 'Records outside the leaderboard grid (not scored, not ranked)',
     note: 'Other suites (quick runs, paper reproductions) or ad-hoc sparsities and seeds. Retention is against the dense reference of the same seed.',
     fields: [
       'method',
@@ -735,7 +748,11 @@ export function offGridTable(t: TaskAggregate, input: SiteInput): TableSpec | nu
     rows,
     columns: [
       methodColumn(),
-      numberColumn('sparsity', 'Sparsity', { format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`) }),
+      gridTerm(t) === 'unit ratio'
+        ? numberColumn('sparsity', 'Unit ratio', { format: (v) => (v === null ? MISSING : formatSparsity(v)) })
+        : numberColumn('sparsity', 'Sparsity', {
+            format: (v) => (v === null ? MISSING : `${formatSparsity(v)} (${formatCompression(v)})`),
+          }),
       classification ? estimateColumn('accuracy', 'Accuracy (%)', PERCENT) : estimateColumn('mse', 'MSE', { significant: true }),
       estimateColumn('retention', 'Retention (%)', PERCENT),
       textColumn('seed_list', 'Seeds'),
@@ -811,6 +828,9 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
       summary: `${r.record.summary.reproduced} of ${r.record.summary.claims} claims reproduced`,
     }));
   const anyRanked = t.ranking.some((s) => s.rank !== null);
+  const structuredTracks = input.structured.aggregate.tasks
+    .filter((x) => taskKey(x.task) === t.task.key)
+    .map((x) => ({ label: x.task.structure, href: page.root + trackPath(x.task) }));
   const paperSpec = paperNumbersTable(t, input);
   const paperNumbers = paperSpec ? page.table(paperSpec) : null;
   const failuresSpec = failuresTable(t, input);
@@ -841,6 +861,7 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     offGrid,
     otherSuites,
     reproductions,
+    structuredTracks,
     paperNumbers,
     anyRanked,
     failures,

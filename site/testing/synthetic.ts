@@ -27,7 +27,17 @@ export interface SyntheticOptions {
   failEvery?: number;
   /** Methods that skip the highest sparsity (so they are incomplete). */
   incompleteMethods?: string[];
+  /** Structured tracks of every task: their methods run each structure, at the unit ratios for neuron/filter. */
+  structured?: SyntheticStructured;
   seed?: number;
+}
+
+export interface SyntheticStructured {
+  methods: string[];
+  /** 'neuron', 'filter' or 'N:M'. */
+  structures: string[];
+  /** Unit ratios of the neuron and filter tracks. */
+  ratios: number[];
 }
 
 export const DEFAULT_SYNTHETIC_TASKS: SyntheticTask[] = [
@@ -123,6 +133,71 @@ export function syntheticRecords(o: SyntheticOptions = {}): FactoryRecord[] {
                       density: 0.04,
                     }
                   : undefined,
+                methodVersion: '1.0.0',
+              }),
+            );
+          }
+        }
+      }
+    }
+  }
+  if (o.structured) records.push(...syntheticStructuredRecords(tasks, seeds, o.structured, random));
+  return records;
+}
+
+/**
+ * Structured records: accuracy falls with the unit ratio (faster for N:M's weaker methods), MACs
+ * shrink as the kept units' square, and the measured speed-up follows the MACs with noise, below
+ * the MACs ratio as measured speed-ups are. Planted tasks' neuron records recover planted units.
+ */
+function syntheticStructuredRecords(
+  tasks: readonly SyntheticTask[],
+  seeds: readonly number[],
+  o: SyntheticStructured,
+  random: () => number,
+): FactoryRecord[] {
+  const noise = (scale: number) => (random() + random() + random() - 1.5) * scale;
+  const denseMacs = 266_200;
+  const records: FactoryRecord[] = [];
+  for (const task of tasks) {
+    const kind = task.kind ?? 'classification';
+    const denseAccuracy = task.denseAccuracy ?? 0.95;
+    for (const label of o.structures) {
+      const nm = /^(\d+):(\d+)$/.exec(label);
+      const structure = nm ? { kind: 'n:m' as const, n: Number(nm[1]), m: Number(nm[2]) } : { kind: label as 'neuron' | 'filter' };
+      for (const method of o.methods) {
+        const quality = 0.55 + (0.4 * (hashString(method) % 1000)) / 1000;
+        const ratios = nm ? [1 - Number(nm[1]) / Number(nm[2])] : o.ratios;
+        for (const ratio of ratios) {
+          const kept = 1 - ratio;
+          const macs = Math.round(denseMacs * (nm ? kept : kept * kept));
+          for (const seed of seeds) {
+            const retention = Math.min(1.002, Math.max(0.05, 1 - (1 - quality) * ratio ** 2 * 0.6 + noise(0.004)));
+            records.push(
+              makeRecord({
+                task: task.id,
+                kind,
+                method,
+                structure,
+                sparsity: ratio,
+                seed,
+                denseAccuracy,
+                accuracy: Math.min(1, denseAccuracy * retention),
+                denseMse: 0.004,
+                mse: 0.004 / retention,
+                macs,
+                speedup: nm ? undefined : Math.max(0.5, (denseMacs / macs) ** 0.7 * (1 + noise(0.08))),
+                planted: task.planted
+                  ? { precision: quality * 0.5, recall: kept * quality, jaccard: quality * 0.3, density: 0.04 }
+                  : undefined,
+                unitRecovery:
+                  task.planted && structure.kind === 'neuron'
+                    ? {
+                        precision: Math.min(1, Math.max(0, (quality * 0.2) / kept + noise(0.02))),
+                        recall: Math.min(1, Math.max(0, kept * quality + 0.1 + noise(0.02))),
+                        jaccard: Math.min(1, Math.max(0, quality * 0.2 + noise(0.02))),
+                      }
+                    : undefined,
                 methodVersion: '1.0.0',
               }),
             );

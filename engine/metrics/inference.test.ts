@@ -51,6 +51,7 @@ describe('measurePairedThroughput', () => {
     expect(t.first).toBeGreaterThan(0);
     expect(t.second).toBeGreaterThan(0);
     expect(t.speedup).toBeCloseTo(t.second / t.first, 12);
+    expect(t.clock).toBe('process-cpu');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

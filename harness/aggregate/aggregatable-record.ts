@@ -32,6 +32,8 @@ export interface InferenceSummary {
   statement: string;
   /** Neuron/filter: measured samples per second of the dense and the compacted network, and their ratio. */
   throughput: {
+    /** Absent in records made before the clock was recorded (elapsed time). */
+    clock?: 'process-cpu' | 'wall';
     batchSize: number;
     passes: number;
     warmupPasses: number;

@@ -60,6 +60,7 @@ export interface ThroughputSetting {
   /** Null for records that do not say (made before the environment was recorded). */
   backend: string | null;
   threads: number | null;
+  clock: 'process-cpu' | 'wall';
   batchSize: number;
   passes: number;
   warmupPasses: number;
@@ -395,6 +396,7 @@ function throughputSettings(records: readonly AggregatableRecord[]): ThroughputS
     const setting = {
       backend: r.environment?.backend ?? null,
       threads: r.environment?.threads ?? null,
+      clock: t.clock ?? 'wall',
       batchSize: t.batchSize,
       passes: t.passes,
       warmupPasses: t.warmupPasses,

@@ -94,6 +94,7 @@ export function inferenceMetrics(opts: {
       tolerance: COMPACTION_TOLERANCE,
     },
     throughput: {
+      clock: measured.clock,
       batchSize: settings.batchSize,
       passes: settings.passes,
       warmupPasses: settings.warmup,

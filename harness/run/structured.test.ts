@@ -96,6 +96,7 @@ describe('neuron jobs', () => {
     const t = inference.throughput!;
     expect(t.batchSize).toBe(256);
     expect(t.passes).toBe(15);
+    expect(t.clock).toBe('process-cpu');
     expect(t.speedup).toBeCloseTo(t.compactedSamplesPerSecond / t.denseSamplesPerSecond, 10);
     expect(() => new ResultStore(mkdtempSync(join(tmpdir(), 'pb-structured-'))).write(record)).not.toThrow();
   });

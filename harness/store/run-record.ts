@@ -61,8 +61,9 @@ export interface InferenceMetrics {
     maxRelativeDifference: number;
     tolerance: number;
   } | null;
-  /** Neuron/filter: measured on the record's backend, medians over timed passes after a warm-up; not reproducible bit for bit (verify skips it). */
+  /** Neuron/filter: measured on the record's backend, each network's fastest pass after a warm-up; not reproducible bit for bit (verify skips it). */
   throughput: {
+    clock?: 'process-cpu' | 'wall';
     batchSize: number;
     passes: number;
     warmupPasses: number;

@@ -129,7 +129,7 @@ describe('structured tracks', () => {
     expect(cell.speedup!.interval!.high - cell.speedup!.interval!.low).toBeCloseTo(2 * T975_1 * 0.1, 9);
     expect(cell.macs!.mean).toBe(70_000);
     expect(cell.unitsRemoved!.mean).toBe(0.5);
-    expect(cell.throughputSettings).toEqual([{ backend: 'wasm', threads: 1, batchSize: 256, passes: 15, warmupPasses: 3 }]);
+    expect(cell.throughputSettings).toEqual([{ backend: 'wasm', clock: 'wall', threads: 1, batchSize: 256, passes: 15, warmupPasses: 3 }]);
     const planted = track('planted-p@1 [neuron]').cells[0];
     expect(planted.unitRecovery!.precision!.mean).toBeCloseTo(0.6, 12);
     expect(planted.unitRecovery!.recall!.mean).toBeCloseTo(0.8, 12);
@@ -187,7 +187,7 @@ describe('structured pages', () => {
       ['beta', 0.75, true, 4.5],
     ]);
     expect(String(content.figures[0].svg)).toContain('<svg ');
-    expect(content.figures[0].caption).toContain('wasm (1 thread), batch 256, 15 timed passes of each network after 3 warm-up');
+    expect(content.figures[0].caption).toContain('wasm (1 thread), batch 256, fastest of 15 alternating passes of each network by elapsed time, after 3 warm-up');
     expect(content.statement).toContain('measured, not computed from MACs');
     expect(content.taskHref).toBe('../tasks/mnist-s-v1.html');
     expect(page.tables.map((t) => t.id)).toEqual(['ranking', 'dense', 'speedup-data', 'macs-data', 'ratio-50', 'ratio-75']);

@@ -118,7 +118,7 @@ function throughputText(settings: readonly ThroughputSetting[]): string {
   return settings
     .map(
       (s) =>
-        `${s.backend ?? 'unknown backend'}${s.threads === null ? '' : ` (${plural(s.threads, 'thread')})`}, batch ${s.batchSize}, ${s.passes} timed passes of each network after ${s.warmupPasses} warm-up`,
+        `${s.backend ?? 'unknown backend'}${s.threads === null ? '' : ` (${plural(s.threads, 'thread')})`}, batch ${s.batchSize}, fastest of ${s.passes} alternating passes of each network by ${s.clock === 'process-cpu' ? 'CPU time' : 'elapsed time'}, after ${s.warmupPasses} warm-up`,
     )
     .join('; ');
 }

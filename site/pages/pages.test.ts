@@ -174,4 +174,11 @@ describe('task page', () => {
     ]);
     expect(reliabilitySparsity(task)).toBe(0.9);
   });
+
+  it('says so instead of an empty ranking table while only the dense reference has run', async () => {
+    const denseOnly = siteInputFromRecords([0, 1, 2].map((seed) => makeRecord({ task: 'mnist-y', method: null, seed, accuracy: 0.97 })));
+    const page = await taskPage(denseOnly.aggregate.tasks[0], denseOnly);
+    expect(page.tables.map((t) => t.id)).not.toContain('ranking');
+    expect((page.content as { ranking: unknown }).ranking).toBeNull();
+  });
 });

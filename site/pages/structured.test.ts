@@ -187,7 +187,9 @@ describe('structured pages', () => {
       ['beta', 0.75, true, 4.5],
     ]);
     expect(String(content.figures[0].svg)).toContain('<svg ');
-    expect(content.figures[0].caption).toContain('wasm (1 thread), batch 256, fastest of 15 alternating passes of each network by elapsed time, after 3 warm-up');
+    expect(content.figures[0].caption).toContain(
+      'wasm (1 thread), batch 256, fastest of 15 alternating passes of each network by elapsed time, after 3 warm-up',
+    );
     expect(content.statement).toContain('measured, not computed from MACs');
     expect(content.taskHref).toBe('../tasks/mnist-s-v1.html');
     expect(page.tables.map((t) => t.id)).toEqual(['ranking', 'dense', 'speedup-data', 'macs-data', 'ratio-50', 'ratio-75']);

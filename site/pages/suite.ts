@@ -15,11 +15,14 @@ export function suitePage(view: SuiteView, input: SiteInput): PageView {
   const page = new PageBuilder(suitePath(view.suite.id));
   const shown = new Set(input.aggregate.tasks.map((t) => t.task.key));
   const tasks = view.aggregate.tasks.map((t) => {
-    const table = page.table({
-      ...rankingTable(t, input),
-      id: `ranking-${suiteTaskAnchor(t.task)}`,
-      caption: `${taskTitle(t)} on suite ${view.suite.id}`,
-    });
+    const table =
+      t.ranking.length > 0
+        ? page.table({
+            ...rankingTable(t, input),
+            id: `ranking-${suiteTaskAnchor(t.task)}`,
+            caption: `${taskTitle(t)} on suite ${view.suite.id}`,
+          })
+        : null;
     const leader = t.ranking.filter((s) => s.rank === 1).map((s) => input.names.get(s.method) ?? s.method);
     return {
       id: t.task.id,

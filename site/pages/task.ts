@@ -803,7 +803,8 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
           : formatSignificantEstimate(t.planted.plantedScore),
     });
   }
-  const ranking = page.table(rankingTable(t, input));
+  // A task whose grid has only run its dense reference so far has nothing to rank.
+  const ranking = t.ranking.length > 0 ? page.table(rankingTable(t, input)) : null;
   const controlsSpec = controlsTable(t, input);
   const controls = controlsSpec ? page.table(controlsSpec) : null;
   const denseView = dense ? page.table(dense) : null;
@@ -839,7 +840,7 @@ export async function taskPage(t: TaskAggregate, input: SiteInput): Promise<Page
     {
       label: 'Tables',
       items: [
-        { href: '#ranking', label: 'Ranking' },
+        ...(ranking ? [{ href: '#ranking', label: 'Ranking' }] : []),
         ...(controls ? [{ href: '#controls', label: 'Controls' }] : []),
         ...(denseView ? [{ href: '#dense', label: 'Dense reference' }] : []),
         ...(failures ? [{ href: '#failures', label: 'Failed runs' }] : []),

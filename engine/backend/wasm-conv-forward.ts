@@ -46,7 +46,7 @@ export function segmentedConvolution(original: KernelFunc): KernelFunc {
     if (Math.min(top, bottom, left, right) < 0 || info.outHeight <= 0 || info.outWidth <= 0) return original(args);
     // With runs this short (a first layer: KW·C floats) XNNPACK's kernel was as fast or faster.
     if (info.filterWidth * info.inChannels < SHORTEST_RUN) return original(args);
-    return gemmConvolution(x, filter, { top, bottom, left, right }, backend);
+    return gemmConvolution(x, filter, { top, bottom, left, right }, backend, 'batch-major', true);
   };
 }
 

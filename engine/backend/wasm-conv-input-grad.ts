@@ -107,7 +107,7 @@ const paddingSkippingConvolution: KernelFunc = (args) => {
   const [, [top, bottom], [left, right]] = (
     args.attrs as unknown as { pad: [[number, number], [number, number], [number, number], [number, number]] }
   ).pad;
-  return gemmConvolution(inputs.x, inputs.filter, { top, bottom, left, right }, args.backend, 'pixel-major');
+  return gemmConvolution(inputs.x, inputs.filter, { top, bottom, left, right }, args.backend, 'pixel-major', true);
 };
 
 /** Wraps the registered wasm Conv2DBackpropInput (idempotent). */

@@ -45,6 +45,7 @@ function segmentBlock(segmentLength: number, columns: number): number {
  * padding are skipped (they would add ±0). With `order` 'pixel-major' the rows go (i, j, b), so
  * each tile of four rows shares one output position and skips exactly the runs its position
  * cannot reach (worth a transposed copy of the output where padding is wide: input gradients).
+ * `skipZeroSteps`: the filter is a masked weight, whose all-zero steps are worth skipping.
  */
 export function gemmConvolution(
   x: TensorInfo,
@@ -52,6 +53,7 @@ export function gemmConvolution(
   padding: SpatialPadding,
   backend: unknown,
   order: RowOrder = 'batch-major',
+  skipZeroSteps = false,
 ): TensorInfo {
   const [batch, height, width, channels] = x.shape;
   const [kh, kw, , outChannels] = filter.shape;
@@ -82,7 +84,14 @@ export function gemmConvolution(
         }
       : undefined,
   };
-  const c = segmentedGemm(backend, input, weights, layout, segmentBlock(layout.segmentLength, weights.shape[1]));
+  const c = segmentedGemm(
+    backend,
+    input,
+    weights,
+    layout,
+    segmentBlock(layout.segmentLength, weights.shape[1]),
+    skipZeroSteps ? 'panels' : 'no',
+  );
   if (input !== x) disposeIntermediate(backend, input);
   if (copied) disposeIntermediate(backend, weights);
   if (!pixelMajor) return croppedResult(backend, c, layout.rows, outChannels, [batch, outHeight, outWidth, outChannels]);

@@ -2,6 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../wasm/segmented-gemm.wasm.ts';
 import { simdExportsOn } from '../wasm/instantiate.ts';
 import { type WasmBackendInternals, disposeIntermediate, runWasmKernel } from './wasm-kernel-calls.ts';
+import { sparseSegmentedGemmPass, sparseSteps } from './wasm-sparse-gemm.ts';
 
 type SegmentedGemmExport = (
   a: number,
@@ -73,6 +74,9 @@ export function withPaddedColumns(b: TensorInfo, backend: unknown): { matrix: Te
  * [segments·segmentLength, n] (n a multiple of 4). Returns C as [rows, n] when rows is a multiple
  * of 4, else [rows rounded up, n] (the extra rows repeat the last one): the caller slices it.
  * `segmentBlock` splits the segments over several passes so that B's rows in use stay in cache.
+ * `skipZeroSteps` (where an operand is a masked weight) skips, per column panel of B or per tile
+ * of A, the steps of k whose values there are all zero, when enough are (sparse-gemm.wat): the
+ * same bits, less work.
  */
 export function segmentedGemm(
   backend: unknown,
@@ -80,6 +84,7 @@ export function segmentedGemm(
   b: TensorInfo,
   layout: SegmentedRows,
   segmentBlock = layout.segments,
+  skipZeroSteps: 'no' | 'panels' | 'panels-or-tiles' = 'no',
 ): TensorInfo {
   const gemm = simdExportsOn(backend, wasmBase64)?.segmentedGemm as SegmentedGemmExport | undefined;
   if (!gemm) throw new Error('segmentedGemm: the SIMD module cannot reach the wasm backend memory');
@@ -109,24 +114,32 @@ export function segmentedGemm(
     if (segLo >= segHi || tLo >= tHi) segLo = segHi = tLo = tHi = 0;
     entries.set([segLo, segHi, tLo, tHi], 8 * tile + 4);
   }
+  const sparse =
+    skipZeroSteps === 'no'
+      ? null
+      : sparseSteps(backend, {
+          a,
+          b,
+          tiles: table,
+          tileCount,
+          segmentLength: layout.segmentLength,
+          segmentStride: layout.segmentStride,
+          byTile: skipZeroSteps === 'panels-or-tiles',
+        });
   const cValues = wasm.typedArrayFromHeap(c) as Float32Array;
   cValues.fill(0);
   const [aPointer, bPointer, cPointer, tablePointer] = [a, b, c, table].map((t) => wasm.typedArrayFromHeap(t).byteOffset);
   for (let from = 0; from < layout.segments; from += segmentBlock) {
-    gemm(
-      aPointer,
-      bPointer,
-      cPointer,
-      tablePointer,
-      tileCount,
-      n,
-      4 * layout.segmentStride,
-      layout.segmentLength,
-      from,
-      Math.min(layout.segments, from + segmentBlock),
-    );
+    const to = Math.min(layout.segments, from + segmentBlock);
+    if (sparse) {
+      const pointers = { a: aPointer, b: bPointer, c: cPointer, tiles: tablePointer };
+      sparseSegmentedGemmPass(backend, pointers, tileCount, b, layout.segmentLength, sparse, from, to);
+      continue;
+    }
+    gemm(aPointer, bPointer, cPointer, tablePointer, tileCount, n, 4 * layout.segmentStride, layout.segmentLength, from, to);
   }
   disposeIntermediate(backend, table);
+  if (sparse) disposeIntermediate(backend, sparse.steps, sparse.index);
   return c;
 }
 

@@ -3,6 +3,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmConvolution } from './wasm-gemm-convolution.ts';
 import { type Conv2DPad, type DimRoundingMode, replaceWasmKernel } from './wasm-kernel-calls.ts';
 import { segmentedGemmAvailable } from './wasm-segmented-gemm.ts';
+import { panelsLikelySparse } from './wasm-sparse-gemm.ts';
 
 interface Conv2DAttrs {
   strides: [number, number] | number;
@@ -44,8 +45,9 @@ export function segmentedConvolution(original: KernelFunc): KernelFunc {
     );
     const { top, bottom, left, right } = info.padInfo;
     if (Math.min(top, bottom, left, right) < 0 || info.outHeight <= 0 || info.outWidth <= 0) return original(args);
-    // With runs this short (a first layer: KW·C floats) XNNPACK's kernel was as fast or faster.
-    if (info.filterWidth * info.inChannels < SHORTEST_RUN) return original(args);
+    // With runs this short (a first layer: KW·C floats) XNNPACK's kernel was as fast or faster,
+    // unless the filter is sparse enough for the product to skip its zero steps.
+    if (info.filterWidth * info.inChannels < SHORTEST_RUN && !panelsLikelySparse(backend, filter)) return original(args);
     return gemmConvolution(x, filter, { top, bottom, left, right }, backend, 'batch-major', true);
   };
 }

@@ -37,7 +37,7 @@ export function segmentedMatMul(a: TensorInfo, b: TensorInfo, backend: unknown):
     matrixB,
     { rows: m, rowOffset: (row) => row * k, segments: k / length, segmentStride: length, segmentLength: length },
     1,
-    'no',
+    'panels-or-tiles',
   );
   return croppedResult(backend, c, m, n, a.shape.length === 3 ? [1, m, n] : [m, n]);
 }

@@ -61,6 +61,11 @@ function sampledDensity(t: TensorInfo, wasm: WasmBackendInternals): number {
   return sampled === 0 ? 1 : nonzero / sampled;
 }
 
+/** Whether listing B's steps per column panel is predicted (from a sample) to skip enough of them to pay. */
+export function panelsLikelySparse(backend: unknown, b: TensorInfo): boolean {
+  return exportsOn(backend) !== null && 1 - (1 - sampledDensity(b, backend as WasmBackendInternals)) ** 8 <= DENSEST_SPARSE_SHARE;
+}
+
 /** The steps a sparse product takes (sparse-gemm.wat); the caller frees `steps` and `index`. */
 export interface SparseSteps {
   steps: TensorInfo;

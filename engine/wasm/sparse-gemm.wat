@@ -86,14 +86,15 @@
       (br $panels)))
     (local.get $count))
 
-  ;; For each tile of four rows of A (tiles table as in segmented-gemm.wat; its reach ignored), the
+;; For each tile of four rows of A (tiles table as in segmented-gemm.wat; its reach ignored), the
   ;; steps whose four A values are not all ±0, and the index. Returns the number of steps written
-  ;; (at most k · tileCount).
+  ;; (at most k · tileCount). Four steps at a time where they lie in one run.
   (func (export "tileSteps")
     (param $a i32) (param $tiles i32) (param $tileCount i32) (param $n i32) (param $k i32) (param $segmentLength i32)
     (param $segmentStride i32) (param $steps i32) (param $index i32) (result i32)
     (local $rowBytes i32) (local $tile i32) (local $entry i32) (local $row i32) (local $t i32) (local $aOffset i32)
-    (local $count i32) (local $nonzero i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $segmentOffset i32)
+    (local $count i32) (local $nonzero i32) (local $lanes i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $segmentOffset i32) (local $zero v128)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (block $tilesDone (loop $tileLoop
       (br_if $tilesDone (i32.ge_u (local.get $tile) (local.get $tileCount)))
@@ -107,21 +108,59 @@
       (local.set $segmentOffset (i32.const 0))
       (block $rowsDone (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $k)))
-        (i32.store (local.get $index) (local.get $count))
-        (local.set $index (i32.add (local.get $index) (i32.const 4)))
         (local.set $aOffset (i32.add (local.get $segmentOffset) (i32.shl (local.get $t) (i32.const 2))))
-        (local.set $nonzero
-          (i32.or
-            (i32.or (f32.ne (f32.load (i32.add (local.get $a0) (local.get $aOffset))) (f32.const 0))
-                    (f32.ne (f32.load (i32.add (local.get $a1) (local.get $aOffset))) (f32.const 0)))
-            (i32.or (f32.ne (f32.load (i32.add (local.get $a2) (local.get $aOffset))) (f32.const 0))
-                    (f32.ne (f32.load (i32.add (local.get $a3) (local.get $aOffset))) (f32.const 0)))))
-        (i32.store (local.get $steps) (local.get $aOffset))
-        (i32.store offset=4 (local.get $steps) (i32.mul (local.get $row) (local.get $rowBytes)))
-        (local.set $steps (i32.add (local.get $steps) (i32.shl (local.get $nonzero) (i32.const 3))))
-        (local.set $count (i32.add (local.get $count) (local.get $nonzero)))
-        (local.set $row (i32.add (local.get $row) (i32.const 1)))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (if (i32.le_u (i32.add (local.get $t) (i32.const 4)) (local.get $segmentLength))
+          (then
+            ;; Lane i of the mask: step k + i is kept. Written always, kept only if nonzero (no
+            ;; branch: which steps are kept is random).
+            (local.set $lanes (i32x4.bitmask
+              (v128.or (v128.or (f32x4.ne (v128.load align=4 (i32.add (local.get $a0) (local.get $aOffset))) (local.get $zero)) (f32x4.ne (v128.load align=4 (i32.add (local.get $a1) (local.get $aOffset))) (local.get $zero)))
+                       (v128.or (f32x4.ne (v128.load align=4 (i32.add (local.get $a2) (local.get $aOffset))) (local.get $zero)) (f32x4.ne (v128.load align=4 (i32.add (local.get $a3) (local.get $aOffset))) (local.get $zero))))))
+            (i32.store (local.get $index) (local.get $count))
+            (i32.store (local.get $steps) (i32.add (local.get $aOffset) (i32.const 0)))
+            (i32.store offset=4 (local.get $steps) (i32.mul (i32.add (local.get $row) (i32.const 0)) (local.get $rowBytes)))
+            (local.set $nonzero (i32.and (i32.shr_u (local.get $lanes) (i32.const 0)) (i32.const 1)))
+            (local.set $index (i32.add (local.get $index) (i32.const 4)))
+            (local.set $steps (i32.add (local.get $steps) (i32.shl (local.get $nonzero) (i32.const 3))))
+            (local.set $count (i32.add (local.get $count) (local.get $nonzero)))
+            (i32.store (local.get $index) (local.get $count))
+            (i32.store (local.get $steps) (i32.add (local.get $aOffset) (i32.const 4)))
+            (i32.store offset=4 (local.get $steps) (i32.mul (i32.add (local.get $row) (i32.const 1)) (local.get $rowBytes)))
+            (local.set $nonzero (i32.and (i32.shr_u (local.get $lanes) (i32.const 1)) (i32.const 1)))
+            (local.set $index (i32.add (local.get $index) (i32.const 4)))
+            (local.set $steps (i32.add (local.get $steps) (i32.shl (local.get $nonzero) (i32.const 3))))
+            (local.set $count (i32.add (local.get $count) (local.get $nonzero)))
+            (i32.store (local.get $index) (local.get $count))
+            (i32.store (local.get $steps) (i32.add (local.get $aOffset) (i32.const 8)))
+            (i32.store offset=4 (local.get $steps) (i32.mul (i32.add (local.get $row) (i32.const 2)) (local.get $rowBytes)))
+            (local.set $nonzero (i32.and (i32.shr_u (local.get $lanes) (i32.const 2)) (i32.const 1)))
+            (local.set $index (i32.add (local.get $index) (i32.const 4)))
+            (local.set $steps (i32.add (local.get $steps) (i32.shl (local.get $nonzero) (i32.const 3))))
+            (local.set $count (i32.add (local.get $count) (local.get $nonzero)))
+            (i32.store (local.get $index) (local.get $count))
+            (i32.store (local.get $steps) (i32.add (local.get $aOffset) (i32.const 12)))
+            (i32.store offset=4 (local.get $steps) (i32.mul (i32.add (local.get $row) (i32.const 3)) (local.get $rowBytes)))
+            (local.set $nonzero (i32.and (i32.shr_u (local.get $lanes) (i32.const 3)) (i32.const 1)))
+            (local.set $index (i32.add (local.get $index) (i32.const 4)))
+            (local.set $steps (i32.add (local.get $steps) (i32.shl (local.get $nonzero) (i32.const 3))))
+            (local.set $count (i32.add (local.get $count) (local.get $nonzero)))
+            (local.set $row (i32.add (local.get $row) (i32.const 4)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4))))
+          (else
+            (local.set $nonzero
+              (i32.or
+                (i32.or (f32.ne (f32.load (i32.add (local.get $a0) (local.get $aOffset))) (f32.const 0))
+                        (f32.ne (f32.load (i32.add (local.get $a1) (local.get $aOffset))) (f32.const 0)))
+                (i32.or (f32.ne (f32.load (i32.add (local.get $a2) (local.get $aOffset))) (f32.const 0))
+                        (f32.ne (f32.load (i32.add (local.get $a3) (local.get $aOffset))) (f32.const 0)))))
+            (i32.store (local.get $index) (local.get $count))
+            (i32.store (local.get $steps) (local.get $aOffset))
+            (i32.store offset=4 (local.get $steps) (i32.mul (local.get $row) (local.get $rowBytes)))
+            (local.set $index (i32.add (local.get $index) (i32.const 4)))
+            (local.set $steps (i32.add (local.get $steps) (i32.shl (local.get $nonzero) (i32.const 3))))
+            (local.set $count (i32.add (local.get $count) (local.get $nonzero)))
+            (local.set $row (i32.add (local.get $row) (i32.const 1)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))))
         (if (i32.eq (local.get $t) (local.get $segmentLength))
           (then
             (local.set $t (i32.const 0))
@@ -148,6 +187,11 @@
     (local.set $c21 (v128.load offset=16 align=4 (i32.add (local.get $c) (i32.shl (local.get $rowBytes) (i32.const 1)))))
     (local.set $c30 (v128.load align=4 (i32.add (local.get $c) (i32.mul (local.get $rowBytes) (i32.const 3)))))
     (local.set $c31 (v128.load offset=16 align=4 (i32.add (local.get $c) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+    ;; Whole runs: the steps of segments [segLo, segHi) are one range of the list.
+    (if (i32.and (i32.lt_u (local.get $segLo) (local.get $segHi)) (i32.and (i32.eqz (local.get $tLo)) (i32.eq (local.get $tHi) (local.get $segmentLength))))
+      (then
+        (local.set $tHi (i32.mul (i32.sub (local.get $segHi) (local.get $segLo)) (local.get $segmentLength)))
+        (local.set $segHi (i32.add (local.get $segLo) (i32.const 1)))))
     (local.set $s (local.get $segLo))
     (block $segmentsDone (loop $segment
       (br_if $segmentsDone (i32.ge_u (local.get $s) (local.get $segHi)))
@@ -196,6 +240,11 @@
     (local.set $c10 (v128.load align=4 (i32.add (local.get $c) (local.get $rowBytes))))
     (local.set $c20 (v128.load align=4 (i32.add (local.get $c) (i32.shl (local.get $rowBytes) (i32.const 1)))))
     (local.set $c30 (v128.load align=4 (i32.add (local.get $c) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+    ;; Whole runs: the steps of segments [segLo, segHi) are one range of the list.
+    (if (i32.and (i32.lt_u (local.get $segLo) (local.get $segHi)) (i32.and (i32.eqz (local.get $tLo)) (i32.eq (local.get $tHi) (local.get $segmentLength))))
+      (then
+        (local.set $tHi (i32.mul (i32.sub (local.get $segHi) (local.get $segLo)) (local.get $segmentLength)))
+        (local.set $segHi (i32.add (local.get $segLo) (i32.const 1)))))
     (local.set $s (local.get $segLo))
     (block $segmentsDone (loop $segment
       (br_if $segmentsDone (i32.ge_u (local.get $s) (local.get $segHi)))

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { gemmConvolution } from './wasm-gemm-convolution.ts';
+import { FILTER_ZERO_STEPS, gemmConvolution } from './wasm-gemm-convolution.ts';
 import { type Conv2DPad, type DimRoundingMode, replaceWasmKernel } from './wasm-kernel-calls.ts';
 import { segmentedGemmAvailable } from './wasm-segmented-gemm.ts';
 import { panelsLikelySparse } from './wasm-sparse-gemm.ts';
@@ -47,7 +47,7 @@ export function segmentedConvolution(original: KernelFunc): KernelFunc {
     if (Math.min(top, bottom, left, right) < 0 || info.outHeight <= 0 || info.outWidth <= 0) return original(args);
     // With runs this short (a first layer: KW·C floats) XNNPACK's kernel was as fast or faster,
     // unless the filter is sparse enough for the product to skip its zero steps.
-    if (info.filterWidth * info.inChannels < SHORTEST_RUN && !panelsLikelySparse(backend, filter)) return original(args);
+    if (info.filterWidth * info.inChannels < SHORTEST_RUN && !panelsLikelySparse(backend, filter, FILTER_ZERO_STEPS)) return original(args);
     return gemmConvolution(x, filter, { top, bottom, left, right }, backend, 'batch-major', true);
   };
 }

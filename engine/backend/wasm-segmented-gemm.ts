@@ -2,7 +2,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmBase64 } from '../wasm/segmented-gemm.wasm.ts';
 import { simdExportsOn } from '../wasm/instantiate.ts';
 import { type WasmBackendInternals, disposeIntermediate, runWasmKernel } from './wasm-kernel-calls.ts';
-import { sparseSegmentedGemmPass, sparseSteps } from './wasm-sparse-gemm.ts';
+import { type ZeroStepSkipping, sparseSegmentedGemmPass, sparseSteps } from './wasm-sparse-gemm.ts';
 
 type SegmentedGemmExport = (
   a: number,
@@ -76,7 +76,7 @@ export function withPaddedColumns(b: TensorInfo, backend: unknown): { matrix: Te
  * `segmentBlock` splits the segments over several passes so that B's rows in use stay in cache.
  * `skipZeroSteps` (where an operand is a masked weight) skips, per column panel of B or per tile
  * of A, the steps of k whose values there are all zero, when enough are (sparse-gemm.wat): the
- * same bits, less work.
+ * same bits, less work. Without it every step is taken.
  */
 export function segmentedGemm(
   backend: unknown,
@@ -84,7 +84,7 @@ export function segmentedGemm(
   b: TensorInfo,
   layout: SegmentedRows,
   segmentBlock = layout.segments,
-  skipZeroSteps: 'no' | 'panels' | 'panels-or-tiles' = 'no',
+  skipZeroSteps?: ZeroStepSkipping,
 ): TensorInfo {
   const gemm = simdExportsOn(backend, wasmBase64)?.segmentedGemm as SegmentedGemmExport | undefined;
   if (!gemm) throw new Error('segmentedGemm: the SIMD module cannot reach the wasm backend memory');
@@ -114,18 +114,13 @@ export function segmentedGemm(
     if (segLo >= segHi || tLo >= tHi) segLo = segHi = tLo = tHi = 0;
     entries.set([segLo, segHi, tLo, tHi], 8 * tile + 4);
   }
-  const sparse =
-    skipZeroSteps === 'no'
-      ? null
-      : sparseSteps(backend, {
-          a,
-          b,
-          tiles: table,
-          tileCount,
-          segmentLength: layout.segmentLength,
-          segmentStride: layout.segmentStride,
-          byTile: skipZeroSteps === 'panels-or-tiles',
-        });
+  const sparse = skipZeroSteps
+    ? sparseSteps(
+        backend,
+        { a, b, tiles: table, tileCount, segmentLength: layout.segmentLength, segmentStride: layout.segmentStride },
+        skipZeroSteps,
+      )
+    : null;
   const cValues = wasm.typedArrayFromHeap(c) as Float32Array;
   cValues.fill(0);
   const [aPointer, bPointer, cPointer, tablePointer] = [a, b, c, table].map((t) => wasm.typedArrayFromHeap(t).byteOffset);

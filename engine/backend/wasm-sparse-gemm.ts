@@ -40,13 +40,28 @@ const exportsOn = (backend: unknown) => simdExportsOn(backend, wasmBase64) as un
 const panelCount = (n: number): number => Math.floor(n / 8) + (n % 8 === 0 ? 0 : 1);
 
 /**
- * Above this share of steps kept (of k · lists) the dense product is used: a listed step costs the
- * load of its two offsets, so a list must skip enough steps to pay for that.
+ * When to skip zero steps (segmentedGemm): per column panel of B, and also per tile of A's rows
+ * when `byTile`, but only where at most `densestShare` of the steps would be kept. A listed step
+ * costs the load of its two offsets, and short lists the loads and stores of a tile's sums, so a
+ * list must skip enough steps to pay (measured break-even: about 0.95 of the steps kept for the
+ * suites' convolutions, 0.7–0.8 for dense layers' products, whose dense product is faster).
  */
-export let DENSEST_SPARSE_SHARE = 0.75;
-export const setDensestSparseShare = (v: number) => {
-  DENSEST_SPARSE_SHARE = v;
-};
+export interface ZeroStepSkipping {
+  byTile: boolean;
+  densestShare: number;
+}
+
+let shareOverride: number | null = null;
+
+/**
+ * For tests and benches: a share ≥ 1 makes every product with skipping enabled take the sparse
+ * path (where exact), a negative one none; null restores each caller's own threshold.
+ */
+export function overrideDensestSparseShare(share: number | null): void {
+  shareOverride = share;
+}
+
+const densest = (skipping: ZeroStepSkipping) => shareOverride ?? skipping.densestShare;
 
 /** Floats sampled to predict how many steps a list would keep. */
 const SAMPLE = 1024;
@@ -61,9 +76,12 @@ function sampledDensity(t: TensorInfo, wasm: WasmBackendInternals): number {
   return sampled === 0 ? 1 : nonzero / sampled;
 }
 
+/** The predicted share of kept steps in lists over `width` values of density d: a step is all zero with probability (1 − d)^width. */
+const predictedShare = (density: number, width: number) => 1 - (1 - density) ** width;
+
 /** Whether listing B's steps per column panel is predicted (from a sample) to skip enough of them to pay. */
-export function panelsLikelySparse(backend: unknown, b: TensorInfo): boolean {
-  return exportsOn(backend) !== null && 1 - (1 - sampledDensity(b, backend as WasmBackendInternals)) ** 8 <= DENSEST_SPARSE_SHARE;
+export function panelsLikelySparse(backend: unknown, b: TensorInfo, skipping: ZeroStepSkipping): boolean {
+  return exportsOn(backend) !== null && predictedShare(sampledDensity(b, backend as WasmBackendInternals), 8) <= densest(skipping);
 }
 
 /** The steps a sparse product takes (sparse-gemm.wat); the caller frees `steps` and `index`. */
@@ -82,8 +100,6 @@ export interface SparseOperands {
   tileCount: number;
   segmentLength: number;
   segmentStride: number;
-  /** Whether steps may be listed per tile of A (else only per column panel of B). */
-  byTile: boolean;
 }
 
 /**
@@ -93,15 +109,16 @@ export interface SparseOperands {
  * (neither sparse enough) or not be exact (the other operand holds a NaN or ±Inf, whose product
  * with a skipped 0 is NaN): then the dense product is the one to use.
  */
-export function sparseSteps(backend: unknown, operands: SparseOperands): SparseSteps | null {
+export function sparseSteps(backend: unknown, operands: SparseOperands, skipping: ZeroStepSkipping): SparseSteps | null {
   const module = exportsOn(backend);
   if (!module) return null;
   const wasm = backend as WasmBackendInternals;
   const { a, b, tiles, tileCount, segmentLength, segmentStride } = operands;
   const [k, n] = b.shape;
-  const keptByPanel = 1 - (1 - sampledDensity(b, wasm)) ** 8;
-  const keptByTile = operands.byTile ? 1 - (1 - sampledDensity(a, wasm)) ** 4 : 1;
-  if (Math.min(keptByPanel, keptByTile) > DENSEST_SPARSE_SHARE) return null;
+  const share = densest(skipping);
+  const keptByPanel = predictedShare(sampledDensity(b, wasm), 8);
+  const keptByTile = skipping.byTile ? predictedShare(sampledDensity(a, wasm), 4) : 1;
+  if (Math.min(keptByPanel, keptByTile) > share) return null;
   const byTile = keptByTile < keptByPanel;
   const lists = byTile ? tileCount : panelCount(n);
   const steps = wasm.makeOutput([lists * k * 2], 'int32');
@@ -111,12 +128,17 @@ export function sparseSteps(backend: unknown, operands: SparseOperands): SparseS
     ? module.tileSteps(pointer(a), pointer(tiles), tileCount, n, k, segmentLength, 4 * segmentStride, pointer(steps), pointer(index))
     : module.panelSteps(pointer(b), n, k, segmentLength, 4 * segmentStride, pointer(steps), pointer(index));
   const other = wasm.typedArrayFromHeap(byTile ? b : a);
-  if (kept > DENSEST_SPARSE_SHARE * lists * k || !module.allFinite(other.byteOffset, other.length)) {
+  if (kept > share * lists * k || !module.allFinite(other.byteOffset, other.length)) {
     disposeIntermediate(backend, steps, index);
     return null;
   }
   return { steps, index, byTile };
 }
+
+let passes = 0;
+
+/** How many passes of the sparse product have run in this process (tests check the path is taken). */
+export const sparsePasses = (): number => passes;
 
 /** One pass of the sparse product over segments [segFrom, segTo); pointers are heap byte offsets. */
 export function sparseSegmentedGemmPass(
@@ -133,6 +155,7 @@ export function sparseSegmentedGemmPass(
   if (!module) throw new Error('sparseSegmentedGemm: the SIMD module cannot reach the wasm backend memory');
   const wasm = backend as WasmBackendInternals;
   const [k, n] = b.shape;
+  passes++;
   module.sparseSegmentedGemm(
     pointers.a,
     pointers.b,

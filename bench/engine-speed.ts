@@ -12,6 +12,8 @@
  * CIFAR-shaped images for Conv-4 (CIFAR-10 is not bundled; speed does not depend on the values).
  * Rates are medians over repeated passes, per second of wall time and per second of this process's
  * CPU time (steadier when other work shares the machine); the ratio is taken in the same run.
+ * Then LeNet-5 again at 0 %, 50 %, 90 % and 98 % sparsity against PyTorch at each: the engine
+ * skips masked weights' zero steps, so its speed depends on the masks.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +28,7 @@ import { trainNetwork } from '../engine/train.ts';
 import { sizeOf, type Dataset } from '../engine/types.ts';
 import { loadSplits } from '../suites/data/index.ts';
 import { getTask } from '../suites/registry.ts';
+import { sparsePasses } from '../engine/backend/wasm-sparse-gemm.ts';
 import { timeKernels } from './kernel-timer.ts';
 import { measureSimdPeak } from './simd-peak.ts';
 
@@ -85,11 +88,11 @@ interface Rate {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function randomMasks(network: MaskedNetwork, rng: Rng): Record<string, Float32Array> {
+function randomMasks(network: MaskedNetwork, rng: Rng, density: number): Record<string, Float32Array> {
   return Object.fromEntries(
     network.prunableNames.map((name) => [
       name,
-      Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < DENSITY ? 1 : 0)),
+      Float32Array.from({ length: network.variable(name).size }, () => (rng.uniform() < density ? 1 : 0)),
     ]),
   );
 }
@@ -107,9 +110,9 @@ interface Timing {
   stepMilliseconds: number;
 }
 
-function timePruneBench(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Dataset, repeats: number): Timing {
+function timePruneBench(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Dataset, repeats: number, density = DENSITY): Timing {
   const network = MaskedNetwork.initialise(spec, new Rng(0));
-  network.setMasks(randomMasks(network, new Rng(1)));
+  network.setMasks(randomMasks(network, new Rng(1), density));
   const epoch = (train: Dataset, seed: number) => trainNetwork({ network, train, recipe, epochs: 1, rng: new Rng(seed) });
   // The first steps create kernels' operators and grow the wasm heap.
   epoch({ ...data, n: WARMUP_STEPS * recipe.batchSize }, 2);
@@ -143,7 +146,13 @@ interface TorchRate extends Rate {
   version: string;
 }
 
-function timePyTorch(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Dataset, repeats: number): TorchRate | string {
+function timePyTorch(
+  spec: ArchitectureSpec,
+  recipe: TrainingRecipe,
+  data: Dataset,
+  repeats: number,
+  density = DENSITY,
+): TorchRate | string {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return `${PYTHON} cannot import torch (Debian: apt-get install -y python3-torch)`;
   const job = {
@@ -153,7 +162,7 @@ function timePyTorch(spec: ArchitectureSpec, recipe: TrainingRecipe, data: Datas
     samples: data.n,
     batch: recipe.batchSize,
     learningRate: recipe.learningRate,
-    density: DENSITY,
+    density,
     warmupSteps: WARMUP_STEPS,
     repeats,
   };
@@ -176,6 +185,36 @@ function printShares(timing: Timing): void {
   const kernelSum = sorted.reduce((a, [, ms]) => a + ms, 0);
   line('other kernels', kernelSum - shown.reduce((a, [, ms]) => a + ms, 0));
   line('outside kernels', total - kernelSum);
+}
+
+/** Mask densities of the sparsity sweep: 0 %, 50 %, 90 % and 98 % of every prunable weight pruned. */
+const SWEEP_DENSITIES = [1, 0.5, 0.1, 0.02];
+
+/**
+ * LeNet-5 at several sparsities, PruneBench against PyTorch in the same run: the convolutions and
+ * dense layers skip a masked weight's zero steps (engine/wasm/sparse-gemm.wat), so PruneBench's
+ * speed depends on the masks; PyTorch's dense kernels do the same work at any sparsity.
+ */
+async function sparsitySweep(quick: boolean): Promise<void> {
+  const task = getTask('mnist-lenet5');
+  const { architecture: spec, recipe } = task;
+  const samples = quick ? 360 : 1200;
+  const data = await mnistImages(samples);
+  console.log(`${spec.id} by sparsity (random masks), ${samples} samples, median of 3, per CPU second:`);
+  for (const density of SWEEP_DENSITIES) {
+    const passes = sparsePasses();
+    const ours = timePruneBench(spec, recipe, data, 3, density);
+    const steps = (3 + 1) * Math.ceil(samples / recipe.batchSize) + WARMUP_STEPS;
+    const sparsePerStep = (sparsePasses() - passes) / steps;
+    const torch = timePyTorch(spec, recipe, data, 3, density);
+    const ratio =
+      typeof torch === 'string'
+        ? `PyTorch not measured: ${torch}`
+        : `PyTorch ${torch.perCpuSecond.toFixed(0).padStart(5)}, ratio ${(ours.rate.perCpuSecond / torch.perCpuSecond).toFixed(2)}`;
+    console.log(
+      `  ${(100 * (1 - density)).toFixed(0).padStart(3)} % pruned: PruneBench ${ours.rate.perCpuSecond.toFixed(0).padStart(5)} (${((1000 * recipe.batchSize) / ours.rate.perCpuSecond).toFixed(1)} CPU ms per step, ${sparsePerStep.toFixed(1)} sparse passes per step), ${ratio}`,
+    );
+  }
 }
 
 export async function benchEngineSpeed(options: { quick?: boolean; only?: string } = {}): Promise<void> {
@@ -214,6 +253,7 @@ export async function benchEngineSpeed(options: { quick?: boolean; only?: string
     }
     printShares(ours);
   }
+  if (!options.only || 'mnist-lenet5'.includes(options.only)) await sparsitySweep(options.quick === true);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -53,6 +53,20 @@ describe('report table', () => {
     expect(text).not.toMatch(/method versions/);
   });
 
+  it('tells failed runs from runs never made', () => {
+    const withFailures = [
+      ...records(),
+      makeRecord({ task: 'mnist-x', method: 'imp', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, status: 'failed' }),
+      makeRecord({ task: 'mnist-x', method: 'snip', sparsity: 0.5, seed: 0, denseAccuracy: 0.95, status: 'failed' }),
+      makeRecord({ task: 'mnist-x', method: 'lamp', sparsity: 0.5, seed: 1, denseAccuracy: 0.95, status: 'failed' }),
+    ];
+    const out = renderReport(aggregateSuite({ ...suite, seeds: [0, 1] }, withFailures), 'table');
+    const at = (start: RegExp) => out.split('\n').find((l) => start.test(l)) ?? '';
+    expect(at(/^—\s+imp /)).toMatch(/incomplete, not ranked: partial 98\.95 over 1 of 2 sparsities; failed at 50%$/);
+    expect(at(/^—\s+snip /)).toMatch(/incomplete, not ranked: failed at 50%; missing 90%$/);
+    expect(at(/^1\s+lamp /)).toMatch(/1 failed run$/);
+  });
+
   it('explains its columns', () => {
     for (const legend of REPORT_LEGEND) expect(text).toContain(legend);
     expect(text).toMatch(/max ψ: the largest excess accuracy drop/);

@@ -149,7 +149,14 @@ function plural(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
-function scoreText(s: MethodScore): { score: string; half: string; note: string } {
+/** Grid sparsities with no result where at least one run failed (the rest of the missing ones were never run). */
+function failedSparsities(task: TaskAggregate, s: MethodScore): number[] {
+  return s.missingSparsities.filter((sparsity) =>
+    task.cells.some((c) => c.method === s.method && c.control === s.control && c.sparsity === sparsity && c.failed > 0),
+  );
+}
+
+function scoreText(s: MethodScore, failed: number[]): { score: string; half: string; note: string } {
   if (s.complete && s.score) {
     const half = halfWidth(s.score);
     return {
@@ -162,14 +169,21 @@ function scoreText(s: MethodScore): { score: string; half: string; note: string 
     s.partialScore === null
       ? ''
       : `partial ${formatNumber(s.partialScore, 2, 100)} over ${s.coveredSparsities.length} of ${s.grid.length} sparsities; `;
-  return { score: '', half: '', note: `incomplete, not ranked: ${partial}missing ${s.missingSparsities.map(formatSparsity).join(', ')}` };
+  const notRun = s.missingSparsities.filter((sparsity) => !failed.includes(sparsity));
+  const gaps = [
+    failed.length ? `failed at ${failed.map(formatSparsity).join(', ')}` : '',
+    notRun.length ? `missing ${notRun.map(formatSparsity).join(', ')}` : '',
+  ].filter(Boolean);
+  return { score: '', half: '', note: `incomplete, not ranked: ${partial}${gaps.join('; ')}` };
 }
 
 function rankingLines(task: TaskAggregate): string[][] {
   const versions = (s: MethodScore) =>
     new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
   const row = (s: MethodScore) => {
-    const { score, half, note } = scoreText(s);
+    const { score, half, note } = scoreText(s, failedSparsities(task, s));
+    const failedRuns = task.cells.filter((c) => c.method === s.method && c.control === s.control).reduce((n, c) => n + c.failed, 0);
+    const failures = failedRuns && s.complete ? plural(failedRuns, 'failed run') : '';
     const mixed = versions(s).size > 1 ? `records of ${versions(s).size} method versions (${[...versions(s)].sort().join(', ')})` : '';
     return [
       s.rankLabel,
@@ -177,7 +191,7 @@ function rankingLines(task: TaskAggregate): string[][] {
       score,
       half,
       String(s.seedScores.length),
-      [note, mixed].filter(Boolean).join('; '),
+      [note, failures, mixed].filter(Boolean).join('; '),
     ];
   };
   return [...task.ranking.map(row), ...task.controls.map(row)];

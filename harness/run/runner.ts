@@ -140,9 +140,34 @@ export class Runner {
     for (const s of this.slots) s?.child.kill('SIGKILL');
   }
 
+  /** Current method source hashes by method id (null: the method is not registered; its worker says why). */
+  private readonly sourceHashes = new Map<string, string | null>();
+  /** Jobs whose stored record is stale: made by code or a manifest of its method that has changed since. */
+  private staleRecords = 0;
+
+  private currentSourceHash(methodId: string): string | null {
+    if (!this.sourceHashes.has(methodId)) {
+      let hash: string | null = null;
+      try {
+        hash = getMethod(methodId).sourceHash;
+      } catch {
+        // an unknown method fails in its worker
+      }
+      this.sourceHashes.set(methodId, hash);
+    }
+    return this.sourceHashes.get(methodId)!;
+  }
+
+  /** Done: a record of the job exists, is not a failure to retry, and its method's code is what it ran. */
   private isDone(spec: JobSpec): boolean {
     const record = this.store.read(spec);
-    return record !== null && (record.status === 'ok' || !this.opts.retryFailed);
+    if (record === null || (record.status !== 'ok' && this.opts.retryFailed)) return false;
+    const current = spec.method ? this.currentSourceHash(spec.method.id) : null;
+    if (current !== null && record.provenance.methodSourceHash !== current) {
+      this.staleRecords++;
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -169,6 +194,10 @@ export class Runner {
     const { plan } = this.opts;
     this.checkStoredRecords([...plan.dense.filter((d) => plan.ownedDense.has(jobId(d))), ...plan.sparse]);
     const pendingSparse = plan.sparse.filter((s) => !this.isDone(s));
+    if (this.staleRecords)
+      this.opts.onMessage?.(
+        `${this.staleRecords} stored record${this.staleRecords === 1 ? ' is' : 's are'} stale (made by code or a manifest of the method that has changed since): ${this.staleRecords === 1 ? 'its job runs' : 'their jobs run'} again and replace${this.staleRecords === 1 ? 's it' : ' them'}`,
+      );
     const neededDense = new Set(pendingSparse.map((s) => jobId(denseSpecFor(s))));
     const queuedDense: QueuedJob[] = plan.dense
       .filter((d) => {

@@ -11,6 +11,7 @@ import { JobQueue, type TrunkPlace } from './job-queue.ts';
 import { trunkKey } from './trunk-plan.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { getMethod } from '../registry/methods.ts';
+import { currentSourceHashes, jobState } from './job-done.ts';
 import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
@@ -140,34 +141,14 @@ export class Runner {
     for (const s of this.slots) s?.child.kill('SIGKILL');
   }
 
-  /** Current method source hashes by method id (null: the method is not registered; its worker says why). */
-  private readonly sourceHashes = new Map<string, string | null>();
+  private readonly currentSourceHash = currentSourceHashes();
   /** Jobs whose stored record is stale: made by code or a manifest of its method that has changed since. */
   private staleRecords = 0;
 
-  private currentSourceHash(methodId: string): string | null {
-    if (!this.sourceHashes.has(methodId)) {
-      let hash: string | null = null;
-      try {
-        hash = getMethod(methodId).sourceHash;
-      } catch {
-        // an unknown method fails in its worker
-      }
-      this.sourceHashes.set(methodId, hash);
-    }
-    return this.sourceHashes.get(methodId)!;
-  }
-
-  /** Done: a record of the job exists, is not a failure to retry, and its method's code is what it ran. */
   private isDone(spec: JobSpec): boolean {
-    const record = this.store.read(spec);
-    if (record === null || (record.status !== 'ok' && this.opts.retryFailed)) return false;
-    const current = spec.method ? this.currentSourceHash(spec.method.id) : null;
-    if (current !== null && record.provenance.methodSourceHash !== current) {
-      this.staleRecords++;
-      return false;
-    }
-    return true;
+    const state = jobState(spec, this.store.read(spec), this.currentSourceHash, this.opts.retryFailed);
+    if (state === 'stale') this.staleRecords++;
+    return state === 'done';
   }
 
   /**

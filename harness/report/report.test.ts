@@ -67,6 +67,15 @@ describe('report table', () => {
     expect(at(/^1\s+lamp /)).toMatch(/1 failed run$/);
   });
 
+  it('says how many records of an older protocol or engine it left out', () => {
+    const newer = makeRecord({ task: 'mnist-x', method: null, seed: 0, denseAccuracy: 0.97, protocol: '2', engine: '1' });
+    const out = renderReport(aggregateSuite(suite, [...records(), newer]), 'table');
+    expect(out).toMatch(
+      /^mnist-x v1 — dense accuracy 97\.00% ± n\/a \(1 seed\); grid 50%, 90%; 6 records of an older protocol or engine left out \(stale: rerun them\)$/m,
+    );
+    expect(text).not.toMatch(/older protocol/);
+  });
+
   it('explains its columns', () => {
     for (const legend of REPORT_LEGEND) expect(text).toContain(legend);
     expect(text).toMatch(/max ψ: the largest excess accuracy drop/);

@@ -255,7 +255,10 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
     const structure = task.task.structure
       ? ` [${task.task.structure}${task.task.structure === 'neuron' || task.task.structure === 'filter' ? ': sparsity = fraction of units removed' : ''}]`
       : '';
-    const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
+    const older = task.olderVersionRecords
+      ? `; ${plural(task.olderVersionRecords, 'record')} of an older protocol or engine left out (stale: rerun them)`
+      : '';
+    const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}${older}`;
     const ranking = [['rank', 'method', 'score (%)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
     const taskRows = task.cells.map((c) => rowOf(task, c));
     const shown = columns.filter((c) => !structuredColumns.has(c.key) || taskRows.some((r) => r[c.key] !== null));

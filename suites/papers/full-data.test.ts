@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PaperSuite, ResultLookup } from '../../api/paper-api.ts';
+import type { OrderingClaim, PaperSuite, ResultLookup, ValueClaim } from '../../api/paper-api.ts';
 import { aggregate } from '../../harness/aggregate/aggregate.ts';
 import { planSuite } from '../../harness/jobs/plan.ts';
 import { jobId } from '../../harness/jobs/spec.ts';
@@ -18,7 +18,35 @@ import { lee2019 } from './lee2019.ts';
 const sources = { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) };
 const plan = (suite: PaperSuite['suite']) => planSuite(suite, sources);
 
-/** A base paper whose one claim reads a cell, the dense accuracy and the planted score of its one task. */
+/** Reads a cell, a control's accuracy, the dense accuracy and the planted score of one task. */
+const asksEverything: ValueClaim = {
+  id: 'asks-everything',
+  kind: 'value',
+  description: 'd',
+  source: 'Table 1 of the tiny paper, long enough',
+  unit: 'pp',
+  tolerance: 0,
+  reported: { value: 0, text: '0' },
+  measure: (r) =>
+    r.cell({ task: 'mnist-lenet300-small', method: 'random', sparsity: 0.5 }, 'recall') +
+    r.accuracy({ task: 'mnist-lenet300-small', method: 'random', sparsity: 0.5, control: 'reinit' }) +
+    r.denseAccuracy('mnist-lenet300-small') +
+    r.plantedScore('mnist-lenet300-small'),
+};
+
+/** An ordering claim: its measure gives a value per entry. */
+const ordersTwo: OrderingClaim = {
+  id: 'orders-two',
+  kind: 'ordering',
+  description: 'd',
+  source: 'Table 1 of the tiny paper, long enough',
+  unit: '%',
+  tolerance: 0,
+  reported: { order: [['dense'], ['zero']], text: 'dense ≥ zero' },
+  measure: (r) => ({ dense: r.denseAccuracy('mnist-lenet300-small'), zero: 0 }),
+};
+
+/** A base paper whose claims ask its one task for every kind of number. */
 const tinyBase: PaperSuite = {
   paper: { id: 'tiny2000', title: 'A tiny paper', authors: 'A. Author', year: 2000, url: 'https://example.org/tiny', table: 'Table 1' },
   setting: 'The paper’s setting.',
@@ -33,22 +61,7 @@ const tinyBase: PaperSuite = {
     taskSparsities: { 'mnist-lenet300-small': [0.9] },
     seeds: [0],
   },
-  claims: [
-    {
-      id: 'asks-everything',
-      kind: 'value',
-      description: 'd',
-      source: 'Table 1 of the tiny paper, long enough',
-      unit: 'pp',
-      tolerance: 0,
-      reported: { value: 0, text: '0' },
-      measure: (r) =>
-        r.cell({ task: 'mnist-lenet300-small', method: 'random', sparsity: 0.5 }, 'recall') +
-        r.accuracy({ task: 'mnist-lenet300-small', method: 'random', sparsity: 0.5, control: 'reinit' }) +
-        r.denseAccuracy('mnist-lenet300-small') +
-        r.plantedScore('mnist-lenet300-small'),
-    },
-  ],
+  claims: [asksEverything, ordersTwo],
 };
 
 /** Remembers every task it is asked about; answers 1. */
@@ -90,6 +103,9 @@ describe('fullDataVariant', () => {
     const asked: string[] = [];
     expect(variant.claims[0].measure(recordingLookup(asked))).toBe(4);
     expect(asked).toEqual(['mnist-lenet300', 'mnist-lenet300', 'mnist-lenet300', 'mnist-lenet300']);
+    const askedByOrdering: string[] = [];
+    expect(variant.claims[1].measure(recordingLookup(askedByOrdering))).toEqual({ dense: 1, zero: 0 });
+    expect(askedByOrdering).toEqual(['mnist-lenet300']);
   });
 
   it('refuses a base task without a full-data task, a target that is no registered image task, and two tasks mapped to one', () => {
@@ -108,7 +124,7 @@ describe('fullDataVariant', () => {
 
   it('refuses a claim that asks for a task its base suite does not run', () => {
     const stray = fullDataVariant(
-      { ...tinyBase, claims: [{ ...tinyBase.claims[0], measure: (r) => r.denseAccuracy('fashion-lenet300') }] },
+      { ...tinyBase, claims: [{ ...asksEverything, measure: (r) => r.denseAccuracy('fashion-lenet300') }] },
       { tasks: FULL_MNIST_TASKS, description: 'x', differences: 'y' },
     );
     expect(() => stray.claims[0].measure(recordingLookup([]))).toThrow(

@@ -9,8 +9,8 @@ import { blobTask, testManifest, testRecordContext } from '../testing/fixtures.t
 import { denseSpecFor, jobId, type JobSpec } from '../jobs/spec.ts';
 import { currentVersions } from '../jobs/versions.ts';
 import { ResultStore } from '../store/store.ts';
-import type { PruneFunction } from '../../api/method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
+import { unitL1 } from '../testing/unit-scores.ts';
 import type { TaskData } from '../../api/task-api.ts';
 
 // A compactor that drops units correctly but then corrupts one kept weight: the harness must notice
@@ -46,16 +46,6 @@ const spec = (sparsity: number): JobSpec => ({
   structure: { kind: 'neuron' },
 });
 
-const unitL1: PruneFunction = (ctx) => ({
-  unitScores: Object.fromEntries(
-    (ctx.target.units ?? []).map(({ name, units }) => {
-      const w = ctx.network.getWeights([name])[name];
-      const norms = new Float32Array(units);
-      w.forEach((v, i) => (norms[i % units] += Math.abs(v)));
-      return [name, norms];
-    }),
-  ),
-});
 const method: LoadedMethod = { manifest, sourceHash: 'a'.repeat(64), pruner: inProcessPruner(unitL1) };
 
 beforeAll(async () => {

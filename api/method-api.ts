@@ -92,6 +92,8 @@ export interface MethodManifest {
   trunk?: TrunkSchedule;
   /** The structures the method can prune to (default: unstructured only); jobs of any other are refused when planned. */
   structures?: StructureKind[];
+  /** The task kinds the method applies to (default: both); jobs on tasks of any other kind are left out when planned. */
+  taskKinds?: TaskKind[];
   /**
    * The harness re-initialises the network after the method's mask and trains it from scratch for
    * the recipe's epochs, as under the `reinit` control (e.g. neuron-reinit, Liu et al. 2019's

@@ -1,45 +1,61 @@
 /**
- * The measured inference speed-up of neuron-pruned LeNet-300-100 at the structured grid's unit
- * ratios: each hidden layer keeps the (1 − ratio) units with the largest incoming L1 norm of random
- * weights, the network is compacted, and both are timed on this backend. Speed is printed, never asserted.
+ * The measured inference speed-up of unit-pruned networks at the structured grid's unit ratios:
+ * LeNet-300-100 with neuron structure, LeNet-5 (Caffe) with filter and with neuron structure. Each
+ * removable layer keeps the (1 − ratio) units with the largest incoming L1 norm of random weights
+ * (the harness's own selection, harness/prune/structured-mask-selection.ts), the network is
+ * compacted, and both are timed on this backend. Speed is printed, never asserted.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../engine/backend/backend-selection.ts';
+import type { ArchitectureSpec } from '../engine/architecture.ts';
 import { compactNetwork, denseMacs } from '../engine/compact.ts';
 import { measurePairedThroughput } from '../engine/metrics/inference.ts';
 import { initialWeights } from '../engine/network.ts';
 import { Rng } from '../engine/rng.ts';
+import type { WeightMap } from '../engine/types.ts';
 import { kernelLayouts } from '../harness/prune/structure.ts';
-import { lenet300100 } from '../suites/models/architectures.ts';
-import type { MaskMap } from '../engine/types.ts';
+import { masksFromUnitScores, removableLayouts } from '../harness/prune/structured-mask-selection.ts';
+import { lenet300100, lenet5 } from '../suites/models/architectures.ts';
+
+const RATIOS = [0.25, 0.5, 0.75, 0.9];
+
+const cases: Array<{ label: string; spec: ArchitectureSpec; structure: { kind: 'neuron' | 'filter' }; batchSize: number }> = [
+  { label: 'LeNet-300-100, neuron', spec: lenet300100, structure: { kind: 'neuron' }, batchSize: 256 },
+  { label: 'LeNet-5 (Caffe), filter', spec: lenet5, structure: { kind: 'filter' }, batchSize: 256 },
+  { label: 'LeNet-5 (Caffe), neuron', spec: lenet5, structure: { kind: 'neuron' }, batchSize: 256 },
+];
+
+/** Per removable layer, the L1 norm of each unit's incoming weights (the output axis is the kernel's last). */
+function unitL1Norms(spec: ArchitectureSpec, structure: { kind: 'neuron' | 'filter' }, weights: WeightMap): WeightMap {
+  return Object.fromEntries(
+    removableLayouts(kernelLayouts(spec), structure).map((layout) => {
+      const units = layout.shape[layout.shape.length - 1];
+      const norms = new Float32Array(units);
+      weights[layout.name].forEach((v, i) => (norms[i % units] += Math.abs(v)));
+      return [layout.name, norms];
+    }),
+  );
+}
 
 export async function benchStructuredSpeedup(): Promise<void> {
   const backend = await selectBackend(process.env.PRUNEBENCH_BACKEND);
-  const weights = initialWeights(lenet300100, new Rng(0));
-  const layouts = kernelLayouts(lenet300100);
   console.log(
-    `structured speed-up, LeNet-300-100 on ${backend.name} (${tf.getBackend()}), batch 256, dense and compacted timed in alternation, 15 rounds, fastest pass of each:`,
+    `structured speed-up on ${backend.name} (${tf.getBackend()}): dense and compacted timed in alternation, 15 rounds, fastest pass of each by process CPU time:`,
   );
-  console.log(`  dense: ${denseMacs(lenet300100)} MACs`);
-  for (const ratio of [0.25, 0.5, 0.75, 0.9]) {
-    const masks: MaskMap = {};
-    let removedBelow = new Set<number>();
-    layouts.forEach((layout, l) => {
-      const [nIn, nOut] = layout.shape;
-      const w = weights[layout.name];
-      const last = l === layouts.length - 1;
-      const norms = Array.from({ length: nOut }, (_, j) =>
-        Array.from({ length: nIn }, (_, i) => Math.abs(w[i * nOut + j])).reduce((a, b) => a + b, 0),
+  for (const { label, spec, structure, batchSize } of cases) {
+    const weights = initialWeights(spec, new Rng(0));
+    const layouts = kernelLayouts(spec);
+    const scores = unitL1Norms(spec, structure, weights);
+    console.log(`  ${label}, batch ${batchSize}; dense ${denseMacs(spec)} MACs`);
+    for (const ratio of RATIOS) {
+      const masks = masksFromUnitScores(scores, layouts, structure, ratio, 0);
+      const masked = Object.fromEntries(Object.entries(weights).map(([n, v]) => [n, masks[n] ? v.map((x, i) => x * masks[n][i]) : v]));
+      const compact = compactNetwork(spec, masked, masks);
+      const t = measurePairedThroughput({ spec, weights }, compact, { batchSize, passes: 15 });
+      const macs = denseMacs(compact.spec);
+      console.log(
+        `    units removed ${ratio * 100}%: dense ${Math.round(t.first)} / compacted ${Math.round(t.second)} samples/s, ${macs} MACs (${(denseMacs(spec) / macs).toFixed(2)}× fewer), measured speed-up ${t.speedup.toFixed(2)}×`,
       );
-      const removed = new Set(last ? [] : [...norms.keys()].sort((a, b) => norms[a] - norms[b]).slice(0, Math.round(ratio * nOut)));
-      masks[layout.name] = Float32Array.from(w, (_, i) => (removed.has(i % nOut) || removedBelow.has(Math.floor(i / nOut)) ? 0 : 1));
-      removedBelow = removed;
-    });
-    const masked = Object.fromEntries(Object.entries(weights).map(([n, v]) => [n, masks[n] ? v.map((x, i) => x * masks[n][i]) : v]));
-    const compact = compactNetwork(lenet300100, masked, masks);
-    const t = measurePairedThroughput({ spec: lenet300100, weights }, compact, { batchSize: 256, passes: 15 });
-    console.log(
-      `  units removed ${ratio * 100}%: dense ${Math.round(t.first)} / compacted ${Math.round(t.second)} samples/s, ${denseMacs(compact.spec)} MACs, measured speed-up ${t.speedup.toFixed(2)}×`,
-    );
+    }
   }
 }

@@ -21,16 +21,18 @@ export async function listCommand(what: string, print: (line: string) => void = 
         );
       }
       return 0;
-    case 'suites':
+    case 'suites': {
+      const idWidth = Math.max(20, ...listSuites().map((s) => s.id.length));
       for (const s of listSuites()) {
         const methods =
           s.methods === 'all' ? 'all methods' : s.methods === 'score-returning' ? 'score-returning methods' : `${s.methods.length} methods`;
         const extra = Object.entries(s.taskSparsities ?? {}).map(([task, values]) => `${task} also ${values.join('/')}`);
         print(
-          `${s.id.padEnd(20)} v${s.version}  ${s.tasks.length} tasks, ${methods}, sparsities ${s.sparsities.join('/')}${extra.length ? ` (${extra.join('; ')})` : ''}, seeds ${s.seeds.join('/')}${s.controls?.length ? `, controls ${s.controls.join('/')}` : ''}  — ${s.description}`,
+          `${s.id.padEnd(idWidth)} v${s.version}  ${s.tasks.length} tasks, ${methods}, sparsities ${s.sparsities.join('/')}${extra.length ? ` (${extra.join('; ')})` : ''}, seeds ${s.seeds.join('/')}${s.controls?.length ? `, controls ${s.controls.join('/')}` : ''}  — ${s.description}`,
         );
       }
       return 0;
+    }
     default:
       console.error(`prunebench list: expected tasks, methods or suites, got '${what}'`);
       return 1;

@@ -10,10 +10,13 @@ import type { RunCommandOptions } from './run-command.ts';
 import { getTask } from '../suites/registry.ts';
 import { listMethods } from '../harness/registry/methods.ts';
 import { han2015 } from '../suites/papers/han2015.ts';
+import { han2015Full } from '../suites/papers/full-data-variants.ts';
 import { paperSuites } from '../suites/papers/index.ts';
 import { reproduceCommand, type SuiteRunner } from './reproduce-command.ts';
 
-const plan = planSuite(han2015.suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) });
+const planOf = (suite: typeof han2015.suite) =>
+  planSuite(suite, { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) });
+const plan = planOf(han2015.suite);
 
 let dir: string;
 let printed: string[];
@@ -28,12 +31,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Stands in for `prunebench run`: writes a record for every job of the plan and returns `code`. */
-function fakeRun(code: number, numbers: (task: string) => JobNumbers): SuiteRunner {
+/** Stands in for `prunebench run`: writes a record for every job of the plan (han2015's by default) and returns `code`. */
+function fakeRun(code: number, numbers: (task: string) => JobNumbers, jobs = plan): SuiteRunner {
   return async (opts) => {
     runs.push(opts);
     const store = new ResultStore(opts.results);
-    for (const r of recordsForPlan(plan, (spec) => numbers(spec.task.id))) store.write(r);
+    for (const r of recordsForPlan(jobs, (spec) => numbers(spec.task.id))) store.write(r);
     return code;
   };
 }
@@ -79,6 +82,27 @@ describe('prunebench reproduce', () => {
     const file = join(dir, 'reproductions', 'han2015.json');
     expect(checkReproductionFiles([file])).toEqual([]);
     expect(JSON.parse(readFileSync(file, 'utf8')).summary).toEqual({ claims: 2, reproduced: 2, notReproduced: 0, notRun: 0 });
+  });
+
+  it('reproduces a full-data variant from its own suite and writes <id>-full.json', async () => {
+    const fullPlan = planOf(han2015Full.suite);
+    const numbers = (task: string) => (task === 'mnist-lenet300' ? { accuracy: 0.9, denseAccuracy: 0.98 } : good());
+    expect(await reproduce('han2015-full', {}, fakeRun(0, numbers, fullPlan))).toBe(0);
+    expect(runs.map((r) => r.suite)).toEqual(['paper-han2015-full']);
+    const file = join(dir, 'reproductions', 'han2015-full.json');
+    expect(checkReproductionFiles([file])).toEqual([]);
+    expect(existsSync(join(dir, 'reproductions', 'han2015.json'))).toBe(false);
+    const record = JSON.parse(readFileSync(file, 'utf8'));
+    expect(record.paper).toEqual({ ...han2015.paper, id: 'han2015-full' });
+    expect(record.suite).toMatchObject({ id: 'paper-han2015-full', tasks: ['mnist-lenet300', 'mnist-lenet5-2epochs'] });
+    expect(record.claims.map((c: { id: string; verdict: string }) => [c.id, c.verdict])).toEqual([
+      ['lenet300-no-loss-at-12x', 'not reproduced'],
+      ['lenet5-no-loss-at-12x', 'reproduced'],
+    ]);
+    expect(new Set(record.claims.flatMap((c: { used: Array<{ task: string }> }) => c.used.map((u) => u.task)))).toEqual(
+      new Set(['mnist-lenet300', 'mnist-lenet5-2epochs']),
+    );
+    expect(record.jobs).toHaveLength(fullPlan.dense.length + fullPlan.sparse.length);
   });
 
   it('exits 0 whatever the verdicts when everything ran', async () => {

@@ -58,15 +58,16 @@ function listPapers(print: (line: string) => void, workers: number, store: Resul
     .readAll()
     .records.filter((r) => r.status === 'ok')
     .map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
+  const idWidth = Math.max(13, ...paperSuites.map((p) => p.paper.id.length));
   for (const p of paperSuites) {
     const plan = planOf(p);
     const surnames = p.paper.authors.split(',').map((a) => a.trim().split(' ').pop());
     const cite = `${surnames.length > 2 ? `${surnames[0]} et al.` : surnames.join(' & ')} ${p.paper.year}`;
-    print(`${p.paper.id.padEnd(13)} ${cite.padEnd(20)} ${p.paper.table}`);
+    print(`${p.paper.id.padEnd(idWidth)} ${cite.padEnd(20)} ${p.paper.table}`);
     print(
-      `${''.padEnd(13)} "${p.paper.title}": ${p.claims.length} claims, suite ${p.suite.id} (${plan.sparse.length} pruning jobs, ${plan.dense.length} dense)`,
+      `${''.padEnd(idWidth)} "${p.paper.title}": ${p.claims.length} claims, suite ${p.suite.id} (${plan.sparse.length} pruning jobs, ${plan.dense.length} dense)`,
     );
-    print(`${''.padEnd(13)} time: ${timeEstimate(plan, measured, workers)}`);
+    print(`${''.padEnd(idWidth)} time: ${timeEstimate(plan, measured, workers)}`);
   }
   return 0;
 }

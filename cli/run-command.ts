@@ -14,6 +14,7 @@ import { currentVersions } from '../harness/jobs/versions.ts';
 import { jobsReplacingStaleRecords } from '../harness/store/stale.ts';
 import { ResultStore } from '../harness/store/store.ts';
 import { defaultWorkerCount } from '../harness/run/runner.ts';
+import { currentSourceHashes, jobState } from '../harness/run/job-done.ts';
 import { fileURLToPath } from 'node:url';
 import { backendProblem } from './backend-check.ts';
 
@@ -46,7 +47,15 @@ function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: strin
     .flatMap((s) => s.readAll().records)
     .filter((r) => r.status === 'ok')
     .map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
-  const rows = planRows(jobs, (job) => store.has(job), measured);
+  const currentSourceHash = currentSourceHashes();
+  const done = (job: JobSpec) => {
+    try {
+      return jobState(job, store.read(job), currentSourceHash, opts.retryFailed) === 'done';
+    } catch {
+      return false; // a record that is not its job's: run refuses to start and names it
+    }
+  };
+  const rows = planRows(jobs, done, measured);
   const workers = opts.workers ?? defaultWorkerCount();
   for (const line of renderRunPlan(rows, {
     suite: opts.suite,

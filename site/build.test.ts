@@ -9,7 +9,14 @@ import { brokenLinks, decodeEntities, duplicateIds, pageTables } from './testing
 import { syntheticManifest, syntheticRecords, writeManifests, writeRecords, writeReleaseFile } from './testing/synthetic.ts';
 import { csvValue, parseCsv, type DataRow } from './tables.ts';
 import type { SuiteDefinition } from '../api/task-api.ts';
-import { listTasks } from '../suites/registry.ts';
+import { getTask, listSuites, listTasks } from '../suites/registry.ts';
+import { planSuite } from '../harness/jobs/plan.ts';
+import { listMethods } from '../harness/registry/methods.ts';
+import { buildReproduction, writeReproduction } from '../harness/reproduce/reproduction-record.ts';
+import { recordsForPlan } from '../harness/testing/reproduction-fixtures.ts';
+import { ResultStore } from '../harness/store/store.ts';
+import { han2015Full } from '../suites/papers/full-data-variants.ts';
+import { han2015 } from '../suites/papers/han2015.ts';
 
 const tasks = listTasks();
 
@@ -445,5 +452,38 @@ describe('buildSite with release files', () => {
       ['v0.10.0', '2026-12-05', '6', '1'],
       ['v0.1.0', '2026-12-01', '3', '0'],
     ]);
+  }, 60_000);
+});
+
+describe('buildSite with a paper reproduction and its full-data variant', () => {
+  const root = mkdtempSync(join(tmpdir(), 'prunebench-reproductions-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('gives each its own page, told apart by reproduction id and suite, linked from the full-data task page', async () => {
+    const results = join(root, 'results');
+    const methods = join(root, 'methods');
+    writeManifests(methods, [syntheticManifest('magnitude-global')]);
+    const sources = { getTask, listMethodManifests: () => listMethods().map((m) => m.manifest) };
+    for (const paper of [han2015, han2015Full]) {
+      const plan = planSuite(paper.suite, sources);
+      const records = recordsForPlan(plan, () => ({ accuracy: 0.97, denseAccuracy: 0.98 }));
+      for (const record of records) new ResultStore(results).write(record);
+      const provenance = { prunebenchVersion: '0.1.0', gitCommit: null, gitDirty: null, date: '2026-12-01T00:00:00.000Z' };
+      writeReproduction(results, buildReproduction({ paper, plan, records, provenance }).record);
+    }
+    const out = join(root, 'site');
+    const r = await buildSite({ resultsDir: results, methodsDir: methods, outDir: out, suites: listSuites(), tasks });
+    expect(r.pages).toEqual(expect.arrayContaining(['reproductions/han2015.html', 'reproductions/han2015-full.html']));
+    expect(brokenLinks(out, r.pages)).toEqual([]);
+    const index = readFileSync(join(out, 'reproductions.html'), 'utf8');
+    for (const suite of ['paper-han2015', 'paper-han2015-full']) expect(index).toContain(`>${suite}<`);
+    const full = readFileSync(join(out, 'reproductions', 'han2015-full.html'), 'utf8');
+    expect(full).toContain('reproduction <code>han2015-full</code>');
+    expect(decodeEntities(full)).toContain(
+      'Full-data tasks — mnist-lenet300: 55,000 training, 5,000 validation and 10,000 test images of MNIST',
+    );
+    const task = readFileSync(join(out, 'tasks', 'mnist-lenet300-v1.html'), 'utf8');
+    expect(task).toContain('../reproductions/han2015-full.html');
+    expect(task).not.toContain('../reproductions/han2015.html');
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRecord } from '../harness/testing/record-factory.ts';
+import { currentVersions } from '../harness/jobs/versions.ts';
 import { methodIds } from '../harness/registry/methods.ts';
 import { projectRoot, prunebench } from '../tests/cli-helpers.ts';
 import { CHROMIUM, emptyTables, launchChromium, openPage, plotLegends, serveSite } from './testing/browser-kit.ts';
@@ -99,13 +100,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
     committed = await build(join(projectRoot, 'results'), join(work, 'committed-site'));
 
     // The committed records plus a new method whose id sorts first: nobody else's colour may move.
+    // Its records are of the current protocol and engine, as the task's newest records are (older ones are left out).
+    const versions = currentVersions();
     const extended = join(work, 'extended-results');
     cpSync(join(projectRoot, 'results'), extended, { recursive: true });
     writeRecords(
       extended,
       [0.9, 0.98, 0.99].flatMap((sparsity) =>
         [0, 1, 2].map((seed) =>
-          makeRecord({ task: 'mnist-lenet300-small', method: 'aaa-new-method', sparsity, seed, denseAccuracy: 0.95, accuracy: 0.9 }),
+          makeRecord({ task: 'mnist-lenet300', method: 'aaa-new-method', sparsity, seed, denseAccuracy: 0.95, accuracy: 0.9, ...versions }),
         ),
       ),
     );
@@ -168,7 +171,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`the leaderboard as a researcher reads it
   }, 300_000);
 
   it("keeps every method's colour when another method is added", async () => {
-    const path = 'tasks/mnist-lenet300-small-v1.html';
+    const path = 'tasks/mnist-lenet300-v1.html';
     const colours = async (site: BuiltSite) => {
       const { page } = await openPage(browser, site.base + path);
       const legend = (await plotLegends(page)).find((l) => l.figure === 'accuracy-figure')!;

@@ -27,7 +27,7 @@ function comparable(file: string): unknown {
 }
 
 describe('prunebench run (end to end, smoke suite)', () => {
-  it('runs, reports, validates; a rerun skips every finished job', () => {
+  it('runs, reports, validates; a rerun skips every finished job and re-makes a stale one', () => {
     const { results, cache } = fresh();
     const first = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', cache, '--no-progress']);
     expect(first.stderr).toContain('finished: 10 ran, 0 failed, 0 already done');
@@ -45,6 +45,24 @@ describe('prunebench run (end to end, smoke suite)', () => {
     expect(validate.code).toBe(0);
     const again = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', cache, '--no-progress']);
     expect(again.stderr).toMatch(/finished: 0 ran, 0 failed, 10 already done/);
+
+    // A record its method's current code did not make is stale: the next run makes it again.
+    const sparse = records(results)
+      .map((f) => join(results, f))
+      .find((f) => JSON.parse(readFileSync(f, 'utf8')).job.method !== null)!;
+    const stale = JSON.parse(readFileSync(sparse, 'utf8'));
+    const currentHash = stale.provenance.methodSourceHash;
+    stale.provenance.methodSourceHash = 'f'.repeat(64);
+    writeFileSync(sparse, `${JSON.stringify(stale, null, 2)}\n`);
+    const planned = prunebench(['run', '--suite', 'smoke', '--plan', '--results', results, '--cache', cache]);
+    expect(planned.stdout).toMatch(/^10 jobs, 9 done, 1 left: /m);
+    const remade = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', cache, '--no-progress']);
+    expect(remade.stderr).toContain(
+      '1 stored record is stale (made by code or a manifest of the method that has changed since): its job runs again and replaces it',
+    );
+    expect(remade.stderr).toMatch(/finished: 1 ran, 0 failed, 9 already done/);
+    expect(JSON.parse(readFileSync(sparse, 'utf8')).provenance.methodSourceHash).toBe(currentHash);
+    expect(records(results)).toHaveLength(10);
   });
 
   it('reuses the dense reference: a second method on the same task trains no dense model', () => {

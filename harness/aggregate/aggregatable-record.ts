@@ -48,6 +48,8 @@ export interface AggregatableRecord {
   id: string;
   job: {
     protocol: string;
+    /** Absent on records of protocol 1, which predate engine versions. */
+    engine?: string;
     task: { id: string; version: string };
     method: { id: string; version: string; hyperparameters: Record<string, number | string | boolean> } | null;
     control: Control | null;

@@ -117,6 +117,28 @@ describe('dense baseline', () => {
   });
 });
 
+describe('protocol and engine versions', () => {
+  it('never mix: only the newest protocol and engine of a task count, the older records are counted', () => {
+    const current = { protocol: '2', engine: '1' };
+    const records = [
+      makeRecord({ method: null, seed: 0, denseAccuracy: 0.9 }),
+      makeRecord({ method: null, seed: 0, denseAccuracy: 0.98, ...current }),
+      makeRecord({ method: 'a', sparsity: 0.5, seed: 0, denseAccuracy: 0.9, accuracy: 0.5 }),
+      makeRecord({ method: 'a', sparsity: 0.5, seed: 0, denseAccuracy: 0.98, accuracy: 0.97, ...current }),
+      makeRecord({ method: 'b', sparsity: 0.5, seed: 0, denseAccuracy: 0.98, accuracy: 0.96, protocol: '2', engine: '0' }),
+      makeRecord({ task: 'other', method: null, seed: 0, denseAccuracy: 0.8 }),
+    ];
+    const [task, other] = aggregate(records).tasks;
+    expect(task.dense!.n).toBe(1);
+    expect(task.dense!.accuracy!.mean).toBe(0.98);
+    expect(task.methods).toEqual(['a']);
+    expect(task.cells.map((c) => [c.method, c.n, c.accuracy!.mean])).toEqual([['a', 1, 0.97]]);
+    expect(task.olderVersionRecords).toBe(3);
+    // A task whose records are all of one older protocol keeps them.
+    expect([other.task.id, other.dense!.accuracy!.mean, other.olderVersionRecords]).toEqual(['other', 0.8, 0]);
+  });
+});
+
 describe('declared grid', () => {
   it('scores over the declared sparsities only; records elsewhere keep their cells but leave no method incomplete', () => {
     const records = [

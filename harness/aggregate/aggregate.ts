@@ -5,6 +5,8 @@
  *
  * Rules (also in docs/site.md):
  * - Only `ok` records contribute numbers; failed records are counted per cell and per task.
+ * - Numbers of different protocols or engines are never mixed: of a task's records, only those of
+ *   the newest protocol and engine version among them count; the others are left out and counted.
  * - A cell is (task id + version, method id, control, sparsity); n = its ok records (one per seed).
  * - The task's sparsity grid is the one declared for it (its suite's sparsities: scope.ts), else every sparsity at which any uncontrolled pruning record (ok or failed) of
  *   the task exists. Records at sparsities off a declared grid get cells but no part in scores.
@@ -180,6 +182,8 @@ export interface TaskAggregate {
   planted: PlantedSummary | null;
   records: number;
   failed: number;
+  /** The task's records of an older protocol or engine than its newest, left out of every number. */
+  olderVersionRecords: number;
 }
 
 export interface Aggregate {
@@ -229,24 +233,46 @@ export function recordStructure(r: Pick<AggregatableRecord, 'job'>): string {
  * serve each): neuron, filter and N:M records are ranked apart from each other and from unstructured
  * ones. An N:M track's grid is its records' sparsity (1 − N/M), never the suite's unit ratios.
  */
+/** Protocol, then engine version, as numbers (protocol 1 records have no engine version: 0). */
+function versionOrder(r: AggregatableRecord): [number, number] {
+  return [Number(r.job.protocol), r.job.engine === undefined ? 0 : Number(r.job.engine)];
+}
+
+/** The records of the newest protocol and engine version among `records`, and how many older ones were left out. */
+export function newestVersionRecords(records: readonly AggregatableRecord[]): { records: AggregatableRecord[]; older: number } {
+  if (records.length === 0) return { records: [], older: 0 };
+  const newest = records.map(versionOrder).reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
+  const kept = records.filter((r) => {
+    const [protocol, engine] = versionOrder(r);
+    return protocol === newest[0] && engine === newest[1];
+  });
+  return { records: kept, older: records.length - kept.length };
+}
+
 export function aggregate(records: readonly AggregatableRecord[], options: AggregateOptions = {}): Aggregate {
   const byTask = groupBy(records, (r) => taskKey(r.job.task));
   const tasks = [...byTask.values()]
-    .flatMap((group) => {
-      const dense = group.filter((r) => r.job.method === null);
-      const byStructure = groupBy(
-        group.filter((r) => r.job.method !== null),
-        recordStructure,
-      );
-      const declared = options.gridFor?.(group[0].job.task);
-      if (byStructure.size === 0 || (byStructure.size === 1 && byStructure.has('unstructured'))) return [aggregateTask(group, declared)];
-      return [...byStructure.entries()].map(([structure, pruning]) =>
-        aggregateTask([...dense, ...pruning], structure.includes(':') ? undefined : declared, structure),
-      );
+    .flatMap((all) => {
+      const { records: group, older } = newestVersionRecords(all);
+      return aggregateTaskGroup(group, options).map((t) => ({ ...t, olderVersionRecords: older }));
     })
     .sort((a, b) => compareStrings(a.task.key, b.task.key));
   const failed = records.filter((r) => r.status !== 'ok').length;
   return { tasks, records: records.length, ok: records.length - failed, failed };
+}
+
+/** One task's records of one protocol and engine: an aggregate per structure. */
+function aggregateTaskGroup(group: readonly AggregatableRecord[], options: AggregateOptions): TaskAggregate[] {
+  const dense = group.filter((r) => r.job.method === null);
+  const byStructure = groupBy(
+    group.filter((r) => r.job.method !== null),
+    recordStructure,
+  );
+  const declared = options.gridFor?.(group[0].job.task);
+  if (byStructure.size === 0 || (byStructure.size === 1 && byStructure.has('unstructured'))) return [aggregateTask(group, declared)];
+  return [...byStructure.entries()].map(([structure, pruning]) =>
+    aggregateTask([...dense, ...pruning], structure.includes(':') ? undefined : declared, structure),
+  );
 }
 
 export function aggregateTask(
@@ -316,6 +342,7 @@ export function aggregateTask(
     planted,
     records: records.length,
     failed: records.length - okRecords.length,
+    olderVersionRecords: 0,
   };
 }
 

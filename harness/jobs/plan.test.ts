@@ -219,6 +219,20 @@ describe('hyperparameter overrides', () => {
   });
 });
 
+describe('planSuite with task kinds', () => {
+  it('leaves out the jobs of a method on tasks of a kind its manifest does not declare, and keeps the dense references', () => {
+    const regression = { ...task('r'), kind: 'regression' as const };
+    const kindSources = {
+      getTask: (id: string) => (id === 'r' ? regression : tasks.get(id)!),
+      listMethodManifests: () => [manifest('a'), { ...manifest('classifier'), taskKinds: ['classification' as const] }],
+    };
+    const plan = planSuite({ ...suite, tasks: ['t1', 'r'], seeds: [0] }, kindSources);
+    const jobs = plan.sparse.map((s) => `${s.task.id} ${s.method!.id} ${s.sparsity}`);
+    expect(jobs).toEqual(['t1 a 0.5', 't1 a 0.9', 't1 classifier 0.5', 't1 classifier 0.9', 'r a 0.5', 'r a 0.9']);
+    expect(plan.dense.map((d) => d.task.id)).toEqual(['t1', 'r']);
+  });
+});
+
 describe('planSuite with structures', () => {
   const mlp: TaskDefinition = {
     ...task('mlp'),

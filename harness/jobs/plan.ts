@@ -152,6 +152,7 @@ export function planSuite(suite: SuiteDefinition, sources: PlanSources, filters:
         for (const methodId of methodIds) {
           const manifest = manifests.find((m) => m.id === methodId)!;
           if (!declaredStructures(manifest).includes(structure.kind)) continue;
+          if (manifest.taskKinds && !manifest.taskKinds.includes(task.kind)) continue;
           const applicable: Array<Control | null> = manifest.reinit
             ? [null]
             : [null, ...controls.filter((c) => c !== 'inverted' || manifest.output === 'scores')];

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { cutRelease, readReleaseFile, releaseFilePath, releaseProblems, type LeaderboardGrid } from './release.ts';
+import { cutRelease, missingJobs, readReleaseFile, releaseFilePath, releaseProblems, type LeaderboardGrid } from './release.ts';
 import { ResultStore } from '../store/store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
@@ -120,5 +120,18 @@ describe('prunebench release', () => {
       ),
     );
     expect(out).toContain('alpha');
+  });
+});
+
+describe('missingJobs', () => {
+  it("lists jobs with no record and jobs whose record is stale (its method's code changed since)", () => {
+    const store = new ResultStore(results);
+    const recorded = store.read(job(0))!.provenance.methodSourceHash;
+    expect(missingJobs(store, grid([0, 1, 2]), () => recorded)).toEqual(['board v3: blobs alpha s=0.9 seed 2']);
+    expect(missingJobs(store, grid([0, 1, 2]), () => 'c'.repeat(64))).toEqual([
+      "board v3: blobs alpha s=0.9 seed 0 (stale record: the method's code changed since)",
+      "board v3: blobs alpha s=0.9 seed 1 (stale record: the method's code changed since)",
+      'board v3: blobs alpha s=0.9 seed 2',
+    ]);
   });
 });

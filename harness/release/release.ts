@@ -12,6 +12,7 @@ import { describeJob, type JobSpec } from '../jobs/spec.ts';
 import { ResultStore } from '../store/store.ts';
 import { assertValid, parseJsonFile } from '../schema/validator.ts';
 import { RELEASE_NAME, Repository } from '../git/repository.ts';
+import { currentSourceHashes, jobState } from '../run/job-done.ts';
 
 export interface ReleaseFile {
   /** Not `schemaVersion`: readers of a results directory take files with that key for records. */
@@ -46,10 +47,23 @@ function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-/** The jobs of the grids without a record, as readable lines. */
-export function missingJobs(store: ResultStore, grids: LeaderboardGrid[]): string[] {
+/**
+ * The jobs of the grids without a current record, as readable lines: no record, or a stale one (its
+ * method's code or manifest changed since; `run` makes it again), by the rule `run` uses.
+ */
+export function missingJobs(
+  store: ResultStore,
+  grids: LeaderboardGrid[],
+  currentSourceHash: (methodId: string) => string | null = currentSourceHashes(),
+): string[] {
   return grids.flatMap((grid) =>
-    grid.jobs.filter((job) => !store.has(job)).map((job) => `${grid.id} v${grid.version}: ${describeJob(job)}`),
+    grid.jobs.flatMap((job) => {
+      const state = jobState(job, store.read(job), currentSourceHash);
+      if (state === 'done') return [];
+      return [
+        `${grid.id} v${grid.version}: ${describeJob(job)}${state === 'stale' ? " (stale record: the method's code changed since)" : ''}`,
+      ];
+    }),
   );
 }
 

@@ -21,6 +21,10 @@ export interface ReportRow {
   recoveryPrecision: number | null;
   recoveryRecall: number | null;
   strongTicketScore: number | null;
+  unitRecoveryPrecision: number | null;
+  unitRecoveryRecall: number | null;
+  macs: number | null;
+  speedup: number | null;
 }
 
 const columns: Array<{ key: keyof ReportRow; title: string }> = [
@@ -40,7 +44,14 @@ const columns: Array<{ key: keyof ReportRow; title: string }> = [
   { key: 'recoveryPrecision', title: 'recovery P' },
   { key: 'recoveryRecall', title: 'recovery R' },
   { key: 'strongTicketScore', title: 'strong ticket' },
+  { key: 'unitRecoveryPrecision', title: 'unit recovery P' },
+  { key: 'unitRecoveryRecall', title: 'unit recovery R' },
+  { key: 'macs', title: 'MACs' },
+  { key: 'speedup', title: 'speed-up' },
 ];
+
+/** Columns of the structured track: the text tables show them only for tasks where a cell has a value. */
+const structuredColumns = new Set<keyof ReportRow>(['unitRecoveryPrecision', 'unitRecoveryRecall', 'macs', 'speedup']);
 
 const m = (e: Estimate | null | undefined): number | null => e?.mean ?? null;
 
@@ -64,6 +75,10 @@ function rowOf(task: TaskAggregate, cell: Cell): ReportRow {
     recoveryPrecision: m(cell.recovery?.precision),
     recoveryRecall: m(cell.recovery?.recall),
     strongTicketScore: m(cell.strongTicketScore),
+    unitRecoveryPrecision: m(cell.unitRecovery?.precision),
+    unitRecoveryRecall: m(cell.unitRecovery?.recall),
+    macs: m(cell.macs),
+    speedup: m(cell.speedup),
   };
 }
 
@@ -76,7 +91,7 @@ export function reportRows(agg: Aggregate): ReportRow[] {
  * recovery and classification ticket scores in %, 2 decimals; max ψ in percentage points; ECE as
  * a fraction, 3 decimals; MSE with 3 significant digits; sparsities as "98%".
  */
-type Unit = 'percent' | 'pp' | 'fraction' | 'significant' | 'integer' | 'sparsity' | 'text';
+type Unit = 'percent' | 'pp' | 'fraction' | 'significant' | 'integer' | 'sparsity' | 'times' | 'text';
 
 const units: Partial<Record<keyof ReportRow, Unit>> = {
   sparsity: 'sparsity',
@@ -88,6 +103,10 @@ const units: Partial<Record<keyof ReportRow, Unit>> = {
   worstGroupAccuracy: 'percent',
   recoveryPrecision: 'percent',
   recoveryRecall: 'percent',
+  unitRecoveryPrecision: 'percent',
+  unitRecoveryRecall: 'percent',
+  macs: 'integer',
+  speedup: 'times',
 };
 
 function formatValue(v: unknown, unit: Unit): string {
@@ -106,6 +125,8 @@ function formatValue(v: unknown, unit: Unit): string {
       return String(Math.round(v));
     case 'sparsity':
       return formatSparsity(v);
+    case 'times':
+      return `${formatNumber(v, 2)}×`;
     default:
       return String(v);
   }
@@ -128,7 +149,14 @@ function plural(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
-function scoreText(s: MethodScore): { score: string; half: string; note: string } {
+/** Grid sparsities with no result where at least one run failed (the rest of the missing ones were never run). */
+function failedSparsities(task: TaskAggregate, s: MethodScore): number[] {
+  return s.missingSparsities.filter((sparsity) =>
+    task.cells.some((c) => c.method === s.method && c.control === s.control && c.sparsity === sparsity && c.failed > 0),
+  );
+}
+
+function scoreText(s: MethodScore, failed: number[]): { score: string; half: string; note: string } {
   if (s.complete && s.score) {
     const half = halfWidth(s.score);
     return {
@@ -141,14 +169,21 @@ function scoreText(s: MethodScore): { score: string; half: string; note: string 
     s.partialScore === null
       ? ''
       : `partial ${formatNumber(s.partialScore, 2, 100)} over ${s.coveredSparsities.length} of ${s.grid.length} sparsities; `;
-  return { score: '', half: '', note: `incomplete, not ranked: ${partial}missing ${s.missingSparsities.map(formatSparsity).join(', ')}` };
+  const notRun = s.missingSparsities.filter((sparsity) => !failed.includes(sparsity));
+  const gaps = [
+    failed.length ? `failed at ${failed.map(formatSparsity).join(', ')}` : '',
+    notRun.length ? `missing ${notRun.map(formatSparsity).join(', ')}` : '',
+  ].filter(Boolean);
+  return { score: '', half: '', note: `incomplete, not ranked: ${partial}${gaps.join('; ')}` };
 }
 
 function rankingLines(task: TaskAggregate): string[][] {
   const versions = (s: MethodScore) =>
     new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
   const row = (s: MethodScore) => {
-    const { score, half, note } = scoreText(s);
+    const { score, half, note } = scoreText(s, failedSparsities(task, s));
+    const failedRuns = task.cells.filter((c) => c.method === s.method && c.control === s.control).reduce((n, c) => n + c.failed, 0);
+    const failures = failedRuns && s.complete ? plural(failedRuns, 'failed run') : '';
     const mixed = versions(s).size > 1 ? `records of ${versions(s).size} method versions (${[...versions(s)].sort().join(', ')})` : '';
     return [
       s.rankLabel,
@@ -156,7 +191,7 @@ function rankingLines(task: TaskAggregate): string[][] {
       score,
       half,
       String(s.seedScores.length),
-      [note, mixed].filter(Boolean).join('; '),
+      [note, failures, mixed].filter(Boolean).join('; '),
     ];
   };
   return [...task.ranking.map(row), ...task.controls.map(row)];
@@ -187,6 +222,7 @@ function csvCell(v: string): string {
 export const REPORT_LEGEND = [
   "score: mean accuracy retention over the suite's sparsity grid (sparse / dense accuracy; regression: dense / sparse MSE), in %, per seed, then mean ± half-width of the 95% Student-t interval over seeds (n/a: one seed, no interval).",
   'rank: =1 means tied with the leader (95% intervals overlap); with one seed no interval exists, no tie is claimed and ranks are the order of point estimates; — means incomplete (not ranked).',
+  "unit recovery P/R: the hidden units kept against the planted ticket's units (neuron jobs on planted tasks), in %; MACs: multiply–adds per sample of the network as it runs (compacted for neuron/filter jobs, non-zero weights otherwise); speed-up: measured throughput of the compacted network over the dense one (process CPU time). These columns appear only for tasks with such records.",
   'accuracy, retention, worst group (lowest per-class accuracy), recovery P/R (precision / recall of the kept weights against the planted ticket) in %; ECE: expected calibration error, 15 bins; max ψ: the largest excess accuracy drop of one class versus the whole test set, in percentage points; strong ticket: the mask on the untrained initial weights (planted tasks).',
 ];
 
@@ -219,9 +255,14 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
     const structure = task.task.structure
       ? ` [${task.task.structure}${task.task.structure === 'neuron' || task.task.structure === 'filter' ? ': sparsity = fraction of units removed' : ''}]`
       : '';
-    const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}`;
+    const older = task.olderVersionRecords
+      ? `; ${plural(task.olderVersionRecords, 'record')} of an older protocol or engine left out (stale: rerun them)`
+      : '';
+    const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}${older}`;
     const ranking = [['rank', 'method', 'score (%)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
-    const titles = columns.map((c) =>
+    const taskRows = task.cells.map((c) => rowOf(task, c));
+    const shown = columns.filter((c) => !structuredColumns.has(c.key) || taskRows.some((r) => r[c.key] !== null));
+    const titles = shown.map((c) =>
       c.key === 'value'
         ? task.kind === 'regression'
           ? 'MSE'
@@ -232,7 +273,7 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
             ? `${c.title} (%)`
             : c.title,
     );
-    const cellRows = [titles, ...task.cells.map((c) => rowOf(task, c)).map((r) => columns.map((c) => cellText(task, r, c.key)))];
+    const cellRows = [titles, ...taskRows.map((r) => shown.map((c) => cellText(task, r, c.key)))];
     if (format === 'markdown') out.push(`## ${header}`, '', markdownTable(ranking), '', markdownTable(cellRows), '');
     else out.push(header, '', pad(ranking), '', pad(cellRows), '');
   }

@@ -11,6 +11,7 @@ import { JobQueue, type TrunkPlace } from './job-queue.ts';
 import { trunkKey } from './trunk-plan.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
 import { getMethod } from '../registry/methods.ts';
+import { currentSourceHashes, jobState } from './job-done.ts';
 import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
@@ -140,9 +141,14 @@ export class Runner {
     for (const s of this.slots) s?.child.kill('SIGKILL');
   }
 
+  private readonly currentSourceHash = currentSourceHashes();
+  /** Jobs whose stored record is stale: made by code or a manifest of its method that has changed since. */
+  private staleRecords = 0;
+
   private isDone(spec: JobSpec): boolean {
-    const record = this.store.read(spec);
-    return record !== null && (record.status === 'ok' || !this.opts.retryFailed);
+    const state = jobState(spec, this.store.read(spec), this.currentSourceHash, this.opts.retryFailed);
+    if (state === 'stale') this.staleRecords++;
+    return state === 'done';
   }
 
   /**
@@ -169,6 +175,10 @@ export class Runner {
     const { plan } = this.opts;
     this.checkStoredRecords([...plan.dense.filter((d) => plan.ownedDense.has(jobId(d))), ...plan.sparse]);
     const pendingSparse = plan.sparse.filter((s) => !this.isDone(s));
+    if (this.staleRecords)
+      this.opts.onMessage?.(
+        `${this.staleRecords} stored record${this.staleRecords === 1 ? ' is' : 's are'} stale (made by code or a manifest of the method that has changed since): ${this.staleRecords === 1 ? 'its job runs' : 'their jobs run'} again and replace${this.staleRecords === 1 ? 's it' : ' them'}`,
+      );
     const neededDense = new Set(pendingSparse.map((s) => jobId(denseSpecFor(s))));
     const queuedDense: QueuedJob[] = plan.dense
       .filter((d) => {

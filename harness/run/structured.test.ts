@@ -12,6 +12,7 @@ import { currentVersions } from '../jobs/versions.ts';
 import { ResultStore } from '../store/store.ts';
 import type { MethodManifest, PruneFunction } from '../../api/method-api.ts';
 import { inProcessPruner } from '../prune/run-prune.ts';
+import { unitL1 } from '../testing/unit-scores.ts';
 import type { TaskData } from '../../api/task-api.ts';
 
 // The blob task's MLP: fc1/kernel [6, 80], fc2/kernel [80, 3] (the output layer).
@@ -38,17 +39,6 @@ function method(prune: PruneFunction, manifest: MethodManifest): LoadedMethod {
   return { manifest, sourceHash: 'a'.repeat(64), pruner: inProcessPruner(prune) };
 }
 
-/** Unit scores: the L1 norm of each unit's incoming weights. */
-const unitL1: PruneFunction = (ctx) => ({
-  unitScores: Object.fromEntries(
-    (ctx.target.units ?? []).map(({ name, units }) => {
-      const w = ctx.network.getWeights([name])[name];
-      const norms = new Float32Array(units);
-      w.forEach((v, i) => (norms[i % units] += Math.abs(v)));
-      return [name, norms];
-    }),
-  ),
-});
 const magnitude: PruneFunction = (ctx) => ({
   scores: Object.fromEntries(ctx.network.prunableNames.map((n) => [n, ctx.network.getWeights([n])[n].map(Math.abs)])),
 });

@@ -8,6 +8,9 @@ import type { AggregatableRecord, CalibrationBin, Control, TaskKind } from '../a
 export interface RecordOptions {
   task?: string;
   taskVersion?: string;
+  /** Job versions; default protocol 1 (no engine version). */
+  protocol?: string;
+  engine?: string;
   /** Null makes a dense reference run (sparsity 0, no retention, no dense block). */
   method?: string | null;
   methodVersion?: string;
@@ -62,7 +65,8 @@ export function makeRecord(o: RecordOptions = {}): FactoryRecord {
   const remaining = Math.round(prunable * (1 - sparsity));
   const failed = o.status === 'failed';
   const job = {
-    protocol: '1',
+    protocol: o.protocol ?? '1',
+    ...(o.engine !== undefined ? { engine: o.engine } : {}),
     task: { id: o.task ?? 'mnist-lenet300', version: o.taskVersion ?? '1' },
     method: dense ? null : { id: method, version: o.methodVersion ?? '1.0.0', hyperparameters: o.hyperparameters ?? {} },
     control: dense ? null : (o.control ?? null),

@@ -100,7 +100,7 @@ describe('results history against the merge base', () => {
     expect(explained.notes[0]).toMatch(/2 records removed or changed, 2 explained by notes/);
   });
 
-  it('does not accept a note that already existed at the merge base, or an empty one', async () => {
+  it('does not accept a note unchanged since the merge base, or an empty one; a note added to explains a second change', async () => {
     git('checkout', '-q', 'main');
     writeNote(a.id, 'An old explanation of an earlier fix.\n');
     commitAll('old note');
@@ -112,6 +112,11 @@ describe('results history against the merge base', () => {
     commitAll('change again');
     const { problems } = await checkHistory({ resultsDir: results });
     expect(problems.map((p) => p.file).sort()).toEqual([a.file, b.file].sort());
+    // Adding to the old note explains the second change.
+    writeNote(a.id, 'An old explanation of an earlier fix.\n\nChanged again: accuracy 0.5 after the rerun.\n');
+    commitAll('explain a again');
+    const again = await checkHistory({ resultsDir: results });
+    expect(again.problems.map((p) => p.file)).toEqual([b.file]);
   });
 
   it('judges only the pull request: changes on the base branch after the merge base are not its fault', async () => {

@@ -1,7 +1,7 @@
 /**
  * Result history: committed records are append-only. A record that was at the merge base with the
  * base branch (e.g. origin/main) and is now removed or changed is an error, unless the change comes
- * with a note `results/notes/<record-id>.md` that is new since the merge base and says why.
+ * with a note `results/notes/<record-id>.md` that is new (or added to) since the merge base and says why.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -108,8 +108,11 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
   for (const c of changed) {
     const notePath = `${prefix}notes/${c.recordId}.md`;
     const noteFile = join(root, notePath);
-    const noteIsNew = existsSync(noteFile) && (await repo.fileAt(mergeBase, notePath)) === null;
-    if (noteIsNew && readFileSync(noteFile, 'utf8').trim() !== '') {
+    // A note explains this change when it is new since the merge base or has been added to (a record changed twice).
+    const note = existsSync(noteFile) ? readFileSync(noteFile, 'utf8') : null;
+    const noteAtBase = note === null ? null : await repo.fileAt(mergeBase, notePath);
+    const noteIsNew = note !== null && (noteAtBase === null || note.trim() !== noteAtBase.trim());
+    if (noteIsNew && note!.trim() !== '') {
       explained++;
       continue;
     }

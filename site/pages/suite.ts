@@ -64,6 +64,7 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
   const rows = input.reproductions.map(({ record }) => ({
     paper: record.paper.id,
     paper_title: `${record.paper.authors.split(',')[0].trim().split(' ').pop()}${record.paper.authors.includes(',') ? ' et al.' : ''} ${record.paper.year}: ${record.paper.title}`,
+    suite: record.suite.id,
     tasks: record.suite.tasks.join(', '),
     claims: record.summary.claims,
     reproduced: record.summary.reproduced,
@@ -76,7 +77,7 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
       : page.table({
           id: 'reproductions',
           caption: 'Paper reproductions at CPU scale',
-          fields: ['paper', 'paper_title', 'tasks', 'claims', 'reproduced', 'not_reproduced', 'not_run'],
+          fields: ['paper', 'paper_title', 'suite', 'tasks', 'claims', 'reproduced', 'not_reproduced', 'not_run'],
           rows,
           columns: [
             {
@@ -87,6 +88,7 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
               sort: (r) => String(r.paper),
               href: (r) => reproductionPath(String(r.paper)),
             },
+            textColumn('suite', 'Suite'),
             textColumn('tasks', 'Tasks'),
             { key: 'claims', label: 'Claims', numeric: true, text: (r) => String(r.claims), sort: (r) => Number(r.claims) },
             { key: 'reproduced', label: 'Reproduced', numeric: true, text: (r) => String(r.reproduced), sort: (r) => Number(r.reproduced) },

@@ -35,7 +35,7 @@ function padSpatially(x: TensorInfo, p: SpatialPadding, backend: unknown): Tenso
 }
 
 /** A masked filter's zero steps, skipped per column panel where at most 90 % of them would be kept (break-even about 95 %). */
-export const FILTER_ZERO_STEPS: ZeroStepSkipping = { byTile: false, densestShare: 0.9 };
+const FILTER_ZERO_STEPS: ZeroStepSkipping = { byTile: false, densestShare: 0.9 };
 
 /** B's rows in use per pass: about 128 KiB of them, so they stay in the second-level cache. */
 function segmentBlock(segmentLength: number, columns: number): number {

@@ -79,11 +79,6 @@ function sampledDensity(t: TensorInfo, wasm: WasmBackendInternals): number {
 /** The predicted share of kept steps in lists over `width` values of density d: a step is all zero with probability (1 − d)^width. */
 const predictedShare = (density: number, width: number) => 1 - (1 - density) ** width;
 
-/** Whether listing B's steps per column panel is predicted (from a sample) to skip enough of them to pay. */
-export function panelsLikelySparse(backend: unknown, b: TensorInfo, skipping: ZeroStepSkipping): boolean {
-  return exportsOn(backend) !== null && predictedShare(sampledDensity(b, backend as WasmBackendInternals), 8) <= densest(skipping);
-}
-
 /** The steps a sparse product takes (sparse-gemm.wat); the caller frees `steps` and `index`. */
 export interface SparseSteps {
   steps: TensorInfo;

@@ -44,7 +44,7 @@ const panelCount = (n: number): number => Math.floor(n / 8) + (n % 8 === 0 ? 0 :
  * when `byTile`, but only where at most `densestShare` of the steps would be kept. A listed step
  * costs the load of its two offsets, and short lists the loads and stores of a tile's sums, so a
  * list must skip enough steps to pay (measured break-even: about 0.95 of the steps kept for the
- * suites' convolutions, 0.7–0.8 for dense layers' products, whose dense product is faster).
+ * suites' convolutions, 0.7–0.75 for dense layers' products, whose dense product is faster).
  */
 export interface ZeroStepSkipping {
   byTile: boolean;

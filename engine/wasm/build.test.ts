@@ -6,7 +6,14 @@ import { compileWat, embeddedModuleName, embeddedModuleSource, wasmSourceDir, wa
 describe('embedded SIMD modules', () => {
   it('has one for every .wat source', () => {
     expect(watFiles()).toEqual(
-      expect.arrayContaining(['column-sums.wat', 'fused-adam.wat', 'max-pool-grad.wat', 'segmented-gemm.wat', 'transpose-runs.wat']),
+      expect.arrayContaining([
+        'column-sums.wat',
+        'fused-adam.wat',
+        'max-pool-grad.wat',
+        'segmented-gemm.wat',
+        'sparse-gemm.wat',
+        'transpose-runs.wat',
+      ]),
     );
   });
   for (const name of watFiles()) {

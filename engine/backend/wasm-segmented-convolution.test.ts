@@ -8,6 +8,7 @@ import { convolutionalBackpropInput } from './wasm-conv-input-grad.ts';
 import { gemmConvolution } from './wasm-gemm-convolution.ts';
 import { originalWasmKernelFunc, runWasmKernel } from './wasm-kernel-calls.ts';
 import { Rng } from '../rng.ts';
+import { expectClose, onCpu, onWasm } from './testing/kernel-runs.ts';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -85,43 +86,6 @@ function values(c: Case, seed: number) {
   const rng = new Rng(seed);
   const filter = rng.normalArray(size(c.filterShape)).map((v) => (rng.uniform() < c.density ? v : 0));
   return { x: rng.normalArray(size(c.xShape)), filter, dy: rng.normalArray(size(outShape(c))) };
-}
-
-/** Runs f with the given arrays as wasm tensors; returns the values of the TensorInfo f makes (and frees it). */
-function onWasm(
-  arrays: Record<string, { values: Float32Array; shape: number[] }>,
-  f: (inputs: Record<string, TensorInfo>, backend: KernelBackend) => TensorInfo,
-): Float32Array {
-  tf.setBackend('wasm');
-  const backend = tf.findBackend('wasm') as KernelBackend;
-  return tf.tidy(() => {
-    const inputs = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, tf.tensor(a.values, a.shape, 'float32')]));
-    const out = f(inputs, backend);
-    const result = (backend.readSync(out.dataId) as Float32Array).slice();
-    backend.disposeData(out.dataId);
-    return result;
-  });
-}
-
-function onCpu(kernel: string, arrays: Record<string, { values: Float32Array; shape: number[] }>, attrs: object): Float32Array {
-  tf.setBackend('cpu');
-  try {
-    return tf.tidy(() => {
-      const inputs = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, tf.tensor(a.values, a.shape, 'float32')]));
-      return (tf.engine().runKernel(kernel, inputs, attrs as NamedAttrMap) as tf.Tensor).dataSync() as Float32Array;
-    });
-  } finally {
-    tf.setBackend('wasm');
-  }
-}
-
-function expectClose(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  let scale = 1e-30;
-  for (const e of expected) scale = Math.max(scale, Math.abs(e));
-  let worst = 0;
-  for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(actual[k] - expected[k]) / scale);
-  expect(worst).toBeLessThan(1e-5);
 }
 
 const xnnpackConvolution: KernelFunc = (args) => originalWasmKernelFunc('Conv2D')(args);

@@ -8,6 +8,7 @@ import { gemmConvolution } from './wasm-gemm-convolution.ts';
 import { type WasmBackendInternals, disposeIntermediate, originalWasmKernelFunc } from './wasm-kernel-calls.ts';
 import { overrideDensestSparseShare, sparsePasses, sparseSteps } from './wasm-sparse-gemm.ts';
 import { Rng } from '../rng.ts';
+import { expectClose, onCpu, onWasm, wasmBackend } from './testing/kernel-runs.ts';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -23,47 +24,6 @@ const bits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer,
 
 /** Masks keeping these shares of the weights: 0 %, 50 %, 90 %, 99 % and 100 % pruned. */
 const DENSITIES = [1, 0.5, 0.1, 0.01, 0];
-
-function wasmBackend(): KernelBackend {
-  tf.setBackend('wasm');
-  return tf.findBackend('wasm') as KernelBackend;
-}
-
-/** Runs f on wasm tensors of the given arrays; returns the values of the TensorInfo f makes (and frees it). */
-function onWasm(
-  arrays: Record<string, { values: Float32Array; shape: number[] }>,
-  f: (inputs: Record<string, TensorInfo>, backend: KernelBackend) => TensorInfo,
-): Float32Array {
-  const backend = wasmBackend();
-  return tf.tidy(() => {
-    const inputs = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, tf.tensor(a.values, a.shape, 'float32')]));
-    const out = f(inputs, backend);
-    const result = (backend.readSync(out.dataId) as Float32Array).slice();
-    backend.disposeData(out.dataId);
-    return result;
-  });
-}
-
-function onCpu(kernel: string, arrays: Record<string, { values: Float32Array; shape: number[] }>, attrs: object): Float32Array {
-  tf.setBackend('cpu');
-  try {
-    return tf.tidy(() => {
-      const inputs = Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, tf.tensor(a.values, a.shape, 'float32')]));
-      return (tf.engine().runKernel(kernel, inputs, attrs as NamedAttrMap) as tf.Tensor).dataSync() as Float32Array;
-    });
-  } finally {
-    tf.setBackend('wasm');
-  }
-}
-
-function expectClose(actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  let scale = 1e-30;
-  for (const e of expected) scale = Math.max(scale, Math.abs(e));
-  let worst = 0;
-  for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(actual[k] - expected[k]) / scale);
-  expect(worst).toBeLessThan(1e-5);
-}
 
 /** Normal values, each kept with probability `density` (else 0, or −0 for a negative one: a masked weight's product). */
 function masked(rng: Rng, count: number, density: number): Float32Array {

@@ -135,7 +135,11 @@ export function homePage(input: SiteInput): PageView {
           return leaders.length ? leaders.join(', ') : MISSING;
         })(),
       })),
-      table: page.table(familyTable(family, tasks, input)),
+      // A family whose tasks have only dense references so far has no method rows: no empty table.
+      table: (() => {
+        const spec = familyTable(family, tasks, input);
+        return spec.rows.length ? page.table(spec) : null;
+      })(),
     }));
   const methodCount = new Set(agg.tasks.flatMap((t) => t.methods)).size;
   const stats = [

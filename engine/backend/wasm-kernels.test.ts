@@ -14,6 +14,7 @@ import { trainNetwork } from '../train.ts';
 import { gatherBatch } from '../batches.ts';
 import { taskLoss } from '../loss.ts';
 import type { Dataset } from '../types.ts';
+import { size } from './testing/kernel-runs.ts';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -21,8 +22,6 @@ type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [num
 beforeAll(async () => {
   await selectBackend('wasm');
 });
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Runs one kernel through the engine on the named backend and returns its values. */
 function runOn(

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from './backend-selection.ts';
 import { originalWasmKernelFunc } from './wasm-kernel-calls.ts';
 import { Rng } from '../rng.ts';
+import { bits } from './testing/kernel-runs.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -28,8 +29,6 @@ function sumWith(
     return result;
   });
 }
-
-const bits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
 
 describe('wasm Sum over leading axes', () => {
   const rng = new Rng(71);

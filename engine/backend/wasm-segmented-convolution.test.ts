@@ -8,22 +8,14 @@ import { convolutionalBackpropInput } from './wasm-conv-input-grad.ts';
 import { gemmConvolution } from './wasm-gemm-convolution.ts';
 import { originalWasmKernelFunc, runWasmKernel } from './wasm-kernel-calls.ts';
 import { Rng } from '../rng.ts';
-import { expectClose, onCpu, onWasm } from './testing/kernel-runs.ts';
-
-type Shape4 = [number, number, number, number];
-type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
+import { type ConvShape, randomConvShape } from './testing/conv-shapes.ts';
+import { bits, expectClose, onCpu, onWasm, size } from './testing/kernel-runs.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
 });
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-const bits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
-
-interface Case {
-  xShape: Shape4;
-  filterShape: Shape4;
-  pad: Pad;
+interface Case extends ConvShape {
   /** Fraction of filter weights kept; the rest are 0, as under a mask. */
   density: number;
 }
@@ -40,26 +32,8 @@ function cases(): Case[] {
   ];
   const rng = new Rng(91);
   while (out.length < 20) {
-    const k = 1 + rng.int(5);
-    const [n, h, w, ci, co] = [1 + rng.int(7), k + rng.int(9), k + rng.int(9), 1 + rng.int(23), 1 + rng.int(13)];
-    const padKind = rng.int(3);
-    const pad: Pad =
-      padKind === 0
-        ? 'same'
-        : padKind === 1
-          ? 'valid'
-          : [
-              [0, 0],
-              [rng.int(k), rng.int(k)],
-              [rng.int(k), rng.int(k)],
-              [0, 0],
-            ];
-    out.push({
-      xShape: [n, h, w, ci],
-      filterShape: [k, k + (rng.int(2) === 0 ? 0 : k > 1 ? -1 : 1), ci, co],
-      pad,
-      density: rng.int(2) === 0 ? 1 : 0.1,
-    });
+    const shape = randomConvShape(rng, 13);
+    out.push({ ...shape, density: rng.int(2) === 0 ? 1 : 0.1 });
   }
   return out.filter((c) => outShape(c).every((d) => d > 0));
 }

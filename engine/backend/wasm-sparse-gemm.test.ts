@@ -8,19 +8,14 @@ import { gemmConvolution } from './wasm-gemm-convolution.ts';
 import { type WasmBackendInternals, disposeIntermediate, originalWasmKernelFunc } from './wasm-kernel-calls.ts';
 import { overrideDensestSparseShare, sparsePasses, sparseSteps } from './wasm-sparse-gemm.ts';
 import { Rng } from '../rng.ts';
-import { expectClose, onCpu, onWasm, wasmBackend } from './testing/kernel-runs.ts';
-
-type Shape4 = [number, number, number, number];
-type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
+import { type ConvShape, randomConvShape } from './testing/conv-shapes.ts';
+import { bits, expectClose, onCpu, onWasm, size, wasmBackend } from './testing/kernel-runs.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
 });
 
 afterEach(() => overrideDensestSparseShare(null));
-
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-const bits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
 
 /** Masks keeping these shares of the weights: 0 %, 50 %, 90 %, 99 % and 100 % pruned. */
 const DENSITIES = [1, 0.5, 0.1, 0.01, 0];
@@ -123,11 +118,7 @@ describe('the zero steps the sparse product lists', () => {
   });
 });
 
-interface ConvCase {
-  xShape: Shape4;
-  filterShape: Shape4;
-  pad: Pad;
-}
+type ConvCase = ConvShape;
 
 /** The suites' shapes (smaller batches), then random ones: odd sizes, channels and batches off multiples of 4, asymmetric padding. */
 function convCases(): ConvCase[] {
@@ -138,21 +129,7 @@ function convCases(): ConvCase[] {
   ];
   const rng = new Rng(17);
   while (out.length < 9) {
-    const k = 1 + rng.int(5);
-    const [n, h, w, ci, co] = [1 + rng.int(7), k + rng.int(9), k + rng.int(9), 1 + rng.int(23), 1 + rng.int(21)];
-    const padKind = rng.int(3);
-    const pad: Pad =
-      padKind === 0
-        ? 'same'
-        : padKind === 1
-          ? 'valid'
-          : [
-              [0, 0],
-              [rng.int(k), rng.int(k)],
-              [rng.int(k), rng.int(k)],
-              [0, 0],
-            ];
-    out.push({ xShape: [n, h, w, ci], filterShape: [k, k + (rng.int(2) === 0 ? 0 : k > 1 ? -1 : 1), ci, co], pad });
+    out.push(randomConvShape(rng, 21));
   }
   return out;
 }

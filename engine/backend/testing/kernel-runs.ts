@@ -44,3 +44,9 @@ export function expectClose(actual: Float32Array, expected: Float32Array): void 
   for (let k = 0; k < expected.length; k++) worst = Math.max(worst, Math.abs(actual[k] - expected[k]) / scale);
   expect(worst).toBeLessThan(1e-5);
 }
+
+/** Elements of a tensor of this shape. */
+export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The float32 bit patterns of the values, for bit-identity assertions (−0 and +0 differ). */
+export const bits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));

@@ -1,29 +1,39 @@
 /**
- * When a planned job counts as done, one rule for `run` and `run --plan`: a record of the job exists,
+ * When a planned job counts as done, one rule for `run`, `run --plan` and `release`: a record of the job exists,
  * it is not a failure the run was asked to retry, and its method's code and manifest are those the
  * record was made with (else the record is stale and the job runs again, replacing it).
  */
 import type { JobSpec } from '../jobs/spec.ts';
-import { getMethod } from '../registry/methods.ts';
+import { getMethod, type RegisteredMethod } from '../registry/methods.ts';
 import type { RunRecord } from '../store/run-record.ts';
 
 export type JobState = 'missing' | 'retry' | 'stale' | 'done';
 
-/** Current method source hashes by method id, computed once each (null: not registered; its worker says why). */
-export function currentSourceHashes(): (methodId: string) => string | null {
-  const hashes = new Map<string, string | null>();
+/**
+ * Registered methods by id, each looked up once (computing a source hash bundles the method's code,
+ * tens of milliseconds); null for an id that is not registered (its worker says why).
+ */
+export type MethodLookup = (methodId: string) => RegisteredMethod | null;
+
+export function registeredMethodLookup(): MethodLookup {
+  const methods = new Map<string, RegisteredMethod | null>();
   return (methodId) => {
-    if (!hashes.has(methodId)) {
-      let hash: string | null = null;
+    if (!methods.has(methodId)) {
+      let method: RegisteredMethod | null = null;
       try {
-        hash = getMethod(methodId).sourceHash;
+        method = getMethod(methodId);
       } catch {
         // an unknown method fails in its worker
       }
-      hashes.set(methodId, hash);
+      methods.set(methodId, method);
     }
-    return hashes.get(methodId)!;
+    return methods.get(methodId)!;
   };
+}
+
+/** Current method source hashes by method id (null: not registered). */
+export function currentSourceHashes(lookup = registeredMethodLookup()): (methodId: string) => string | null {
+  return (methodId) => lookup(methodId)?.sourceHash ?? null;
 }
 
 export function jobState(

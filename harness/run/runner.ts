@@ -10,8 +10,7 @@ import { CheckpointCache } from './checkpoints.ts';
 import { JobQueue, type TrunkPlace } from './job-queue.ts';
 import { trunkKey } from './trunk-plan.ts';
 import { bundleMethod, methodBundleName } from '../sandbox/bundle.ts';
-import { getMethod } from '../registry/methods.ts';
-import { currentSourceHashes, jobState } from './job-done.ts';
+import { currentSourceHashes, jobState, registeredMethodLookup, type MethodLookup } from './job-done.ts';
 import { failedRecord, type RecordContext, type SparseStage } from './execute.ts';
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
@@ -79,12 +78,13 @@ type JobOutcome = WorkerReply | { type: 'lost'; message: string; timedOut: boole
  * Bundles each method for the sandbox; a method whose bundling fails is left out, so its workers
  * bundle it themselves and record the error in each of its jobs.
  */
-async function bundleMethods(ids: Set<string>, outDir: string): Promise<Map<string, string>> {
+async function bundleMethods(ids: Set<string>, outDir: string, lookup: MethodLookup): Promise<Map<string, string>> {
   const bundles = new Map<string, string>();
   await Promise.all(
     [...ids].map(async (id) => {
+      const method = lookup(id);
+      if (!method) return; // reported per job by the worker
       try {
-        const method = getMethod(id);
         bundles.set(id, await bundleMethod(join(method.dir, 'index.ts'), outDir, methodBundleName(id, method.sourceHash)));
       } catch {
         // reported per job by the worker
@@ -95,16 +95,11 @@ async function bundleMethods(ids: Set<string>, outDir: string): Promise<Map<stri
 }
 
 /** Each sparse job's trunk (for methods whose manifest declares one), memoised per queued job. */
-function trunkPlaces(jobs: QueuedJob[]): (queued: QueuedJob) => TrunkPlace | null {
+function trunkPlaces(jobs: QueuedJob[], lookup: MethodLookup): (queued: QueuedJob) => TrunkPlace | null {
   const places = new Map<QueuedJob, TrunkPlace | null>();
   for (const queued of jobs) {
     const spec = queued.request.spec;
-    let method: ReturnType<typeof getMethod> | null = null;
-    try {
-      method = getMethod(spec.method!.id);
-    } catch {
-      // an unknown method fails in its worker
-    }
+    const method = lookup(spec.method!.id);
     places.set(
       queued,
       method?.manifest.trunk ? { trunk: trunkKey(spec, method.manifest, method.sourceHash), sparsity: spec.sparsity } : null,
@@ -141,7 +136,9 @@ export class Runner {
     for (const s of this.slots) s?.child.kill('SIGKILL');
   }
 
-  private readonly currentSourceHash = currentSourceHashes();
+  /** Registered methods, each looked up once per run (bundles, trunks and the done rule share it). */
+  private readonly methods = registeredMethodLookup();
+  private readonly currentSourceHash = currentSourceHashes(this.methods);
   /** Jobs whose stored record is stale: made by code or a manifest of its method that has changed since. */
   private staleRecords = 0;
 
@@ -227,7 +224,7 @@ export class Runner {
       queuedSparse,
       (t) => jobId(t.request.spec),
       (t) => jobId(denseSpecFor(t.request.spec)),
-      trunkPlaces(queuedSparse),
+      trunkPlaces(queuedSparse, this.methods),
     );
     this.queue = queue;
     if (this.stopped) queue.close();
@@ -238,7 +235,11 @@ export class Runner {
     this.scratchDir = scratch.path;
     // Every method is bundled once for the run (esbuild works in its own threads while the workers
     // start and train dense references), not once per worker.
-    this.bundles = bundleMethods(new Set(queuedSparse.map((t) => t.request.spec.method!.id)), join(this.scratchDir, 'bundles'));
+    this.bundles = bundleMethods(
+      new Set(queuedSparse.map((t) => t.request.spec.method!.id)),
+      join(this.scratchDir, 'bundles'),
+      this.methods,
+    );
     try {
       await Promise.all(
         Array.from({ length: workerCount }, async (_, i) => {

@@ -228,18 +228,13 @@ export function recordStructure(r: Pick<AggregatableRecord, 'job'>): string {
   return !s ? 'unstructured' : s.kind === 'n:m' ? `${s.n}:${s.m}` : s.kind;
 }
 
-/**
- * Every task's records, one aggregate per structure its pruning records have (the dense references
- * serve each): neuron, filter and N:M records are ranked apart from each other and from unstructured
- * ones. An N:M track's grid is its records' sparsity (1 − N/M), never the suite's unit ratios.
- */
 /** Protocol, then engine version, as numbers (protocol 1 records have no engine version: 0). */
 function versionOrder(r: AggregatableRecord): [number, number] {
   return [Number(r.job.protocol), r.job.engine === undefined ? 0 : Number(r.job.engine)];
 }
 
 /** The records of the newest protocol and engine version among `records`, and how many older ones were left out. */
-export function newestVersionRecords(records: readonly AggregatableRecord[]): { records: AggregatableRecord[]; older: number } {
+function newestVersionRecords(records: readonly AggregatableRecord[]): { records: AggregatableRecord[]; older: number } {
   if (records.length === 0) return { records: [], older: 0 };
   const newest = records.map(versionOrder).reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
   const kept = records.filter((r) => {
@@ -249,6 +244,11 @@ export function newestVersionRecords(records: readonly AggregatableRecord[]): { 
   return { records: kept, older: records.length - kept.length };
 }
 
+/**
+ * Every task's records, one aggregate per structure its pruning records have (the dense references
+ * serve each): neuron, filter and N:M records are ranked apart from each other and from unstructured
+ * ones. An N:M track's grid is its records' sparsity (1 − N/M), never the suite's unit ratios.
+ */
 export function aggregate(records: readonly AggregatableRecord[], options: AggregateOptions = {}): Aggregate {
   const byTask = groupBy(records, (r) => taskKey(r.job.task));
   const tasks = [...byTask.values()]

@@ -149,13 +149,6 @@ function plural(n: number, word: string): string {
   return `${n} ${n === 1 ? word : `${word}s`}`;
 }
 
-/** Grid sparsities with no result where at least one run failed (the rest of the missing ones were never run). */
-function failedSparsities(task: TaskAggregate, s: MethodScore): number[] {
-  return s.missingSparsities.filter((sparsity) =>
-    task.cells.some((c) => c.method === s.method && c.control === s.control && c.sparsity === sparsity && c.failed > 0),
-  );
-}
-
 function scoreText(s: MethodScore, failed: number[]): { score: string; half: string; note: string } {
   if (s.complete && s.score) {
     const half = halfWidth(s.score);
@@ -178,13 +171,15 @@ function scoreText(s: MethodScore, failed: number[]): { score: string; half: str
 }
 
 function rankingLines(task: TaskAggregate): string[][] {
-  const versions = (s: MethodScore) =>
-    new Set(task.cells.filter((c) => c.method === s.method && c.control === s.control).flatMap((c) => c.methodVersions));
   const row = (s: MethodScore) => {
-    const { score, half, note } = scoreText(s, failedSparsities(task, s));
-    const failedRuns = task.cells.filter((c) => c.method === s.method && c.control === s.control).reduce((n, c) => n + c.failed, 0);
+    const cells = task.cells.filter((c) => c.method === s.method && c.control === s.control);
+    // Grid sparsities with no result where a run failed; the other missing ones were never run.
+    const failedAt = s.missingSparsities.filter((sparsity) => cells.some((c) => c.sparsity === sparsity && c.failed > 0));
+    const { score, half, note } = scoreText(s, failedAt);
+    const failedRuns = cells.reduce((n, c) => n + c.failed, 0);
     const failures = failedRuns && s.complete ? plural(failedRuns, 'failed run') : '';
-    const mixed = versions(s).size > 1 ? `records of ${versions(s).size} method versions (${[...versions(s)].sort().join(', ')})` : '';
+    const versions = new Set(cells.flatMap((c) => c.methodVersions));
+    const mixed = versions.size > 1 ? `records of ${versions.size} method versions (${[...versions].sort().join(', ')})` : '';
     return [
       s.rankLabel,
       s.control ? `${s.method} + ${s.control}` : s.method,

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../engine/backend/backend-selection.ts';
 import type { ArchitectureSpec } from '../engine/architecture.ts';
 import { compactNetwork, denseMacs } from '../engine/compact.ts';
+import { unitSums } from '../api/method-kit/structured.ts';
 import { measurePairedThroughput } from '../engine/metrics/inference.ts';
 import { initialWeights } from '../engine/network.ts';
 import { Rng } from '../engine/rng.ts';
@@ -28,12 +29,10 @@ const cases: Array<{ label: string; spec: ArchitectureSpec; structure: { kind: '
 /** Per removable layer, the L1 norm of each unit's incoming weights (the output axis is the kernel's last). */
 function unitL1Norms(spec: ArchitectureSpec, structure: { kind: 'neuron' | 'filter' }, weights: WeightMap): WeightMap {
   return Object.fromEntries(
-    removableLayouts(kernelLayouts(spec), structure).map((layout) => {
-      const units = layout.shape[layout.shape.length - 1];
-      const norms = new Float32Array(units);
-      weights[layout.name].forEach((v, i) => (norms[i % units] += Math.abs(v)));
-      return [layout.name, norms];
-    }),
+    removableLayouts(kernelLayouts(spec), structure).map((layout) => [
+      layout.name,
+      unitSums(weights[layout.name], layout.shape[layout.shape.length - 1], Math.abs),
+    ]),
   );
 }
 

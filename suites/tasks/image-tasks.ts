@@ -142,6 +142,18 @@ export const imageTasks: TaskDefinition[] = [
     jobBudgetSeconds: 7200,
   }),
   imageTask({
+    id: 'fashion-lenet5-2epochs',
+    version: '1',
+    family: 'fashion-mnist',
+    dataset: 'fashion-mnist',
+    architecture: lenet5,
+    recipe: shortened(lenetRecipe, 2, 1),
+    validationSize: 5000,
+    description:
+      "LeNet-5 on full Fashion-MNIST, 2 training epochs and 1 fine-tuning epoch: the structured suite's Fashion-MNIST LeNet-5, at the recipe of the standard suite's `mnist-lenet5-2epochs` (see docs/data.md for the split).",
+    jobBudgetSeconds: 7200,
+  }),
+  imageTask({
     id: 'mnist-lenet300-small',
     version: '1',
     family: 'mnist',

@@ -44,7 +44,7 @@ function minutes(seconds: number): string {
  * records (any protocol or version: a cost, not a result) times the plan's job count.
  */
 export function timeEstimate(plan: JobPlan, measured: MeasuredJob[], workers: number): string {
-  const rows = planRows([...plan.dense, ...plan.sparse], () => false, measured);
+  const rows = planRows([...plan.dense, ...plan.sparse], () => null, measured);
   const known = rows.filter((r) => r.secondsPerJob !== null);
   if (known.length === 0) return 'no committed record of its tasks to time it by';
   const total = known.reduce((s, r) => s + r.jobs * r.secondsPerJob!, 0);

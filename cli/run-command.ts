@@ -48,14 +48,15 @@ function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: strin
     .filter((r) => r.status === 'ok')
     .map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
   const currentSourceHash = currentSourceHashes();
-  const done = (job: JobSpec) => {
+  const doneRecordSeconds = (job: JobSpec) => {
     try {
-      return jobState(job, store.read(job), currentSourceHash, opts.retryFailed) === 'done';
+      const record = store.read(job);
+      return jobState(job, record, currentSourceHash, opts.retryFailed) === 'done' ? record!.timings.totalSeconds : null;
     } catch {
-      return false; // a record that is not its job's: run refuses to start and names it
+      return null; // a record that is not its job's: run refuses to start and names it
     }
   };
-  const rows = planRows(jobs, done, measured);
+  const rows = planRows(jobs, doneRecordSeconds, measured);
   const workers = opts.workers ?? defaultWorkerCount();
   for (const line of renderRunPlan(rows, {
     suite: opts.suite,

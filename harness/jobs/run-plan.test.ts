@@ -22,13 +22,13 @@ describe('run --plan', () => {
   ];
 
   it('counts jobs and done jobs per task and method and estimates from medians of measured wall times', () => {
-    const rows = planRows(jobs, (j) => j.seed === 0 && j.method?.id === 'imp', measured);
+    const rows = planRows(jobs, (j) => (j.seed === 0 && j.method?.id === 'imp' ? 123 : null), measured);
     expect(rows).toEqual([
-      { task: 'a', method: 'dense', jobs: 1, done: 0, secondsPerJob: 40, basis: 'measured' },
-      { task: 'a', method: 'imp', jobs: 2, done: 1, secondsPerJob: 200, basis: 'measured' },
+      { task: 'a', method: 'dense', jobs: 1, done: 0, doneSeconds: 0, secondsPerJob: 40, basis: 'measured' },
+      { task: 'a', method: 'imp', jobs: 2, done: 1, doneSeconds: 123, secondsPerJob: 200, basis: 'measured' },
       // no snip record on task a: the median of a's pruning jobs (10, 100, 300)
-      { task: 'a', method: 'snip', jobs: 1, done: 0, secondsPerJob: 100, basis: 'task median' },
-      { task: 'b', method: 'snip', jobs: 1, done: 0, secondsPerJob: null, basis: 'none' },
+      { task: 'a', method: 'snip', jobs: 1, done: 0, doneSeconds: 0, secondsPerJob: 100, basis: 'task median' },
+      { task: 'b', method: 'snip', jobs: 1, done: 0, doneSeconds: 0, secondsPerJob: null, basis: 'none' },
     ]);
   });
 
@@ -39,7 +39,7 @@ describe('run --plan', () => {
       { job: older(job('a', 'imp', 8)), totalSeconds: 500 },
       { job: older(job('a', 'snip', 0)), totalSeconds: 50 },
     ];
-    const rows = planRows([job('a', 'imp', 0), job('a', 'snip', 0), job('a', 'lamp', 0)], () => false, mixed);
+    const rows = planRows([job('a', 'imp', 0), job('a', 'snip', 0), job('a', 'lamp', 0)], () => null, mixed);
     expect(rows.map((r) => [r.method, r.secondsPerJob, r.basis])).toEqual([
       ['imp', 100, 'measured'],
       ['snip', 50, 'older version'],
@@ -49,22 +49,36 @@ describe('run --plan', () => {
   });
 
   it('totals the compute left per task and overall, scales it by workers, and names the tasks it could not estimate', () => {
-    const rows = planRows(jobs, () => false, measured);
+    const rows = planRows(jobs, () => null, measured);
     const text = renderRunPlan(rows, { suite: 'board', shards: 4, workers: 2, workerCounts: [1, 2], twoWorkerSpeedup: 1.75 }).join('\n');
     // a: 40 + 2·200 measured, 100 from the task median; b has no record at all
     expect(text).toContain('  a: 4 jobs, 4 left: about 9 min (7 min measured, 2 min task median).');
     expect(text).toContain('  b: 1 job, 1 left: NOT ESTIMATED, no record of this task yet.');
-    expect(text).toContain('5 jobs, 0 done, 5 left: about 9 min of compute (one worker), WITHOUT 1 job with no estimate (b).');
+    expect(text).toContain(
+      '5 jobs, 0 done (0 s of job time, by their records; about 0 s wall time with 2 workers), 5 left: about 9 min of compute (one worker), WITHOUT 1 job with no estimate (b).',
+    );
     expect(text).toContain('2 workers: about 5 min wall time plus the jobs not estimated');
     expect(text).toContain('sbatch --array=0-3');
   });
 
-  it('counts done jobs out of the estimate', () => {
-    const estimates = taskEstimates(planRows(jobs, (j) => j.task.id === 'b' || j.method === null, measured));
+  it('counts done jobs out of the estimate, and sums the wall time their records took', () => {
+    const doneSeconds = (j: JobSpec) => (j.task.id === 'b' ? 70 : j.method === null ? 35 : null);
+    const estimates = taskEstimates(planRows(jobs, doneSeconds, measured));
     expect(estimates).toEqual([
-      { task: 'a', jobs: 4, left: 3, seconds: { measured: 400, 'task median': 100 }, unestimated: 0 },
-      { task: 'b', jobs: 1, left: 0, seconds: {}, unestimated: 0 },
+      { task: 'a', jobs: 4, left: 3, doneSeconds: 35, seconds: { measured: 400, 'task median': 100 }, unestimated: 0 },
+      { task: 'b', jobs: 1, left: 0, doneSeconds: 70, seconds: {}, unestimated: 0 },
     ]);
+    const text = renderRunPlan(planRows(jobs, doneSeconds, measured), {
+      suite: 'board',
+      shards: 2,
+      workers: 2,
+      workerCounts: [1, 2],
+      twoWorkerSpeedup: 1.75,
+    }).join('\n');
+    // 105 s (2 min) spent; with 2 workers at 1.75× that is 60 s of wall time
+    expect(text).toContain('5 jobs, 2 done (2 min of job time, by their records; about 60 s wall time with 2 workers), 3 left:');
+    expect(text).toContain('  a: 4 jobs (the 1 done took 35 s), 3 left: about 8 min');
+    expect(text).toContain('  b: 1 job (the 1 done took 70 s), 0 left.');
   });
 
   it('prints shard commands for Slurm, a Kubernetes Indexed Job and a CI matrix of the given size', () => {

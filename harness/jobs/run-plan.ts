@@ -26,6 +26,8 @@ export interface PlanRow {
   method: string;
   jobs: number;
   done: number;
+  /** Wall time of the done jobs' records (timings.totalSeconds): the compute already spent. */
+  doneSeconds: number;
   /** Estimated seconds of one more job, or null with no measurement of this task. */
   secondsPerJob: number | null;
   basis: EstimateBasis;
@@ -57,8 +59,11 @@ function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null):
   );
 }
 
-/** Rows per (task, method) in plan order, with done counts and per-job estimates. */
-export function planRows(jobs: JobSpec[], isDone: (job: JobSpec) => boolean, measured: MeasuredJob[]): PlanRow[] {
+/**
+ * Rows per (task, method) in plan order, with done counts, the compute they took and per-job
+ * estimates. `doneRecordSeconds` gives a done job's record wall time, or null when the job is not done.
+ */
+export function planRows(jobs: JobSpec[], doneRecordSeconds: (job: JobSpec) => number | null, measured: MeasuredJob[]): PlanRow[] {
   const byTaskMethod = timesBy(measured, (job) => `${job.task.id}\0${methodKey(job)}`);
   const byTask = timesBy(measured, (job) => (job.method ? job.task.id : null));
   const rows = new Map<string, PlanRow>();
@@ -73,11 +78,15 @@ export function planRows(jobs: JobSpec[], isDone: (job: JobSpec) => boolean, mea
         : task
           ? [median(task.seconds), 'task median']
           : [null, 'none'];
-      row = { task: job.task.id, method: methodKey(job), jobs: 0, done: 0, secondsPerJob, basis };
+      row = { task: job.task.id, method: methodKey(job), jobs: 0, done: 0, doneSeconds: 0, secondsPerJob, basis };
       rows.set(key, row);
     }
     row.jobs++;
-    if (isDone(job)) row.done++;
+    const spent = doneRecordSeconds(job);
+    if (spent !== null) {
+      row.done++;
+      row.doneSeconds += spent;
+    }
   }
   return [...rows.values()];
 }
@@ -115,6 +124,8 @@ export interface TaskEstimate {
   task: string;
   jobs: number;
   left: number;
+  /** Wall time of the done jobs' records. */
+  doneSeconds: number;
   /** Seconds left, by basis (no entry for 'none'). */
   seconds: Partial<Record<Exclude<EstimateBasis, 'none'>, number>>;
   /** Jobs left without any estimate. */
@@ -124,10 +135,11 @@ export interface TaskEstimate {
 export function taskEstimates(rows: PlanRow[]): TaskEstimate[] {
   const byTask = new Map<string, TaskEstimate>();
   for (const r of rows) {
-    const t = byTask.get(r.task) ?? { task: r.task, jobs: 0, left: 0, seconds: {}, unestimated: 0 };
+    const t = byTask.get(r.task) ?? { task: r.task, jobs: 0, left: 0, doneSeconds: 0, seconds: {}, unestimated: 0 };
     const left = r.jobs - r.done;
     t.jobs += r.jobs;
     t.left += left;
+    t.doneSeconds += r.doneSeconds;
     if (r.basis === 'none') t.unestimated += left;
     else t.seconds[r.basis] = (t.seconds[r.basis] ?? 0) + left * r.secondsPerJob!;
     byTask.set(r.task, t);
@@ -139,7 +151,8 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const jobsText = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
 
 function describeTask(t: TaskEstimate): string {
-  const head = `${t.task}: ${jobsText(t.jobs)}, ${t.left} left`;
+  const spent = t.left < t.jobs ? ` (the ${t.jobs - t.left} done took ${formatSeconds(t.doneSeconds)})` : '';
+  const head = `${t.task}: ${jobsText(t.jobs)}${spent}, ${t.left} left`;
   if (t.left === 0) return `${head}.`;
   if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task yet.`;
   const parts = (['measured', 'older version', 'task median'] as const)
@@ -151,7 +164,7 @@ function describeTask(t: TaskEstimate): string {
 /** The plan as lines: a table per task and method, totals per task, the estimate per worker count, and the shard commands. */
 export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { workerCounts: number[]; twoWorkerSpeedup: number }): string[] {
   const lines: string[] = [];
-  const header = ['task', 'method', 'jobs', 'done', 'left', 'per job', 'left (job-time)', 'basis'];
+  const header = ['task', 'method', 'jobs', 'done', 'done (job-time)', 'left', 'per job', 'left (job-time)', 'basis'];
   const body = rows.map((r) => {
     const left = r.jobs - r.done;
     return [
@@ -159,6 +172,7 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
       r.method,
       String(r.jobs),
       String(r.done),
+      formatSeconds(r.doneSeconds),
       String(left),
       r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob),
       r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob),
@@ -166,18 +180,19 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 7 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const format = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   lines.push(format(header), ...body.map(format));
   const tasks = taskEstimates(rows);
   lines.push('', 'Per task (compute left with one worker, by what the estimate rests on):', ...tasks.map((t) => `  ${describeTask(t)}`));
   const jobs = sum(tasks.map((t) => t.jobs));
   const left = sum(tasks.map((t) => t.left));
   const leftSeconds = sum(tasks.map((t) => sum(Object.values(t.seconds))));
+  const doneSeconds = sum(tasks.map((t) => t.doneSeconds));
   const unestimated = tasks.filter((t) => t.unestimated > 0);
   const unestimatedJobs = sum(unestimated.map((t) => t.unestimated));
   lines.push(
     '',
-    `${jobs} jobs, ${jobs - left} done, ${left} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unestimatedJobs ? `, WITHOUT ${jobsText(unestimatedJobs)} with no estimate (${unestimated.map((t) => t.task).join(', ')})` : ''}.`,
+    `${jobs} jobs, ${jobs - left} done (${formatSeconds(doneSeconds)} of job time, by their records; about ${formatSeconds(doneSeconds / opts.twoWorkerSpeedup)} wall time with 2 workers), ${left} left: about ${formatSeconds(leftSeconds)} of compute (one worker)${unestimatedJobs ? `, WITHOUT ${jobsText(unestimatedJobs)} with no estimate (${unestimated.map((t) => t.task).join(', ')})` : ''}.`,
   );
   for (const w of opts.workerCounts) {
     // One machine's workers share its cores: measured 2-worker speed-up on 2 cores, not 2×.

@@ -76,6 +76,15 @@ describe('report table', () => {
     expect(text).not.toMatch(/older protocol/);
   });
 
+  it('says so when only the dense reference has run on a task, instead of empty tables', () => {
+    const onlyDense = [...records(), makeRecord({ task: 'mnist-z', method: null, seed: 0, denseAccuracy: 0.9 })];
+    const out = renderReport(aggregateSuite({ ...suite, tasks: [...suite.tasks, 'mnist-z'] }, onlyDense), 'table');
+    expect(out).toMatch(
+      /^mnist-z v1 — dense accuracy 90\.00% ± n\/a \(1 seed\); grid 50%, 90%\n\nNo pruning record on this grid yet: only the dense reference has run\.\n/m,
+    );
+    expect(text).not.toMatch(/No pruning record/);
+  });
+
   it('explains its columns', () => {
     for (const legend of REPORT_LEGEND) expect(text).toContain(legend);
     expect(text).toMatch(/max ψ: the largest excess accuracy drop/);

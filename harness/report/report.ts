@@ -254,6 +254,11 @@ export function renderReport(agg: Aggregate, format: ReportFormat): string {
       ? `; ${plural(task.olderVersionRecords, 'record')} of an older protocol or engine left out (stale: rerun them)`
       : '';
     const header = `${task.task.id} v${task.task.version}${structure} — dense ${task.kind === 'regression' ? 'MSE' : 'accuracy'} ${denseText} (${plural(dense?.n ?? 0, 'seed')}); grid ${task.grid.map(formatSparsity).join(', ')}${planted}${older}`;
+    if (task.cells.length === 0) {
+      const none = 'No pruning record on this grid yet: only the dense reference has run.';
+      out.push(...(format === 'markdown' ? [`## ${header}`, '', none, ''] : [header, '', none, '']));
+      continue;
+    }
     const ranking = [['rank', 'method', 'score (%)', '±95%', 'seeds', 'note'], ...rankingLines(task)];
     const taskRows = task.cells.map((c) => rowOf(task, c));
     const shown = columns.filter((c) => !structuredColumns.has(c.key) || taskRows.some((r) => r[c.key] !== null));

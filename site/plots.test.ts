@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracySpec,
   addAccessibleName,
+  clampLowForLogAxis,
   FIXED_METHOD_STYLES,
   legendFor,
   methodStyle,
@@ -121,6 +122,48 @@ describe('plots', () => {
     expect(texts).toContain('dense (1×)');
     expect(texts).toContain('dense reference');
     expect(JSON.stringify(spec(false))).not.toContain('datum.front');
+  });
+
+  it('draw an MSE interval that reaches below zero down to the floor of its log axis, never as NaN', async () => {
+    // planted-relu neuron-random at 90%: MSE 1.68e−4 ± 2.72e−4 over 3 seeds
+    const rows = [
+      { method: 'a', sparsity: 0.5, highlight: true, front: true, x: 2, x_low: 1.9, x_high: 2.1, mean: 1.0e-4, low: 0.9e-4, high: 1.1e-4 },
+      {
+        method: 'a',
+        sparsity: 0.9,
+        highlight: true,
+        front: false,
+        x: 2.5,
+        x_low: 2.4,
+        x_high: 2.6,
+        mean: 1.68e-4,
+        low: -1.04e-4,
+        high: 4.4e-4,
+      },
+    ];
+    expect(clampLowForLogAxis(rows, 'low', ['low', 'mean', 'high']).map((r) => r.low)).toEqual([0.9e-4, 0.45e-4]);
+    expect(rows[1].low).toBe(-1.04e-4); // the caller's rows (the data tables) keep the exact interval
+    const common = { rows, denseMean: 1.07e-4, legend: legendFor(methodStyles(['a']), ['a']) };
+    const tradeoff = tradeoffSpec({
+      ...common,
+      kind: 'regression',
+      x: { title: 'Speed-up', log: true, labelExpr: "format(datum.value, '.3~r') + '×'" },
+      denseX: { value: 1, label: 'dense (1×)', side: 'left' },
+      front: true,
+    });
+    const accuracy = accuracySpec({ ...common, kind: 'regression', gridCompressions: [2, 10] });
+    for (const spec of [tradeoff, accuracy]) {
+      const errors: unknown[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => errors.push(args);
+      try {
+        const svg = await renderSvg(spec, 'x');
+        expect(svg).not.toMatch(/NaN/);
+      } finally {
+        console.error = original;
+      }
+      expect(errors).toEqual([]);
+    }
   });
 
   it('refuse output that is not an SVG', () => {

@@ -153,6 +153,28 @@ function compressionAxis(compressions: readonly number[]) {
   };
 }
 
+/**
+ * A log axis cannot show an interval that reaches zero or below (an MSE of 1e−4 ± 3e−4): such a
+ * lower end is drawn at the plot's floor, half the smallest positive value the rows plot, so the
+ * bar runs to the bottom of the plot instead of vanishing (Vega would get NaN). The data tables
+ * beside the figures keep the exact intervals.
+ */
+/** Said in the caption of a figure with a log MSE axis. */
+export const LOG_AXIS_INTERVAL_NOTE =
+  ' On the log axis an interval reaching zero or below runs to the bottom of the plot; the data table has its exact ends.';
+
+export function clampLowForLogAxis(rows: readonly DataRow[], lowField: string, valueFields: readonly string[]): DataRow[] {
+  const positive = rows.flatMap((r) => valueFields.map((f) => r[f])).filter((v): v is number => typeof v === 'number' && v > 0);
+  if (positive.length === 0) return [...rows];
+  const floor = Math.min(...positive) / 2;
+  return rows.map((r) => (typeof r[lowField] === 'number' && (r[lowField] as number) <= 0 ? { ...r, [lowField]: floor } : r));
+}
+
+function logSafeRows(rows: readonly DataRow[], logY: boolean, logX: boolean): DataRow[] {
+  const y = logY ? clampLowForLogAxis(rows, 'low', ['low', 'mean', 'high']) : [...rows];
+  return logX ? clampLowForLogAxis(y, 'x_low', ['x_low', 'x', 'x_high']) : y;
+}
+
 export interface AccuracyPlotInput {
   kind: 'classification' | 'regression';
   /** Rows: method, compression, mean, low, high (accuracy in %, or MSE). */
@@ -207,7 +229,7 @@ export function accuracySpec(input: AccuracyPlotInput): object {
   return {
     width: PLOT_WIDTH,
     height: 300,
-    data: { values: input.rows },
+    data: { values: logSafeRows(input.rows, !classification, false) },
     layer: layers,
     resolve: { scale: { y: 'shared' } },
     config: CONFIG,
@@ -337,7 +359,7 @@ export function tradeoffSpec(input: TradeoffPlotInput): object {
   return {
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
-    data: { values: input.rows },
+    data: { values: logSafeRows(input.rows, !classification, input.x.log) },
     layer: layers,
     resolve: { scale: { y: 'shared', x: 'shared' } },
     config: CONFIG,

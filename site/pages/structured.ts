@@ -26,7 +26,7 @@ import {
   MISSING,
 } from '../../harness/report/format.ts';
 import { STRUCTURED_PATH, suitePath, suiteTaskAnchor, taskPath, trackPath } from '../paths.ts';
-import { legendFor, panelsSpec, tradeoffSpec, unitRatioAxis, type PlotLegend } from '../plots.ts';
+import { legendFor, LOG_AXIS_INTERVAL_NOTE, panelsSpec, tradeoffSpec, unitRatioAxis, type PlotLegend } from '../plots.ts';
 import type { Column, DataRow, Mark, TableSpec } from '../tables.ts';
 import {
   estimateColumn,
@@ -349,7 +349,7 @@ async function trackFigures(
         id: 'speedup-figure',
         short: 'Speed-up',
         title: `${classification ? 'Accuracy' : 'MSE'} against measured speed-up`,
-        caption: `${what} against the measured speed-up of the compacted network over the dense one (${throughputText(trackSettings(t))}), one point per method and unit ratio: mean over seeds with 95% intervals on both axes; thin lines join a method's unit ratios. Ringed points on the dashed line: the Pareto front, where no other point is at least as fast and at least as ${classification ? 'accurate' : 'precise'}. Dashed lines: the dense reference (1×).${fadedNote}`,
+        caption: `${what} against the measured speed-up of the compacted network over the dense one (${throughputText(trackSettings(t))}), one point per method and unit ratio: mean over seeds with 95% intervals on both axes; thin lines join a method's unit ratios. Ringed points on the dashed line: the Pareto front, where no other point is at least as fast and at least as ${classification ? 'accurate' : 'precise'}. Dashed lines: the dense reference (1×).${classification ? '' : LOG_AXIS_INTERVAL_NOTE}${fadedNote}`,
         spec: tradeoffSpec({
           kind: classification ? 'classification' : 'regression',
           rows: plotRows(t, rows, 'speedup'),
@@ -389,7 +389,7 @@ async function trackFigures(
         id: 'macs-figure',
         short: 'MACs',
         title: `${classification ? 'Accuracy' : 'MSE'} against multiply–adds`,
-        caption: `${what} against the multiply–adds per sample ${unit ? 'of the compacted network' : 'of the non-zero weights (no backend here runs them faster)'}, one point per method and ${unit ? 'unit ratio' : 'sparsity'}: mean over seeds with 95% intervals; ${unit ? "thin lines join a method's unit ratios; " : ''}dashed lines: the dense reference and its MACs.${fadedNote}`,
+        caption: `${what} against the multiply–adds per sample ${unit ? 'of the compacted network' : 'of the non-zero weights (no backend here runs them faster)'}, one point per method and ${unit ? 'unit ratio' : 'sparsity'}: mean over seeds with 95% intervals; ${unit ? "thin lines join a method's unit ratios; " : ''}dashed lines: the dense reference and its MACs.${classification ? '' : LOG_AXIS_INTERVAL_NOTE}${fadedNote}`,
         spec: tradeoffSpec({
           kind: classification ? 'classification' : 'regression',
           rows: plotRows(t, rows, 'macs'),

@@ -14,7 +14,7 @@ import {
   MISSING,
 } from '../../harness/report/format.ts';
 import { suitePath, suiteTaskAnchor, taskPath, trackPath } from '../paths.ts';
-import { accuracySpec, HIGHLIGHTED_METHODS, legendFor, panelsSpec, reliabilitySpec } from '../plots.ts';
+import { accuracySpec, HIGHLIGHTED_METHODS, legendFor, LOG_AXIS_INTERVAL_NOTE, panelsSpec, reliabilitySpec } from '../plots.ts';
 import { reproductionPath } from '../reproductions.ts';
 import { plural, scaleFacts } from './scale.ts';
 import type { Column, DataRow, Mark, TableSpec } from '../tables.ts';
@@ -479,7 +479,7 @@ async function figures(page: PageBuilder, t: TaskAggregate, input: SiteInput): P
       id: 'accuracy-figure',
       short: classification ? 'Accuracy' : 'MSE',
       title: classification ? 'Accuracy against compression' : 'MSE against compression',
-      caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method (legend: method ids), mean over seeds with 95% interval bands; dashed line: dense reference.${fadedNote}`,
+      caption: `${classification ? 'Test accuracy' : 'Test MSE'} per method (legend: method ids), mean over seeds with 95% interval bands; dashed line: dense reference.${classification ? '' : LOG_AXIS_INTERVAL_NOTE}${fadedNote}`,
       spec: accuracySpec({
         kind: classification ? 'classification' : 'regression',
         rows: accuracyRows,

@@ -5,11 +5,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import type { ReproductionRecord } from '../harness/reproduce/reproduction-record.ts';
-import { describeErrors, type Rejection } from './load.ts';
+import { schemaProblems } from '../harness/schema/validator.ts';
+import type { Rejection } from './load.ts';
 import { safeName } from './paths.ts';
 
 export interface ReproductionView {
@@ -17,8 +15,6 @@ export interface ReproductionView {
   /** Relative to the results directory, for the page's provenance line. */
   path: string;
 }
-
-const schemaFile = fileURLToPath(new URL('../results/schema/reproduction.schema.json', import.meta.url));
 
 export function reproductionPath(paperId: string): string {
   return `reproductions/${safeName(paperId)}.html`;
@@ -35,11 +31,6 @@ export function readReproductions(resultsDir: string): { reproductions: Reproduc
   } catch {
     return { reproductions: [], rejected: [] };
   }
-  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-  const addFormats =
-    (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);
-  addFormats(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
   const reproductions: ReproductionView[] = [];
   const rejected: Rejection[] = [];
   for (const name of names) {
@@ -51,8 +42,9 @@ export function readReproductions(resultsDir: string): { reproductions: Reproduc
       rejected.push({ path, problems: [`malformed JSON: ${(e as Error).message}`] });
       continue;
     }
-    if (!validate(data)) {
-      rejected.push({ path, problems: describeErrors(validate.errors) });
+    const problems = schemaProblems('reproduction', data);
+    if (problems.length) {
+      rejected.push({ path, problems });
       continue;
     }
     reproductions.push({ record: data as ReproductionRecord, path });

@@ -45,6 +45,22 @@ describe('building the reproduction record', () => {
     expect(record.summary).toEqual({ claims: 2, reproduced: 1, notReproduced: 1, notRun: 0 });
   });
 
+  it("keeps the run records' environments as they are, isolation included (the record schema's own definition)", () => {
+    const isolated = recordsForPlan(plan, numbers).map((r) => ({
+      ...r,
+      environment: {
+        ...r.environment,
+        isolation: { level: 'full' as const, mechanisms: ['permission-model' as const, 'network-namespace' as const] },
+      },
+    }));
+    const record = reproduction(isolated);
+    expect(record.environment.runs).toEqual([isolated[0].environment]);
+    expect(schemaProblems('reproduction', record)).toEqual([]);
+    expect(() => writeReproduction(dir, record)).not.toThrow();
+    const unknown = { ...record, environment: { ...record.environment, runs: [{ ...isolated[0].environment, extra: 1 }] } };
+    expect(schemaProblems('reproduction', unknown)).toEqual(["/environment/runs/0: unknown field 'extra'"]);
+  });
+
   it('names the jobs behind every number it used', () => {
     const record = reproduction();
     const pruned = record.claims[0].used.find((u) => u.method === 'magnitude-global')!;

@@ -19,16 +19,24 @@ export class SchemaError extends Error {
 let ajv: Ajv | null = null;
 const compiled = new Map<SchemaName, ValidateFunction>();
 
+const schemaNames: readonly SchemaName[] = ['record', 'manifest', 'suite', 'reproduction', 'release'];
+
+/** One Ajv holding every schema, so that one schema can `$ref` another's definitions by file name. */
+function schemaRegistry(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    for (const name of schemaNames) ajv.addSchema(JSON.parse(readFileSync(`${schemaDir}${name}.schema.json`, 'utf8')), name);
+  }
+  return ajv;
+}
+
 function validatorFor(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-      const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-      (addFormats as unknown as (a: Ajv) => void)(ajv);
-    }
-    const schema = JSON.parse(readFileSync(`${schemaDir}${name}.schema.json`, 'utf8'));
-    v = ajv.compile(schema);
+    v = schemaRegistry().getSchema(name);
+    if (!v) throw new Error(`no schema '${name}' in ${schemaDir}`);
     compiled.set(name, v);
   }
   return v;

@@ -55,7 +55,7 @@ describe('prunebench run (end to end, smoke suite)', () => {
     stale.provenance.methodSourceHash = 'f'.repeat(64);
     writeFileSync(sparse, `${JSON.stringify(stale, null, 2)}\n`);
     const planned = prunebench(['run', '--suite', 'smoke', '--plan', '--results', results, '--cache', cache]);
-    expect(planned.stdout).toMatch(/^10 jobs, 9 done, 1 left: /m);
+    expect(planned.stdout).toMatch(/^10 jobs, 9 done \([^)]* of job time, by their records; [^)]*\), 1 left: /m);
     const remade = prunebench(['run', '--suite', 'smoke', '--workers', '2', '--results', results, '--cache', cache, '--no-progress']);
     expect(remade.stderr).toContain(
       '1 stored record is stale (made by code or a manifest of the method that has changed since): its job runs again and replaces it',

@@ -7,10 +7,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { AggregatableRecord } from '../harness/aggregate/aggregatable-record.ts';
 import { recordIdentityProblems } from '../harness/store/record-identity.ts';
+import { describeErrors } from '../harness/schema/validator.ts';
 import type { MethodManifest } from '../api/method-api.ts';
 import { expandVariants } from '../api/method-variants.ts';
 
@@ -88,18 +89,6 @@ export function createValidators(schemas: { record: string; manifest: string } =
     (addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void);
   addFormats(ajv);
   return { record: ajv.compile(JSON.parse(schemas.record)), manifest: ajv.compile(JSON.parse(schemas.manifest)) };
-}
-
-/** "JSON path: message" per ajv error, e.g. "/job/sparsity: must be <= 1". */
-export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
-  const problems = (errors ?? []).map((e) => {
-    const path = e.instancePath === '' ? '(root)' : e.instancePath;
-    if (e.keyword === 'additionalProperties')
-      return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
-    if (e.keyword === 'required') return `${path}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
-    return `${path}: ${e.message ?? e.keyword}`;
-  });
-  return [...new Set(problems)];
 }
 
 function walkJson(dir: string, base: string, out: string[]): void {

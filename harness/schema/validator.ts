@@ -17,7 +17,6 @@ export class SchemaError extends Error {
 }
 
 let ajv: Ajv | null = null;
-const compiled = new Map<SchemaName, ValidateFunction>();
 
 const schemaNames: readonly SchemaName[] = ['record', 'manifest', 'suite', 'reproduction', 'release'];
 
@@ -32,41 +31,35 @@ function schemaRegistry(): Ajv {
   return ajv;
 }
 
+/** Ajv compiles a schema on its first getSchema and caches the validator. */
 function validatorFor(name: SchemaName): ValidateFunction {
-  let v = compiled.get(name);
-  if (!v) {
-    v = schemaRegistry().getSchema(name);
-    if (!v) throw new Error(`no schema '${name}' in ${schemaDir}`);
-    compiled.set(name, v);
-  }
+  const v = schemaRegistry().getSchema(name);
+  if (!v) throw new Error(`no schema '${name}' in ${schemaDir}`);
   return v;
 }
 
-/** Human-readable problems, each naming the JSON path. */
+/** Human-readable problems, each naming the JSON path once ("/job/sparsity: must be <= 1"). */
 export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => {
+  const problems = (errors ?? []).map((e) => {
     const path = e.instancePath === '' ? '(root)' : e.instancePath;
     if (e.keyword === 'additionalProperties')
       return `${path}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
     if (e.keyword === 'required') return `${path}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
-    return `${path}: ${e.message}`;
+    return `${path}: ${e.message ?? e.keyword}`;
   });
+  return [...new Set(problems)];
 }
 
 /** Problems with `data` under the named schema (empty when valid). */
 export function schemaProblems(name: SchemaName, data: unknown): string[] {
   const v = validatorFor(name);
   if (v(data)) return [];
-  return dedupe(describeErrors(v.errors));
+  return describeErrors(v.errors);
 }
 
 export function assertValid(name: SchemaName, data: unknown, file: string): void {
   const problems = schemaProblems(name, data);
   if (problems.length) throw new SchemaError(file, problems);
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
 }
 
 /** Parses JSON with an error that names the file and position. */

@@ -48,6 +48,28 @@ describe('run --plan', () => {
     ]);
   });
 
+  it("scales a method's cost on another task by how the two tasks' costs compare where both have records", () => {
+    const rows = planRows([job('c', 'imp', 0), job('c', 'lamp', 0)], () => null, [
+      // c ran dense and random at 2× and 4× a's cost: imp's 200 s on a scales by the median ratio, 3×
+      { job: job('a', 'imp', 0), totalSeconds: 200 },
+      { job: job('a', 'random', 0), totalSeconds: 10 },
+      { job: job('a', null, 0), totalSeconds: 40 },
+      { job: job('c', 'random', 0), totalSeconds: 40 },
+      { job: job('c', null, 0), totalSeconds: 80 },
+      // b shares only dense with c: a, sharing two methods, is the one scaled from
+      { job: job('b', 'imp', 0), totalSeconds: 1000 },
+      { job: job('b', null, 0), totalSeconds: 80 },
+    ]);
+    expect(rows.map((r) => [r.method, r.secondsPerJob, r.basis, r.scaledFrom])).toEqual([
+      ['imp', 600, 'scaled', 'a'],
+      // no task has lamp: the median of c's pruning jobs
+      ['lamp', 40, 'task median', undefined],
+    ]);
+    const text = renderRunPlan(rows, { suite: 'board', shards: 2, workers: 2, workerCounts: [1], twoWorkerSpeedup: 1.75 }).join('\n');
+    expect(text).toMatch(/c +imp +1 +0 +0 s +1 +10 min +10 min +scaled from a/);
+    expect(text).toContain('  c: 2 jobs, 2 left: about 11 min (10 min scaled from other tasks, 40 s task median).');
+  });
+
   it('totals the compute left per task and overall, scales it by workers, and names the tasks it could not estimate', () => {
     const rows = planRows(jobs, () => null, measured);
     const text = renderRunPlan(rows, { suite: 'board', shards: 4, workers: 2, workerCounts: [1, 2], twoWorkerSpeedup: 1.75 }).join('\n');

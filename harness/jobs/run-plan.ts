@@ -15,10 +15,12 @@ export interface MeasuredJob {
 /**
  * Where a row's per-job estimate comes from: records of this task and method made under the current
  * protocol and engine; only records of older versions (an older engine can be several times
- * slower); the median of the task's other pruning jobs (a rough guess: methods differ by up to
- * 30×); or nothing, when the task has no record at all.
+ * slower); the method's records on another task, scaled by how much slower or faster this task ran
+ * the methods both tasks have records of; the median of the task's other pruning jobs (a rough
+ * guess: methods differ by up to 30×); or nothing, when the task has no record at all.
  */
-export type EstimateBasis = 'measured' | 'older version' | 'task median' | 'none';
+export type EstimateBasis = 'measured' | 'older version' | 'scaled' | 'task median' | 'none';
+const ESTIMATED_BASES = ['measured', 'older version', 'scaled', 'task median'] as const;
 
 export interface PlanRow {
   task: string;
@@ -31,6 +33,8 @@ export interface PlanRow {
   /** Estimated seconds of one more job, or null with no measurement of this task. */
   secondsPerJob: number | null;
   basis: EstimateBasis;
+  /** With basis 'scaled': the task whose records of this method were scaled. */
+  scaledFrom?: string;
 }
 
 function methodKey(job: JobSpec): string {
@@ -45,7 +49,9 @@ function median(values: number[]): number | null {
 }
 
 /** Measured wall times by key, current-version records only when the key has any. */
-function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null): Map<string, { seconds: number[]; current: boolean }> {
+type Times = Map<string, { seconds: number[]; current: boolean }>;
+
+function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null): Times {
   const byKey = new Map<string, { current: number[]; older: number[] }>();
   for (const m of measured) {
     const k = key(m.job);
@@ -59,6 +65,36 @@ function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null):
   );
 }
 
+/** Per task, the median cost of each method (dense included) it has records of. */
+function mediansByTask(byTaskMethod: Times): Map<string, Map<string, number>> {
+  const perTask = new Map<string, Map<string, number>>();
+  for (const [key, times] of byTaskMethod) {
+    const [task, method] = key.split('\0');
+    const medians = perTask.get(task) ?? new Map<string, number>();
+    medians.set(method, median(times.seconds)!);
+    perTask.set(task, medians);
+  }
+  return perTask;
+}
+
+/**
+ * The method's cost on another task, times the ratio of this task's costs to that task's: the
+ * median, over the methods (dense included) both tasks have records of, of their median ratio.
+ * The other task is the one sharing the most methods with this one (ties: by id).
+ */
+function scaledEstimate(task: string, method: string, perTask: Map<string, Map<string, number>>): { seconds: number; from: string } | null {
+  const own = perTask.get(task);
+  if (!own) return null;
+  let best: { seconds: number; from: string; shared: number } | null = null;
+  for (const [other, medians] of [...perTask].sort(([a], [b]) => a.localeCompare(b))) {
+    const cost = medians.get(method);
+    if (other === task || cost === undefined) continue;
+    const ratios = [...own].filter(([m]) => medians.has(m)).map(([m, seconds]) => seconds / medians.get(m)!);
+    if (ratios.length > (best?.shared ?? 0)) best = { seconds: cost * median(ratios)!, from: other, shared: ratios.length };
+  }
+  return best && { seconds: best.seconds, from: best.from };
+}
+
 /**
  * Rows per (task, method) in plan order, with done counts, the compute they took and per-job
  * estimates. `doneRecordSeconds` gives a done job's record wall time, or null when the job is not done.
@@ -66,19 +102,24 @@ function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null):
 export function planRows(jobs: JobSpec[], doneRecordSeconds: (job: JobSpec) => number | null, measured: MeasuredJob[]): PlanRow[] {
   const byTaskMethod = timesBy(measured, (job) => `${job.task.id}\0${methodKey(job)}`);
   const byTask = timesBy(measured, (job) => (job.method ? job.task.id : null));
+  const perTask = mediansByTask(byTaskMethod);
   const rows = new Map<string, PlanRow>();
   for (const job of jobs) {
     const key = `${job.task.id}\0${methodKey(job)}`;
     let row = rows.get(key);
     if (!row) {
       const own = byTaskMethod.get(key);
+      const scaled = own ? null : scaledEstimate(job.task.id, methodKey(job), perTask);
       const task = job.method ? byTask.get(job.task.id) : undefined;
       const [secondsPerJob, basis]: [number | null, EstimateBasis] = own
         ? [median(own.seconds), own.current ? 'measured' : 'older version']
-        : task
-          ? [median(task.seconds), 'task median']
-          : [null, 'none'];
+        : scaled
+          ? [scaled.seconds, 'scaled']
+          : task
+            ? [median(task.seconds), 'task median']
+            : [null, 'none'];
       row = { task: job.task.id, method: methodKey(job), jobs: 0, done: 0, doneSeconds: 0, secondsPerJob, basis };
+      if (scaled) row.scaledFrom = scaled.from;
       rows.set(key, row);
     }
     row.jobs++;
@@ -155,9 +196,9 @@ function describeTask(t: TaskEstimate): string {
   const head = `${t.task}: ${jobsText(t.jobs)}${spent}, ${t.left} left`;
   if (t.left === 0) return `${head}.`;
   if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task yet.`;
-  const parts = (['measured', 'older version', 'task median'] as const)
-    .filter((b) => t.seconds[b] !== undefined)
-    .map((b) => `${formatSeconds(t.seconds[b]!)} ${b}`);
+  const parts = ESTIMATED_BASES.filter((b) => t.seconds[b] !== undefined).map(
+    (b) => `${formatSeconds(t.seconds[b]!)} ${b === 'scaled' ? 'scaled from other tasks' : b}`,
+  );
   return `${head}: about ${formatSeconds(sum(Object.values(t.seconds)))} (${parts.join(', ')})${t.unestimated ? `, and ${jobsText(t.unestimated)} not estimated` : ''}.`;
 }
 
@@ -176,7 +217,7 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
       String(left),
       r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob),
       r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob),
-      r.basis,
+      r.scaledFrom ? `scaled from ${r.scaledFrom}` : r.basis,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -204,6 +245,7 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   lines.push(
     '',
     "Estimates are medians of the wall times (timings.totalSeconds) of this results folder's and the committed records of the same task and method, current protocol and engine first; " +
+      "else of the method's records on the task sharing the most measured methods with this one, times the median ratio of the two tasks' costs for those methods; " +
       "else of the task's other pruning jobs. A task with no record has no estimate: run one seed of it (its dense reference and a few methods), or see docs/leaderboard.md for measured costs.",
   );
   lines.push('', `To run it as ${opts.shards} shards:`, ...shardCommands(opts).map((l) => `  ${l}`));

@@ -48,6 +48,18 @@ describe('run --plan', () => {
     ]);
   });
 
+  it('estimates a control with no record from its method without the control on the same task', () => {
+    const controlled = (task: string, control: JobSpec['control']): JobSpec => ({ ...job(task, 'imp', 0), control });
+    const rows = planRows([controlled('a', 'shuffled'), controlled('b', 'reinit')], () => null, measured);
+    expect(rows.map((r) => [r.method, r.secondsPerJob, r.basis])).toEqual([
+      // a's imp records: 100 and 300 s
+      ['imp+shuffled', 200, 'uncontrolled'],
+      ['imp+reinit', null, 'none'],
+    ]);
+    const text = renderRunPlan(rows, { suite: 'controls', shards: 2, workers: 2, workerCounts: [1], twoWorkerSpeedup: 1.75 }).join('\n');
+    expect(text).toContain('  a: 1 job, 1 left: about 3 min (3 min as the method without its control).');
+  });
+
   it("scales a method's cost on another task by how the two tasks' costs compare where both have records", () => {
     const rows = planRows([job('c', 'imp', 0), job('c', 'lamp', 0)], () => null, [
       // c ran dense and random at 2× and 4× a's cost: imp's 200 s on a scales by the median ratio, 3×

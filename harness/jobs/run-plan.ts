@@ -15,12 +15,21 @@ export interface MeasuredJob {
 /**
  * Where a row's per-job estimate comes from: records of this task and method made under the current
  * protocol and engine; only records of older versions (an older engine can be several times
- * slower); the method's records on another task, scaled by how much slower or faster this task ran
- * the methods both tasks have records of; the median of the task's other pruning jobs (a rough
+ * slower); for a control, the records of its method without the control on this task (a control
+ * prunes and trains as its method does: 0.4–1.8× its cost in the lenet300-controls records); the
+ * method's records on another task, scaled by how much slower or faster this task ran the methods
+ * both tasks have records of; the median of the task's other pruning jobs (a rough
  * guess: methods differ by up to 30×); or nothing, when the task has no record at all.
  */
-export type EstimateBasis = 'measured' | 'older version' | 'scaled' | 'task median' | 'none';
-const ESTIMATED_BASES = ['measured', 'older version', 'scaled', 'task median'] as const;
+export type EstimateBasis = 'measured' | 'older version' | 'uncontrolled' | 'scaled' | 'task median' | 'none';
+const ESTIMATED_BASES = ['measured', 'older version', 'uncontrolled', 'scaled', 'task median'] as const;
+const BASIS_TEXT: Record<(typeof ESTIMATED_BASES)[number], string> = {
+  measured: 'measured',
+  'older version': 'older version',
+  uncontrolled: 'as the method without its control',
+  scaled: 'scaled from other tasks',
+  'task median': 'task median',
+};
 
 export interface PlanRow {
   task: string;
@@ -95,6 +104,22 @@ function scaledEstimate(task: string, method: string, perTask: Map<string, Map<s
   return best && { seconds: best.seconds, from: best.from };
 }
 
+function estimate(
+  job: JobSpec,
+  byTaskMethod: Times,
+  byTask: Times,
+  perTask: Map<string, Map<string, number>>,
+): Pick<PlanRow, 'secondsPerJob' | 'basis' | 'scaledFrom'> {
+  const own = byTaskMethod.get(`${job.task.id}\0${methodKey(job)}`);
+  if (own) return { secondsPerJob: median(own.seconds), basis: own.current ? 'measured' : 'older version' };
+  const uncontrolled = job.method && job.control ? byTaskMethod.get(`${job.task.id}\0${job.method.id}`) : undefined;
+  if (uncontrolled) return { secondsPerJob: median(uncontrolled.seconds), basis: 'uncontrolled' };
+  const scaled = scaledEstimate(job.task.id, methodKey(job), perTask);
+  if (scaled) return { secondsPerJob: scaled.seconds, basis: 'scaled', scaledFrom: scaled.from };
+  const task = job.method ? byTask.get(job.task.id) : undefined;
+  return task ? { secondsPerJob: median(task.seconds), basis: 'task median' } : { secondsPerJob: null, basis: 'none' };
+}
+
 /**
  * Rows per (task, method) in plan order, with done counts, the compute they took and per-job
  * estimates. `doneRecordSeconds` gives a done job's record wall time, or null when the job is not done.
@@ -108,18 +133,14 @@ export function planRows(jobs: JobSpec[], doneRecordSeconds: (job: JobSpec) => n
     const key = `${job.task.id}\0${methodKey(job)}`;
     let row = rows.get(key);
     if (!row) {
-      const own = byTaskMethod.get(key);
-      const scaled = own ? null : scaledEstimate(job.task.id, methodKey(job), perTask);
-      const task = job.method ? byTask.get(job.task.id) : undefined;
-      const [secondsPerJob, basis]: [number | null, EstimateBasis] = own
-        ? [median(own.seconds), own.current ? 'measured' : 'older version']
-        : scaled
-          ? [scaled.seconds, 'scaled']
-          : task
-            ? [median(task.seconds), 'task median']
-            : [null, 'none'];
-      row = { task: job.task.id, method: methodKey(job), jobs: 0, done: 0, doneSeconds: 0, secondsPerJob, basis };
-      if (scaled) row.scaledFrom = scaled.from;
+      row = {
+        task: job.task.id,
+        method: methodKey(job),
+        jobs: 0,
+        done: 0,
+        doneSeconds: 0,
+        ...estimate(job, byTaskMethod, byTask, perTask),
+      };
       rows.set(key, row);
     }
     row.jobs++;
@@ -196,9 +217,7 @@ function describeTask(t: TaskEstimate): string {
   const head = `${t.task}: ${jobsText(t.jobs)}${spent}, ${t.left} left`;
   if (t.left === 0) return `${head}.`;
   if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task yet.`;
-  const parts = ESTIMATED_BASES.filter((b) => t.seconds[b] !== undefined).map(
-    (b) => `${formatSeconds(t.seconds[b]!)} ${b === 'scaled' ? 'scaled from other tasks' : b}`,
-  );
+  const parts = ESTIMATED_BASES.filter((b) => t.seconds[b] !== undefined).map((b) => `${formatSeconds(t.seconds[b]!)} ${BASIS_TEXT[b]}`);
   return `${head}: about ${formatSeconds(sum(Object.values(t.seconds)))} (${parts.join(', ')})${t.unestimated ? `, and ${jobsText(t.unestimated)} not estimated` : ''}.`;
 }
 
@@ -245,6 +264,7 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
   lines.push(
     '',
     "Estimates are medians of the wall times (timings.totalSeconds) of this results folder's and the committed records of the same task and method, current protocol and engine first; " +
+      'for a control with no record, else of its method without the control on the same task; ' +
       "else of the method's records on the task sharing the most measured methods with this one, times the median ratio of the two tasks' costs for those methods; " +
       "else of the task's other pruning jobs. A task with no record has no estimate: run one seed of it (its dense reference and a few methods), or see docs/leaderboard.md for measured costs.",
   );

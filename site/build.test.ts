@@ -477,8 +477,13 @@ describe('buildSite with a paper reproduction and its full-data variant', () => 
     expect(brokenLinks(out, r.pages)).toEqual([]);
     const index = readFileSync(join(out, 'reproductions.html'), 'utf8');
     for (const suite of ['paper-han2015', 'paper-han2015-full']) expect(index).toContain(`>${suite}<`);
+    // the scale of each reproduction shows in its tasks' training-set sizes, not a blanket "CPU scale"
+    expect(index).toContain('>mnist-lenet300 (55,000), mnist-lenet5-2epochs (55,000)<');
+    expect(index).toContain('>mnist-lenet300-small (10,000), mnist-lenet5-small (10,000)<');
+    expect(index).not.toContain('Paper reproductions at CPU scale');
     const full = readFileSync(join(out, 'reproductions', 'han2015-full.html'), 'utf8');
     expect(full).toContain('reproduction <code>han2015-full</code>');
+    expect(decodeEntities(full)).toContain('on mnist-lenet300 (55,000), mnist-lenet5-2epochs (55,000).');
     expect(decodeEntities(full)).toContain(
       'Full-data tasks — mnist-lenet300: 55,000 training, 5,000 validation and 10,000 test images of MNIST',
     );

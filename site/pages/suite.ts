@@ -2,7 +2,7 @@
  * Pages outside the leaderboard: one per other suite (each task ranked over that suite's grid,
  * exactly as `prunebench report --suite` ranks it) and one per paper reproduction.
  */
-import { formatCompression, formatDate, formatSeeds, formatSparsity } from '../../harness/report/format.ts';
+import { formatCompression, formatDate, formatInteger, formatSeeds, formatSparsity } from '../../harness/report/format.ts';
 import { describeSuiteMethods } from '../../harness/jobs/suite-grid.ts';
 import { suitePath, suiteTaskAnchor, taskPath, trackPath } from '../paths.ts';
 import { reproductionPath, type ReproductionView } from '../reproductions.ts';
@@ -59,13 +59,23 @@ export function suitePage(view: SuiteView, input: SiteInput): PageView {
   });
 }
 
+/** "mnist-lenet300 (55,000), planted-circle-d5-w100 (…)": each task with its training-set size. */
+function tasksWithTrainingSize(ids: readonly string[], input: SiteInput): string {
+  return ids
+    .map((id) => {
+      const train = input.taskDefinition(id)?.scale?.train;
+      return train === undefined ? id : `${id} (${formatInteger(train)})`;
+    })
+    .join(', ');
+}
+
 export function reproductionsIndexPage(input: SiteInput): PageView {
   const page = new PageBuilder('reproductions.html');
   const rows = input.reproductions.map(({ record }) => ({
     paper: record.paper.id,
     paper_title: `${record.paper.authors.split(',')[0].trim().split(' ').pop()}${record.paper.authors.includes(',') ? ' et al.' : ''} ${record.paper.year}: ${record.paper.title}`,
     suite: record.suite.id,
-    tasks: record.suite.tasks.join(', '),
+    tasks: tasksWithTrainingSize(record.suite.tasks, input),
     claims: record.summary.claims,
     reproduced: record.summary.reproduced,
     not_reproduced: record.summary.notReproduced,
@@ -76,7 +86,8 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
       ? null
       : page.table({
           id: 'reproductions',
-          caption: 'Paper reproductions at CPU scale',
+          caption: 'Paper reproductions, at CPU scale and at full data',
+          note: 'Tasks with their training-set sizes: at CPU scale the MNIST tasks train on 10,000-image subsets; the -full variants of the papers that trained on full MNIST train on the full training set (55,000 images besides the 5,000 of validation).',
           fields: ['paper', 'paper_title', 'suite', 'tasks', 'claims', 'reproduced', 'not_reproduced', 'not_run'],
           rows,
           columns: [
@@ -89,7 +100,7 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
               href: (r) => reproductionPath(String(r.paper)),
             },
             textColumn('suite', 'Suite'),
-            textColumn('tasks', 'Tasks'),
+            textColumn('tasks', 'Tasks (training images)'),
             { key: 'claims', label: 'Claims', numeric: true, text: (r) => String(r.claims), sort: (r) => Number(r.claims) },
             { key: 'reproduced', label: 'Reproduced', numeric: true, text: (r) => String(r.reproduced), sort: (r) => Number(r.reproduced) },
             {
@@ -106,7 +117,7 @@ export function reproductionsIndexPage(input: SiteInput): PageView {
   return page.page(
     'reproductions',
     'Paper reproductions',
-    'Published claims about pruning methods checked against PruneBench runs at CPU scale.',
+    'Published claims about pruning methods checked against PruneBench runs, at CPU scale and at full data.',
     'reproductions',
     { table, empty: rows.length === 0 },
   );
@@ -154,7 +165,7 @@ export function reproductionPage(view: ReproductionView, input: SiteInput): Page
   return page.page(
     'reproduction',
     `${record.paper.title} (${record.paper.year})`,
-    `Reproduction of ${record.paper.authors} ${record.paper.year} at CPU scale.`,
+    `Reproduction of ${record.paper.authors} ${record.paper.year} on ${tasksWithTrainingSize(record.suite.tasks, input)}.`,
     'reproductions',
     {
       paper: record.paper,

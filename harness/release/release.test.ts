@@ -4,7 +4,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { cutRelease, missingJobs, readReleaseFile, releaseFilePath, releaseProblems, type LeaderboardGrid } from './release.ts';
+import {
+  cutRelease,
+  describeMissing,
+  missingJobs,
+  readReleaseFile,
+  releaseFilePath,
+  releaseProblems,
+  type LeaderboardGrid,
+} from './release.ts';
 import { ResultStore } from '../store/store.ts';
 import { failedRecord } from '../run/execute.ts';
 import { testRecordContext } from '../testing/fixtures.ts';
@@ -127,11 +135,34 @@ describe('missingJobs', () => {
   it("lists jobs with no record and jobs whose record is stale (its method's code changed since)", () => {
     const store = new ResultStore(results);
     const recorded = store.read(job(0))!.provenance.methodSourceHash;
-    expect(missingJobs(store, grid([0, 1, 2]), () => recorded)).toEqual(['board v3: blobs alpha s=0.9 seed 2']);
-    expect(missingJobs(store, grid([0, 1, 2]), () => 'c'.repeat(64))).toEqual([
+    const texts = (hash: string | null) => missingJobs(store, grid([0, 1, 2]), () => hash).map((m) => m.text);
+    expect(texts(recorded)).toEqual(['board v3: blobs alpha s=0.9 seed 2']);
+    expect(texts('c'.repeat(64))).toEqual([
       "board v3: blobs alpha s=0.9 seed 0 (stale record: the method's code changed since)",
       "board v3: blobs alpha s=0.9 seed 1 (stale record: the method's code changed since)",
       'board v3: blobs alpha s=0.9 seed 2',
     ]);
+  });
+
+  it('lists the first 50 missing jobs, then counts all of them per grid and task', () => {
+    const missing = (grid: string, task: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ grid, task, text: `${grid}: ${task} m s=0.9 seed ${i}` }));
+    const text = describeMissing([
+      ...missing('standard v2', 'a', 40),
+      ...missing('standard v2', 'b', 20),
+      ...missing('controls v1', 'a', 3),
+    ]);
+    const lines = text.split('\n');
+    expect(lines.slice(0, 50)).toEqual([
+      ...Array.from({ length: 40 }, (_, i) => `  standard v2: a m s=0.9 seed ${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `  standard v2: b m s=0.9 seed ${i}`),
+    ]);
+    expect(lines.slice(50)).toEqual([
+      '  … and 13 more. Jobs with no record, per grid and task:',
+      '    standard v2: a: 40',
+      '    standard v2: b: 20',
+      '    controls v1: a: 3',
+    ]);
+    expect(describeMissing(missing('standard v2', 'a', 2))).toBe('  standard v2: a m s=0.9 seed 0\n  standard v2: a m s=0.9 seed 1');
   });
 });

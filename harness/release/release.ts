@@ -47,24 +47,53 @@ function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
+export interface MissingJob {
+  /** "standard v2" */
+  grid: string;
+  task: string;
+  /** "standard v2: mnist-lenet300 imp s=0.9 seed 1", with why when its record is stale. */
+  text: string;
+}
+
 /**
- * The jobs of the grids without a current record, as readable lines: no record, or a stale one (its
- * method's code or manifest changed since; `run` makes it again), by the rule `run` uses.
+ * The jobs of the grids without a current record: no record, or a stale one (its method's code or
+ * manifest changed since; `run` makes it again), by the rule `run` uses.
  */
 export function missingJobs(
   store: ResultStore,
   grids: LeaderboardGrid[],
   currentSourceHash: (methodId: string) => string | null = currentSourceHashes(),
-): string[] {
+): MissingJob[] {
   return grids.flatMap((grid) =>
     grid.jobs.flatMap((job) => {
       const state = jobState(job, store.read(job), currentSourceHash);
       if (state === 'done') return [];
+      const name = `${grid.id} v${grid.version}`;
       return [
-        `${grid.id} v${grid.version}: ${describeJob(job)}${state === 'stale' ? " (stale record: the method's code changed since)" : ''}`,
+        {
+          grid: name,
+          task: job.task.id,
+          text: `${name}: ${describeJob(job)}${state === 'stale' ? " (stale record: the method's code changed since)" : ''}`,
+        },
       ];
     }),
   );
+}
+
+const LISTED_MISSING = 50;
+
+/** The missing jobs as lines: the first ones, and beyond those the count per grid and task. */
+export function describeMissing(missing: MissingJob[]): string {
+  const lines = missing.slice(0, LISTED_MISSING).map((m) => `  ${m.text}`);
+  if (missing.length > LISTED_MISSING) {
+    const counts = new Map<string, number>();
+    for (const m of missing) counts.set(`${m.grid}: ${m.task}`, (counts.get(`${m.grid}: ${m.task}`) ?? 0) + 1);
+    lines.push(
+      `  … and ${missing.length - LISTED_MISSING} more. Jobs with no record, per grid and task:`,
+      ...[...counts].map(([gridTask, n]) => `    ${gridTask}: ${n}`),
+    );
+  }
+  return lines.join('\n');
 }
 
 export function readReleaseFile(file: string): ReleaseFile {
@@ -118,10 +147,7 @@ export async function cutRelease(opts: CutOptions): Promise<{ file: string; rele
   const missing = missingJobs(store, opts.grids);
   if (missing.length)
     throw new ReleaseError(
-      `the leaderboard grids are incomplete: ${missing.length} job${missing.length === 1 ? ' has' : 's have'} no record:\n${missing
-        .slice(0, 50)
-        .map((m) => `  ${m}`)
-        .join('\n')}${missing.length > 50 ? `\n  … and ${missing.length - 50} more` : ''}`,
+      `the leaderboard grids are incomplete: ${missing.length} job${missing.length === 1 ? ' has' : 's have'} no record:\n${describeMissing(missing)}`,
     );
   const { records, errors } = store.readAll();
   if (errors.length)

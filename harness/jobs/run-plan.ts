@@ -46,6 +46,8 @@ export interface PlanRow {
   scaledFrom?: string;
 }
 
+const taskMethodKey = (task: string, method: string) => `${task}\0${method}`;
+
 function methodKey(job: JobSpec): string {
   return job.method ? `${job.method.id}${job.control ? `+${job.control}` : ''}` : 'dense';
 }
@@ -74,7 +76,7 @@ function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null):
   );
 }
 
-/** Per task, the median cost of each method (dense included) it has records of. */
+/** Per task (in id order), the median cost of each method (dense included) it has records of. */
 function mediansByTask(byTaskMethod: Times): Map<string, Map<string, number>> {
   const perTask = new Map<string, Map<string, number>>();
   for (const [key, times] of byTaskMethod) {
@@ -83,7 +85,7 @@ function mediansByTask(byTaskMethod: Times): Map<string, Map<string, number>> {
     medians.set(method, median(times.seconds)!);
     perTask.set(task, medians);
   }
-  return perTask;
+  return new Map([...perTask].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
@@ -95,7 +97,7 @@ function scaledEstimate(task: string, method: string, perTask: Map<string, Map<s
   const own = perTask.get(task);
   if (!own) return null;
   let best: { seconds: number; from: string; shared: number } | null = null;
-  for (const [other, medians] of [...perTask].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [other, medians] of perTask) {
     const cost = medians.get(method);
     if (other === task || cost === undefined) continue;
     const ratios = [...own].filter(([m]) => medians.has(m)).map(([m, seconds]) => seconds / medians.get(m)!);
@@ -110,9 +112,9 @@ function estimate(
   byTask: Times,
   perTask: Map<string, Map<string, number>>,
 ): Pick<PlanRow, 'secondsPerJob' | 'basis' | 'scaledFrom'> {
-  const own = byTaskMethod.get(`${job.task.id}\0${methodKey(job)}`);
+  const own = byTaskMethod.get(taskMethodKey(job.task.id, methodKey(job)));
   if (own) return { secondsPerJob: median(own.seconds), basis: own.current ? 'measured' : 'older version' };
-  const uncontrolled = job.method && job.control ? byTaskMethod.get(`${job.task.id}\0${job.method.id}`) : undefined;
+  const uncontrolled = job.method && job.control ? byTaskMethod.get(taskMethodKey(job.task.id, job.method.id)) : undefined;
   if (uncontrolled) return { secondsPerJob: median(uncontrolled.seconds), basis: 'uncontrolled' };
   const scaled = scaledEstimate(job.task.id, methodKey(job), perTask);
   if (scaled) return { secondsPerJob: scaled.seconds, basis: 'scaled', scaledFrom: scaled.from };
@@ -125,12 +127,12 @@ function estimate(
  * estimates. `doneRecordSeconds` gives a done job's record wall time, or null when the job is not done.
  */
 export function planRows(jobs: JobSpec[], doneRecordSeconds: (job: JobSpec) => number | null, measured: MeasuredJob[]): PlanRow[] {
-  const byTaskMethod = timesBy(measured, (job) => `${job.task.id}\0${methodKey(job)}`);
+  const byTaskMethod = timesBy(measured, (job) => taskMethodKey(job.task.id, methodKey(job)));
   const byTask = timesBy(measured, (job) => (job.method ? job.task.id : null));
   const perTask = mediansByTask(byTaskMethod);
   const rows = new Map<string, PlanRow>();
   for (const job of jobs) {
-    const key = `${job.task.id}\0${methodKey(job)}`;
+    const key = taskMethodKey(job.task.id, methodKey(job));
     let row = rows.get(key);
     if (!row) {
       row = {

@@ -87,7 +87,10 @@ export function describeMissing(missing: MissingJob[]): string {
   const lines = missing.slice(0, LISTED_MISSING).map((m) => `  ${m.text}`);
   if (missing.length > LISTED_MISSING) {
     const counts = new Map<string, number>();
-    for (const m of missing) counts.set(`${m.grid}: ${m.task}`, (counts.get(`${m.grid}: ${m.task}`) ?? 0) + 1);
+    for (const { grid, task } of missing) {
+      const gridTask = `${grid}: ${task}`;
+      counts.set(gridTask, (counts.get(gridTask) ?? 0) + 1);
+    }
     lines.push(
       `  … and ${missing.length - LISTED_MISSING} more. Jobs with no record, per grid and task:`,
       ...[...counts].map(([gridTask, n]) => `    ${gridTask}: ${n}`),

@@ -5,7 +5,8 @@ import addFormatsModule from 'ajv-formats';
 
 const schemaDir = fileURLToPath(new URL('../../results/schema/', import.meta.url));
 
-export type SchemaName = 'record' | 'manifest' | 'suite' | 'reproduction' | 'release';
+const schemaNames = ['record', 'manifest', 'suite', 'reproduction', 'release'] as const;
+export type SchemaName = (typeof schemaNames)[number];
 
 export class SchemaError extends Error {
   constructor(
@@ -17,8 +18,6 @@ export class SchemaError extends Error {
 }
 
 let ajv: Ajv | null = null;
-
-const schemaNames: readonly SchemaName[] = ['record', 'manifest', 'suite', 'reproduction', 'release'];
 
 /** One Ajv holding every schema, so that one schema can `$ref` another's definitions by file name. */
 function schemaRegistry(): Ajv {

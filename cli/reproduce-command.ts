@@ -5,12 +5,12 @@ import { planSuite, type JobPlan } from '../harness/jobs/plan.ts';
 import { describeJob, jobId } from '../harness/jobs/spec.ts';
 import { ResultStore } from '../harness/store/store.ts';
 import { planRows, type MeasuredJob } from '../harness/jobs/run-plan.ts';
+import { shapeOfTasks } from '../harness/jobs/task-shape.ts';
 import { gitProvenance, prunebenchVersion } from '../harness/run/environment.ts';
 import { buildReproduction, writeReproduction, type ReproductionRecord } from '../harness/reproduce/reproduction-record.ts';
 import { textTable } from '../harness/reproduce/format.ts';
-import { getPaperSuite, paperSuites } from '../harness/registry/suites.ts';
+import { getPaperSuite, getTask, listTasks, paperSuites } from '../harness/registry/suites.ts';
 import type { PaperSuite } from '../api/paper-api.ts';
-import { getTask } from '../harness/registry/suites.ts';
 import { listMethods } from '../harness/registry/methods.ts';
 import { runCommand } from './run-command.ts';
 import { backendProblem } from './backend-check.ts';
@@ -44,7 +44,7 @@ function minutes(seconds: number): string {
  * records (any protocol or version: a cost, not a result) times the plan's job count.
  */
 export function timeEstimate(plan: JobPlan, measured: MeasuredJob[], workers: number): string {
-  const rows = planRows([...plan.dense, ...plan.sparse], () => null, measured);
+  const rows = planRows([...plan.dense, ...plan.sparse], () => null, measured, shapeOfTasks(listTasks()));
   const known = rows.filter((r) => r.secondsPerJob !== null);
   if (known.length === 0) return 'no committed record of its tasks to time it by';
   const total = known.reduce((s, r) => s + r.jobs * r.secondsPerJob!, 0);

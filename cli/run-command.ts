@@ -4,11 +4,12 @@ import { planSuite, shardFromEnvironment, shardPlan, type PlanFilters } from '..
 import { parseSetOptions } from '../harness/jobs/hyperparameters.ts';
 import type { Progress } from '../harness/run/runner.ts';
 import { registeredRunner } from '../harness/run/registered-runner.ts';
-import { getSuite, getTask } from '../harness/registry/suites.ts';
+import { getSuite, getTask, listTasks } from '../harness/registry/suites.ts';
 import { listMethods } from '../harness/registry/methods.ts';
 import type { Control } from '../api/task-api.ts';
 import { announceIsolation } from '../harness/sandbox/isolation.ts';
 import { planRows, renderRunPlan } from '../harness/jobs/run-plan.ts';
+import { shapeOfTasks } from '../harness/jobs/task-shape.ts';
 import { jobId, type JobSpec } from '../harness/jobs/spec.ts';
 import { currentVersions } from '../harness/jobs/versions.ts';
 import { jobsReplacingStaleRecords } from '../harness/store/stale.ts';
@@ -56,7 +57,7 @@ function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: strin
       return null; // a record that is not its job's: run refuses to start and names it
     }
   };
-  const rows = planRows(jobs, doneRecordSeconds, measured);
+  const rows = planRows(jobs, doneRecordSeconds, measured, shapeOfTasks(listTasks()));
   const workers = opts.workers ?? defaultWorkerCount();
   for (const line of renderRunPlan(rows, {
     suite: opts.suite,

@@ -72,7 +72,7 @@ describe('run --plan', () => {
       { job: job('b', 'imp', 0), totalSeconds: 1000 },
       { job: job('b', null, 0), totalSeconds: 80 },
     ]);
-    expect(rows.map((r) => [r.method, r.secondsPerJob, r.basis, r.scaledFrom])).toEqual([
+    expect(rows.map((r) => [r.method, r.secondsPerJob, r.basis, r.from])).toEqual([
       ['imp', 600, 'scaled', 'a'],
       // no task has lamp: the median of c's pruning jobs
       ['lamp', 40, 'task median', undefined],
@@ -82,12 +82,53 @@ describe('run --plan', () => {
     expect(text).toContain('  c: 2 jobs, 2 left: about 11 min (10 min scaled from other tasks, 40 s task median).');
   });
 
+  it('takes a task of the same shape as it is when the task has no record, and scales from one first when it has', () => {
+    // t-noise30 is t with other label noise (same network, recipe, sizes); c is another network
+    const shapeOf = (task: string) => ({ t: 'mlp', 't-noise30': 'mlp', c: 'conv' })[task] ?? null;
+    const measured = [
+      { job: job('t', 'imp', 0), totalSeconds: 300 },
+      { job: job('t', null, 0), totalSeconds: 30 },
+      // c comes first by id and is never taken for t's twin
+      { job: job('c', 'imp', 0), totalSeconds: 4500 },
+      { job: job('c', 'lamp', 0), totalSeconds: 500 },
+      { job: job('c', null, 0), totalSeconds: 900 },
+    ];
+    const unmeasured = planRows(
+      [job('t-noise30', 'imp', 0), job('t-noise30', 'lamp', 0), job('v', 'imp', 0)],
+      () => null,
+      measured,
+      shapeOf,
+    );
+    expect(unmeasured.map((r) => [r.task, r.method, r.secondsPerJob, r.basis, r.from])).toEqual([
+      ['t-noise30', 'imp', 300, 'same shape', 't'],
+      // no task of its shape has lamp, and t-noise30 has no record to scale c's by
+      ['t-noise30', 'lamp', null, 'none', undefined],
+      // v has no shape (and no record)
+      ['v', 'imp', null, 'none', undefined],
+    ]);
+    const text = renderRunPlan(unmeasured, { suite: 'variants', shards: 2, workers: 2, workerCounts: [1], twoWorkerSpeedup: 1.75 }).join(
+      '\n',
+    );
+    expect(text).toMatch(/t-noise30 +imp +1 +0 +0 s +1 +5 min +5 min +as t \(same shape\)/);
+    expect(text).toContain('  t-noise30: 2 jobs, 2 left: about 5 min (5 min as tasks of the same shape), and 1 job not estimated.');
+    expect(text).toContain('  v: 1 job, 1 left: NOT ESTIMATED, no record of this task or of a task of its shape yet.');
+
+    // once t-noise30 has a dense reference (2× t's, 1/15 of c's), it scales t's imp, not c's (which ties on shared methods)
+    const started = planRows(
+      [job('t-noise30', 'imp', 0)],
+      () => null,
+      [...measured, { job: job('t-noise30', null, 0), totalSeconds: 60 }],
+      shapeOf,
+    );
+    expect(started.map((r) => [r.secondsPerJob, r.basis, r.from])).toEqual([[600, 'scaled', 't']]);
+  });
+
   it('totals the compute left per task and overall, scales it by workers, and names the tasks it could not estimate', () => {
     const rows = planRows(jobs, () => null, measured);
     const text = renderRunPlan(rows, { suite: 'board', shards: 4, workers: 2, workerCounts: [1, 2], twoWorkerSpeedup: 1.75 }).join('\n');
     // a: 40 + 2·200 measured, 100 from the task median; b has no record at all
     expect(text).toContain('  a: 4 jobs, 4 left: about 9 min (7 min measured, 2 min task median).');
-    expect(text).toContain('  b: 1 job, 1 left: NOT ESTIMATED, no record of this task yet.');
+    expect(text).toContain('  b: 1 job, 1 left: NOT ESTIMATED, no record of this task or of a task of its shape yet.');
     expect(text).toContain(
       '5 jobs, 0 done (0 s of job time, by their records; about 0 s wall time with 2 workers), 5 left: about 9 min of compute (one worker), WITHOUT 1 job with no estimate (b).',
     );

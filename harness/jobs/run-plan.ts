@@ -18,18 +18,27 @@ export interface MeasuredJob {
  * slower); for a control, the records of its method without the control on this task (a control
  * prunes and trains as its method does: 0.4–1.8× its cost in the lenet300-controls records); the
  * method's records on another task, scaled by how much slower or faster this task ran the methods
- * both tasks have records of; the median of the task's other pruning jobs (a rough
- * guess: methods differ by up to 30×); or nothing, when the task has no record at all.
+ * both tasks have records of (a task of the same shape preferred); the method's records on a task
+ * of the same shape, as they are, when this task has none to scale by (the same network, recipe,
+ * kind and data sizes cost the same: Circle with another label noise); the median of the task's
+ * other pruning jobs (a rough guess: methods differ by up to 30×); or nothing.
  */
-export type EstimateBasis = 'measured' | 'older version' | 'uncontrolled' | 'scaled' | 'task median' | 'none';
-const ESTIMATED_BASES = ['measured', 'older version', 'uncontrolled', 'scaled', 'task median'] as const;
+export type EstimateBasis = 'measured' | 'older version' | 'uncontrolled' | 'scaled' | 'same shape' | 'task median' | 'none';
+const ESTIMATED_BASES = ['measured', 'older version', 'uncontrolled', 'scaled', 'same shape', 'task median'] as const;
 const BASIS_TEXT: Record<(typeof ESTIMATED_BASES)[number], string> = {
   measured: 'measured',
   'older version': 'older version',
   uncontrolled: 'as the method without its control',
   scaled: 'scaled from other tasks',
+  'same shape': 'as tasks of the same shape',
   'task median': 'task median',
 };
+
+/**
+ * What a task's jobs cost depends on, as a comparable string (network, recipe, kind, data sizes),
+ * or null when unknown: two tasks with the same shape differ only in the values of their data.
+ */
+export type TaskShape = (taskId: string) => string | null;
 
 export interface PlanRow {
   task: string;
@@ -42,8 +51,8 @@ export interface PlanRow {
   /** Estimated seconds of one more job, or null with no measurement of this task. */
   secondsPerJob: number | null;
   basis: EstimateBasis;
-  /** With basis 'scaled': the task whose records of this method were scaled. */
-  scaledFrom?: string;
+  /** With basis 'scaled' or 'same shape': the task whose records of this method were used. */
+  from?: string;
 }
 
 const taskMethodKey = (task: string, method: string) => `${task}\0${method}`;
@@ -88,22 +97,50 @@ function mediansByTask(byTaskMethod: Times): Map<string, Map<string, number>> {
   return new Map([...perTask].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+const sameShape = (a: string, b: string, shapeOf: TaskShape): boolean => {
+  const shape = shapeOf(a);
+  return shape !== null && shape === shapeOf(b);
+};
+
 /**
  * The method's cost on another task, times the ratio of this task's costs to that task's: the
  * median, over the methods (dense included) both tasks have records of, of their median ratio.
- * The other task is the one sharing the most methods with this one (ties: by id).
+ * The other task is one of the same shape if any has the method, else the one sharing the most
+ * methods with this one (ties: by id).
  */
-function scaledEstimate(task: string, method: string, perTask: Map<string, Map<string, number>>): { seconds: number; from: string } | null {
+function scaledEstimate(
+  task: string,
+  method: string,
+  perTask: Map<string, Map<string, number>>,
+  shapeOf: TaskShape,
+): { seconds: number; from: string } | null {
   const own = perTask.get(task);
   if (!own) return null;
-  let best: { seconds: number; from: string; shared: number } | null = null;
+  let best: { seconds: number; from: string; rank: [number, number] } | null = null;
   for (const [other, medians] of perTask) {
     const cost = medians.get(method);
     if (other === task || cost === undefined) continue;
     const ratios = [...own].filter(([m]) => medians.has(m)).map(([m, seconds]) => seconds / medians.get(m)!);
-    if (ratios.length > (best?.shared ?? 0)) best = { seconds: cost * median(ratios)!, from: other, shared: ratios.length };
+    if (ratios.length === 0) continue;
+    const rank: [number, number] = [sameShape(task, other, shapeOf) ? 1 : 0, ratios.length];
+    if (!best || rank[0] > best.rank[0] || (rank[0] === best.rank[0] && rank[1] > best.rank[1]))
+      best = { seconds: cost * median(ratios)!, from: other, rank };
   }
   return best && { seconds: best.seconds, from: best.from };
+}
+
+/** The method's cost on the first task (by id) of the same shape that has records of it. */
+function sameShapeEstimate(
+  task: string,
+  method: string,
+  perTask: Map<string, Map<string, number>>,
+  shapeOf: TaskShape,
+): { seconds: number; from: string } | null {
+  for (const [other, medians] of perTask) {
+    const cost = medians.get(method);
+    if (other !== task && cost !== undefined && sameShape(task, other, shapeOf)) return { seconds: cost, from: other };
+  }
+  return null;
 }
 
 function estimate(
@@ -111,22 +148,31 @@ function estimate(
   byTaskMethod: Times,
   byTask: Times,
   perTask: Map<string, Map<string, number>>,
-): Pick<PlanRow, 'secondsPerJob' | 'basis' | 'scaledFrom'> {
+  shapeOf: TaskShape,
+): Pick<PlanRow, 'secondsPerJob' | 'basis' | 'from'> {
   const own = byTaskMethod.get(taskMethodKey(job.task.id, methodKey(job)));
   if (own) return { secondsPerJob: median(own.seconds), basis: own.current ? 'measured' : 'older version' };
   const uncontrolled = job.method && job.control ? byTaskMethod.get(taskMethodKey(job.task.id, job.method.id)) : undefined;
   if (uncontrolled) return { secondsPerJob: median(uncontrolled.seconds), basis: 'uncontrolled' };
-  const scaled = scaledEstimate(job.task.id, methodKey(job), perTask);
-  if (scaled) return { secondsPerJob: scaled.seconds, basis: 'scaled', scaledFrom: scaled.from };
+  const scaled = scaledEstimate(job.task.id, methodKey(job), perTask, shapeOf);
+  if (scaled) return { secondsPerJob: scaled.seconds, basis: 'scaled', from: scaled.from };
+  const twin = sameShapeEstimate(job.task.id, methodKey(job), perTask, shapeOf);
+  if (twin) return { secondsPerJob: twin.seconds, basis: 'same shape', from: twin.from };
   const task = job.method ? byTask.get(job.task.id) : undefined;
   return task ? { secondsPerJob: median(task.seconds), basis: 'task median' } : { secondsPerJob: null, basis: 'none' };
 }
 
 /**
  * Rows per (task, method) in plan order, with done counts, the compute they took and per-job
- * estimates. `doneRecordSeconds` gives a done job's record wall time, or null when the job is not done.
+ * estimates. `doneRecordSeconds` gives a done job's record wall time, or null when the job is not done;
+ * `shapeOf` tells which tasks cost the same (by default none are known to).
  */
-export function planRows(jobs: JobSpec[], doneRecordSeconds: (job: JobSpec) => number | null, measured: MeasuredJob[]): PlanRow[] {
+export function planRows(
+  jobs: JobSpec[],
+  doneRecordSeconds: (job: JobSpec) => number | null,
+  measured: MeasuredJob[],
+  shapeOf: TaskShape = () => null,
+): PlanRow[] {
   const byTaskMethod = timesBy(measured, (job) => taskMethodKey(job.task.id, methodKey(job)));
   const byTask = timesBy(measured, (job) => (job.method ? job.task.id : null));
   const perTask = mediansByTask(byTaskMethod);
@@ -141,7 +187,7 @@ export function planRows(jobs: JobSpec[], doneRecordSeconds: (job: JobSpec) => n
         jobs: 0,
         done: 0,
         doneSeconds: 0,
-        ...estimate(job, byTaskMethod, byTask, perTask),
+        ...estimate(job, byTaskMethod, byTask, perTask, shapeOf),
       };
       rows.set(key, row);
     }
@@ -218,7 +264,7 @@ function describeTask(t: TaskEstimate): string {
   const spent = t.left < t.jobs ? ` (the ${t.jobs - t.left} done took ${formatSeconds(t.doneSeconds)})` : '';
   const head = `${t.task}: ${jobsText(t.jobs)}${spent}, ${t.left} left`;
   if (t.left === 0) return `${head}.`;
-  if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task yet.`;
+  if (t.unestimated === t.left) return `${head}: NOT ESTIMATED, no record of this task or of a task of its shape yet.`;
   const parts = ESTIMATED_BASES.filter((b) => t.seconds[b] !== undefined).map((b) => `${formatSeconds(t.seconds[b]!)} ${BASIS_TEXT[b]}`);
   return `${head}: about ${formatSeconds(sum(Object.values(t.seconds)))} (${parts.join(', ')})${t.unestimated ? `, and ${jobsText(t.unestimated)} not estimated` : ''}.`;
 }
@@ -238,7 +284,7 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
       String(left),
       r.secondsPerJob === null ? '?' : formatSeconds(r.secondsPerJob),
       r.secondsPerJob === null ? '?' : formatSeconds(left * r.secondsPerJob),
-      r.scaledFrom ? `scaled from ${r.scaledFrom}` : r.basis,
+      r.from ? (r.basis === 'scaled' ? `scaled from ${r.from}` : `as ${r.from} (same shape)`) : r.basis,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -267,8 +313,9 @@ export function renderRunPlan(rows: PlanRow[], opts: ShardCommandOptions & { wor
     '',
     "Estimates are medians of the wall times (timings.totalSeconds) of this results folder's and the committed records of the same task and method, current protocol and engine first; " +
       'for a control with no record, else of its method without the control on the same task; ' +
-      "else of the method's records on the task sharing the most measured methods with this one, times the median ratio of the two tasks' costs for those methods; " +
-      "else of the task's other pruning jobs. A task with no record has no estimate: run one seed of it (its dense reference and a few methods), or see docs/leaderboard.md for measured costs.",
+      "else of the method's records on another task (one of the same network, recipe and data sizes if any, else the one sharing the most measured methods with this one), times the median ratio of the two tasks' costs for those methods; " +
+      "else, on a task with no record, of the method's records on a task of the same shape, unscaled; " +
+      "else of the task's other pruning jobs. A task with no record and no task of its shape has no estimate: run one seed of it (its dense reference and a few methods), or see docs/leaderboard.md for measured costs.",
   );
   lines.push('', `To run it as ${opts.shards} shards:`, ...shardCommands(opts).map((l) => `  ${l}`));
   return lines;

@@ -8,7 +8,7 @@ import { getSuite, getTask, listTasks } from '../harness/registry/suites.ts';
 import { listMethods } from '../harness/registry/methods.ts';
 import type { Control } from '../api/task-api.ts';
 import { announceIsolation } from '../harness/sandbox/isolation.ts';
-import { planRows, renderRunPlan } from '../harness/jobs/run-plan.ts';
+import { jobCosts, planRows, renderRunPlan, type MeasuredJob } from '../harness/jobs/run-plan.ts';
 import { shapeOfTasks } from '../harness/jobs/task-shape.ts';
 import { jobId, type JobSpec } from '../harness/jobs/spec.ts';
 import { currentVersions } from '../harness/jobs/versions.ts';
@@ -41,13 +41,18 @@ export interface RunCommandOptions extends Omit<PlanFilters, 'hyperparameters'> 
 /** Measured 2-worker speed-up on a 2-core machine (docs/performance.md), for the plan's wall-time estimates. */
 const TWO_WORKER_SPEEDUP = 1.75;
 
-function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: string) => void): void {
-  const store = new ResultStore(resolve(opts.results));
-  const measuredFrom = [store, ...(resolve(opts.results) === committedResultsDir ? [] : [new ResultStore(committedResultsDir)])];
-  const measured = measuredFrom
-    .flatMap((s) => s.readAll().records)
+/** The wall times of the finished records of the results folder and of the committed ones: what estimates are made from. */
+function measuredJobs(resultsDir: string): MeasuredJob[] {
+  const measuredFrom = [resultsDir, ...(resultsDir === committedResultsDir ? [] : [committedResultsDir])];
+  return measuredFrom
+    .flatMap((dir) => new ResultStore(dir).readAll().records)
     .filter((r) => r.status === 'ok')
     .map((r) => ({ job: r.job, totalSeconds: r.timings.totalSeconds }));
+}
+
+function printPlan(opts: RunCommandOptions, jobs: JobSpec[], print: (line: string) => void): void {
+  const store = new ResultStore(resolve(opts.results));
+  const measured = measuredJobs(resolve(opts.results));
   const currentSourceHash = currentSourceHashes();
   const doneRecordSeconds = (job: JobSpec) => {
     try {
@@ -147,6 +152,9 @@ export async function runCommand(
     retryFailed: opts.retryFailed,
     onProgress,
     onMessage: (line) => (bar ? undefined : log(line)),
+    costOf: jobCosts(
+      planRows([...sharded.dense, ...sharded.sparse], () => null, measuredJobs(resolve(opts.results)), shapeOfTasks(listTasks())),
+    ),
   });
   const onSignal = () => {
     log('\ninterrupted: stopping workers; finished records are kept, rerun to resume');

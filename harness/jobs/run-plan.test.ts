@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRows, renderRunPlan, shardCommands, taskEstimates } from './run-plan.ts';
+import { jobCosts, planRows, renderRunPlan, shardCommands, taskEstimates } from './run-plan.ts';
 import type { JobSpec } from './spec.ts';
 import { currentVersions } from './versions.ts';
 
@@ -121,6 +121,15 @@ describe('run --plan', () => {
       shapeOf,
     );
     expect(started.map((r) => [r.secondsPerJob, r.basis, r.from])).toEqual([[600, 'scaled', 't']]);
+  });
+
+  it("gives each job its row's estimate, for a run's time left", () => {
+    const costOf = jobCosts(planRows(jobs, () => null, measured));
+    expect(costOf(job('a', 'imp', 5))).toBe(200);
+    expect(costOf(job('a', null, 1))).toBe(40);
+    expect(costOf(job('a', 'snip', 3))).toBe(100);
+    expect(costOf(job('b', 'snip', 0))).toBeNull();
+    expect(costOf(job('z', 'imp', 0))).toBeNull();
   });
 
   it('totals the compute left per task and overall, scales it by workers, and names the tasks it could not estimate', () => {

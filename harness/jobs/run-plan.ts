@@ -201,6 +201,12 @@ export function planRows(
   return [...rows.values()];
 }
 
+/** Each job's estimated seconds, its plan row's (null where the row has no estimate): a run's time left is reckoned from them. */
+export function jobCosts(rows: readonly PlanRow[]): (job: JobSpec) => number | null {
+  const byKey = new Map(rows.map((r) => [taskMethodKey(r.task, r.method), r.secondsPerJob]));
+  return (job) => byKey.get(taskMethodKey(job.task.id, methodKey(job))) ?? null;
+}
+
 export function formatSeconds(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} s`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} min`;

@@ -15,6 +15,7 @@ import { failedRecord, type RecordContext, type SparseStage } from './execute.ts
 import type { WorkerConfig, WorkerReply, WorkerRequest } from './worker.ts';
 import { createScratch, removeStaleScratch } from './scratch.ts';
 import { ignoreInspectorSignal } from './inspector-signal.ts';
+import { RunEta } from './eta.ts';
 import { withParentDeathSignal } from '../sandbox/isolation.ts';
 
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -33,6 +34,8 @@ export interface RunOptions {
   jobBudgetSeconds: (taskId: string) => number;
   onProgress?: (p: Progress) => void;
   onMessage?: (line: string) => void;
+  /** A job's estimated wall time in seconds (from the records, as `run --plan` has it), for the time left; null where unknown. */
+  costOf?: (job: JobSpec) => number | null;
 }
 
 export interface Progress {
@@ -211,10 +214,11 @@ export class Runner {
 
     const started = performance.now();
     const workerCount = Math.max(1, Math.min(this.opts.workers ?? defaultWorkerCount(), queuedDense.length + queuedSparse.length));
+    const pending = [...queuedDense, ...queuedSparse];
+    const pendingIndex = new Map(pending.map((q, i) => [q, i]));
+    const eta = new RunEta(pending.map((q) => this.opts.costOf?.(q.request.spec) ?? null));
     const report = () => {
-      const finished = progress.done + progress.failed;
-      const rate = finished / ((performance.now() - started) / 1000);
-      progress.etaSeconds = finished > 0 ? progress.remaining / rate : null;
+      progress.etaSeconds = eta.seconds((performance.now() - started) / 1000);
       this.opts.onProgress?.({ ...progress });
     };
     report();
@@ -252,6 +256,7 @@ export class Runner {
             }
             progress.remaining--;
             progress.current = queued.label;
+            eta.finished(pendingIndex.get(queued)!);
             if (reply.status === 'failed') {
               progress.failed++;
               summary.failed++;

@@ -85,8 +85,13 @@ function timesBy(measured: MeasuredJob[], key: (job: JobSpec) => string | null):
   );
 }
 
+/** Per task, the median cost of each method (dense included) it has records of. */
+type TaskMedians = Map<string, Map<string, number>>;
+/** A cost taken from another task's records, and that task. */
+type BorrowedCost = { seconds: number; from: string } | null;
+
 /** Per task (in id order), the median cost of each method (dense included) it has records of. */
-function mediansByTask(byTaskMethod: Times): Map<string, Map<string, number>> {
+function mediansByTask(byTaskMethod: Times): TaskMedians {
   const perTask = new Map<string, Map<string, number>>();
   for (const [key, times] of byTaskMethod) {
     const [task, method] = key.split('\0');
@@ -108,12 +113,7 @@ const sameShape = (a: string, b: string, shapeOf: TaskShape): boolean => {
  * The other task is one of the same shape if any has the method, else the one sharing the most
  * methods with this one (ties: by id).
  */
-function scaledEstimate(
-  task: string,
-  method: string,
-  perTask: Map<string, Map<string, number>>,
-  shapeOf: TaskShape,
-): { seconds: number; from: string } | null {
+function scaledEstimate(task: string, method: string, perTask: TaskMedians, shapeOf: TaskShape): BorrowedCost {
   const own = perTask.get(task);
   if (!own) return null;
   let best: { seconds: number; from: string; rank: [number, number] } | null = null;
@@ -130,12 +130,7 @@ function scaledEstimate(
 }
 
 /** The method's cost on the first task (by id) of the same shape that has records of it. */
-function sameShapeEstimate(
-  task: string,
-  method: string,
-  perTask: Map<string, Map<string, number>>,
-  shapeOf: TaskShape,
-): { seconds: number; from: string } | null {
+function sameShapeEstimate(task: string, method: string, perTask: TaskMedians, shapeOf: TaskShape): BorrowedCost {
   for (const [other, medians] of perTask) {
     const cost = medians.get(method);
     if (other !== task && cost !== undefined && sameShape(task, other, shapeOf)) return { seconds: cost, from: other };
@@ -147,7 +142,7 @@ function estimate(
   job: JobSpec,
   byTaskMethod: Times,
   byTask: Times,
-  perTask: Map<string, Map<string, number>>,
+  perTask: TaskMedians,
   shapeOf: TaskShape,
 ): Pick<PlanRow, 'secondsPerJob' | 'basis' | 'from'> {
   const own = byTaskMethod.get(taskMethodKey(job.task.id, methodKey(job)));

@@ -1,6 +1,7 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
 import type { Batch, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { registerSecondOrderGradients } from './second-order-gradients.ts';
 
 type Tensor = tfcore.Tensor;
 
@@ -45,6 +46,7 @@ export function metaGradients(
   batch: (t: number) => Batch,
 ): WeightMap {
   const { tf } = ctx;
+  registerSecondOrderGradients(tf);
   const prunable = [...ctx.network.prunableNames];
   const all = ctx.network.parameters.map((p) => p.name);
   const initial = ctx.network.getWeights(all);
@@ -78,7 +80,7 @@ export function metaGradients(
     });
   } catch (e) {
     const message = (e as Error).message;
-    // Convolution and pooling gradients have no gradients of their own in tfjs.
+    // A layer whose gradient tfjs cannot differentiate (second-order-gradients.ts adds conv2d's and maxPool's).
     if (/gradient function not found/.test(message))
       throw new Error(
         `prospr: the full meta-gradient needs second derivatives tfjs does not have for this network (${message}); use metaGradient = first-order`,

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ArchitectureSpec } from '../../engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
+import type * as tfcore from '@tensorflow/tfjs-core';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyClassificationData, tinyPruneContext } from '../../harness/testing/tiny-context.ts';
-import { prune, twiceDifferentiableLoss } from './index.ts';
+import { metaGradients, prune, twiceDifferentiableLoss } from './index.ts';
+
+type Tensor = tfcore.Tensor;
 
 const manifest = JSON.parse(readFileSync(new URL('./manifest.json', import.meta.url), 'utf8')) as MethodManifest;
 const names = ['fc1/kernel', 'fc2/kernel'] as const;
@@ -164,50 +167,124 @@ describe('prospr', () => {
     expect(full.fc1.some((g, i) => Math.abs(Math.abs(g) - scores['fc1/kernel'][i]) > 1e-3)).toBe(true);
   });
 
-  it('on a convolutional network: the full meta-gradient is refused with a pointer, the first-order one runs', async () => {
+  it('on a convolutional network with max-pooling: the full meta-gradient is the one a dense rewrite of the same network gives', async () => {
+    // conv 2@2×2 → conv 2@3×3 (ReLU) → max-pool 2×2 → dense 2 on 7×7 inputs, as LeNet-5 in small: the
+    // second derivative goes through the gradients of conv2d (for its input and its kernel) and of
+    // maxPool, two of which tfjs cannot differentiate without ./second-order-gradients.ts.
     const spec: ArchitectureSpec = {
       id: 'prospr-conv',
-      inputShape: [4, 4, 1],
+      inputShape: [7, 7, 1],
       layers: [
-        { kind: 'conv2d', name: 'conv1', filters: 2, kernelSize: 3, padding: 'valid', activation: 'relu' },
+        { kind: 'conv2d', name: 'conv1', filters: 2, kernelSize: 2, padding: 'valid', activation: 'relu' },
+        { kind: 'conv2d', name: 'conv2', filters: 2, kernelSize: 3, padding: 'valid', activation: 'relu' },
+        { kind: 'maxPool', size: 2 },
         { kind: 'flatten' },
         { kind: 'dense', name: 'fc1', units: 2, activation: 'linear' },
       ],
     };
     const convWeights: WeightMap = {
-      'conv1/kernel': Float32Array.from({ length: 18 }, (_, i) => 0.1 * ((i % 5) - 2)),
-      'conv1/bias': Float32Array.from([0.1, 0.05]),
-      'fc1/kernel': Float32Array.from({ length: 16 }, (_, i) => 0.05 * ((i % 7) - 3)),
-      'fc1/bias': new Float32Array(2),
+      'conv1/kernel': Float32Array.from({ length: 8 }, (_, i) => 0.4 * ((i % 3) - 1) + 0.1 * i),
+      'conv1/bias': Float32Array.from([0.05, 0.1]),
+      'conv2/kernel': Float32Array.from({ length: 36 }, (_, i) => 0.3 * ((i % 5) - 2) + 0.02 * i),
+      'conv2/bias': Float32Array.from([0.1, 0.05]),
+      'fc1/kernel': Float32Array.from({ length: 16 }, (_, i) => 0.2 * ((i % 7) - 3)),
+      'fc1/bias': Float32Array.from([0.02, -0.01]),
     };
     const train = {
       n: 2,
-      inputShape: [4, 4, 1],
-      x: Float32Array.from({ length: 32 }, (_, i) => (i % 7) / 7),
+      inputShape: [7, 7, 1],
+      x: Float32Array.from({ length: 98 }, (_, i) => ((i * 5) % 11) / 11),
       y: Int32Array.from([0, 1]),
       outputSize: 2,
     };
-    for (const metaGradient of ['full', 'first-order']) {
+    const settings = { steps: 2, learningRate: 0.5 };
+    const scoresOf = async (metaGradient: string): Promise<WeightMap> => {
       const { ctx, network } = await tinyPruneContext({
         spec,
         weights: convWeights,
         sparsity: 0.5,
         manifest,
-        hyperparameters: { batchSize: 2, metaGradient },
+        hyperparameters: { batchSize: 2, steps: settings.steps, innerLearningRate: settings.learningRate, metaGradient },
         train,
       });
       try {
-        if (metaGradient === 'full')
-          expect(() => prune(ctx)).toThrow(/prospr: the full meta-gradient needs second derivatives .* use metaGradient = first-order/);
-        else {
-          const result = (await prune(ctx)) as PruneResult;
-          if (!('scores' in result)) throw new Error('prospr must return scores');
-          expect(result.scores['conv1/kernel'].length).toBe(18);
-          expect([...result.scores['conv1/kernel'], ...result.scores['fc1/kernel']].every(Number.isFinite)).toBe(true);
-        }
+        const result = (await prune(ctx)) as PruneResult;
+        if (!('scores' in result)) throw new Error('prospr must return scores');
+        return result.scores;
       } finally {
         network.dispose();
       }
+    };
+    const full = await scoresOf('full');
+    const firstOrder = await scoresOf('first-order');
+
+    // The same network with conv2d as a sum of shifted matrix products and max-pooling as a max over
+    // reshaped windows: ops whose second derivatives tfjs has (the MLP tests above check them).
+    const { ctx, network } = await tinyPruneContext({ spec, weights: convWeights, sparsity: 0.5, manifest, train });
+    try {
+      const { tf } = ctx;
+      /** A 'valid' stride-1 convolution with ReLU, as Σ over kernel taps of (shifted input) × (tap). */
+      const convolution = (x: Tensor, kernel: Tensor, bias: Tensor): Tensor => {
+        const [n, height, width, inChannels] = x.shape;
+        const [size, , , outChannels] = kernel.shape;
+        const [outHeight, outWidth] = [height - size + 1, width - size + 1];
+        let z = tf.zeros([n * outHeight * outWidth, outChannels]);
+        for (let di = 0; di < size; di++)
+          for (let dj = 0; dj < size; dj++) {
+            const patch = tf.reshape(tf.slice(x, [0, di, dj, 0], [n, outHeight, outWidth, inChannels]), [-1, inChannels]);
+            const tap = tf.reshape(tf.slice(kernel, [di, dj, 0, 0], [1, 1, inChannels, outChannels]), [inChannels, outChannels]);
+            z = tf.add(z, tf.matMul(patch, tap));
+          }
+        return tf.relu(tf.add(tf.reshape(z, [n, outHeight, outWidth, outChannels]), bias));
+      };
+      const dense = (x: Tensor, p: Record<string, Tensor>): Tensor => {
+        const n = x.shape[0];
+        const h = convolution(convolution(x, p['conv1/kernel'], p['conv1/bias']), p['conv2/kernel'], p['conv2/bias']);
+        // max(a, b) = b + relu(a − b): tf.max's and tf.maximum's gradients go through Equal and Less,
+        // which tfjs cannot differentiate; relu's goes through Step, which it can.
+        const larger = (a: Tensor, b: Tensor) => tf.add(b, tf.relu(tf.sub(a, b)));
+        const windows = tf.reshape(h, [n, 2, 2, 2, 2, 2]);
+        const at = (a: number, b: number) => tf.reshape(tf.slice(windows, [0, 0, a, 0, b, 0], [n, 2, 1, 2, 1, 2]), [n, 2, 2, 2]);
+        const pooled = larger(larger(at(0, 0), at(0, 1)), larger(at(1, 0), at(1, 1)));
+        return tf.add(tf.matMul(tf.reshape(pooled, [n, 8]), p['fc1/kernel']), p['fc1/bias']);
+      };
+      // Same values as the network's own forward pass.
+      const [batch] = [...ctx.trainBatches(1, 2)];
+      const params = Object.fromEntries(network.parameters.map((q) => [q.name, network.variable(q.name) as Tensor]));
+      const ownOutputs = [...ctx.forward(batch.x, params).dataSync()];
+      [...dense(batch.x, params).dataSync()].forEach((v, i) => expect(v).toBeCloseTo(ownOutputs[i], 5));
+
+      const reference = metaGradients({ ...ctx, forward: dense as PruneContext['forward'] }, settings, () => batch);
+      for (const name of ['conv1/kernel', 'conv2/kernel', 'fc1/kernel']) {
+        // Within float32 rounding of the two summation orders, relative to scores up to about 6.
+        [...full[name]].forEach((s, i) => expect(Math.abs(s - Math.abs(reference[name][i]))).toBeLessThan(1e-5 * Math.max(1, s)));
+        // The second-order terms matter here: the first-order approximation is not the same score.
+        expect([...firstOrder[name]].some((s, i) => Math.abs(s - Math.abs(reference[name][i])) > 1e-3)).toBe(true);
+      }
+    } finally {
+      network.dispose();
+    }
+  });
+
+  it('a layer tfjs cannot differentiate twice is refused with a pointer to the first-order meta-gradient', async () => {
+    const { ctx, network } = await tinyPruneContext({ weights, sparsity: 0.5, manifest });
+    try {
+      const { tf } = ctx;
+      // tf.max's gradient goes through Equal, which has no gradient in tfjs.
+      const forward = (x: Tensor, p: Record<string, Tensor>) =>
+        tf.add(
+          tf.matMul(
+            tf.max(tf.stack([tf.add(tf.matMul(x, p['fc1/kernel']), p['fc1/bias']), tf.zeros([x.shape[0], 3])]), 0),
+            p['fc2/kernel'],
+          ),
+          p['fc2/bias'],
+        );
+      const [batch] = [...ctx.trainBatches(1, 4)];
+      expect(() =>
+        metaGradients({ ...ctx, forward: forward as PruneContext['forward'] }, { steps: 1, learningRate: 0.1 }, () => batch),
+      ).toThrow(/prospr: the full meta-gradient needs second derivatives .*Equal.* use metaGradient = first-order/);
+    } finally {
+      network.dispose();
     }
   });
 

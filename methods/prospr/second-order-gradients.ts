@@ -1,0 +1,81 @@
+import type * as tfcore from '@tensorflow/tfjs-core';
+
+type Tf = typeof tfcore;
+type Tensor = tfcore.Tensor;
+type Tensor4D = tfcore.Tensor4D;
+type Pad = 'valid' | 'same' | number;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
+
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: Rounding;
+}
+
+interface PoolAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: Pad;
+  dimRoundingMode?: Rounding;
+}
+
+/**
+ * Gradients for the two kernels that the gradients of a convolutional network are made of and
+ * that tfjs (4.22) cannot differentiate: Conv2DBackpropFilter and MaxPoolGrad (it has one for
+ * Conv2DBackpropInput). With them, a second derivative through conv2d and maxPool works as through
+ * dense layers, so the full meta-gradient runs on LeNet-5.
+ *
+ * The kernel gradient of y = conv(x, W) is bilinear in x and dy, ⟨ddW, ∂W(x, dy)⟩ = ⟨conv(x, ddW), dy⟩,
+ * so its own gradients are conv(x, ddW) for dy and the input gradient of conv(·, ddW) at dy for x
+ * (conv2dTranspose). MaxPoolGrad routes each window's dy to its argmax, a
+ * linear map whose adjoint gathers ddx at the argmax; the argmax is piecewise constant in the
+ * pooled input, so the input and output get zero gradient. Under a tie inside a window the argmax
+ * of MaxPoolWithArgmax is taken; after a ReLU the common tie (all zeros) carries no gradient anyway.
+ *
+ * A gradient tfjs already has is never replaced. Registering is global to the process and only
+ * adds gradients that were missing, so other code's results cannot change.
+ */
+export function registerSecondOrderGradients(tf: Tf): void {
+  for (const config of gradientConfigs(tf)) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+}
+
+function nhwcOnly(kernel: string, dataFormat: string): void {
+  if (dataFormat !== 'NHWC') throw new Error(`prospr: no second derivative of ${kernel} in data format ${dataFormat} (NHWC only)`);
+}
+
+function gradientConfigs(tf: Tf): tfcore.GradConfig[] {
+  return [
+    {
+      kernelName: 'Conv2DBackpropFilter',
+      inputsToSave: ['x', 'dy'],
+      gradFunc: (ddW, saved, attrs) => {
+        const [x, dy] = saved as [Tensor4D, Tensor4D];
+        const a = attrs as unknown as ConvAttrs;
+        nhwcOnly('Conv2DBackpropFilter', a.dataFormat);
+        return {
+          x: () => tf.conv2dTranspose(dy, ddW as Tensor4D, x.shape, a.strides, a.pad, a.dimRoundingMode),
+          dy: () => tf.conv2d(x, ddW as Tensor4D, a.strides, a.pad, 'NHWC', 1, a.dimRoundingMode),
+        };
+      },
+    },
+    {
+      kernelName: 'MaxPoolGrad',
+      inputsToSave: ['dy', 'input', 'output'],
+      gradFunc: (ddx, saved, attrs) => {
+        const [dy, input, output] = saved as [Tensor4D, Tensor4D, Tensor4D];
+        const a = attrs as unknown as PoolAttrs;
+        if (typeof a.pad === 'number' || a.dimRoundingMode !== undefined)
+          throw new Error('prospr: no second derivative of MaxPoolGrad with numeric padding or a rounding mode');
+        return {
+          dy: () => {
+            const { indexes } = tf.maxPoolWithArgmax(input, a.filterSize, a.strides, a.pad, true);
+            return tf.reshape(tf.gather(tf.reshape(ddx as Tensor, [-1]), tf.reshape(indexes, [-1])), dy.shape);
+          },
+          input: () => tf.zerosLike(input),
+          output: () => tf.zerosLike(output),
+        };
+      },
+    },
+  ];
+}

@@ -28,16 +28,23 @@ interface PoolAttrs {
  *
  * The kernel gradient of y = conv(x, W) is bilinear in x and dy, ⟨ddW, ∂W(x, dy)⟩ = ⟨conv(x, ddW), dy⟩,
  * so its own gradients are conv(x, ddW) for dy and the input gradient of conv(·, ddW) at dy for x
- * (conv2dTranspose). MaxPoolGrad routes each window's dy to its argmax, a
- * linear map whose adjoint gathers ddx at the argmax; the argmax is piecewise constant in the
- * pooled input, so the input and output get zero gradient. Under a tie inside a window the argmax
- * of MaxPoolWithArgmax is taken; after a ReLU the common tie (all zeros) carries no gradient anyway.
+ * (conv2dTranspose). MaxPoolGrad routes each window's dy to the position the
+ * kernel chooses, a linear map whose adjoint reads ddx at that position; the choice is piecewise
+ * constant in the pooled input, so the input and output get zero gradient. The chosen positions
+ * are taken from the MaxPoolGrad kernel itself (a gradient of ones), so the tie rule is the one the
+ * first derivative used; tfjs's wasm MaxPoolWithArgmax is not used: for a window of values ≤ 0 (all
+ * zeros after a ReLU) it returns index 0 of the whole tensor. Only non-overlapping windows (stride ≥
+ * filter, no padding, as in LeNet-5 and Conv-4) are supported.
  *
  * A gradient tfjs already has is never replaced. Registering is global to the process and only
  * adds gradients that were missing, so other code's results cannot change.
  */
 export function registerSecondOrderGradients(tf: Tf): void {
   for (const config of gradientConfigs(tf)) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+}
+
+function pair(value: [number, number] | number): [number, number] {
+  return typeof value === 'number' ? [value, value] : value;
 }
 
 function nhwcOnly(kernel: string, dataFormat: string): void {
@@ -65,12 +72,22 @@ function gradientConfigs(tf: Tf): tfcore.GradConfig[] {
       gradFunc: (ddx, saved, attrs) => {
         const [dy, input, output] = saved as [Tensor4D, Tensor4D, Tensor4D];
         const a = attrs as unknown as PoolAttrs;
-        if (typeof a.pad === 'number' || a.dimRoundingMode !== undefined)
-          throw new Error('prospr: no second derivative of MaxPoolGrad with numeric padding or a rounding mode');
+        const [filterHeight, filterWidth] = pair(a.filterSize);
+        const [strideHeight, strideWidth] = pair(a.strides);
+        if (a.pad !== 'valid' || strideHeight < filterHeight || strideWidth < filterWidth)
+          throw new Error(
+            `prospr: no second derivative of MaxPoolGrad for overlapping or padded windows (filter ${a.filterSize}, strides ${a.strides}, pad ${a.pad})`,
+          );
         return {
           dy: () => {
-            const { indexes } = tf.maxPoolWithArgmax(input, a.filterSize, a.strides, a.pad, true);
-            return tf.reshape(tf.gather(tf.reshape(ddx as Tensor, [-1]), tf.reshape(indexes, [-1])), dy.shape);
+            // The kernel's own routing of a gradient of ones marks each window's chosen position
+            // (its tie rule included); windows do not overlap, so summing ddx there is the adjoint.
+            const chosen = tf.engine().runKernel('MaxPoolGrad', { dy: tf.onesLike(dy), input, output }, attrs) as Tensor4D;
+            const area = filterHeight * filterWidth;
+            return tf.mul(
+              tf.avgPool(tf.mul(ddx as Tensor4D, chosen) as Tensor4D, [filterHeight, filterWidth], [strideHeight, strideWidth], 'valid'),
+              area,
+            );
           },
           input: () => tf.zerosLike(input),
           output: () => tf.zerosLike(output),

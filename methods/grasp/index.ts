@@ -1,6 +1,6 @@
 import type { Batch, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
-import { withSecondOrderGradients } from './second-order.ts';
 import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
+import { withSecondOrderGradients } from '../../api/method-kit/second-order-gradients.ts';
 
 type Tensor = Parameters<PruneContext['forward']>[0];
 

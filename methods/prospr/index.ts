@@ -1,7 +1,7 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
 import type { Batch, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { hyperparameters } from '../../api/method-kit/hyperparameters.ts';
-import { registerSecondOrderGradients } from './second-order-gradients.ts';
+import { withSecondOrderGradients } from '../../api/method-kit/second-order-gradients.ts';
 
 type Tensor = tfcore.Tensor;
 
@@ -46,7 +46,6 @@ export function metaGradients(
   batch: (t: number) => Batch,
 ): WeightMap {
   const { tf } = ctx;
-  registerSecondOrderGradients(tf);
   const prunable = [...ctx.network.prunableNames];
   const all = ctx.network.parameters.map((p) => p.name);
   const initial = ctx.network.getWeights(all);
@@ -73,11 +72,13 @@ export function metaGradients(
 
   const result: WeightMap = {};
   try {
-    tf.tidy(() => {
-      const ones = prunable.map((name) => tf.ones(shapes.get(name)!));
-      const gradients = tf.grads(unrolledLoss)(ones);
-      prunable.forEach((name, l) => (result[name] = Float32Array.from(gradients[l].dataSync())));
-    });
+    withSecondOrderGradients(tf, () =>
+      tf.tidy(() => {
+        const ones = prunable.map((name) => tf.ones(shapes.get(name)!));
+        const gradients = tf.grads(unrolledLoss)(ones);
+        prunable.forEach((name, l) => (result[name] = Float32Array.from(gradients[l].dataSync())));
+      }),
+    );
   } catch (e) {
     const message = (e as Error).message;
     // A layer whose gradient tfjs cannot differentiate (second-order-gradients.ts adds conv2d's and maxPool's).

@@ -1,7 +1,6 @@
 import type * as tfcore from '@tensorflow/tfjs-core';
 
 type Tf = typeof tfcore;
-type Tensor = tfcore.Tensor;
 type Tensor4D = tfcore.Tensor4D;
 type Pad = 'valid' | 'same' | number;
 type Rounding = 'floor' | 'round' | 'ceil' | undefined;
@@ -21,10 +20,11 @@ interface PoolAttrs {
 }
 
 /**
- * Gradients for the two kernels that the gradients of a convolutional network are made of and
- * that tfjs (4.22) cannot differentiate: Conv2DBackpropFilter and MaxPoolGrad (it has one for
- * Conv2DBackpropInput). With them, a second derivative through conv2d and maxPool works as through
- * dense layers, so the full meta-gradient runs on LeNet-5.
+ * Second derivatives through convolutional networks, for methods that differentiate a gradient
+ * (GraSP's Hessian-gradient product, ProsPr's meta-gradient). tfjs (4.22) has no gradient for two
+ * kernels that the gradients of a convolutional network are made of: Conv2DBackpropFilter and
+ * MaxPoolGrad (it has one for Conv2DBackpropInput). With these, a second derivative through conv2d
+ * and maxPool works as through dense layers.
  *
  * The kernel gradient of y = conv(x, W) is bilinear in x and dy, ⟨ddW, ∂W(x, dy)⟩ = ⟨conv(x, ddW), dy⟩,
  * so its own gradients are conv(x, ddW) for dy and the input gradient of conv(·, ddW) at dy for x
@@ -35,12 +35,21 @@ interface PoolAttrs {
  * first derivative used; tfjs's wasm MaxPoolWithArgmax is not used: for a window of values ≤ 0 (all
  * zeros after a ReLU) it returns index 0 of the whole tensor. Only non-overlapping windows (stride ≥
  * filter, no padding, as in LeNet-5 and Conv-4) are supported.
- *
- * A gradient tfjs already has is never replaced. Registering is global to the process and only
- * adds gradients that were missing, so other code's results cannot change.
  */
-export function registerSecondOrderGradients(tf: Tf): void {
-  for (const config of gradientConfigs(tf)) if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
+export function withSecondOrderGradients<T>(tf: Tf, compute: () => T): T {
+  // A gradient tfjs already has is never replaced, and exactly the ones added here are removed
+  // afterwards, so no global tfjs state outlives the call.
+  const added: string[] = [];
+  try {
+    for (const config of gradientConfigs(tf)) {
+      if (tf.getGradient(config.kernelName) != null) continue;
+      tf.registerGradient(config);
+      added.push(config.kernelName);
+    }
+    return compute();
+  } finally {
+    for (const kernelName of added) tf.unregisterGradient(kernelName);
+  }
 }
 
 function pair(value: [number, number] | number): [number, number] {
@@ -48,7 +57,7 @@ function pair(value: [number, number] | number): [number, number] {
 }
 
 function nhwcOnly(kernel: string, dataFormat: string): void {
-  if (dataFormat !== 'NHWC') throw new Error(`prospr: no second derivative of ${kernel} in data format ${dataFormat} (NHWC only)`);
+  if (dataFormat !== 'NHWC') throw new Error(`no second derivative of ${kernel} in data format ${dataFormat} (NHWC only)`);
 }
 
 function gradientConfigs(tf: Tf): tfcore.GradConfig[] {
@@ -76,7 +85,7 @@ function gradientConfigs(tf: Tf): tfcore.GradConfig[] {
         const [strideHeight, strideWidth] = pair(a.strides);
         if (a.pad !== 'valid' || strideHeight < filterHeight || strideWidth < filterWidth)
           throw new Error(
-            `prospr: no second derivative of MaxPoolGrad for overlapping or padded windows (filter ${a.filterSize}, strides ${a.strides}, pad ${a.pad})`,
+            `no second derivative of MaxPoolGrad for overlapping or padded windows (filter ${a.filterSize}, strides ${a.strides}, pad ${a.pad})`,
           );
         return {
           dy: () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ArchitectureSpec } from '../../engine/architecture.ts';
-import type { MethodManifest, PruneResult, WeightMap } from '../../api/method-api.ts';
+import type { MethodManifest, PruneContext, PruneResult, WeightMap } from '../../api/method-api.ts';
 import { countKept, keepCountFor, masksFromScores } from '../../harness/prune/mask-selection.ts';
 import { tinyPruneContext } from '../../harness/testing/tiny-context.ts';
 import { layerChain, propagateRelevance, prune } from './index.ts';
@@ -38,6 +38,13 @@ async function context221(hyperparameters: Record<string, number | string>, samp
   });
 }
 
+/** The method's scores on the context (lrp returns scores, never masks). */
+async function scoresOf(ctx: PruneContext): Promise<WeightMap> {
+  const result = (await prune(ctx)) as PruneResult;
+  if (!('scores' in result)) throw new Error('lrp must return scores');
+  return result.scores;
+}
+
 // By hand at x = (1, 2): z1 = (0.5 + 0.5 + 0.1, −1 + 1 − 0.2) = (1.1, −0.2), a = (1.1, 0); output 2·1.1 + 0.3 = 2.5.
 describe('lrp', () => {
   it('z⁺: the exact relevance of each weight on the 2-2-1 net, conserved from output to inputs', async () => {
@@ -46,10 +53,9 @@ describe('lrp', () => {
     // R(x0→h0) = 1·0.5·2.5 = 1.25, R(x1→h0) = 2·0.25·2.5 = 1.25, R(x0→h1) = 0 (negative), R(x1→h1) = 2·0.5·0 = 0.
     const { ctx, network } = await context221({ rule: 'z-plus' });
     try {
-      const result = (await prune(ctx)) as PruneResult;
-      if (!('scores' in result)) throw new Error('lrp must return scores');
-      [1.25, 0, 1.25, 0].forEach((r, i) => expect(result.scores['fc1/kernel'][i]).toBeCloseTo(r, 6));
-      [2.5, 0].forEach((r, i) => expect(result.scores['fc2/kernel'][i]).toBeCloseTo(r, 6));
+      const scores = await scoresOf(ctx);
+      [1.25, 0, 1.25, 0].forEach((r, i) => expect(scores['fc1/kernel'][i]).toBeCloseTo(r, 6));
+      [2.5, 0].forEach((r, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(r, 6));
       const [batch] = ctx.trainBatches(1, 1);
       const relevance = propagateRelevance(ctx.tf, layerChain(ctx, batch), batch, { rule: 'z-plus', epsilon: 1e-9 }, 'regression');
       expect(relevance.output).toBeCloseTo(2.5, 6);
@@ -66,10 +72,9 @@ describe('lrp', () => {
     // Inputs get 1.974086 of 2.5: b2 absorbs 0.3·s = 0.298805, b1 0.1·s0 = 0.197409, ε the rest.
     const { ctx, network } = await context221({ rule: 'epsilon', epsilon: 0.01 });
     try {
-      const result = (await prune(ctx)) as PruneResult;
-      if (!('scores' in result)) throw new Error('lrp must return scores');
-      [0.987043, 0, 0.987043, 0].forEach((r, i) => expect(result.scores['fc1/kernel'][i]).toBeCloseTo(r, 5));
-      [2.191235, 0].forEach((r, i) => expect(result.scores['fc2/kernel'][i]).toBeCloseTo(r, 5));
+      const scores = await scoresOf(ctx);
+      [0.987043, 0, 0.987043, 0].forEach((r, i) => expect(scores['fc1/kernel'][i]).toBeCloseTo(r, 5));
+      [2.191235, 0].forEach((r, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(r, 5));
     } finally {
       network.dispose();
     }
@@ -80,10 +85,9 @@ describe('lrp', () => {
     const twice = { ...oneSample, n: 2, x: Float32Array.from([1, 2, 1, 2]), y: Float32Array.from([0, 0]) };
     const { ctx, network } = await context221({ rule: 'z-plus' }, twice);
     try {
-      const result = (await prune(ctx)) as PruneResult;
-      if (!('scores' in result)) throw new Error('lrp must return scores');
-      [2.5, 0, 2.5, 0].forEach((r, i) => expect(result.scores['fc1/kernel'][i]).toBeCloseTo(r, 6));
-      [5, 0].forEach((r, i) => expect(result.scores['fc2/kernel'][i]).toBeCloseTo(r, 6));
+      const scores = await scoresOf(ctx);
+      [2.5, 0, 2.5, 0].forEach((r, i) => expect(scores['fc1/kernel'][i]).toBeCloseTo(r, 6));
+      [5, 0].forEach((r, i) => expect(scores['fc2/kernel'][i]).toBeCloseTo(r, 6));
     } finally {
       network.dispose();
     }
@@ -111,11 +115,10 @@ describe('lrp', () => {
         // Every layer passes on the same total.
         for (const layer of relevance.weights) expect(layer.reduce((a, b) => a + b, 0)).toBeCloseTo(1.76, 5);
       }
-      const result = (await prune(ctx)) as PruneResult;
-      if (!('scores' in result)) throw new Error('lrp must return scores');
+      const scores = await scoresOf(ctx);
       for (const sparsity of [0.25, 0.5, 0.9]) {
         const masks = masksFromScores(
-          result.scores,
+          scores,
           ['fc1/kernel', 'fc2/kernel'],
           { 'fc1/kernel': [2, 3], 'fc2/kernel': [3, 2] },
           sparsity,
@@ -171,10 +174,9 @@ describe('lrp', () => {
     // R = v ⊙ patch · s = [[4, 0], [1, 6]] (other positions carry no relevance); sum 11, conserved.
     const { ctx, network } = await convContext({ rule: 'z-plus' });
     try {
-      const result = (await prune(ctx)) as PruneResult;
-      if (!('scores' in result)) throw new Error('lrp must return scores');
-      [4, 0, 1, 6].forEach((r, i) => expect(result.scores['conv1/kernel'][i]).toBeCloseTo(r, 5));
-      expect(result.scores['fc1/kernel'][0]).toBeCloseTo(11, 5);
+      const scores = await scoresOf(ctx);
+      [4, 0, 1, 6].forEach((r, i) => expect(scores['conv1/kernel'][i]).toBeCloseTo(r, 5));
+      expect(scores['fc1/kernel'][0]).toBeCloseTo(11, 5);
       const [batch] = ctx.trainBatches(1, 1);
       const chain = layerChain(ctx, batch);
       expect(chain.map((l) => (l.kind === 'conv' ? `${l.kind}:${l.padding}:${l.pool}` : l.kind))).toEqual(['conv:valid:true', 'dense']);
@@ -191,10 +193,9 @@ describe('lrp', () => {
     // conv1: z = 5.5, d = 5.51, s = 10.990009/5.51 = 1.994557; R = w ⊙ patch · s = (2, −0, 0.5, 3)·s.
     const { ctx, network } = await convContext({ rule: 'epsilon', epsilon: 0.01 });
     try {
-      const result = (await prune(ctx)) as PruneResult;
-      if (!('scores' in result)) throw new Error('lrp must return scores');
-      [3.989114, 0, 0.997279, 5.983672].forEach((r, i) => expect(result.scores['conv1/kernel'][i]).toBeCloseTo(r, 4));
-      expect(result.scores['fc1/kernel'][0]).toBeCloseTo(10.990009, 4);
+      const scores = await scoresOf(ctx);
+      [3.989114, 0, 0.997279, 5.983672].forEach((r, i) => expect(scores['conv1/kernel'][i]).toBeCloseTo(r, 4));
+      expect(scores['fc1/kernel'][0]).toBeCloseTo(10.990009, 4);
     } finally {
       network.dispose();
     }

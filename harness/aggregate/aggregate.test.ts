@@ -190,6 +190,21 @@ describe('scores and ranking', () => {
     expect(byMethod(ranking, 'gamma').tiedWithLeader).toBe(false);
   });
 
+  it('claims no tie for a wide interval below a method that is separated from the leader', () => {
+    const records = [
+      ...methodRecords('alpha', [0.5], [0, 1, 2], (_s, seed) => [0.9, 0.901, 0.902][seed]), // 0.901 ± 0.0025
+      ...methodRecords('beta', [0.5], [0, 1, 2], (_s, seed) => [0.88, 0.881, 0.882][seed]), // separated
+      ...methodRecords('gamma', [0.5], [0, 1, 2], (_s, seed) => [0.7, 0.9, 1.0][seed]), // 0.867, overlaps alpha
+    ];
+    const ranking = aggregateTask(records).ranking;
+    expect(byMethod(ranking, 'gamma').score!.interval!.high).toBeGreaterThan(0.902);
+    expect(ranking.map((s) => [s.method, s.rankLabel, s.tiedWithLeader])).toEqual([
+      ['alpha', '1', false],
+      ['beta', '2', false],
+      ['gamma', '3', false],
+    ]);
+  });
+
   it('does not tie methods whose intervals are disjoint from the leader', () => {
     const records = [
       ...methodRecords('alpha', [0.5], [0, 1, 2], (_s, seed) => [0.9, 0.901, 0.902][seed]),
@@ -395,6 +410,20 @@ describe('ranks within a sparsity', () => {
       ]),
     );
     expect(labels).toEqual({ 'a@0.9': '=1', 'b@0.9': '=1', 'c@0.9': '3', 'c@0.5': '1', 'a+inverted@0.9': null });
+  });
+
+  it('stops the tie at the first method separated from the best, as the task ranking does', () => {
+    const records = [
+      ...[0.9, 0.901, 0.902].map((accuracy, seed) => makeRecord({ method: 'a', sparsity: 0.9, seed, accuracy })),
+      ...[0.88, 0.881, 0.882].map((accuracy, seed) => makeRecord({ method: 'b', sparsity: 0.9, seed, accuracy })),
+      ...[0.7, 0.9, 1.0].map((accuracy, seed) => makeRecord({ method: 'c', sparsity: 0.9, seed, accuracy })),
+    ];
+    const labels = aggregateTask(records).cells.map((c) => [c.method, c.sparsityRank?.label, c.sparsityRank?.tied]);
+    expect(labels).toEqual([
+      ['a', '1', false],
+      ['b', '2', false],
+      ['c', '3', false],
+    ]);
   });
 });
 

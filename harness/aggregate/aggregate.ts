@@ -15,11 +15,13 @@
  *   result at every grid sparsity count. A method with no such seed is incomplete: it gets no rank,
  *   is listed after every complete method, and shows a partial score (mean of its cells' mean
  *   retention over the sparsities it covers) for information only.
- * - Ranking: complete methods sorted by score (higher first; equal scores by method id). A method
- *   whose interval overlaps the leader's is tied with the leader and shown as "=1". A single-seed
- *   score has no interval, so no tie is claimed for it (nor with a single-seed leader): its rank is
- *   its position, an order of point estimates only. Every other method's rank is its 1-based
- *   position in the sorted list.
+ * - Ranking: complete methods sorted by score (higher first; equal scores by method id). The
+ *   methods right below the leader whose intervals overlap the leader's are tied with it and shown
+ *   as "=1": the run stops at the first method that does not overlap, so a wide interval further
+ *   down claims no tie and ranks never decrease down the list. A single-seed score has no
+ *   interval, so no tie is claimed for it (nor with a single-seed leader) and the run stops there:
+ *   its rank is its position, an order of point estimates only. Every other method's rank is its
+ *   1-based position in the sorted list.
  * - Controls (shuffled / reinit / inverted) are rows of their method, scored over the sparsities
  *   the control itself covers (next to the method's own score over the same sparsities), never
  *   ranked, never in the Pareto set.
@@ -29,7 +31,7 @@
  *   same tie rule, so the per-sparsity tables can show ties too.
  */
 import type { AggregatableRecord, CalibrationBin, Control, RecoveryMetrics, TaskKind } from './aggregatable-record.ts';
-import { estimate, intervalsOverlap, mean, type Estimate } from './stats.ts';
+import { estimate, mean, tiedWithLeader, type Estimate } from './stats.ts';
 
 export interface TaskRef {
   id: string;
@@ -567,16 +569,11 @@ export function rankScores(scores: readonly MethodScore[]): MethodScore[] {
         compareStrings(a.method, b.method),
     );
   if (complete.length > 0) {
-    const leaderInterval = complete[0].score!.interval;
+    const tied = tiedWithLeader(complete.map((s) => s.score!.interval));
     complete.forEach((s, i) => {
-      if (i === 0) {
-        s.leader = true;
-        s.rank = 1;
-        return;
-      }
-      // A tie is claimed only where two intervals exist and overlap: a single-seed score has none.
-      s.tiedWithLeader = leaderInterval !== null && s.score!.interval !== null && intervalsOverlap(leaderInterval, s.score!.interval);
-      s.rank = s.tiedWithLeader ? 1 : i + 1;
+      s.leader = i === 0;
+      s.tiedWithLeader = tied[i];
+      s.rank = i === 0 || tied[i] ? 1 : i + 1;
     });
     const anyTie = complete.some((s) => s.tiedWithLeader);
     for (const s of complete) s.rankLabel = s.rank === 1 && anyTie ? '=1' : String(s.rank);
@@ -614,11 +611,7 @@ export function rankCellsBySparsity(cells: Cell[]): void {
   );
   for (const group of bySparsity.values()) {
     group.sort((a, b) => quality(b)! - quality(a)! || compareStrings(a.method, b.method));
-    const interval = (c: Cell) => (c.accuracy ?? c.mse)!.interval;
-    const leaderInterval = interval(group[0]);
-    const tied = group.map(
-      (c, i) => i > 0 && leaderInterval !== null && interval(c) !== null && intervalsOverlap(leaderInterval, interval(c)!),
-    );
+    const tied = tiedWithLeader(group.map((c) => (c.accuracy ?? c.mse)!.interval));
     const anyTie = tied.some(Boolean);
     group.forEach((c, i) => {
       const rank = i === 0 || tied[i] ? 1 : i + 1;

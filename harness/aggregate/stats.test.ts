@@ -3,6 +3,7 @@ import {
   estimate,
   halfWidth,
   intervalsOverlap,
+  tiedWithLeader,
   logGamma,
   mean,
   normalQuantile,
@@ -101,5 +102,18 @@ describe('interval', () => {
     expect(intervalsOverlap({ low: 0, high: 1 }, { low: 1, high: 2 })).toBe(true);
     expect(intervalsOverlap({ low: 0, high: 1 }, { low: 1.0001, high: 2 })).toBe(false);
     expect(intervalsOverlap({ low: 0, high: 3 }, { low: 1, high: 2 })).toBe(true);
+  });
+  it('ties with the leader only the unbroken run of overlapping intervals below it', () => {
+    const leader = { low: 0.9, high: 1 };
+    const near = { low: 0.85, high: 0.95 };
+    const separated = { low: 0.8, high: 0.89 };
+    const wide = { low: 0.5, high: 0.99 };
+    expect(tiedWithLeader([leader, near, near])).toEqual([false, true, true]);
+    // The wide interval overlaps the leader but sits below a separated entry: no tie.
+    expect(tiedWithLeader([leader, near, separated, wide])).toEqual([false, true, false, false]);
+    // A single seed (no interval) stops the run too, and a leader without an interval ties nothing.
+    expect(tiedWithLeader([leader, null, near])).toEqual([false, false, false]);
+    expect(tiedWithLeader([null, near, near])).toEqual([false, false, false]);
+    expect(tiedWithLeader([])).toEqual([]);
   });
 });

@@ -61,6 +61,22 @@ export function intervalsOverlap(a: Interval, b: Interval): boolean {
   return a.low <= b.high && b.low <= a.high;
 }
 
+/**
+ * Which entries of a list sorted best first are tied with its first (the leader): the unbroken run
+ * from the second entry on whose intervals overlap the leader's. The run stops at the first entry
+ * that does not overlap or has no interval (a single seed), so no entry below a separated one is
+ * tied and ranks never decrease down the list. The leader's own entry is false.
+ */
+export function tiedWithLeader(intervals: readonly (Interval | null)[]): boolean[] {
+  const leader = intervals[0] ?? null;
+  let unbroken = leader !== null;
+  return intervals.map((interval, i) => {
+    if (i === 0) return false;
+    unbroken = unbroken && interval !== null && intervalsOverlap(leader!, interval);
+    return unbroken;
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Student-t quantile via the regularized incomplete beta function.
 

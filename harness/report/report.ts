@@ -216,7 +216,7 @@ function csvCell(v: string): string {
 /** What the columns and marks mean, printed under the tables. */
 export const REPORT_LEGEND = [
   "score: mean accuracy retention over the suite's sparsity grid (sparse / dense accuracy; regression: dense / sparse MSE), in %, per seed, then mean ± half-width of the 95% Student-t interval over seeds (n/a: one seed, no interval).",
-  'rank: =1 means tied with the leader (95% intervals overlap); with one seed no interval exists, no tie is claimed and ranks are the order of point estimates; — means incomplete (not ranked).',
+  'rank: =1 means tied with the leader (95% intervals overlap, for every method from the leader down to it); with one seed no interval exists, no tie is claimed and ranks are the order of point estimates; — means incomplete (not ranked).',
   "unit recovery P/R: the hidden units kept against the planted ticket's units (neuron jobs on planted tasks), in %; MACs: multiply–adds per sample of the network as it runs (compacted for neuron/filter jobs, non-zero weights otherwise); speed-up: measured throughput of the compacted network over the dense one (process CPU time). These columns appear only for tasks with such records.",
   'accuracy, retention, worst group (lowest per-class accuracy), recovery P/R (precision / recall of the kept weights against the planted ticket) in %; ECE: expected calibration error, 15 bins; max ψ: the largest excess accuracy drop of one class versus the whole test set, in percentage points; strong ticket: the mask on the untrained initial weights (planted tasks).',
 ];

@@ -256,7 +256,8 @@ export function rankColumn(rankField: string, tiedField: string, label = 'Rank')
   return {
     key: rankField,
     label,
-    title: 'Rank by score; "=1" marks methods whose 95% interval overlaps the leader\'s; "—" is unranked (incomplete)',
+    title:
+      'Rank by score; "=1" marks methods whose 95% interval overlaps the leader\'s, as do those of every method above; "—" is unranked (incomplete)',
     numeric: true,
     text: (r) => rankText(num(r[rankField]), r[tiedField] === true),
     sort: (r) => num(r[rankField]),

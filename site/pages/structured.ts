@@ -204,7 +204,7 @@ export function ratioTable(t: TaskAggregate, ratio: number, input: SiteInput, fr
   const columns: Column[] = [
     {
       ...rankColumn('rank', 'tied'),
-      title: `Rank at this ${unit ? 'unit ratio' : 'sparsity'} by accuracy; "=1": 95% interval overlaps the best`,
+      title: `Rank at this ${unit ? 'unit ratio' : 'sparsity'} by accuracy; "=1": 95% interval overlaps the best's, as do those of every row above`,
     },
     methodColumn({ marks }),
     qualityColumn(t),

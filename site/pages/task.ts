@@ -322,7 +322,10 @@ export function sparsityTable(t: TaskAggregate, sparsity: number, input: SiteInp
     ...(r.mixed_versions === true ? [VERSIONS_MARK] : []),
   ];
   const columns: Column[] = [
-    { ...rankColumn('rank', 'tied'), title: 'Rank at this sparsity by accuracy; "=1": 95% interval overlaps the best' },
+    {
+      ...rankColumn('rank', 'tied'),
+      title: 'Rank at this sparsity by accuracy; "=1": 95% interval overlaps the best\'s, as do those of every row above',
+    },
     methodColumn({ marks }),
     classification
       ? estimateColumn('accuracy', 'Accuracy (%)', { ...PERCENT, title: 'Test accuracy, mean ± 95% Student-t interval over seeds' })

@@ -15,6 +15,7 @@ import { DEFAULT_TOLERANCE } from '../harness/verify/compare.ts';
 import { citeCommand } from './cite-command.ts';
 import { releaseCommand } from './release-command.ts';
 import { reproduceCommand } from './reproduce-command.ts';
+import { mergeCommand } from './merge-command.ts';
 
 // Same root as the data cache (suites/data/cache.ts): $PRUNEBENCH_CACHE_DIR/checkpoints.
 const DEFAULT_CACHE = process.env.PRUNEBENCH_CACHE_DIR
@@ -84,6 +85,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
       `git ref to check the results history against: records removed or changed since the merge base need results/notes/<id>.md (default: ${DEFAULT_BASE} when it exists)`,
     )
     .action(async (paths: string[], o) => setExit(await validateCommand(paths, o)));
+
+  program
+    .command('merge')
+    .description(
+      "Merge the records of other results directories (shards, another worktree's run) into one: new records are added, a stale record is replaced by a current one, a finished record is never replaced",
+    )
+    .argument('<sources...>', 'results directories (holding runs/) or folders laid out like runs/')
+    .option('--results <dir>', 'the results directory to merge into', COMMITTED_RESULTS)
+    .action(async (sources: string[], o) => setExit(await mergeCommand(sources, o)));
 
   program
     .command('list')

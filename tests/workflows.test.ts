@@ -229,7 +229,14 @@ describe('GitHub Actions workflows', () => {
     );
     expect(suites.steps!.some((s) => s.uses?.startsWith('actions/upload-artifact@') && s.with?.path === 'results/runs')).toBe(true);
     expect(merge.needs).toBe('suites');
-    expect(merge.steps!.some((s) => s.uses?.startsWith('actions/download-artifact@'))).toBe(true);
+    const download = merge.steps!.find((s) => s.uses?.startsWith('actions/download-artifact@'));
+    // Each shard in a folder of its own: merged into one folder, a shard's stale copy of a record
+    // could overwrite the current one another shard re-made at the same path.
+    expect(download?.with?.['merge-multiple']).toBeUndefined();
+    expect(merge.steps!.flatMap((s) => prunebenchInvocations(s.run ?? '')).map((a) => a.join(' '))).toEqual([
+      `merge shards/* --results results`,
+      'validate',
+    ]);
     expect(merge.steps!.some((s) => /git push/.test(s.run ?? ''))).toBe(true);
   });
 

@@ -225,7 +225,7 @@ export function shardCommands({ suite, shards, workers }: ShardCommandOptions): 
     `GitHub Actions matrix:`,
     `  strategy: { matrix: { shard: [${Array.from({ length: shards }, (_, i) => i).join(', ')}] } }`,
     `  run: npx prunebench run --suite ${suite} --shard \${{ matrix.shard }}/${shards} --workers ${workers} --results results --no-progress`,
-    `Shards write disjoint record files (their paths follow from job identity): on a shared file system they fill one results/ folder; otherwise copy the shards' results/runs/ folders together (cp -Rn).`,
+    `Shards write disjoint record files (their paths follow from job identity): on a shared file system they fill one results/ folder; otherwise merge the shards' results folders into one (prunebench merge SHARD… --results results).`,
     `Shards share no cache: an IMP trunk whose sparsities fall in several shards is trained again in each, up to that shard's deepest job.`,
   ];
 }

@@ -80,6 +80,29 @@ describe('results history against the merge base', () => {
     expect(problems[0].message).toContain(`results/notes/${a.id}.md`);
   });
 
+  it("accepts a stale record replaced by the same job's record made by its method's current code, and nothing else of the kind", async () => {
+    const current = 'c'.repeat(64);
+    const currentSourceHash = (id: string) => (id === 'magnitude-global' ? current : null);
+    // The committed `a` was made by earlier code (its hash is not the current one): `run` re-makes it at the same path.
+    editRecord(a.file, (r) => {
+      r.metrics.accuracy = 0.97;
+      r.provenance.methodSourceHash = current;
+    });
+    commitAll('a re-made after the method changed');
+    const remade = await checkHistory({ resultsDir: results, currentSourceHash });
+    expect(remade.problems).toEqual([]);
+    expect(remade.notes[0]).toMatch(/0 records removed or changed, 0 explained by notes; 1 stale records re-made/);
+    // Not a re-make: a hash that is not the current one, or a record whose method has no current code.
+    editRecord(a.file, (r) => (r.provenance.methodSourceHash = 'd'.repeat(64)));
+    editRecord(b.file, (r) => {
+      r.metrics.accuracy = 0.7;
+      r.provenance.methodSourceHash = current;
+    });
+    commitAll('other changes');
+    const rejected = await checkHistory({ resultsDir: results, currentSourceHash });
+    expect(rejected.problems.map((p) => p.file).sort()).toEqual([a.file, b.file].sort());
+  });
+
   it('rejects a removed record, also when the change is not committed yet', async () => {
     rmSync(b.file);
     const { problems } = await checkHistory({ resultsDir: results });

@@ -2,11 +2,14 @@
  * Result history: committed records are append-only. A record that was at the merge base with the
  * base branch (e.g. origin/main) and is now removed or changed is an error, unless the change comes
  * with a note `results/notes/<record-id>.md` that is new (or added to) since the merge base and says why.
+ * One change explains itself: a stale record (made by an earlier version of its method's code)
+ * replaced by the same job's record made by the method's current code, as `run` does.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Repository } from '../git/repository.ts';
 import { canonicalJson } from '../jobs/spec.ts';
+import { currentSourceHashes } from '../run/job-done.ts';
 import type { Problem } from './file-checks.ts';
 
 export const DEFAULT_BASE = 'origin/main';
@@ -15,6 +18,8 @@ export interface HistoryOptions {
   resultsDir: string;
   /** Base ref; default DEFAULT_BASE when it exists, else the check is skipped with a note. */
   base?: string;
+  /** The registered methods' current source hashes (default: the registry's). */
+  currentSourceHash?: (methodId: string) => string | null;
 }
 
 export interface HistoryOutcome {
@@ -42,6 +47,21 @@ function parse(text: string | null): unknown {
 
 function isRecord(data: unknown): data is { id: string } & Record<string, unknown> {
   return typeof data === 'object' && data !== null && 'schemaVersion' in data && typeof (data as { id?: unknown }).id === 'string';
+}
+
+interface HashedRecord {
+  id?: unknown;
+  job?: { method?: { id?: unknown } | null };
+  provenance?: { methodSourceHash?: unknown };
+}
+
+/** The same job's record, re-made by its method's current code where the earlier one was stale. */
+function remadeAfterMethodChange(before: unknown, after: unknown, currentSourceHash: (methodId: string) => string | null): boolean {
+  const [b, a] = [before as HashedRecord, after as HashedRecord];
+  const method = b.job?.method?.id;
+  if (typeof method !== 'string' || a?.id !== b.id) return false;
+  const current = currentSourceHash(method);
+  return current !== null && b.provenance?.methodSourceHash !== current && a.provenance?.methodSourceHash === current;
 }
 
 /** JSON paths where two documents differ (at most `limit`). */
@@ -87,6 +107,8 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
 
   const prefix = resultsRel === '' ? '' : `${resultsRel}/`;
   const changed: ChangedRecord[] = [];
+  const currentSourceHash = opts.currentSourceHash ?? currentSourceHashes();
+  let remade = 0;
   // Working tree against the merge base, so uncommitted edits are judged too.
   for (const { status, path } of await repo.changedSince(mergeBase, resultsRel)) {
     if (!path.endsWith('.json') || path.startsWith(`${prefix}schema/`) || status.startsWith('A')) continue;
@@ -100,6 +122,10 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
     const after = parse(readFileSync(absolute, 'utf8'));
     // Re-formatting is not a change; only the parsed content counts.
     if (after !== undefined && canonicalJson(after) === canonicalJson(before)) continue;
+    if (remadeAfterMethodChange(before, after, currentSourceHash)) {
+      remade++;
+      continue;
+    }
     const details = after === undefined ? 'no longer parses as JSON' : differingPaths(before, after).join('; ');
     changed.push({ path, kind: 'changed', recordId: before.id, details });
   }
@@ -124,6 +150,6 @@ export async function checkHistory(opts: HistoryOptions): Promise<HistoryOutcome
       severity: 'error',
     });
   }
-  const summary = `history: results compared with ${base} at merge base ${mergeBase.slice(0, 12)}: ${changed.length} records removed or changed, ${explained} explained by notes`;
+  const summary = `history: results compared with ${base} at merge base ${mergeBase.slice(0, 12)}: ${changed.length} records removed or changed, ${explained} explained by notes; ${remade} stale records re-made by their method's current code`;
   return { problems, notes: [summary] };
 }

@@ -5,13 +5,13 @@
  * is not; a finished current record is never replaced. `cp -n` got the last case wrong: a stale
  * record re-made by a shard lands at the same path, so a no-clobber copy kept the stale one.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { canonicalJson, recordRelativePath } from '../jobs/spec.ts';
 import { SchemaError } from '../schema/validator.ts';
 import { recordIdentityProblems } from './record-identity.ts';
 import type { RunRecord } from './run-record.ts';
-import { readRecordFile, type ResultStore, walkJson } from './store.ts';
+import { readRecordFile, type ResultStore, walkJson, writeFileAtomically } from './store.ts';
 
 export interface MergeReport {
   /** Records copied to an empty path (paths below the target results directory). */
@@ -78,7 +78,7 @@ function mergeFile(file: string, runsDir: string, target: ResultStore, isStale: 
   const destination = target.pathFor(record.job);
   const shown = recordRelativePath(record.job);
   if (!existsSync(destination)) {
-    writeAtomically(destination, bytes);
+    writeFileAtomically(destination, bytes);
     report.added.push(shown);
     return;
   }
@@ -102,18 +102,6 @@ function mergeFile(file: string, runsDir: string, target: ResultStore, isStale: 
     report.staleSkipped.push(shown);
     return;
   }
-  writeAtomically(destination, bytes);
+  writeFileAtomically(destination, bytes);
   report.replaced.push(shown);
-}
-
-function writeAtomically(file: string, bytes: Buffer): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, file);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
-  }
 }

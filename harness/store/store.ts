@@ -23,15 +23,7 @@ export class ResultStore {
     if (record.id !== jobId(record.job))
       throw new SchemaError(file, [`/id: '${record.id}' is not the identity of the job spec (${jobId(record.job)})`]);
     assertValid('record', record, file);
-    mkdirSync(dirname(file), { recursive: true });
-    const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-    try {
-      writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
-      renameSync(temp, file);
-    } catch (e) {
-      rmSync(temp, { force: true });
-      throw e;
-    }
+    writeFileAtomically(file, `${JSON.stringify(record, null, 2)}\n`);
     return file;
   }
 
@@ -78,6 +70,19 @@ export class ResultStore {
 
   relative(file: string): string {
     return relative(this.dir, file);
+  }
+}
+
+/** Writes through a temp file in the same directory and a rename, so a reader never sees half a file. */
+export function writeFileAtomically(file: string, data: string | Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
   }
 }
 

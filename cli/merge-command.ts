@@ -29,7 +29,7 @@ export async function mergeCommand(
     for (const p of paths.slice(0, LISTED)) print(`  ${p}`);
     if (paths.length > LISTED) print(`  … and ${paths.length - LISTED} more`);
   };
-  list('replaced (the record there was stale or unreadable)', report.replaced);
+  list('replaced (the record there was stale, failed or unreadable)', report.replaced);
   list('kept the finished record there, though the incoming one has other metrics', report.differingMetrics);
   list("left out (stale: the method's code changed since it was made)", report.staleSkipped);
   for (const e of report.invalid) log(`invalid: ${e.message}`);

@@ -78,6 +78,19 @@ describe('mergeResults', () => {
     expect(bytes(pathOf(target, kept))).toBe(before);
   });
 
+  it("replaces a failed record with the same job's ok record, never an ok record with a failed one", () => {
+    const [target, retried, failedAgain] = [dir(), dir(), dir()];
+    const failed = record({ seed: 0, status: 'failed' });
+    const ok = record({ seed: 0, accuracy: 0.93 });
+    writeRecords(target, [failed]);
+    writeRecords(retried, [ok]);
+    expect(mergeResults([retried], new ResultStore(target), isStale).replaced).toEqual([recordRelativePath(ok.job as never)]);
+    writeRecords(failedAgain, [failed]);
+    const report = mergeResults([failedAgain], new ResultStore(target), isStale);
+    expect(report.kept).toBe(1);
+    expect(JSON.parse(bytes(pathOf(target, ok))).status).toBe('ok');
+  });
+
   it('leaves out an incoming stale record, even where the path is empty of a current one', () => {
     const [target, shard] = [dir(), dir()];
     const staleThere = record({ seed: 0, accuracy: 0.9, hash: OLD });

@@ -1,8 +1,9 @@
 /**
  * Merging results directories: the records of shards (or of a run in another worktree) into one
  * results directory. A record is copied byte for byte to the path its identity gives when that path
- * is empty, or when the record there is stale (made by a method's earlier code) and the incoming one
- * is not; a finished current record is never replaced. `cp -n` got the last case wrong: a stale
+ * is empty, or when the record there is stale (made by a method's earlier code), failed or
+ * unreadable and the incoming one is current (and, over a failed one, ok); a finished current ok
+ * record is never replaced. `cp -n` got the last case wrong: a stale
  * record re-made by a shard lands at the same path, so a no-clobber copy kept the stale one.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { readRecordFile, type ResultStore, walkJson, writeFileAtomically } from 
 export interface MergeReport {
   /** Records copied to an empty path (paths below the target results directory). */
   added: string[];
-  /** Records that replaced a stale or unreadable record at their path. */
+  /** Records that replaced a stale, failed or unreadable record at their path. */
   replaced: string[];
   /** Incoming files identical to the record already there. */
   identical: number;
@@ -93,7 +94,9 @@ function mergeFile(file: string, runsDir: string, target: ResultStore, isStale: 
   } catch {
     // an unreadable record at the path is replaced by a valid one
   }
-  if (existing !== null && !isStale(existing)) {
+  // A failed record gives way to the same job's ok record (a `run --retry-failed` elsewhere).
+  const retried = existing !== null && existing.status !== 'ok' && record.status === 'ok';
+  if (existing !== null && !isStale(existing) && !retried) {
     report.kept++;
     if (canonicalJson(existing.metrics) !== canonicalJson(record.metrics)) report.differingMetrics.push(shown);
     return;

@@ -10,9 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { canonicalJson, recordRelativePath } from '../jobs/spec.ts';
 import { SchemaError } from '../schema/validator.ts';
-import { recordIdentityProblems } from './record-identity.ts';
 import type { RunRecord } from './run-record.ts';
-import { readRecordFile, type ResultStore, walkJson, writeFileAtomically } from './store.ts';
+import { readRecordAt, type ResultStore, walkJson, writeFileAtomically } from './store.ts';
 
 export interface MergeReport {
   /** Records copied to an empty path (paths below the target results directory). */
@@ -41,7 +40,7 @@ export function sourceRunsDir(source: string): string {
  * Merges the record files under each source (a results directory, or a folder laid out like its
  * `runs/`) into `target`. Sources are taken in order; within the rules above the first finished
  * record of a job wins. Invalid source files are reported, never copied; nothing already in the
- * target is lost except stale or unreadable records that a current one replaces.
+ * target is lost except stale, failed or unreadable records that a current (ok) one replaces.
  */
 export function mergeResults(sources: readonly string[], target: ResultStore, isStale: (record: RunRecord) => boolean): MergeReport {
   const report: MergeReport = {
@@ -68,10 +67,7 @@ function mergeFile(file: string, runsDir: string, target: ResultStore, isStale: 
   const bytes = readFileSync(file);
   let record: RunRecord;
   try {
-    record = readRecordFile(file);
-    const relativePath = `runs/${relative(runsDir, file).split(sep).join('/')}`;
-    const problems = recordIdentityProblems(record, relativePath);
-    if (problems.length) throw new SchemaError(file, problems);
+    record = readRecordAt(file, `runs/${relative(runsDir, file).split(sep).join('/')}`, bytes.toString('utf8'));
   } catch (e) {
     report.invalid.push(e instanceof SchemaError ? e : new SchemaError(file, [(e as Error).message]));
     return;

@@ -55,10 +55,7 @@ export class ResultStore {
     const errors: SchemaError[] = [];
     for (const file of this.files()) {
       try {
-        const record = readRecordFile(file);
-        const problems = recordIdentityProblems(record, relative(this.dir, file).split(sep).join('/'));
-        if (problems.length) throw new SchemaError(file, problems);
-        read.push({ file, record });
+        read.push({ file, record: readRecordAt(file, relative(this.dir, file).split(sep).join('/')) });
       } catch (e) {
         errors.push(e instanceof SchemaError ? e : new SchemaError(file, [(e as Error).message]));
       }
@@ -86,10 +83,21 @@ export function writeFileAtomically(file: string, data: string | Buffer): void {
   }
 }
 
-export function readRecordFile(file: string): RunRecord {
-  const data = parseJsonFile(file, readFileSync(file, 'utf8'));
+export function readRecordFile(file: string, text = readFileSync(file, 'utf8')): RunRecord {
+  const data = parseJsonFile(file, text);
   assertValid('record', data, file);
   return data as RunRecord;
+}
+
+/**
+ * A record file that must sit at `relativePath` below its results root ('/'-separated): schema,
+ * then identity and location; throws a SchemaError naming the file. `text` spares a second read.
+ */
+export function readRecordAt(file: string, relativePath: string, text?: string): RunRecord {
+  const record = readRecordFile(file, text);
+  const problems = recordIdentityProblems(record, relativePath);
+  if (problems.length) throw new SchemaError(file, problems);
+  return record;
 }
 
 export function walkJson(dir: string): string[] {
